@@ -1,0 +1,33 @@
+import * as tf from '@tensorflow/tfjs-core';
+// tfjs-core registers no gradients itself; tfjs-layers' node build registers all of core's
+// gradient functions on load (as the @tensorflow/tfjs bundle does). Ours are registered after it.
+import '@tensorflow/tfjs-layers';
+import { conv2dBackpropInputGradConfig, conv2dGradConfig } from './gradients/conv2d-grad';
+import { depthwiseConv2dGradConfig } from './gradients/depthwise-conv2d-grad';
+import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum-wasm';
+
+/** What @mer/backend adds to tfjs so that every mer layer trains on every backend. */
+export const GRADIENT_FILLS = [
+  'Conv2D gradient: dilation > 1 on every backend; filter gradient on wasm (no Conv2DBackpropFilter)',
+  'Conv2DBackpropInput gradient (conv2dTranspose): filter gradient on wasm',
+  'DepthwiseConv2dNative gradient: dilation > 1 everywhere; wasm has no DepthwiseConv2dNativeBackprop{Filter,Input}',
+  'UnsortedSegmentSum kernel for wasm (gradient of gather / embedding lookups)',
+  'rfft / powerSpectrum as DFT matMuls (wasm has no complex dtype, so no FFT kernels)',
+] as const;
+
+let installed = false;
+
+/**
+ * Registers the gradient and kernel fills once per tfjs-core instance. Idempotent. Called when
+ * `@mer/backend` is imported and again by `initBackend`.
+ */
+export function installGradientFills(): void {
+  if (installed) return;
+  tf.registerGradient(conv2dGradConfig);
+  tf.registerGradient(conv2dBackpropInputGradConfig);
+  tf.registerGradient(depthwiseConv2dGradConfig);
+  if (tf.getKernel(unsortedSegmentSumWasmConfig.kernelName, 'wasm') === undefined) {
+    tf.registerKernel(unsortedSegmentSumWasmConfig);
+  }
+  installed = true;
+}

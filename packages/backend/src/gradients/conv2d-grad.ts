@@ -1,0 +1,144 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  allOnes,
+  cropPadding,
+  convGeometry,
+  fromNHWC,
+  hasNativeKernel,
+  padInput,
+  placeTap,
+  tapSlice,
+  toNHWC,
+} from './conv-taps';
+
+/** The attributes tfjs-core records for Conv2D / Conv2DBackpropInput. */
+export interface ConvAttrs {
+  strides: number | [number, number];
+  pad: any;
+  dataFormat?: 'NHWC' | 'NCHW';
+  dilations?: number | [number, number];
+  dimRoundingMode?: 'floor' | 'round' | 'ceil';
+}
+
+/**
+ * ∂L/∂filter of a 2-D convolution (dilated or not) on any backend.
+ *
+ * Uses the backend's native `Conv2DBackpropFilter` when it has one and the conv is undilated;
+ * otherwise builds the gradient from supported ops: the taps of the padded input are gathered
+ * im2col-style and contracted with `dy` in a single matMul.
+ *
+ * @param x [B, H, W, Ci] (or NCHW)
+ * @param dy [B, OH, OW, Co] (or NCHW)
+ * @returns [KH, KW, Ci, Co]
+ */
+export function conv2dFilterGrad(
+  x: tf.Tensor4D,
+  dy: tf.Tensor4D,
+  filterShape: [number, number, number, number],
+  attrs: ConvAttrs,
+): tf.Tensor4D {
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
+  if (allOnes(dilations) && hasNativeKernel('Conv2DBackpropFilter')) {
+    return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, {
+      strides,
+      pad,
+      dataFormat: dataFormat ?? 'NHWC',
+      dimRoundingMode,
+      filterShape,
+    } as any) as tf.Tensor4D;
+  }
+  return tf.tidy(() => {
+    const xh = toNHWC(x, dataFormat);
+    const dyh = toNHWC(dy, dataFormat);
+    const [kh, kw, ci, co] = filterShape;
+    const g = convGeometry(xh.shape, filterShape, strides, dilations ?? 1, pad, dimRoundingMode);
+    const xPad = padInput(xh, g);
+    const taps: tf.Tensor4D[] = [];
+    for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(tapSlice(xPad, g, i, j));
+    const n = g.batch * g.outHeight * g.outWidth;
+    // im2col: [B, OH, OW, KH·KW·Ci] → [N, KH·KW·Ci], tap-major like the filter layout.
+    const cols = tf.reshape(taps.length === 1 ? taps[0] : tf.concat(taps, 3), [n, kh * kw * ci]);
+    const dy2 = tf.reshape(dyh, [n, co]); // [N, Co]
+    const dw = tf.matMul(cols, dy2, true, false); // [KH·KW·Ci, Co]
+    return tf.reshape(dw, [kh, kw, ci, co]);
+  });
+}
+
+/**
+ * ∂L/∂x of a 2-D convolution (dilated or not) on any backend.
+ *
+ * Native `Conv2DBackpropInput` when undilated and present; otherwise one matMul of `dy` with the
+ * filter gives every tap's contribution, which is scattered back onto the padded input grid.
+ *
+ * @param dy [B, OH, OW, Co] (or NCHW)
+ * @param filter [KH, KW, Ci, Co]
+ * @returns [B, H, W, Ci] (or NCHW)
+ */
+export function conv2dInputGrad(
+  dy: tf.Tensor4D,
+  filter: tf.Tensor4D,
+  inputShape: [number, number, number, number],
+  attrs: ConvAttrs,
+): tf.Tensor4D {
+  const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
+  if (allOnes(dilations) && hasNativeKernel('Conv2DBackpropInput')) {
+    return tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, {
+      strides,
+      pad,
+      dataFormat: dataFormat ?? 'NHWC',
+      dimRoundingMode,
+      inputShape,
+    } as any) as tf.Tensor4D;
+  }
+  return tf.tidy(() => {
+    const dyh = toNHWC(dy, dataFormat);
+    const inShape: [number, number, number, number] =
+      dataFormat === 'NCHW' ? [inputShape[0], inputShape[2], inputShape[3], inputShape[1]] : inputShape;
+    const [kh, kw, ci, co] = filter.shape;
+    const g = convGeometry(inShape, filter.shape, strides, dilations ?? 1, pad, dimRoundingMode);
+    const n = g.batch * g.outHeight * g.outWidth;
+    const dcols = tf.matMul(tf.reshape(dyh, [n, co]), tf.reshape(filter, [kh * kw * ci, co]), false, true); // [N, KH·KW·Ci]
+    const dcols4 = tf.reshape(dcols, [g.batch, g.outHeight, g.outWidth, kh * kw * ci]);
+    const placed: tf.Tensor4D[] = [];
+    for (let i = 0; i < kh; i++) {
+      for (let j = 0; j < kw; j++) {
+        const t = i * kw + j;
+        const contrib = tf.slice(dcols4, [0, 0, 0, t * ci], [g.batch, g.outHeight, g.outWidth, ci]) as tf.Tensor4D; // [B, OH, OW, Ci]
+        placed.push(placeTap(contrib, g, i, j));
+      }
+    }
+    const dxPad = placed.length === 1 ? placed[0] : (tf.addN(placed) as tf.Tensor4D); // [B, Hp, Wp, Ci]
+    return fromNHWC(cropPadding(dxPad, g), dataFormat);
+  });
+}
+
+/** Gradient of Conv2D that also covers dilation > 1 and backends without backprop kernels. */
+export const conv2dGradConfig: tf.GradConfig = {
+  kernelName: tf.Conv2D,
+  inputsToSave: ['x', 'filter'],
+  gradFunc: (dy, saved, attrs) => {
+    const [x, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
+    const a = attrs as unknown as ConvAttrs;
+    return {
+      x: () => conv2dInputGrad(dy as tf.Tensor4D, filter, x.shape, a),
+      filter: () => conv2dFilterGrad(x, dy as tf.Tensor4D, filter.shape, a),
+    };
+  },
+};
+
+/**
+ * Gradient of Conv2DBackpropInput (the forward op of conv2dTranspose), whose filter gradient
+ * needs Conv2DBackpropFilter, missing on wasm.
+ */
+export const conv2dBackpropInputGradConfig: tf.GradConfig = {
+  kernelName: tf.Conv2DBackpropInput,
+  inputsToSave: ['dy', 'filter'],
+  gradFunc: (ddx, saved, attrs) => {
+    const [dy, filter] = saved as [tf.Tensor4D, tf.Tensor4D];
+    const a = attrs as unknown as ConvAttrs;
+    return {
+      dy: () => tf.conv2d(ddx as tf.Tensor4D, filter, a.strides, a.pad, a.dataFormat ?? 'NHWC', 1, a.dimRoundingMode),
+      filter: () => conv2dFilterGrad(ddx as tf.Tensor4D, dy, filter.shape, a),
+    };
+  },
+};

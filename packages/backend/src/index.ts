@@ -1,0 +1,21 @@
+import { installGradientFills } from './gradient-fills';
+
+export { initBackend, getBackendInfo, describeBackend, BACKEND_ORDER } from './backend-selection';
+export type { BackendName, BackendInfo, BackendAttempt, InitBackendOptions } from './backend-selection';
+export { installGradientFills, GRADIENT_FILLS } from './gradient-fills';
+export { conv2dFilterGrad, conv2dInputGrad } from './gradients/conv2d-grad';
+export type { ConvAttrs } from './gradients/conv2d-grad';
+export { depthwiseConv2dFilterGrad, depthwiseConv2dInputGrad } from './gradients/depthwise-conv2d-grad';
+export { rfft, powerSpectrum, disposeSpectralCache } from './spectral';
+export type { RealSpectrum } from './spectral';
+export { AdamW, DEFAULT_ADAMW } from './adamw';
+export type { AdamWArgs } from './adamw';
+export { createRng } from './rng';
+export type { Rng } from './rng';
+export { fromTransformersTensor, toTransformersTensor } from './transformers-tensor';
+export type { TransformersTensorLike, FromTransformersOptions, ToTransformersOptions } from './transformers-tensor';
+export { findTfjsCoreCopies, assertSingleTfjsCore } from './tfjs-core-copies';
+
+// Importing @mer/backend makes every mer layer trainable on every backend.
+installGradientFills();
+export { onBackend, numericalGradient, relativeError } from './gradient-check';

@@ -1,0 +1,32 @@
+// Shared jest preset for every package and app: TypeScript through swc, node environment,
+// `@mer/*` imports resolved to the workspace sources from tsconfig.base.json paths so a
+// package's tests never need another package built first.
+const path = require('node:path');
+const { compilerOptions } = require('../../tsconfig.base.json');
+
+const root = path.resolve(__dirname, '../..');
+const moduleNameMapper = {};
+for (const [name, [target]] of Object.entries(compilerOptions.paths)) {
+  moduleNameMapper[`^${name.replace('/', '\\/')}$`] = path.join(root, target);
+}
+
+/** @type {import('jest').Config} */
+module.exports = {
+  testEnvironment: 'node',
+  testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'],
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'typescript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+        sourceMaps: 'inline',
+      },
+    ],
+  },
+  moduleNameMapper,
+  // Numeric tests on wasm can take a few seconds each on a 2-core machine.
+  testTimeout: 60_000,
+  // Results as JSON beside the console output so .ci/run can print one closing count.
+  reporters: ['default', [path.join(__dirname, 'jest-count-reporter.js'), {}]],
+};
