@@ -48,7 +48,6 @@ function errorText(e: unknown): string {
 async function tryTensorflow(attempts: BackendAttempt[]): Promise<{ pkg: string; gpu: boolean } | undefined> {
   for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
     try {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       require(pkg);
       if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" failed to initialise');
       attempts.push({ backend: 'tensorflow', package: pkg, ok: true });
@@ -63,7 +62,6 @@ async function tryTensorflow(attempts: BackendAttempt[]): Promise<{ pkg: string;
 async function tryWasm(attempts: BackendAttempt[]): Promise<boolean> {
   const pkg = '@tensorflow/tfjs-backend-wasm';
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(pkg);
     if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" failed to initialise');
     attempts.push({ backend: 'wasm', package: pkg, ok: true });
@@ -77,7 +75,6 @@ async function tryWasm(attempts: BackendAttempt[]): Promise<boolean> {
 async function tryCpu(attempts: BackendAttempt[]): Promise<boolean> {
   const pkg = '@tensorflow/tfjs-backend-cpu';
   try {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
     require(pkg);
     if (!(await tf.setBackend('cpu'))) throw new Error('backend "cpu" failed to initialise');
     // The cpu backend's first write prints an advert for tfjs-node; mer already tried it and

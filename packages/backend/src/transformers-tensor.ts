@@ -105,7 +105,6 @@ export function fromTransformersTensor(t: TransformersTensorLike, options: FromT
  * @param x tfjs tensor [d0, d1, ...]
  */
 export async function toTransformersTensor(x: tf.Tensor, options: ToTransformersOptions = {}): Promise<any> {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { Tensor } = require('@huggingface/transformers') as { Tensor: new (type: string, data: any, dims: number[]) => any };
   const type = options.type ?? (x.dtype === 'int32' ? 'int64' : x.dtype === 'bool' ? 'bool' : 'float32');
   const values = await x.data();
