@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { installGradientFills } from './gradient-fills';
+import { installGradientFills, installWasmKernelFixes } from './gradient-fills';
 import { assertSingleTfjsCore } from './tfjs-core-copies';
 
 /** The tensor backends mer can run on, fastest first. */
@@ -63,6 +63,7 @@ async function tryWasm(attempts: BackendAttempt[]): Promise<boolean> {
   const pkg = '@tensorflow/tfjs-backend-wasm';
   try {
     require(pkg);
+    installWasmKernelFixes();
     if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" failed to initialise');
     attempts.push({ backend: 'wasm', package: pkg, ok: true });
     return true;

@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { conv2dBackpropInputGradConfig, conv2dGradConfig } from './gradients/conv2d-grad';
 import { depthwiseConv2dGradConfig } from './gradients/depthwise-conv2d-grad';
+import { installWasmMatMulTransposeFix } from './kernels/matmul-transpose-wasm';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum-wasm';
 
 /** What @mer/backend adds to tfjs so that every mer layer trains on every backend. */
@@ -13,6 +14,7 @@ export const GRADIENT_FILLS = [
   'DepthwiseConv2dNative gradient: dilation > 1 everywhere; wasm has no DepthwiseConv2dNativeBackprop{Filter,Input}',
   'UnsortedSegmentSum kernel for wasm (gradient of gather / embedding lookups)',
   'rfft / powerSpectrum as DFT matMuls (wasm has no complex dtype, so no FFT kernels)',
+  'wasm BatchMatMul/_FusedMatMul with transposed operands: transpose first, then the fast XNNPACK path (10–50× faster backward passes)',
 ] as const;
 
 let installed = false;
@@ -30,4 +32,10 @@ export function installGradientFills(): void {
     tf.registerKernel(unsortedSegmentSumWasmConfig);
   }
   installed = true;
+}
+
+/** Kernel fixes for tfjs-backend-wasm; needs its kernels registered, so runs once it is loaded. */
+export function installWasmKernelFixes(): void {
+  installGradientFills();
+  installWasmMatMulTransposeFix();
 }

@@ -1,0 +1,36 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng, onBackend, relativeError } from '../index';
+
+describe('wasm matMul with transposed operands', () => {
+  for (const [ta, tb] of [[false, true], [true, false], [true, true]] as const) {
+    it(`transposeA=${ta} transposeB=${tb}: equals cpu, incl. batched/broadcast and fused bias+relu`, async () => {
+      const r = createRng(51);
+      const a = Float32Array.from({ length: 2 * 6 * 5 }, () => r.normal());
+      const b = Float32Array.from({ length: 5 * 4 }, () => r.normal());
+      const bias = Float32Array.from({ length: 4 }, () => r.normal());
+      const aShape = ta ? [2, 5, 6] : [2, 6, 5];
+      const bShape = tb ? [4, 5] : [5, 4];
+      const run = (backend: 'cpu' | 'wasm') =>
+        onBackend(backend, () =>
+          tf.tidy(() => {
+            const A = tf.tensor(a, aShape) as tf.Tensor3D;
+            const B = tf.tensor(b, bShape) as tf.Tensor2D;
+            const plain = tf.matMul(A, B, ta, tb).dataSync().slice();
+            const A2 = tf.reshape(A, ta ? [10, 6] : [12, 5]) as tf.Tensor2D;
+            const fusedShapeOk = !ta; // [12,5]·[5,4] untransposed only makes sense for 2-D when not transposed
+            const fused = fusedShapeOk
+              ? tf.fused.matMul({ a: A2, b: B, transposeA: false, transposeB: tb, bias: tf.tensor1d(bias), activation: 'relu' }).dataSync().slice()
+              : new Float32Array(0);
+            return [plain, fused];
+          }),
+        );
+      const [cpuPlain, cpuFused] = await run('cpu');
+      const before = await onBackend('wasm', () => tf.memory().numTensors);
+      const [wasmPlain, wasmFused] = await run('wasm');
+      expect(relativeError(wasmPlain, cpuPlain)).toBeLessThan(1e-5);
+      expect(relativeError(wasmFused, cpuFused)).toBeLessThan(1e-5);
+      // The temporary transposes are freed inside the kernel.
+      expect(await onBackend('wasm', () => tf.memory().numTensors)).toBe(before);
+    });
+  }
+});
