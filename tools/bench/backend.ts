@@ -77,7 +77,7 @@ async function main(): Promise<void> {
   const y = tf.randomNormal([B, T, D], 0, 1, 'float32', 2);
   const opt = new AdamW({ learningRate: 1e-4 });
   const forward = () => layers.reduce((h, l) => encoderLayer(l, h, H), x as tf.Tensor);
-  const step = () => tf.dispose(opt.minimize(() => tf.mean(tf.square(tf.sub(forward(), y))) as tf.Scalar, true));
+  const step = () => tf.dispose(opt.minimize(() => tf.mean(tf.square(tf.sub(forward(), y))) as tf.Scalar, true) ?? []);
 
   step(); // warm-up (allocates optimiser state)
   const fwd: number[] = [];

@@ -22,7 +22,7 @@ describe('AdamW', () => {
     const c = tf.tensor1d([1.0, 2.0, 0.5, 3.0]);
     const opt = new AdamW({ learningRate: 0.1, weightDecay: 0.05, epsilon: 1e-8 });
     for (const expected of TORCH_TRAJECTORY) {
-      tf.dispose(opt.minimize(() => tf.sum(tf.mul(c, tf.square(tf.sub(p, t)))) as tf.Scalar));
+      tf.dispose(opt.minimize(() => tf.sum(tf.mul(c, tf.square(tf.sub(p, t)))) as tf.Scalar) ?? []);
       const got = Array.from(p.dataSync());
       got.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
     }
@@ -33,7 +33,7 @@ describe('AdamW', () => {
   it('decays decoupled from the gradient: zero gradient still shrinks θ by lr·λ', () => {
     const w = tf.variable(tf.tensor1d([2, -4]), true, 'w');
     const opt = new AdamW({ learningRate: 0.5, weightDecay: 0.1 });
-    opt.applyGradients({ w: tf.zeros([2]) });
+    opt.applyGradients([{ name: 'w', tensor: tf.zeros([2]) }]);
     // Adam's step is 0/(0+ε) = 0, so only the decay acts: θ·(1 − 0.5·0.1).
     const [a, b] = Array.from(w.dataSync());
     expect(a).toBeCloseTo(2 * 0.95, 6);
@@ -46,7 +46,10 @@ describe('AdamW', () => {
     const w = tf.variable(tf.tensor1d([1]), true, 'layer/kernel');
     const b = tf.variable(tf.tensor1d([1]), true, 'layer/bias');
     const opt = new AdamW({ learningRate: 1, weightDecay: 0.5, decay: (name) => !name.endsWith('bias') });
-    opt.applyGradients({ 'layer/kernel': tf.zeros([1]), 'layer/bias': tf.zeros([1]) });
+    opt.applyGradients([
+      { name: 'layer/kernel', tensor: tf.zeros([1]) },
+      { name: 'layer/bias', tensor: tf.zeros([1]) },
+    ]);
     expect(w.dataSync()[0]).toBeCloseTo(0.5, 6);
     expect(b.dataSync()[0]).toBe(1);
     opt.dispose();
@@ -64,7 +67,7 @@ describe('AdamW', () => {
 
     const v = tf.variable(tf.ones([3]), true, 'flat');
     const start = tf.memory().numTensors;
-    for (let i = 0; i < 3; i++) tf.dispose(copy.minimize(() => tf.sum(tf.square(v)) as tf.Scalar, true));
+    for (let i = 0; i < 3; i++) tf.dispose(copy.minimize(() => tf.sum(tf.square(v)) as tf.Scalar, true) ?? []);
     // Two moment variables appear once; nothing grows per step after that.
     expect(tf.memory().numTensors).toBe(start + 2);
     opt.dispose();

@@ -28,7 +28,7 @@ describe('rfft (DFT as matMul)', () => {
     const r = createRng(32);
     const sig = Float32Array.from({ length: 2 * 12 }, () => r.normal());
     const w = Float32Array.from({ length: 2 * 7 }, () => r.next());
-    const loss = (x: tf.Tensor) => tf.sum(tf.mul(powerSpectrum(x), tf.tensor(w, [2, 7])));
+    const loss = (x: tf.Tensor) => tf.sum(tf.mul(powerSpectrum(x), tf.tensor(w, [2, 7]))) as tf.Scalar;
     const g = await onBackend('wasm', () => tf.tidy(() => tf.grad(loss)(tf.tensor(sig, [2, 12])).dataSync().slice()));
     const n = await onBackend('cpu', () => tf.tidy(() => numericalGradient(loss, tf.tensor(sig, [2, 12]), 1e-2).dataSync().slice()));
     expect(relativeError(g, n)).toBeLessThan(1e-3);

@@ -69,7 +69,7 @@ describe('tensor CCC / CCC loss', () => {
     const opt = tf.train.adam(0.05);
     const loss = () => cccLoss(tf.matMul(x, w), y);
     const first = tf.tidy(() => loss().dataSync()[0]);
-    for (let i = 0; i < 50; i++) tf.dispose(opt.minimize(loss, true));
+    for (let i = 0; i < 50; i++) tf.dispose(opt.minimize(loss, true) ?? []);
     const last = tf.tidy(() => loss().dataSync()[0]);
     expect(last).toBeLessThan(first * 0.3);
     opt.dispose();

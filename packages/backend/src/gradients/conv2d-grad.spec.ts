@@ -102,7 +102,7 @@ describe('Conv2D gradient fill', () => {
       const opt = tf.train.adam(0.05);
       const loss = () => tf.mean(tf.square(tf.sub(tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 1, 'same', 'NWC', 4), target))) as tf.Scalar;
       const first = tf.tidy(() => loss().dataSync()[0]);
-      for (let i = 0; i < 60; i++) tf.dispose(opt.minimize(loss, true));
+      for (let i = 0; i < 60; i++) tf.dispose(opt.minimize(loss, true) ?? []);
       const last = tf.tidy(() => loss().dataSync()[0]);
       expect(last).toBeLessThan(first * 0.8);
       opt.dispose();
@@ -117,7 +117,7 @@ describe('Conv2D gradient fill', () => {
     const ws = randomArray(3 * 3 * 2 * 4, 9); // [3, 3, out 2, in 4]
     const rs = randomArray(1 * 6 * 6 * 2, 10);
     const loss = (x: tf.Tensor, w: tf.Tensor, r: tf.Tensor) =>
-      tf.sum(tf.mul(tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [1, 6, 6, 2], 2, 'same'), r));
+      tf.sum(tf.mul(tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [1, 6, 6, 2], 2, 'same'), r)) as tf.Scalar;
     const dw = await onBackend('wasm', () =>
       tf.tidy(() => {
         const r = tf.tensor(rs, [1, 6, 6, 2]);

@@ -25,7 +25,7 @@ const CASES: DwCase[] = [
 ];
 
 const loss = (c: DwCase, x: tf.Tensor, w: tf.Tensor, r: tf.Tensor) =>
-  tf.sum(tf.mul(tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilations), r));
+  tf.sum(tf.mul(tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilations), r)) as tf.Scalar;
 
 describe('DepthwiseConv2dNative gradient fill', () => {
   for (const c of CASES) {

@@ -13,8 +13,8 @@ describe('wasm matMul with transposed operands', () => {
       const run = (backend: 'cpu' | 'wasm') =>
         onBackend(backend, () =>
           tf.tidy(() => {
-            const A = tf.tensor(a, aShape) as tf.Tensor3D;
-            const B = tf.tensor(b, bShape) as tf.Tensor2D;
+            const A = tf.tensor3d(a, aShape as [number, number, number]);
+            const B = tf.tensor2d(b, bShape as [number, number]);
             const plain = tf.matMul(A, B, ta, tb).dataSync().slice();
             const A2 = tf.reshape(A, ta ? [10, 6] : [12, 5]) as tf.Tensor2D;
             const fusedShapeOk = !ta; // [12,5]·[5,4] untransposed only makes sense for 2-D when not transposed

@@ -31,8 +31,8 @@ function wrap(kernelName: string): void {
       return t;
     };
     const inputs = { ...args.inputs };
-    if (attrs.transposeA) inputs['a'] = materialise(args.inputs['a']);
-    if (attrs.transposeB) inputs['b'] = materialise(args.inputs['b']);
+    if (attrs.transposeA) inputs['a'] = materialise(args.inputs['a'] as tf.TensorInfo);
+    if (attrs.transposeB) inputs['b'] = materialise(args.inputs['b'] as tf.TensorInfo);
     try {
       return inner({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } });
     } finally {

@@ -23,7 +23,7 @@ describe('UnsortedSegmentSum on wasm (gather gradient)', () => {
       const outShape = axis === 0 ? [5, 4] : [5, 3];
       const up = Float32Array.from({ length: outShape[0] * outShape[1] }, () => r.normal());
       const loss = (p: tf.Tensor) =>
-        tf.sum(tf.mul(tf.gather(p, tf.tensor1d(indices, 'int32'), axis), tf.tensor(up, outShape)));
+        tf.sum(tf.mul(tf.gather(p, tf.tensor1d(indices, 'int32'), axis), tf.tensor(up, outShape))) as tf.Scalar;
       const g = await onBackend('wasm', () => tf.tidy(() => tf.grad(loss)(tf.tensor(params, [5, 4])).dataSync().slice()));
       const n = await onBackend('cpu', () =>
         tf.tidy(() => numericalGradient(loss, tf.tensor(params, [5, 4]), 0.5).dataSync().slice()),

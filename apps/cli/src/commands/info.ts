@@ -1,0 +1,14 @@
+import { describeBackend, GRADIENT_FILLS, initBackend } from '@mer/backend';
+
+/** What `mer info` prints: the active backend, why others were not used, and the gradient fills. */
+export async function runInfo(json: boolean): Promise<void> {
+  const info = await initBackend();
+  if (json) {
+    console.log(JSON.stringify({ ...info, gradientFills: GRADIENT_FILLS }));
+    return;
+  }
+  console.log(`backend: ${describeBackend(info)} (chosen by ${info.requestedBy})`);
+  for (const a of info.attempts) console.log(`  ${a.ok ? 'used    ' : 'not used'} ${a.package}${a.reason ? `: ${a.reason}` : ''}`);
+  console.log('gradient and kernel fills:');
+  for (const f of GRADIENT_FILLS) console.log(`  - ${f}`);
+}
