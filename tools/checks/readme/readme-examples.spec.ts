@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { runReadmeExample } from './run-readme-example';
 
-const root = path.resolve(__dirname, '../..');
+const root = path.resolve(__dirname, '../../..');
 const projects = ['packages', 'apps'].flatMap((group) =>
   fs
     .readdirSync(path.join(root, group))
