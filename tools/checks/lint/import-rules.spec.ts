@@ -38,6 +38,13 @@ describe('workspace import rules', () => {
     expect((await lint('packages/metrics/src/probe.ts', code)).join('\n')).toMatch(/@nx\/enforce-module-boundaries/);
   });
 
+  it('tags restrict which packages a library may use (media may not use metrics)', async () => {
+    const code = "import { cccLoss } from '@mer/metrics';\nexport const c = cccLoss;\n";
+    expect((await lint('packages/media/src/probe.ts', code)).join('\n')).toMatch(
+      /@nx\/enforce-module-boundaries: A project tagged with "type:media" can only depend on libs tagged with "type:backend"/,
+    );
+  });
+
   it('libraries may not reach into another package by relative path', async () => {
     const code = "import { AdamW } from '../../backend/src/adamw';\nexport const a = AdamW;\n";
     expect((await lint('packages/metrics/src/probe.ts', code)).join('\n')).toMatch(/@nx\/enforce-module-boundaries/);

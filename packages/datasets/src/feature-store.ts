@@ -1,0 +1,170 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from './atomic-write';
+
+/** What a feature folder was written with; a run with a different config must not mix with it. */
+export interface FeatureManifest {
+  version: 1;
+  modality: string;
+  extractor: string;
+  config: Record<string, unknown>;
+  configHash: string;
+  /** Feature width D. */
+  dim: number;
+  /** Frames per second of the sequences (video fps, or the clip sampling rate). */
+  fps?: number;
+  createdAt: string;
+}
+
+export interface FeatureStoreOptions {
+  /** e.g. 'visual', 'audio-vggish', 'text'. */
+  modality: string;
+  extractor: string;
+  config: Record<string, unknown>;
+  dim: number;
+  fps?: number;
+  /** A folder written with another extractor/config: 'error' (default) or 'overwrite' (deletes it). */
+  onMismatch?: 'error' | 'overwrite';
+}
+
+/** A stored `[T, D]` sequence with its per-frame validity (e.g. 0 where no face was found). */
+export interface StoredSequence {
+  data: Float32Array;
+  frames: number;
+  dim: number;
+  /** [T], 1 = valid. */
+  mask: Uint8Array;
+  meta: Record<string, unknown>;
+}
+
+function stableJson(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(stableJson).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v as object)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${stableJson((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(v);
+}
+
+/** A short, order-independent hash of an extractor config. */
+export function configHash(config: Record<string, unknown>): string {
+  return createHash('sha256').update(stableJson(config)).digest('hex').slice(0, 16);
+}
+
+function safeName(id: string): string {
+  return id.replace(/[^A-Za-z0-9._-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+
+/**
+ * Per-item, per-modality float32 sequences on disk with a manifest, written atomically (data then
+ * metadata, each temp file + rename) so extraction can stop anywhere and resume: an item counts as
+ * done only once its metadata exists. Opening a folder written with another extractor or config hash
+ * is an error rather than a silent mix of old and new features.
+ *
+ * Layout: `<root>/<modality>/manifest.json`, `<root>/<modality>/items/<id>.f32` (+ `.json`).
+ */
+export class FeatureStore {
+  readonly dir: string;
+  readonly manifest: FeatureManifest;
+
+  private constructor(dir: string, manifest: FeatureManifest) {
+    this.dir = dir;
+    this.manifest = manifest;
+  }
+
+  /** Opens (or creates) the store of one modality for writing with a given extractor config. */
+  static open(root: string, options: FeatureStoreOptions): FeatureStore {
+    const dir = path.join(root, options.modality);
+    const manifestFile = path.join(dir, 'manifest.json');
+    const manifest: FeatureManifest = {
+      version: 1,
+      modality: options.modality,
+      extractor: options.extractor,
+      config: options.config,
+      configHash: configHash(options.config),
+      dim: options.dim,
+      fps: options.fps,
+      createdAt: new Date().toISOString(),
+    };
+    if (fs.existsSync(manifestFile)) {
+      const old = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as FeatureManifest;
+      const same = old.extractor === manifest.extractor && old.configHash === manifest.configHash && old.dim === manifest.dim;
+      if (same) return new FeatureStore(dir, old);
+      if (options.onMismatch !== 'overwrite') {
+        throw new Error(
+          `${dir}: features were written by ${old.extractor} (config ${old.configHash}, dim ${old.dim}); this run uses ` +
+            `${manifest.extractor} (config ${manifest.configHash}, dim ${manifest.dim}). Use another output folder or overwrite.`,
+        );
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+    fs.mkdirSync(path.join(dir, 'items'), { recursive: true });
+    writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 2));
+    return new FeatureStore(dir, manifest);
+  }
+
+  /** Opens an existing store read-only (e.g. for training). */
+  static read(root: string, modality: string): FeatureStore {
+    const dir = path.join(root, modality);
+    const manifestFile = path.join(dir, 'manifest.json');
+    if (!fs.existsSync(manifestFile)) throw new Error(`${dir}: no feature manifest (was '${modality}' extracted into ${root}?)`);
+    return new FeatureStore(dir, JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as FeatureManifest);
+  }
+
+  private file(id: string, ext: string): string {
+    return path.join(this.dir, 'items', `${safeName(id)}${ext}`);
+  }
+
+  /** True once an item was completely written. */
+  has(id: string): boolean {
+    return fs.existsSync(this.file(id, '.json'));
+  }
+
+  /**
+   * Stores item `id`'s sequence. NaN or infinite features are refused, naming the item and frame.
+   * @param data [T, D] row-major
+   * @param mask [T] validity (default all valid)
+   */
+  write(id: string, data: Float32Array, options: { mask?: ArrayLike<number>; meta?: Record<string, unknown> } = {}): void {
+    const dim = this.manifest.dim;
+    if (data.length % dim !== 0) throw new Error(`${id}: ${data.length} values is not a whole number of ${dim}-d frames`);
+    const frames = data.length / dim;
+    for (let i = 0; i < data.length; i++) {
+      if (!Number.isFinite(data[i])) throw new Error(`${id}: ${this.manifest.modality} feature ${data[i]} at frame ${Math.floor(i / dim)}, dim ${i % dim}`);
+    }
+    if (options.mask !== undefined && options.mask.length !== frames) {
+      throw new Error(`${id}: mask has ${options.mask.length} entries for ${frames} frames`);
+    }
+    writeFileAtomic(this.file(id, '.f32'), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    const mask = options.mask === undefined ? undefined : Array.from(options.mask, (m) => (m ? 1 : 0));
+    writeFileAtomic(this.file(id, '.json'), JSON.stringify({ id, frames, dim, mask, meta: options.meta ?? {} }));
+  }
+
+  read(id: string): StoredSequence {
+    const metaFile = this.file(id, '.json');
+    if (!fs.existsSync(metaFile)) throw new Error(`${this.dir}: no features for item '${id}'`);
+    const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { frames: number; dim: number; mask?: number[]; meta: Record<string, unknown> };
+    const bytes = fs.readFileSync(this.file(id, '.f32'));
+    if (bytes.length !== meta.frames * meta.dim * 4) {
+      throw new Error(`${this.file(id, '.f32')}: ${bytes.length} bytes, expected ${meta.frames}×${meta.dim} float32`);
+    }
+    const data = new Float32Array(meta.frames * meta.dim);
+    new Uint8Array(data.buffer).set(bytes);
+    const mask = meta.mask ? Uint8Array.from(meta.mask) : new Uint8Array(meta.frames).fill(1);
+    return { data, frames: meta.frames, dim: meta.dim, mask, meta: meta.meta };
+  }
+
+  /** Ids of every completely written item. */
+  items(): string[] {
+    const dir = path.join(this.dir, 'items');
+    if (!fs.existsSync(dir)) return [];
+    return fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { id: string }).id)
+      .sort();
+  }
+}

@@ -1,0 +1,14 @@
+export { locateFfmpeg } from './ffmpeg-locator';
+export type { FfmpegTools, FfmpegSource } from './ffmpeg-locator';
+export { MediaError } from './media-error';
+export type { MediaErrorReason } from './media-error';
+export { probe } from './probe';
+export type { MediaInfo, VideoStreamInfo, AudioStreamInfo } from './probe';
+export { parseRational, rationalValue } from './rational';
+export type { Rational } from './rational';
+export { readVideoFrames, outputSize } from './video-frames';
+export type { VideoFrameOptions, VideoFrameBatch } from './video-frames';
+export { readAudio, decodeAudio } from './audio-stream';
+export type { AudioOptions, AudioChunk } from './audio-stream';
+export { generateTestClip } from './test-media';
+export type { TestClipOptions } from './test-media';

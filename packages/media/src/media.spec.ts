@@ -1,0 +1,146 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { decodeAudio, generateTestClip, locateFfmpeg, MediaError, probe, readAudio, readVideoFrames } from './index';
+
+let dir: string;
+let clip: string;
+
+beforeAll(() => {
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-media-'));
+  clip = generateTestClip(path.join(dir, 'clip.mp4'), { seconds: 2, fps: 25, width: 160, height: 120, toneHz: 440, audioChannels: 2 });
+});
+afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+describe('locateFfmpeg', () => {
+  it('finds a working ffmpeg/ffprobe and says where from', () => {
+    const t = locateFfmpeg();
+    expect(t.version).toMatch(/^ffmpeg version/);
+    expect(['FFMPEG_PATH', 'ffmpeg-static', '@ffmpeg-installer/ffmpeg', 'PATH']).toContain(t.ffmpegSource);
+    expect(fs.existsSync(t.ffprobe)).toBe(true);
+  });
+
+  it('skips an FFMPEG_PATH that does not run and honours one that does', () => {
+    const good = locateFfmpeg();
+    const bogus = path.join(dir, 'not-ffmpeg');
+    fs.writeFileSync(bogus, 'not a program');
+    const fallback = locateFfmpeg({ env: { ...process.env, FFMPEG_PATH: bogus } });
+    expect(fallback.ffmpegSource).not.toBe('FFMPEG_PATH');
+    const chosen = locateFfmpeg({ env: { ...process.env, FFMPEG_PATH: good.ffmpeg, FFPROBE_PATH: good.ffprobe } });
+    expect(chosen).toMatchObject({ ffmpegSource: 'FFMPEG_PATH', ffprobeSource: 'FFPROBE_PATH' });
+  });
+});
+
+describe('probe', () => {
+  it('reads duration, fps, frame count, size and audio streams', async () => {
+    const info = await probe(clip);
+    expect(info.duration).toBeCloseTo(2, 1);
+    expect(info.video).toMatchObject({ width: 160, height: 120, fps: 25, frameCount: 50, fpsRational: { num: 25, den: 1 } });
+    expect(info.audio).toHaveLength(1);
+    expect(info.audio[0]).toMatchObject({ sampleRate: 48000, channels: 2 });
+    expect(info.video?.frameCountSource).toBe('container');
+    const counted = await probe(clip, { countFrames: true });
+    expect(counted.video).toMatchObject({ frameCount: 50, frameCountSource: 'decoded' });
+  });
+
+  it('keeps the real rational rate of NTSC video (30000/1001)', async () => {
+    const ntsc = generateTestClip(path.join(dir, 'ntsc.mp4'), { seconds: 1, fps: '30000/1001', toneHz: false });
+    const info = await probe(ntsc);
+    expect(info.video?.fpsRational).toEqual({ num: 30000, den: 1001 });
+    expect(info.video?.fps).toBeCloseTo(29.97, 2);
+    expect(info.audio).toEqual([]);
+  });
+
+  it('errors name the file and the problem', async () => {
+    const missing = path.join(dir, 'nope.mp4');
+    await expect(probe(missing)).rejects.toThrow(`${missing}: file not found`);
+    const empty = path.join(dir, 'empty.mp4');
+    fs.writeFileSync(empty, '');
+    await expect(probe(empty)).rejects.toThrow(`${empty}: file is empty (0 bytes)`);
+    const corrupt = path.join(dir, 'corrupt.mp4');
+    fs.writeFileSync(corrupt, Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256)));
+    await expect(probe(corrupt)).rejects.toThrow(new RegExp(`${corrupt}: not a readable media file`));
+    const err = await probe(corrupt).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(MediaError);
+    expect((err as MediaError).reason).toBe('not-media');
+  });
+});
+
+describe('readVideoFrames', () => {
+  it('streams every native frame in batches with timestamps', async () => {
+    let total = 0;
+    const sizes: number[] = [];
+    let firstPixelSum = 0;
+    for await (const b of readVideoFrames(clip, { batchSize: 16 })) {
+      expect(b.width).toBe(160);
+      expect(b.height).toBe(120);
+      expect(b.data.length).toBe(b.count * 160 * 120 * 3);
+      expect(b.firstIndex).toBe(total);
+      b.timestamps.forEach((t, i) => expect(t).toBeCloseTo((total + i) / 25, 9));
+      if (total === 0) firstPixelSum = b.data.subarray(0, 160 * 120 * 3).reduce((s, v) => s + v, 0);
+      total += b.count;
+      sizes.push(b.count);
+    }
+    expect(total).toBe(50);
+    expect(sizes).toEqual([16, 16, 16, 2]);
+    expect(firstPixelSum).toBeGreaterThan(0); // the test pattern, not a black frame
+  });
+
+  it('resamples to a requested fps and width (aspect kept)', async () => {
+    const batches = [];
+    for await (const b of readVideoFrames(clip, { fps: 10, width: 64 })) batches.push(b);
+    const total = batches.reduce((s, b) => s + b.count, 0);
+    expect(total).toBe(20);
+    expect([batches[0].width, batches[0].height]).toEqual([64, 48]);
+    expect(batches[0].fps).toBe(10);
+  });
+
+  it('stops ffmpeg when the consumer stops early', async () => {
+    let seen = 0;
+    for await (const b of readVideoFrames(clip, { batchSize: 4 })) {
+      seen += b.count;
+      break;
+    }
+    expect(seen).toBe(4);
+  });
+
+  it('refuses an audio-only file, naming it', async () => {
+    const wav = generateTestClip(path.join(dir, 'tone.wav'), { seconds: 1 });
+    await expect(readVideoFrames(wav).next()).rejects.toThrow(`${wav}: has no video stream`);
+  });
+});
+
+describe('readAudio / decodeAudio', () => {
+  it('decodes mono float PCM at the requested rate; the tone is where it should be', async () => {
+    const { samples, sampleRate, duration } = await decodeAudio(clip, { sampleRate: 16000 });
+    expect(sampleRate).toBe(16000);
+    expect(duration).toBeGreaterThan(1.9);
+    expect(duration).toBeLessThan(2.2);
+    // 440 Hz: ~880 zero crossings per second in the steady middle second.
+    const mid = samples.subarray(8000, 24000);
+    let crossings = 0;
+    for (let i = 1; i < mid.length; i++) if (mid[i - 1] < 0 !== mid[i] < 0) crossings++;
+    expect(crossings).toBeGreaterThan(860);
+    expect(crossings).toBeLessThan(900);
+    expect(Math.max(...mid)).toBeLessThanOrEqual(1);
+  });
+
+  it('streams in chunks with start times', async () => {
+    const starts: number[] = [];
+    let total = 0;
+    for await (const c of readAudio(clip, { sampleRate: 22050, chunkSeconds: 0.5 })) {
+      starts.push(c.startTime);
+      total += c.samples.length;
+    }
+    expect(starts.slice(0, 3)).toEqual([0, 0.5, 1]);
+    expect(total / 22050).toBeCloseTo(2, 1);
+  });
+
+  it('no audio stream: an error naming the file, or silence when asked', async () => {
+    const silent = generateTestClip(path.join(dir, 'silent.mp4'), { seconds: 1, toneHz: false });
+    await expect(decodeAudio(silent)).rejects.toThrow(`${silent}: has no audio stream`);
+    const { samples } = await decodeAudio(silent, { missingAudio: 'silence', sampleRate: 16000 });
+    expect(samples.length).toBe(16000);
+    expect(samples.every((v) => v === 0)).toBe(true);
+  });
+});

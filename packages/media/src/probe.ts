@@ -1,0 +1,114 @@
+import { execFile } from 'node:child_process';
+import * as fs from 'node:fs';
+import { locateFfmpeg } from './ffmpeg-locator';
+import { MediaError } from './media-error';
+import { parseRational, Rational, rationalValue } from './rational';
+
+export interface VideoStreamInfo {
+  codec: string;
+  width: number;
+  height: number;
+  /** The real rational rate, e.g. {num: 30000, den: 1001}. */
+  fpsRational: Rational;
+  fps: number;
+  /**
+   * Frames in the stream: decoded and counted with `probe(file, { countFrames: true })`, else the
+   * container's count (which can be off by one from what decodes), else duration × fps rounded.
+   */
+  frameCount: number;
+  frameCountSource: 'decoded' | 'container' | 'estimated';
+  duration: number;
+}
+
+export interface AudioStreamInfo {
+  index: number;
+  codec: string;
+  sampleRate: number;
+  channels: number;
+  duration: number;
+}
+
+export interface MediaInfo {
+  file: string;
+  container: string;
+  /** Seconds. */
+  duration: number;
+  sizeBytes: number;
+  video?: VideoStreamInfo;
+  audio: AudioStreamInfo[];
+}
+
+function assertReadableFile(file: string): number {
+  let stat: fs.Stats;
+  try {
+    stat = fs.statSync(file);
+  } catch {
+    throw new MediaError(file, 'missing-file', 'file not found');
+  }
+  if (!stat.isFile()) throw new MediaError(file, 'missing-file', 'not a regular file');
+  if (stat.size === 0) throw new MediaError(file, 'empty-file', 'file is empty (0 bytes)');
+  return stat.size;
+}
+
+function lastLines(text: string, n = 3): string {
+  return text.trim().split('\n').slice(-n).join(' | ');
+}
+
+/**
+ * Reads duration, real frame rate, frame count, size and audio streams with ffprobe; with
+ * `countFrames` the video is decoded to count its frames exactly (slower).
+ * Missing, empty and unreadable files are errors naming the file and the problem.
+ */
+export async function probe(file: string, options: { countFrames?: boolean } = {}): Promise<MediaInfo> {
+  const sizeBytes = assertReadableFile(file);
+  const { ffprobe } = locateFfmpeg();
+  const raw = await new Promise<string>((resolve, reject) => {
+    execFile(
+      ffprobe,
+      ['-v', 'error', ...(options.countFrames ? ['-count_frames'] : []), '-print_format', 'json', '-show_format', '-show_streams', file],
+      { maxBuffer: 16 * 1024 * 1024 },
+      (err, stdout, stderr) => {
+        if (err) reject(new MediaError(file, 'not-media', `not a readable media file (ffprobe: ${lastLines(stderr) || err.message})`));
+        else resolve(stdout);
+      },
+    );
+  });
+  const json = JSON.parse(raw) as { format?: Record<string, any>; streams?: Record<string, any>[] };
+  const streams = json.streams ?? [];
+  const formatDuration = Number(json.format?.['duration']);
+  const v = streams.find((s) => s['codec_type'] === 'video' && !(s['disposition']?.['attached_pic'] === 1));
+  let video: VideoStreamInfo | undefined;
+  if (v) {
+    const fpsRational = parseRational(v['avg_frame_rate']) ?? parseRational(v['r_frame_rate']);
+    if (!fpsRational) throw new MediaError(file, 'not-media', 'video stream reports no frame rate');
+    const fps = rationalValue(fpsRational);
+    const duration = Number(v['duration']) || formatDuration || 0;
+    const nb = Number(v['nb_frames']);
+    const decoded = Number(v['nb_read_frames']);
+    const frameCountSource: VideoStreamInfo['frameCountSource'] =
+      options.countFrames && decoded > 0 ? 'decoded' : Number.isFinite(nb) && nb > 0 ? 'container' : 'estimated';
+    video = {
+      codec: String(v['codec_name']),
+      width: Number(v['width']),
+      height: Number(v['height']),
+      fpsRational,
+      fps,
+      frameCount: frameCountSource === 'decoded' ? decoded : frameCountSource === 'container' ? nb : Math.round(duration * fps),
+      frameCountSource,
+      duration,
+    };
+  }
+  const audio: AudioStreamInfo[] = streams
+    .filter((s) => s['codec_type'] === 'audio')
+    .map((s) => ({
+      index: Number(s['index']),
+      codec: String(s['codec_name']),
+      sampleRate: Number(s['sample_rate']),
+      channels: Number(s['channels']),
+      duration: Number(s['duration']) || formatDuration || 0,
+    }));
+  if (!video && audio.length === 0) throw new MediaError(file, 'not-media', 'no video or audio stream');
+  const duration = formatDuration || video?.duration || audio[0]?.duration || 0;
+  if (!(duration > 0)) throw new MediaError(file, 'empty-file', 'zero-length media (duration 0)');
+  return { file, container: String(json.format?.['format_name'] ?? ''), duration, sizeBytes, video, audio };
+}

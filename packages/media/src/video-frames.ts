@@ -1,0 +1,95 @@
+import { ffmpegRecords } from './ffmpeg-process';
+import { MediaError } from './media-error';
+import { MediaInfo, probe } from './probe';
+
+export interface VideoFrameOptions {
+  /** Output rate; default the video's own rate. */
+  fps?: number;
+  /** Output size; give one to keep the aspect ratio (rounded to even), both to force it. Default native. */
+  width?: number;
+  height?: number;
+  /** Frames per yielded batch. Default 16. */
+  batchSize?: number;
+  /** Start offset in seconds. Default 0. */
+  start?: number;
+  /** Seconds to read. Default to the end. */
+  duration?: number;
+  /** A probe result to reuse (saves one ffprobe call). */
+  info?: MediaInfo;
+}
+
+/** A batch of consecutive RGB frames. */
+export interface VideoFrameBatch {
+  /** [count, height, width, 3] uint8, row-major RGB. */
+  data: Uint8Array;
+  count: number;
+  width: number;
+  height: number;
+  /** Index of the first frame in the output sequence. */
+  firstIndex: number;
+  /** Seconds from the start of the file, one per frame (index / fps + start). */
+  timestamps: Float64Array;
+  fps: number;
+}
+
+function even(n: number): number {
+  return Math.max(2, Math.round(n / 2) * 2);
+}
+
+/** The output size for a source size and the requested width/height. */
+export function outputSize(srcW: number, srcH: number, width?: number, height?: number): { width: number; height: number } {
+  if (width && height) return { width, height };
+  if (width) return { width, height: even((width * srcH) / srcW) };
+  if (height) return { width: even((height * srcW) / srcH), height };
+  return { width: srcW, height: srcH };
+}
+
+/**
+ * Streams a video as batches of RGB frames at its native rate or a requested fps/size. Memory is
+ * one batch plus the pipe, whatever the video's length. Timestamps assume a constant frame rate
+ * (index / fps), which is what the annotation formats mer reads assume too.
+ */
+export async function* readVideoFrames(file: string, options: VideoFrameOptions = {}): AsyncGenerator<VideoFrameBatch> {
+  const info = options.info ?? (await probe(file));
+  if (!info.video) throw new MediaError(file, 'no-video', 'has no video stream');
+  const fps = options.fps ?? info.video.fps;
+  if (!(fps > 0)) throw new MediaError(file, 'decode-failed', `invalid fps ${fps}`);
+  const { width, height } = outputSize(info.video.width, info.video.height, options.width, options.height);
+  const batchSize = Math.max(1, options.batchSize ?? 16);
+  const start = options.start ?? 0;
+  const filters = [options.fps ? `fps=${options.fps}` : undefined, `scale=${width}:${height}:flags=bilinear`].filter(Boolean);
+  const args = [
+    ...(start > 0 ? ['-ss', String(start)] : []),
+    '-i',
+    file,
+    ...(options.duration ? ['-t', String(options.duration)] : []),
+    '-map',
+    '0:v:0',
+    ...(options.fps ? [] : ['-vsync', 'passthrough']),
+    '-vf',
+    filters.join(','),
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    'rgb24',
+    'pipe:1',
+  ];
+  const frameBytes = width * height * 3;
+  let index = 0;
+  let batch: Buffer[] = [];
+  const flush = (): VideoFrameBatch => {
+    const data = new Uint8Array(batch.length * frameBytes);
+    batch.forEach((f, i) => data.set(f, i * frameBytes));
+    const timestamps = Float64Array.from({ length: batch.length }, (_, i) => start + (index - batch.length + i) / fps);
+    const out = { data, count: batch.length, width, height, firstIndex: index - batch.length, timestamps, fps };
+    batch = [];
+    return out;
+  };
+  for await (const frame of ffmpegRecords(file, args, frameBytes)) {
+    batch.push(frame);
+    index++;
+    if (batch.length === batchSize) yield flush();
+  }
+  if (batch.length > 0) yield flush();
+  if (index === 0) throw new MediaError(file, 'decode-failed', 'no video frames could be decoded');
+}
