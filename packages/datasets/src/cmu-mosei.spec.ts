@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { openCsd, readMoseiFolds, readMoseiLabels } from './index';
+import { loadH5wasm, openCsd, readMoseiFolds, readMoseiLabels } from './index';
 
 let dir: string;
 beforeAll(() => {
@@ -11,8 +11,7 @@ afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
 /** Writes a tiny computational sequence in the CMU-MultimodalSDK layout with h5wasm. */
 async function writeCsd(file: string, root: string, videos: Record<string, { features: number[][]; intervals: number[][] }>) {
-  const h5 = (await new Function('s', 'return import(s)')('h5wasm/node')).default;
-  await h5.ready;
+  const h5 = await loadH5wasm();
   const f = new h5.File(file, 'w');
   const g = f.create_group(root);
   const data = g.create_group('data');

@@ -28,7 +28,8 @@ export interface CsdFile {
 // h5wasm is an ES module; keep a real dynamic import in the CommonJS build.
 const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
 let h5: Promise<any> | undefined;
-async function h5wasm(): Promise<any> {
+/** The h5wasm module (node build), loaded once and shared, e.g. to write `.csd` files. */
+export async function loadH5wasm(): Promise<any> {
   h5 ??= importEsm('h5wasm/node').then(async (m) => {
     const lib = m.default ?? m;
     await lib.ready;
@@ -49,7 +50,7 @@ function toFloat32(v: unknown): Float32Array {
  */
 export async function openCsd(file: string): Promise<CsdFile> {
   if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
-  const lib = await h5wasm();
+  const lib = await loadH5wasm();
   let f: any;
   let roots: string[];
   try {

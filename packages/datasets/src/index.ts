@@ -14,7 +14,7 @@ export { RAVDESS_EMOTIONS, RAVDESS_FOLDS, parseRavdessName, ravdessAvtCaSplit, r
 export type { RavdessEmotion, RavdessName, RavdessItem, RavdessOptions } from './ravdess';
 export { CREMA_D_EMOTIONS, CREMA_D_SENTENCES, CREMA_D_BROKEN, parseCremaDName, readCremaDRatings, readCremaD } from './crema-d';
 export type { CremaDEmotion, CremaDName, CremaDRating, CremaDItem } from './crema-d';
-export { MOSEI_LABELS, MOSEI_EMOTIONS, openCsd, readMoseiLabels, readMoseiFolds } from './cmu-mosei';
+export { MOSEI_LABELS, MOSEI_EMOTIONS, openCsd, readMoseiLabels, readMoseiFolds, loadH5wasm } from './cmu-mosei';
 export type { CsdFile, CsdSequence, MoseiSegment, MoseiFolds } from './cmu-mosei';
 export { EMODB_EMOTIONS, EMODB_SPEAKERS, parseEmoDbName, readEmoDb, emoDbSpeakerSplit } from './emodb';
 export type { EmoDbItem } from './emodb';
