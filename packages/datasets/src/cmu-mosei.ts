@@ -1,4 +1,6 @@
 import * as fs from 'node:fs';
+import { createRequire } from 'node:module';
+import * as path from 'node:path';
 
 /** CMU-MOSEI label columns, in the SDK's order. */
 export const MOSEI_LABELS = ['sentiment', 'happy', 'sad', 'anger', 'surprise', 'disgust', 'fear'] as const;
@@ -25,16 +27,30 @@ export interface CsdFile {
   close(): void;
 }
 
-// h5wasm is an ES module; keep a real dynamic import in the CommonJS build.
-const importEsm = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<any>;
+// h5wasm ships only an ES module build for Node ("h5wasm/node", import condition only). It is loaded
+// with Node's own require (require(esm), Node >= 20.19), which works the same from the CommonJS
+// build, from ES module callers and under jest, with no dynamic import().
+const nodeRequire = createRequire(__filename);
+
+function h5wasmNodeEntry(): string {
+  for (let dir = __dirname; ; dir = path.dirname(dir)) {
+    const pkg = path.join(dir, 'node_modules', 'h5wasm', 'package.json');
+    if (fs.existsSync(pkg)) {
+      const json = JSON.parse(fs.readFileSync(pkg, 'utf8')) as { exports?: Record<string, { import?: string }> };
+      return path.join(path.dirname(pkg), json.exports?.['./node']?.import ?? 'dist/node/hdf5_hl.js');
+    }
+    if (path.dirname(dir) === dir) throw new Error('h5wasm is not installed (npm install h5wasm)');
+  }
+}
+
 let h5: Promise<any> | undefined;
 /** The h5wasm module (node build), loaded once and shared, e.g. to write `.csd` files. */
 export async function loadH5wasm(): Promise<any> {
-  h5 ??= importEsm('h5wasm/node').then(async (m) => {
-    const lib = m.default ?? m;
+  h5 ??= (async () => {
+    const lib = nodeRequire(h5wasmNodeEntry());
     await lib.ready;
     return lib;
-  });
+  })();
   return h5;
 }
 
