@@ -1,0 +1,10 @@
+export { MerLayer, applyLayer, dense, dropout, gelu } from './mer-layer';
+export type { MerCallKwargs } from './mer-layer';
+export { MultiHeadAttention } from './multi-head-attention';
+export type { MultiHeadAttentionArgs, AttentionKwargs } from './multi-head-attention';
+export { LayerNorm } from './layer-norm';
+export type { LayerNormArgs } from './layer-norm';
+export { BeitEncoderLayer, BeitEncoder } from './beit-encoder-layer';
+export type { BeitEncoderLayerArgs, BeitEncoderArgs } from './beit-encoder-layer';
+export { TemporalConvNet, MultiScaleTcn } from './temporal-conv-net';
+export type { TemporalConvNetArgs, MultiScaleTcnArgs } from './temporal-conv-net';

@@ -1,0 +1,167 @@
+"""Independent PyTorch references for @mer/attention-fusion blocks.
+
+Run: /usr/bin/python3 tools/reference/fusion_blocks_reference.py   (Debian python3-torch 1.13)
+Writes packages/attention-fusion/src/fixtures/<block>.json: weights in mer's layout (kernels [in, out]),
+inputs, outputs, and gradients of L = sum(out * R) for a fixed random R.
+"""
+import json
+import math
+import os
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+torch.manual_seed(0)
+torch.set_default_dtype(torch.float64)  # float64 reference; mer runs float32
+OUT = os.path.join(os.path.dirname(__file__), "../../packages/attention-fusion/src/fixtures")
+
+
+def t(x):
+    return x.detach().cpu().tolist()
+
+
+def save(name, obj):
+    os.makedirs(OUT, exist_ok=True)
+    with open(os.path.join(OUT, name + ".json"), "w") as f:
+        json.dump(obj, f)
+
+
+def mha_fixture():
+    D, H = 8, 2
+    m = nn.MultiheadAttention(D, H, batch_first=True)
+    q = torch.randn(2, 4, D, requires_grad=True)
+    kv = torch.randn(2, 5, D, requires_grad=True)
+    pad = torch.tensor([[False] * 5, [False, False, False, True, True]])  # True = padding
+    out, _ = m(q, kv, kv, key_padding_mask=pad)
+    R = torch.randn_like(out)
+    (out * R).sum().backward()
+    W, b = m.in_proj_weight, m.in_proj_bias
+    weights = {  # mer order: wq wk wv wo bq bk bv bo
+        "wq": t(W[:D].T), "wk": t(W[D:2 * D].T), "wv": t(W[2 * D:].T), "wo": t(m.out_proj.weight.T),
+        "bq": t(b[:D]), "bk": t(b[D:2 * D]), "bv": t(b[2 * D:]), "bo": t(m.out_proj.bias),
+    }
+    gW, gb = W.grad, b.grad
+    grads = {"q": t(q.grad), "kv": t(kv.grad), "wq": t(gW[:D].T), "wk": t(gW[D:2 * D].T), "wv": t(gW[2 * D:].T),
+             "wo": t(m.out_proj.weight.grad.T), "bo": t(m.out_proj.bias.grad)}
+    save("multi-head-attention", {"dim": D, "heads": H, "weights": weights, "q": t(q), "kv": t(kv),
+                                  "key_mask": (~pad).double().tolist(), "R": t(R), "out": t(out), "grads": grads})
+
+
+class WNConv(nn.Module):
+    """Weight-normed Conv1d: w = g · v / ||v|| (norm over in-channels and taps, per out-channel)."""
+
+    def __init__(self, cin, cout, k, dilation, causal):
+        super().__init__()
+        self.v = nn.Parameter(torch.randn(cout, cin, k) * 0.3)
+        self.g = nn.Parameter(torch.rand(cout) + 0.5)
+        self.b = nn.Parameter(torch.randn(cout) * 0.1)
+        self.k, self.d, self.causal = k, dilation, causal
+
+    def forward(self, x):  # x [B, C, T]
+        w = self.g[:, None, None] * self.v / self.v.norm(dim=(1, 2), keepdim=True)
+        total = (self.k - 1) * self.d
+        pad = (total, 0) if self.causal else (total // 2, total - total // 2)
+        return F.conv1d(F.pad(x, pad), w, self.b, dilation=self.d)
+
+
+class TcnLevel(nn.Module):
+    def __init__(self, cin, cout, k, d, causal, slope=0.01):
+        super().__init__()
+        self.c1, self.c2 = WNConv(cin, cout, k, d, causal), WNConv(cout, cout, k, d, causal)
+        self.res = nn.Conv1d(cin, cout, 1) if cin != cout else None
+        self.slope = slope
+
+    def forward(self, x):
+        y = F.leaky_relu(self.c1(x), self.slope)
+        y = F.leaky_relu(self.c2(y), self.slope)
+        r = x if self.res is None else self.res(x)
+        return F.leaky_relu(y + r, self.slope)
+
+
+def tcn_fixture():
+    B, T, Cin, C = 2, 20, 3, 4
+    out = {}
+    for causal in (True, False):
+        torch.manual_seed(1)
+        levels = nn.ModuleList([TcnLevel(Cin if i == 0 else C, C, 3, 2 ** i, causal) for i in range(3)])
+        x = torch.randn(B, T, Cin, requires_grad=True)
+        h = x.transpose(1, 2)
+        for lv in levels:
+            h = lv(h)
+        y = h.transpose(1, 2)  # [B, T, C]
+        R = torch.randn_like(y)
+        (y * R).sum().backward()
+        weights = []
+        for lv in levels:  # mer order per level: conv1 v, g, b; conv2 v, g, b; residual kernel, bias
+            for c in (lv.c1, lv.c2):
+                weights += [t(c.v.permute(2, 1, 0)), t(c.g), t(c.b)]  # v as [K, Cin, Cout]
+            if lv.res is not None:
+                weights += [t(lv.res.weight[:, :, 0].T), t(lv.res.bias)]
+        out["causal" if causal else "noncausal"] = {
+            "weights": weights, "x": t(x), "R": t(R), "out": t(y), "grad_x": t(x.grad),
+            "grad_v0": t(levels[0].c1.v.grad.permute(2, 1, 0)), "grad_g0": t(levels[0].c1.g.grad),
+        }
+    save("temporal-conv-net", {"in": Cin, "channels": C, "kernel": 3, "dilations": [1, 2, 4], **out})
+
+
+class BeitLayer(nn.Module):
+    """Pre-LN transformer layer with 1-D relative position bias and layer-scale (BEiT-style)."""
+
+    def __init__(self, D, H, max_len, ls=0.1):
+        super().__init__()
+        self.H, self.max_len = H, max_len
+        self.ln1, self.ln2 = nn.LayerNorm(D), nn.LayerNorm(D)
+        self.qkv = nn.Linear(D, 3 * D)
+        self.proj = nn.Linear(D, D)
+        self.rel = nn.Parameter(torch.randn(2 * max_len - 1, H) * 0.2)
+        self.fc1, self.fc2 = nn.Linear(D, 4 * D), nn.Linear(4 * D, D)
+        self.g1 = nn.Parameter(torch.full((D,), ls) + torch.randn(D) * 0.01)
+        self.g2 = nn.Parameter(torch.full((D,), ls) + torch.randn(D) * 0.01)
+        for ln in (self.ln1, self.ln2):
+            nn.init.normal_(ln.weight, 1.0, 0.1)
+            nn.init.normal_(ln.bias, 0.0, 0.1)
+
+    def forward(self, x, key_mask):
+        B, T, D = x.shape
+        H, dh = self.H, D // self.H
+        qkv = self.qkv(self.ln1(x)).reshape(B, T, 3, H, dh).permute(2, 0, 3, 1, 4)
+        q, k, v = qkv[0], qkv[1], qkv[2]
+        logits = q @ k.transpose(-1, -2) / math.sqrt(dh)
+        idx = torch.arange(T)[:, None] - torch.arange(T)[None, :] + self.max_len - 1
+        logits = logits + self.rel[idx].permute(2, 0, 1)[None]
+        logits = logits + (1 - key_mask)[:, None, None, :] * -1e9
+        a = logits.softmax(-1) @ v
+        x = x + self.g1 * self.proj(a.transpose(1, 2).reshape(B, T, D))
+        return x + self.g2 * self.fc2(F.gelu(self.fc1(self.ln2(x))))
+
+
+def beit_fixture():
+    torch.manual_seed(2)
+    D, H, L, T = 8, 2, 6, 5
+    m = BeitLayer(D, H, L)
+    x = torch.randn(2, T, D, requires_grad=True)
+    mask = torch.tensor([[1.0] * T, [1.0, 1.0, 1.0, 0.0, 0.0]])
+    y = m(x, mask)
+    R = torch.randn_like(y)
+    (y * R).sum().backward()
+    W, b = m.qkv.weight, m.qkv.bias
+    weights = {  # mer order
+        "ln1_gamma": t(m.ln1.weight), "ln1_beta": t(m.ln1.bias),
+        "wq": t(W[:D].T), "wk": t(W[D:2 * D].T), "wv": t(W[2 * D:].T), "wo": t(m.proj.weight.T),
+        "bq": t(b[:D]), "bk": t(b[D:2 * D]), "bv": t(b[2 * D:]), "bo": t(m.proj.bias),
+        "rel_bias": t(m.rel), "gamma1": t(m.g1),
+        "ln2_gamma": t(m.ln2.weight), "ln2_beta": t(m.ln2.bias),
+        "fc1_kernel": t(m.fc1.weight.T), "fc1_bias": t(m.fc1.bias), "fc2_kernel": t(m.fc2.weight.T), "fc2_bias": t(m.fc2.bias),
+        "gamma2": t(m.g2),
+    }
+    save("beit-encoder-layer", {"dim": D, "heads": H, "max_len": L, "weights": weights, "x": t(x), "key_mask": t(mask),
+                                "R": t(R), "out": t(y), "grad_x": t(x.grad), "grad_rel_bias": t(m.rel.grad),
+                                "grad_wq": t(W.grad[:D].T)})
+
+
+if __name__ == "__main__":
+    mha_fixture()
+    tcn_fixture()
+    beit_fixture()
+    print("fixtures written to", os.path.normpath(OUT))
