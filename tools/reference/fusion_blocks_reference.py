@@ -160,7 +160,46 @@ def beit_fixture():
                                 "grad_wq": t(W.grad[:D].T)})
 
 
+def mha_weights(m, D):
+    W, b = m.in_proj_weight, m.in_proj_bias
+    return [t(W[:D].T), t(W[D:2 * D].T), t(W[2 * D:].T), t(m.out_proj.weight.T), t(b[:D]), t(b[D:2 * D]), t(b[2 * D:]), t(m.out_proj.bias)]
+
+
+def ln_weights(ln):
+    return [t(ln.weight), t(ln.bias)]
+
+
+def maven_fusion_fixture():
+    """Six-pathway bidirectional cross-modal attention + per-stream self-attention refinement (eval mode)."""
+    torch.manual_seed(3)
+    D, H, B, T, M = 8, 2, 2, 4, 3
+    path = {(n, m): nn.MultiheadAttention(D, H, batch_first=True) for n in range(M) for m in range(M) if n != m}
+    norms = [nn.LayerNorm(D) for _ in range(M)]
+    refine = [nn.MultiheadAttention(D, H, batch_first=True) for _ in range(M)]
+    rnorms = [nn.LayerNorm(D) for _ in range(M)]
+    for ln in norms + rnorms:
+        nn.init.normal_(ln.weight, 1.0, 0.1)
+        nn.init.normal_(ln.bias, 0.0, 0.1)
+    xs = [torch.randn(B, T, D, requires_grad=True) for _ in range(M)]
+    mask = torch.tensor([[1.0] * T, [1.0, 1.0, 1.0, 0.0]])
+    pad = mask == 0
+    E = []
+    for m in range(M):  # queries from the receiver m, keys/values from the source n
+        a = sum(path[(n, m)](xs[m], xs[n], xs[n], key_padding_mask=pad)[0] for n in range(M) if n != m)
+        E.append(norms[m](xs[m] + a))
+    R = [rnorms[m](refine[m](E[m], E[m], E[m], key_padding_mask=pad)[0] + E[m]) for m in range(M)]
+    Rs = [torch.randn_like(r) for r in R]
+    sum((r * w).sum() for r, w in zip(R, Rs)).backward()
+    block_weights = [w for n in range(M) for m in range(M) if n != m for w in mha_weights(path[(n, m)], D)]
+    block_weights += [w for ln in norms for w in ln_weights(ln)]
+    refine_weights = [mha_weights(refine[m], D) + ln_weights(rnorms[m]) for m in range(M)]
+    save("maven-fusion", {"dim": D, "heads": H, "block_weights": block_weights, "refine_weights": refine_weights,
+                          "inputs": [t(x) for x in xs], "key_mask": t(mask), "E": [t(e) for e in E], "R": [t(r) for r in R],
+                          "Rw": [t(w) for w in Rs], "grads": [t(x.grad) for x in xs]})
+
+
 if __name__ == "__main__":
+    maven_fusion_fixture()
     mha_fixture()
     tcn_fixture()
     beit_fixture()

@@ -4,8 +4,12 @@ import { LayerNorm } from './layer-norm';
 import { dense, dropout, MerCallKwargs, MerLayer } from './mer-layer';
 
 export interface MultiHeadAttentionArgs {
-  /** Model width D of queries, keys and values. */
+  /** Attention width D (and output width). */
   dim: number;
+  /** Width of the query input when it differs from D (projected to D). Default D. */
+  queryInputDim?: number;
+  /** Width of the key/value input when it differs from D (projected to D). Default D. */
+  keyInputDim?: number;
   /** Heads H; D must divide by H. */
   numHeads: number;
   /** Dropout on the attention weights. Default 0. */
@@ -27,12 +31,15 @@ export interface AttentionKwargs extends MerCallKwargs {
 /**
  * Multi-head scaled dot-product attention, the same computation as PyTorch's
  * `nn.MultiheadAttention(batch_first=True)`: `softmax(QKᵀ/√dh + bias + mask) V`, then the output
- * projection. Inputs: `query` [B, Tq, D], and `key`/`value` [B, Tk, D] (default: the query).
- * Output: [B, Tq, D].
+ * projection. Inputs: `query` [B, Tq, Dq], and `key`/`value` [B, Tk, Dk] (default: the query), with
+ * Dq/Dk = D unless `queryInputDim`/`keyInputDim` say otherwise (cross-modal attention between streams
+ * of different widths). Output: [B, Tq, D].
  */
 export class MultiHeadAttention extends MerLayer {
   static className = 'MerMultiHeadAttention';
   readonly dim: number;
+  readonly queryInputDim: number;
+  readonly keyInputDim: number;
   readonly numHeads: number;
   readonly dropoutRate: number;
   readonly useBias: boolean;
@@ -52,15 +59,17 @@ export class MultiHeadAttention extends MerLayer {
     super({ name: args.name });
     if (args.dim % args.numHeads !== 0) throw new Error(`MultiHeadAttention: dim ${args.dim} is not divisible by ${args.numHeads} heads`);
     this.dim = args.dim;
+    this.queryInputDim = args.queryInputDim ?? args.dim;
+    this.keyInputDim = args.keyInputDim ?? args.dim;
     this.numHeads = args.numHeads;
     this.dropoutRate = args.dropout ?? 0;
     this.useBias = args.useBias ?? true;
     this.qkNorm = args.qkNorm ?? false;
     const d = this.dim;
     const init = tfl.initializers.glorotUniform({});
-    this.wq = this.param('wq', [d, d], init);
-    this.wk = this.param('wk', [d, d], init);
-    this.wv = this.param('wv', [d, d], init);
+    this.wq = this.param('wq', [this.queryInputDim, d], init);
+    this.wk = this.param('wk', [this.keyInputDim, d], init);
+    this.wv = this.param('wv', [this.keyInputDim, d], init);
     this.wo = this.param('wo', [d, d], init);
     if (this.useBias) {
       const zeros = tfl.initializers.zeros();
@@ -111,7 +120,7 @@ export class MultiHeadAttention extends MerLayer {
   }
 
   override getConfig(): tf.serialization.ConfigDict {
-    return { ...super.getConfig(), dim: this.dim, numHeads: this.numHeads, dropout: this.dropoutRate, useBias: this.useBias, qkNorm: this.qkNorm };
+    return { ...super.getConfig(), dim: this.dim, queryInputDim: this.queryInputDim, keyInputDim: this.keyInputDim, numHeads: this.numHeads, dropout: this.dropoutRate, useBias: this.useBias, qkNorm: this.qkNorm };
   }
 }
 tf.serialization.registerClass(MultiHeadAttention);
