@@ -35,7 +35,7 @@ export default [
             { sourceTag: 'type:data', onlyDependOnLibsWithTags: ['type:backend', 'type:media'] },
             { sourceTag: 'type:feature-extractor', onlyDependOnLibsWithTags: ['type:backend', 'type:media', 'type:data'] },
             { sourceTag: 'type:fusion', onlyDependOnLibsWithTags: ['type:backend'] },
-            { sourceTag: 'type:head', onlyDependOnLibsWithTags: ['type:backend', 'type:metrics'] },
+            { sourceTag: 'type:head', onlyDependOnLibsWithTags: ['type:backend', 'type:metrics', 'type:fusion'] },
             { sourceTag: 'scope:lib', notDependOnLibsWithTags: ['type:app'] },
           ],
         },

@@ -44,7 +44,7 @@ describe('MAVEN fusion: six-pathway bidirectional cross-modal block + self-atten
       expect(out.map((o) => o.shape)).toEqual([[1, 5, 8], [1, 5, 8], [1, 5, 8]]);
       expect(out.every((o) => Array.from(o.dataSync()).every(Number.isFinite))).toBe(true);
     });
-    expect(() => tf.tidy(() => block.apply([tf.zeros([1, 2, 8])]))).toThrow(/expected 3 streams, got 1/);
+    expect(() => tf.tidy(() => block.apply([tf.zeros([1, 2, 8])]) as tf.Tensor[])).toThrow(/expected 3 streams, got 1/);
     block.dispose();
   });
 });
