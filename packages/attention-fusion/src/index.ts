@@ -16,3 +16,5 @@ export { GatedFusion } from './gated-fusion';
 export type { GatedFusionArgs } from './gated-fusion';
 export { temporalPool } from './temporal-pooling';
 export type { PoolingMode } from './temporal-pooling';
+export { saveWeights, loadWeights, readModelManifest } from './weights-io';
+export type { SavedModelManifest } from './weights-io';

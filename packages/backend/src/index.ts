@@ -15,7 +15,8 @@ export type { Rng } from './rng';
 export { fromTransformersTensor, toTransformersTensor } from './transformers-tensor';
 export type { TransformersTensorLike, FromTransformersOptions, ToTransformersOptions } from './transformers-tensor';
 export { findTfjsCoreCopies, assertSingleTfjsCore } from './tfjs-core-copies';
+export { onBackend, numericalGradient, relativeError } from './gradient-check';
+export { writeFileAtomic } from './atomic-write';
 
 // Importing @mer/backend makes every mer layer trainable on every backend.
 installGradientFills();
-export { onBackend, numericalGradient, relativeError } from './gradient-check';

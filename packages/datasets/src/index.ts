@@ -1,4 +1,3 @@
-export { writeFileAtomic } from './atomic-write';
 export {
   AFFWILD2_UNLABELLED,
   readAffWild2,

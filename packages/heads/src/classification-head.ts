@@ -15,11 +15,11 @@ export interface ClassificationHeadArgs {
 }
 
 /** Typed classifier output, each [B, K]. */
-export interface ClassificationOutput {
+export type ClassificationOutput = {
   logits: tf.Tensor;
   /** softmax (single-label) or sigmoid (multi-label). */
   probabilities: tf.Tensor;
-}
+};
 
 /** Linear (optionally Linear → ReLU → Linear) classifier. [B, D] → logits [B, K]. */
 export class ClassificationHead extends MerLayer {

@@ -16,12 +16,12 @@ export interface PolarVaHeadArgs {
 }
 
 /** Typed output of the polar head. Shapes [B, T] (pooling 'none') or [B] (pooling 'mean'). */
-export interface PolarVaOutput {
+export type PolarVaOutput = {
   valence: tf.Tensor;
   arousal: tf.Tensor;
   intensity: tf.Tensor;
   angle: tf.Tensor;
-}
+};
 
 /**
  * MAVEN's polar valence-arousal head: MLP d → 512 → 256 → 2 (ReLU, dropout) giving intensity I ≥ 0

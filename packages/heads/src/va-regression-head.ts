@@ -14,10 +14,10 @@ export interface VaRegressionHeadArgs {
 }
 
 /** Typed valence-arousal output, each [B, T]. */
-export interface VaOutput {
+export type VaOutput = {
   valence: tf.Tensor;
   arousal: tf.Tensor;
-}
+};
 
 /**
  * TCN-fusion's regression head (eqs. 11–15): LayerNorm → Linear → GELU → Dropout → Linear → (v, a),

@@ -1,0 +1,27 @@
+import { loadWeights, readModelManifest, saveWeights } from '@mer/attention-fusion';
+import { TcnFusionConfig, tcnFusionConfig } from './tcn-fusion-config';
+import { TcnFusionModel } from './tcn-fusion-model';
+
+export { TCN_FUSION_PAPER, TCN_FUSION_PRESETS, tcnFusionConfig } from './tcn-fusion-config';
+export type { TcnFusionConfig } from './tcn-fusion-config';
+export { TcnFusionModel } from './tcn-fusion-model';
+export type { TcnFusionInputs } from './tcn-fusion-model';
+
+/** Builds TCN-fusion from a preset name (`paper`, `official-code`, `lite`) and overrides. */
+export function createTcnFusionModel(preset = 'paper', overrides: Partial<TcnFusionConfig> = {}): TcnFusionModel {
+  return new TcnFusionModel(tcnFusionConfig(preset, overrides));
+}
+
+/** Saves config + weights to `dir` (atomic). */
+export async function saveTcnFusionModel(model: TcnFusionModel, dir: string): Promise<void> {
+  await saveWeights(model, dir, { model: 'tcn-fusion', config: model.config });
+}
+
+/** Rebuilds a saved TCN-fusion model from its config and loads its weights. */
+export function loadTcnFusionModel(dir: string): TcnFusionModel {
+  const manifest = readModelManifest(dir);
+  if (manifest.model['model'] !== 'tcn-fusion') throw new Error(`${dir}: holds a '${String(manifest.model['model'])}' model, not tcn-fusion`);
+  const model = new TcnFusionModel(manifest.model['config'] as TcnFusionConfig);
+  loadWeights(model, dir);
+  return model;
+}
