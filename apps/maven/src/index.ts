@@ -1,0 +1,25 @@
+import { loadWeights, readModelManifest, saveWeights } from '@mer/attention-fusion';
+import { MavenConfig, mavenConfig } from './maven-config';
+import { MavenModel } from './maven-model';
+
+export { MAVEN_PAPER, MAVEN_PRESETS, mavenConfig } from './maven-config';
+export type { MavenConfig, Modality } from './maven-config';
+export { MavenModel } from './maven-model';
+export type { MavenInputs } from './maven-model';
+
+/** Builds MAVEN from a preset name (`paper`, `official-code`, `lite`) and overrides. */
+export function createMavenModel(preset = 'paper', overrides: Partial<MavenConfig> = {}): MavenModel {
+  return new MavenModel(mavenConfig(preset, overrides));
+}
+
+export async function saveMavenModel(model: MavenModel, dir: string): Promise<void> {
+  await saveWeights(model, dir, { model: 'maven', config: model.config });
+}
+
+export function loadMavenModel(dir: string): MavenModel {
+  const manifest = readModelManifest(dir);
+  if (manifest.model['model'] !== 'maven') throw new Error(`${dir}: holds a '${String(manifest.model['model'])}' model, not maven`);
+  const model = new MavenModel(manifest.model['config'] as MavenConfig);
+  loadWeights(model, dir);
+  return model;
+}
