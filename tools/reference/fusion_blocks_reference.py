@@ -198,7 +198,71 @@ def maven_fusion_fixture():
                           "Rw": [t(w) for w in Rs], "grads": [t(x.grad) for x in xs]})
 
 
+class IntermediateFusion(nn.Module):
+    """X + (h + MLP(LN(h))), h = Attn(q = LN(X), kv = LN(Y)), no q/k/v/out biases, MLP ratio 2, GELU."""
+
+    def __init__(self, dq, dk, heads):
+        super().__init__()
+        self.nq, self.nk, self.nm = nn.LayerNorm(dq), nn.LayerNorm(dk), nn.LayerNorm(dq)
+        self.attn = nn.MultiheadAttention(dq, heads, bias=False, kdim=dk, vdim=dk, batch_first=True)
+        self.fc1, self.fc2 = nn.Linear(dq, 2 * dq), nn.Linear(2 * dq, dq)
+        for ln in (self.nq, self.nk, self.nm):
+            nn.init.normal_(ln.weight, 1.0, 0.1)
+            nn.init.normal_(ln.bias, 0.0, 0.1)
+
+    def forward(self, x, y):
+        ky = self.nk(y)
+        h = self.attn(self.nq(x), ky, ky)[0]
+        return x + h + self.fc2(F.gelu(self.fc1(self.nm(h))))
+
+
+def avtca_blocks_fixture():
+    torch.manual_seed(4)
+    # Conv1d(k3, valid) → BatchNorm1d (training) → ReLU → MaxPool1d(2, stride 1); then eval mode.
+    conv, bn = nn.Conv1d(3, 4, 3), nn.BatchNorm1d(4)
+    nn.init.normal_(bn.weight, 1.0, 0.2)
+    nn.init.normal_(bn.bias, 0.0, 0.2)
+    x = torch.randn(2, 9, 3, requires_grad=True)  # [B, T, C] (mer layout)
+    def block(inp):
+        return F.max_pool1d(F.relu(bn(conv(inp.transpose(1, 2)))), 2, stride=1).transpose(1, 2)
+    y = block(x)
+    R = torch.randn_like(y)
+    (y * R).sum().backward()
+    conv_block = {"weights": [t(conv.weight.permute(2, 1, 0)), t(conv.bias), t(bn.weight), t(bn.bias)],
+                  "x": t(x), "R": t(R), "out_train": t(y), "grad_x": t(x.grad), "grad_kernel": t(conv.weight.grad.permute(2, 1, 0)),
+                  "running_mean": t(bn.running_mean), "running_var": t(bn.running_var)}
+    bn.eval()
+    conv_block["out_eval"] = t(block(x))
+
+    # Intermediate transformer fusion, audio (dq 8) querying video (dk 4), 2 heads.
+    fus = IntermediateFusion(8, 4, 2)
+    xa = torch.randn(2, 7, 8, requires_grad=True)
+    xv = torch.randn(2, 3, 4, requires_grad=True)
+    out = fus(xa, xv)
+    R2 = torch.randn_like(out)
+    (out * R2).sum().backward()
+    W = fus.attn
+    fusion = {"weights": [t(fus.fc1.weight.T), t(fus.fc1.bias), t(fus.fc2.weight.T), t(fus.fc2.bias),
+                          t(fus.nq.weight), t(fus.nq.bias), t(fus.nk.weight), t(fus.nk.bias),
+                          t(W.q_proj_weight.T), t(W.k_proj_weight.T), t(W.v_proj_weight.T), t(W.out_proj.weight.T),
+                          t(fus.nm.weight), t(fus.nm.bias)],
+              "x": t(xa), "y": t(xv), "R": t(R2), "out": t(out), "grad_x": t(xa.grad), "grad_y": t(xv.grad)}
+
+    # Cross-self-attention: o'_a = A(a→v) + A(a→a), o'_v = A(v→a) + A(v→v), 2 heads, width 8.
+    mh = [nn.MultiheadAttention(8, 2, batch_first=True) for _ in range(4)]  # a2v, a2a, v2a, v2v
+    a = torch.randn(2, 6, 8, requires_grad=True)
+    v = torch.randn(2, 3, 8, requires_grad=True)
+    oa = mh[0](a, v, v)[0] + mh[1](a, a, a)[0]
+    ov = mh[2](v, a, a)[0] + mh[3](v, v, v)[0]
+    Ra, Rv = torch.randn_like(oa), torch.randn_like(ov)
+    ((oa * Ra).sum() + (ov * Rv).sum()).backward()
+    cross = {"weights": [w for m in mh for w in mha_weights(m, 8)], "a": t(a), "v": t(v), "Ra": t(Ra), "Rv": t(Rv),
+             "out_a": t(oa), "out_v": t(ov), "grad_a": t(a.grad), "grad_v": t(v.grad)}
+    save("avt-ca-blocks", {"conv_block": conv_block, "fusion": fusion, "cross_self": cross})
+
+
 if __name__ == "__main__":
+    avtca_blocks_fixture()
     maven_fusion_fixture()
     mha_fixture()
     tcn_fixture()
