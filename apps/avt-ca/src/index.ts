@@ -1,0 +1,25 @@
+import { loadWeights, readModelManifest, saveWeights } from '@mer/attention-fusion';
+import { AvtCaConfig, avtCaConfig } from './avt-ca-config';
+import { AvtCaModel } from './avt-ca-model';
+
+export { AVT_CA_PAPER, AVT_CA_PRESETS, avtCaConfig } from './avt-ca-config';
+export type { AvtCaConfig } from './avt-ca-config';
+export { AvtCaModel } from './avt-ca-model';
+export type { AvtCaInputs, AvtCaForwardOptions } from './avt-ca-model';
+
+/** Builds AVT-CA from a preset name (`paper`, `official-code`, `lite`) and overrides. */
+export function createAvtCaModel(preset = 'paper', overrides: Partial<AvtCaConfig> = {}): AvtCaModel {
+  return new AvtCaModel(avtCaConfig(preset, overrides));
+}
+
+export async function saveAvtCaModel(model: AvtCaModel, dir: string): Promise<void> {
+  await saveWeights(model, dir, { model: 'avt-ca', config: model.config });
+}
+
+export function loadAvtCaModel(dir: string): AvtCaModel {
+  const manifest = readModelManifest(dir);
+  if (manifest.model['model'] !== 'avt-ca') throw new Error(`${dir}: holds a '${String(manifest.model['model'])}' model, not avt-ca`);
+  const model = new AvtCaModel(manifest.model['config'] as AvtCaConfig);
+  loadWeights(model, dir);
+  return model;
+}
