@@ -26,3 +26,4 @@ export { IntermediateTransformerFusion } from './intermediate-transformer-fusion
 export type { IntermediateTransformerFusionArgs } from './intermediate-transformer-fusion';
 export { CrossSelfAttention } from './cross-self-attention';
 export type { CrossSelfAttentionArgs } from './cross-self-attention';
+export { setWeightsFromArrays, maxAbsDiff } from './testing';
