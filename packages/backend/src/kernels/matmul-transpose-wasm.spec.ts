@@ -34,3 +34,31 @@ describe('wasm matMul with transposed operands', () => {
     });
   }
 });
+
+describe('wasm batched and broadcast matMul (with the transposed-operand path)', () => {
+  for (const [name, aShape, bShape, ta, tb] of [
+    ['batched × batched', [3, 50, 60], [3, 60, 70], false, false],
+    ['batched × broadcast', [2, 2, 50, 60], [60, 70], false, false],
+    ['broadcast × batched, transposed B', [50, 60], [4, 70, 60], false, true],
+    ['batched, transposed A', [3, 60, 50], [3, 60, 70], true, false],
+  ] as const) {
+    it(`${name}: equals cpu`, async () => {
+      const r = createRng(52);
+      const a = Float32Array.from({ length: aShape.reduce((x, y) => x * y, 1) }, () => r.normal());
+      const b = Float32Array.from({ length: bShape.reduce((x, y) => x * y, 1) }, () => r.normal());
+      const run = (backend: 'cpu' | 'wasm') =>
+        onBackend(backend, () =>
+          tf.tidy(() => {
+            const out = tf.matMul(tf.tensor(a, [...aShape]), tf.tensor(b, [...bShape]), ta, tb);
+            return { shape: out.shape, data: out.dataSync().slice() };
+          }),
+        );
+      const cpu = await run('cpu');
+      const before = await onBackend('wasm', () => tf.memory().numBytes);
+      const wasm = await run('wasm');
+      expect(wasm.shape).toEqual(cpu.shape);
+      expect(relativeError(wasm.data, cpu.data)).toBeLessThan(1e-5);
+      expect(await onBackend('wasm', () => tf.memory().numBytes)).toBe(before);
+    });
+  }
+});

@@ -1,0 +1,113 @@
+/**
+ * Model benchmark: for each network and preset, forward and forward+backward (one AdamW step) time
+ * per batch on the active backend, next to the same networks in PyTorch (tools/reference/bench.py,
+ * Debian python3-torch, one thread like wasm) run in the same invocation. One JSON line per row with
+ * the ratio mer/torch. Shapes from SPEC: MAVEN B=16 T=64; TCN-fusion B=16 T=300; AVT-CA B=8, 15 video
+ * frames + 156 MFCC frames (features mode).
+ * Run: npm run bench:models [-- --only lite] [-- --no-torch]
+ */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { MerLayer } from '@mer/attention-fusion';
+import { AVT_CA_PRESETS, AvtCaConfig, AvtCaModel } from '@mer/avt-ca';
+import { AdamW, describeBackend, initBackend } from '@mer/backend';
+import { MAVEN_PRESETS, MavenConfig, MavenModel } from '@mer/maven';
+import { TCN_FUSION_PRESETS, TcnFusionConfig, TcnFusionModel } from '@mer/tcn-fusion';
+
+type Net = 'maven' | 'tcn-fusion' | 'avt-ca';
+const SHAPES: Record<Net, [number, number]> = { maven: [16, 64], 'tcn-fusion': [16, 300], 'avt-ca': [8, 15] };
+
+function build(net: Net, config: object): { model: MerLayer; inputs: tf.Tensor[] } {
+  const [b, t] = SHAPES[net];
+  if (net === 'maven') {
+    const c = config as MavenConfig;
+    const dims = { visual: c.visualDim, audio: c.audioDim, text: c.textDim };
+    return { model: new MavenModel(c), inputs: c.modalities.map((m) => tf.randomNormal([b, t, dims[m]])) };
+  }
+  if (net === 'tcn-fusion') {
+    const c = config as TcnFusionConfig;
+    return { model: new TcnFusionModel(c), inputs: [tf.randomNormal([b, t, c.visualDim]), tf.randomNormal([b, t, c.vggishDim]), tf.randomNormal([b, t, c.logmelDim])] };
+  }
+  const c = config as AvtCaConfig;
+  return { model: new AvtCaModel(c), inputs: [tf.randomNormal([b, 156, c.audioDim]), tf.randomNormal([b, t, c.videoDim])] };
+}
+
+function median(xs: number[]): number {
+  return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+}
+
+function timed(fn: () => void, reps: number): number {
+  fn();
+  const out: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    out.push(performance.now() - t0);
+  }
+  return median(out);
+}
+
+async function main(): Promise<void> {
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
+  const info = await initBackend();
+  const all: Record<Net, Record<string, object>> = {
+    maven: Object.fromEntries(Object.entries(MAVEN_PRESETS).map(([k, f]) => [k, f()])),
+    'tcn-fusion': Object.fromEntries(Object.entries(TCN_FUSION_PRESETS).map(([k, f]) => [k, f()])),
+    'avt-ca': Object.fromEntries(Object.entries(AVT_CA_PRESETS).map(([k, f]) => [k, f()])),
+  };
+  for (const net of Object.keys(all) as Net[]) for (const p of Object.keys(all[net])) if (only && p !== only) delete all[net][p];
+
+  let torchRows: Record<string, { torch_forward_ms: number; torch_train_step_ms: number; torch_threads: number }> = {};
+  if (!process.argv.includes('--no-torch')) {
+    const presetsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-')), 'presets.json');
+    fs.writeFileSync(presetsFile, JSON.stringify(all));
+    const py = spawnSync('/usr/bin/python3', [path.join(__dirname, '../reference/bench.py'), presetsFile, '1'], { encoding: 'utf8', cwd: path.join(__dirname, '../reference') });
+    if (py.status === 0) {
+      torchRows = Object.fromEntries(py.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((r) => [`${r.network}/${r.preset}`, r]));
+    } else {
+      console.error(`PyTorch peer unavailable (${py.stderr.trim().split('\n').pop()}); printing mer timings only`);
+    }
+  }
+
+  for (const net of Object.keys(all) as Net[]) {
+    for (const [preset, config] of Object.entries(all[net])) {
+      const { model, inputs } = build(net, config);
+      const heavy = model.parameterCount() > 50e6;
+      const reps = heavy ? 1 : 3;
+      const forward = timed(() => tf.tidy(() => {
+        (model.apply(inputs) as tf.Tensor).dataSync();
+      }), reps);
+      const opt = new AdamW({ learningRate: 1e-4 });
+      const train = timed(() => {
+        const l = opt.minimize(() => tf.mean(tf.square(model.apply(inputs, { training: true }) as tf.Tensor)) as tf.Scalar, true, model.variables());
+        l?.dataSync();
+        l?.dispose();
+      }, reps);
+      const peer = torchRows[`${net}/${preset}`];
+      console.log(
+        JSON.stringify({
+          network: net,
+          preset,
+          batch: SHAPES[net][0],
+          frames: SHAPES[net][1],
+          parameters: model.parameterCount(),
+          backend: describeBackend(info),
+          forward_ms: +forward.toFixed(1),
+          train_step_ms: +train.toFixed(1),
+          ...(peer ? { ...peer, forward_ratio: +(forward / peer.torch_forward_ms).toFixed(2), train_ratio: +(train / peer.torch_train_step_ms).toFixed(2) } : {}),
+        }),
+      );
+      opt.dispose();
+      model.dispose();
+      tf.dispose(inputs);
+    }
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
