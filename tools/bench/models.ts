@@ -64,7 +64,12 @@ async function main(): Promise<void> {
   if (!process.argv.includes('--no-torch')) {
     const presetsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-')), 'presets.json');
     fs.writeFileSync(presetsFile, JSON.stringify(all));
-    const py = spawnSync('/usr/bin/python3', [path.join(__dirname, '../reference/bench.py'), presetsFile, '1'], { encoding: 'utf8', cwd: path.join(__dirname, '../reference') });
+    const oneThread = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
+    const py = spawnSync('/usr/bin/python3', [path.join(__dirname, '../reference/bench.py'), presetsFile, '1'], {
+      encoding: 'utf8',
+      cwd: path.join(__dirname, '../reference'),
+      env: { ...process.env, ...oneThread },
+    });
     if (py.status === 0) {
       torchRows = Object.fromEntries(py.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((r) => [`${r.network}/${r.preset}`, r]));
     } else {

@@ -14,6 +14,7 @@ from networks import AvtCa, Maven, TcnFusion, parameter_count
 
 torch.set_default_dtype(torch.float32)
 torch.set_num_threads(int(sys.argv[2]) if len(sys.argv) > 2 else 1)
+torch.set_num_interop_threads(1)
 SHAPES = {"maven": (16, 64), "tcn-fusion": (16, 300), "avt-ca": (8, 15)}
 
 

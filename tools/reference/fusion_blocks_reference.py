@@ -261,7 +261,147 @@ def avtca_blocks_fixture():
     save("avt-ca-blocks", {"conv_block": conv_block, "fusion": fusion, "cross_self": cross})
 
 
+class Conv2dBnT(nn.Module):
+    def __init__(self, ci, co, k, stride=1, dilation=1, depthwise=False, bias=False, bn=True, relu=True):
+        super().__init__()
+        self.conv = nn.Conv2d(ci, co, k, stride, (k // 2) * dilation, dilation, groups=ci if depthwise else 1, bias=bias)
+        self.bn = nn.BatchNorm2d(co) if bn else None
+        self.relu, self.depthwise, self.ci = relu, depthwise, ci
+        if self.bn is not None:
+            nn.init.normal_(self.bn.weight, 1.0, 0.1)
+            nn.init.normal_(self.bn.bias, 0.1, 0.1)
+            self.bn.running_mean.normal_(0, 0.1)
+            self.bn.running_var.uniform_(0.5, 1.5)
+
+    def forward(self, x):
+        y = self.conv(x)
+        if self.bn is not None:
+            y = self.bn(y)
+        return F.relu(y) if self.relu else y
+
+    def trainable(self):
+        w = self.conv.weight
+        if self.depthwise:  # [Co, 1, kh, kw] with Co = Ci·M → mer [kh, kw, Ci, M]
+            kernel = w.reshape(self.ci, -1, *w.shape[2:]).permute(2, 3, 0, 1)
+        else:  # [Co, Ci, kh, kw] → [kh, kw, Ci, Co]
+            kernel = w.permute(2, 3, 1, 0)
+        out = [t(kernel)] + ([t(self.conv.bias)] if self.conv.bias is not None else [])
+        return out + ([t(self.bn.weight), t(self.bn.bias)] if self.bn is not None else [])
+
+    def stats(self):
+        return [t(self.bn.running_mean), t(self.bn.running_var)] if self.bn is not None else []
+
+
+class ModulatorT(nn.Module):
+    def __init__(self, c, reduction=16, dilation=4):
+        super().__init__()
+        r = max(1, c // reduction)
+        self.fc1, self.fc2 = nn.Linear(c, r), nn.Linear(r, c)
+        self.spatial = nn.ModuleList([Conv2dBnT(c, r, 1, bias=True), Conv2dBnT(r, r, 3, dilation=dilation, bias=True),
+                                      Conv2dBnT(r, r, 3, dilation=dilation, bias=True), Conv2dBnT(r, 1, 1, bias=True, bn=False, relu=False)])
+
+    def forward(self, x):
+        mc = self.fc2(F.relu(self.fc1(x.mean((2, 3)))))[:, :, None, None]
+        ms = x
+        for c in self.spatial:
+            ms = c(ms)
+        return x + x * torch.sigmoid(mc + ms)
+
+    def convs(self):
+        return list(self.spatial)
+
+
+class LocalT(nn.Module):
+    def __init__(self, ci, co):
+        super().__init__()
+        self.p = nn.ModuleList([nn.ModuleList([Conv2dBnT(ci, co, 3, 2, depthwise=True), Conv2dBnT(co, co, 3, depthwise=True)]) for _ in range(4)])
+
+    def forward(self, x):
+        H, W = x.shape[2] // 2, x.shape[3] // 2
+        patches = [x[:, :, :H, :W], x[:, :, H:, :W], x[:, :, :H, W:], x[:, :, H:, W:]]
+        o = [b(a(pt)) for (a, b), pt in zip(self.p, patches)]
+        return torch.cat([torch.cat([o[0], o[1]], 2), torch.cat([o[2], o[3]], 2)], 3)
+
+    def convs(self):
+        return [c for pair in self.p for c in pair]
+
+
+def shuffle(x):
+    B, C, H, W = x.shape
+    return x.view(B, 2, C // 2, H, W).transpose(1, 2).reshape(B, C, H, W)
+
+
+class InvResT(nn.Module):
+    def __init__(self, inp, oup, stride):
+        super().__init__()
+        bf = oup // 2
+        self.stride = stride
+        self.b1 = nn.ModuleList([Conv2dBnT(inp, inp, 3, stride, depthwise=True, relu=False), Conv2dBnT(inp, bf, 1)]) if stride > 1 else nn.ModuleList()
+        self.b2 = nn.ModuleList([Conv2dBnT(inp if stride > 1 else bf, bf, 1), Conv2dBnT(bf, bf, 3, stride, depthwise=True, relu=False), Conv2dBnT(bf, bf, 1)])
+
+    def forward(self, x):
+        run = lambda mods, h: [h := m(h) for m in mods][-1]
+        if self.stride == 1:
+            x1, x2 = x.chunk(2, dim=1)
+            return shuffle(torch.cat([x1, run(self.b2, x2)], 1))
+        return shuffle(torch.cat([run(self.b1, x), run(self.b2, x)], 1))
+
+    def convs(self):
+        return list(self.b1) + list(self.b2)
+
+
+class EfficientFaceT(nn.Module):
+    def __init__(self, repeats, ch):
+        super().__init__()
+        self.stem = Conv2dBnT(3, ch[0], 3, 2)
+        cin, stages = ch[0], []
+        for s, cout in enumerate(ch[1:4]):
+            stages.append(nn.ModuleList([InvResT(cin if i == 0 else cout, cout, 2 if i == 0 else 1) for i in range(repeats[s])]))
+            cin = cout
+        self.stages = nn.ModuleList(stages)
+        self.mod, self.local, self.head = ModulatorT(ch[1]), LocalT(ch[0], ch[1]), Conv2dBnT(ch[3], ch[4], 1)
+
+    def forward(self, x):
+        stem = self.stem(x)
+        pooled = F.max_pool2d(stem, 3, 2, 1)
+        h = pooled
+        for u in self.stages[0]:
+            h = u(h)
+        h = self.mod(h) + self.local(pooled)
+        for st in self.stages[1:]:
+            for u in st:
+                h = u(h)
+        return self.head(h).mean((2, 3))
+
+    def convs_in_mer_order(self):
+        units = [u for st in self.stages for u in st]
+        return [self.stem] + [c for u in units for c in u.convs()] + self.mod.convs() + self.local.convs() + [self.head]
+
+    def mer_weights(self):
+        convs = self.convs_in_mer_order()
+        # Trainable in traversal order: stem, stage units, modulator (own fc weights first), local, head; then every BN's statistics.
+        units = [u for st in self.stages for u in st]
+        w = self.stem.trainable() + [x for u in units for c in u.convs() for x in c.trainable()]
+        w += [t(self.mod.fc1.weight.T), t(self.mod.fc1.bias), t(self.mod.fc2.weight.T), t(self.mod.fc2.bias)]
+        w += [x for c in self.mod.convs() for x in c.trainable()] + [x for c in self.local.convs() for x in c.trainable()] + self.head.trainable()
+        return w + [x for c in convs for x in c.stats()]
+
+
+def efficient_face_fixture():
+    torch.manual_seed(5)
+    repeats, ch = [2, 2, 1], [4, 8, 16, 16, 12]
+    m = EfficientFaceT(repeats, ch).eval()
+    x = torch.randn(2, 3, 16, 16, requires_grad=True)
+    y = m(x)
+    R = torch.randn_like(y)
+    (y * R).sum().backward()
+    params = sum(p.numel() for p in m.parameters()) + sum(b.numel() for n, b in m.named_buffers() if "running" in n)
+    save("efficient-face", {"repeats": repeats, "channels": ch, "weights": m.mer_weights(), "x": t(x.permute(0, 2, 3, 1)), "R": t(R),
+                            "out": t(y), "grad_x": t(x.grad.permute(0, 2, 3, 1)), "parameters": params})
+
+
 if __name__ == "__main__":
+    efficient_face_fixture()
     avtca_blocks_fixture()
     maven_fusion_fixture()
     mha_fixture()

@@ -9,7 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from fusion_blocks_reference import BeitLayer, IntermediateFusion, TcnLevel, ln_weights, mha_weights, t
+from fusion_blocks_reference import BeitLayer, EfficientFaceT, IntermediateFusion, TcnLevel, ln_weights, mha_weights, t
 
 
 def tcn_weights(levels):
@@ -199,6 +199,8 @@ class AvtCa(nn.Module):
     def __init__(self, c):
         super().__init__()
         self.c = c
+        if c["mode"] == "raw":
+            self.backbone = EfficientFaceT(c["backbone"]["stagesRepeats"], c["backbone"]["stagesOutChannels"])
         a1, a2, a3, a4 = c["audioChannels"]
         v1, v2, v3, v4 = c["videoChannels"]
         self.a1 = nn.ModuleList([ConvBlock(c["audioDim"], a1, False, True), ConvBlock(a1, a2, False, True)])
@@ -213,6 +215,9 @@ class AvtCa(nn.Module):
         return list(self.a1) + list(self.v1) + list(self.a2) + list(self.v2)
 
     def forward(self, a, v):
+        if self.c["mode"] == "raw":  # v: [B, T, H, W, 3]
+            B, T = v.shape[:2]
+            v = self.backbone(v.reshape(B * T, *v.shape[2:]).permute(0, 3, 1, 2)).reshape(B, T, -1)
         for b in self.a1:
             a = b(a)
         for b in self.v1:

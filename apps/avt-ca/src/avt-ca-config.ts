@@ -5,10 +5,12 @@ export interface AvtCaConfig {
   multiLabel: boolean;
   /**
    * 'features': per-frame face embeddings from a pretrained face model replace the EfficientFace
-   * backbone (no pretrained EfficientFace weights are available here). 'raw' (224×224 crops through
-   * the backbone) is not built yet.
+   * backbone (no pretrained EfficientFace weights are available here). 'raw': face crops [B, Tv, H, W, 3]
+   * (224×224, /255) go through an EfficientFace-style backbone trained with the rest.
    */
-  mode: 'features';
+  mode: 'features' | 'raw';
+  /** The raw-mode backbone: units per stage and widths (EfficientFace: [4, 8, 4], [29, 116, 232, 464, 1024]). */
+  backbone: { stagesRepeats: [number, number, number]; stagesOutChannels: [number, number, number, number, number] };
   /** MFCC coefficients per audio frame (10 at 22.05 kHz). */
   audioDim: number;
   /** Per-frame face embedding width in 'features' mode (EfficientFace: 1024). */
@@ -31,7 +33,8 @@ export interface AvtCaConfig {
 export const AVT_CA_PAPER: AvtCaConfig = {
   numClasses: 8,
   multiLabel: false,
-  mode: 'features',
+  mode: 'raw',
+  backbone: { stagesRepeats: [4, 8, 4], stagesOutChannels: [29, 116, 232, 464, 1024] },
   audioDim: 10,
   videoDim: 1024,
   audioChannels: [64, 128, 256, 128],
@@ -43,16 +46,30 @@ export const AVT_CA_PAPER: AvtCaConfig = {
   combine: 'add',
 };
 
+/**
+ * Named presets: `paper` (raw 224×224 face crops through the EfficientFace-style backbone, max pooling,
+ * add), `official-code` (mean pooling, concat), `features` (the paper's fusion on per-frame embeddings
+ * of a pretrained face model instead of the backbone), `lite` (features mode, channels ÷ 4, 4 heads).
+ */
 export const AVT_CA_PRESETS: Record<string, () => AvtCaConfig> = {
-  paper: () => ({ ...AVT_CA_PAPER, audioChannels: [...AVT_CA_PAPER.audioChannels], videoChannels: [...AVT_CA_PAPER.videoChannels] }),
+  paper: () => ({
+    ...AVT_CA_PAPER,
+    audioChannels: [...AVT_CA_PAPER.audioChannels],
+    videoChannels: [...AVT_CA_PAPER.videoChannels],
+    backbone: { stagesRepeats: [4, 8, 4], stagesOutChannels: [29, 116, 232, 464, 1024] },
+  }),
   'official-code': () => ({ ...AVT_CA_PRESETS['paper'](), pooling: 'mean', combine: 'concat' }),
-  lite: () => ({ ...AVT_CA_PRESETS['paper'](), audioChannels: [16, 32, 64, 32], videoChannels: [16, 16, 32, 32], crossHeads: 4 }),
+  features: () => ({ ...AVT_CA_PRESETS['paper'](), mode: 'features' }),
+  lite: () => ({ ...AVT_CA_PRESETS['features'](), audioChannels: [16, 32, 64, 32], videoChannels: [16, 16, 32, 32], crossHeads: 4 }),
 };
 
 export function avtCaConfig(preset = 'paper', overrides: Partial<AvtCaConfig> = {}): AvtCaConfig {
   const make = AVT_CA_PRESETS[preset];
   if (!make) throw new Error(`AVT-CA: unknown preset '${preset}' (${Object.keys(AVT_CA_PRESETS).join(', ')})`);
   const config = { ...make(), ...overrides };
+  if (config.mode === 'raw' && config.videoDim !== config.backbone.stagesOutChannels[4]) {
+    throw new Error(`AVT-CA: in raw mode videoDim (${config.videoDim}) must equal the backbone's output width (${config.backbone.stagesOutChannels[4]})`);
+  }
   if (config.audioChannels[3] !== config.videoChannels[3]) {
     throw new Error(`AVT-CA: cross-self-attention needs equal stage-2 widths (audio ${config.audioChannels[3]}, video ${config.videoChannels[3]})`);
   }

@@ -6,13 +6,13 @@ import { AdamW, initBackend } from '@mer/backend';
 import { crossEntropyLoss } from '@mer/heads';
 import { avtCaConfig, createAvtCaModel, loadAvtCaModel, saveAvtCaModel } from './index';
 
-describe('AVT-CA network (features mode)', () => {
+describe('AVT-CA network', () => {
   beforeAll(async () => {
     await initBackend({ backend: 'wasm' });
   });
 
-  it('paper preset: 3.6 s clips (156 MFCC frames, 15 video frames) → 8 logits; parameter count', () => {
-    const m = createAvtCaModel('paper');
+  it('features preset: 3.6 s clips (156 MFCC frames, 15 video frames) → 8 logits; parameter count', () => {
+    const m = createAvtCaModel('features');
     tf.tidy(() => {
       const out = m.predict({ audio: tf.randomNormal([2, 156, 10]), video: tf.randomNormal([2, 15, 1024]) });
       expect(out.logits.shape).toEqual([2, 8]);
@@ -53,7 +53,7 @@ describe('AVT-CA network (features mode)', () => {
   });
 
   it('official-code preset (mean pooling, concat) and CMU-MOSEI multi-label; save → load exact; clear errors', async () => {
-    const m = createAvtCaModel('official-code', { audioChannels: [8, 8, 8, 8], videoChannels: [8, 8, 8, 8], crossHeads: 2, videoDim: 32, numClasses: 6, multiLabel: true });
+    const m = createAvtCaModel('official-code', { mode: 'features', audioChannels: [8, 8, 8, 8], videoChannels: [8, 8, 8, 8], crossHeads: 2, videoDim: 32, numClasses: 6, multiLabel: true });
     const audio = tf.randomNormal([2, 30, 10]);
     const video = tf.randomNormal([2, 15, 32]);
     const before = tf.tidy(() => (m.apply([audio, video]) as tf.Tensor).dataSync().slice());
@@ -63,10 +63,33 @@ describe('AVT-CA network (features mode)', () => {
     const loaded = loadAvtCaModel(dir);
     expect(Array.from(tf.tidy(() => (loaded.apply([audio, video]) as tf.Tensor).dataSync().slice()))).toEqual(Array.from(before));
     expect(() => tf.tidy(() => m.predict({ audio: tf.zeros([1, 30, 13]), video }))).toThrow(/audio frames are 13-d, the config expects 10 MFCCs/);
-    expect(() => avtCaConfig('paper', { videoChannels: [64, 64, 128, 64] })).toThrow(/equal stage-2 widths/);
+    expect(() => avtCaConfig('features', { videoChannels: [64, 64, 128, 64] })).toThrow(/equal stage-2 widths/);
     fs.rmSync(dir, { recursive: true, force: true });
     tf.dispose([audio, video]);
     m.dispose();
     loaded.dispose();
+  });
+
+  it('raw mode: face crops through the EfficientFace-style backbone; trains a step on wasm', () => {
+    const m = createAvtCaModel('lite', {
+      mode: 'raw',
+      backbone: { stagesRepeats: [1, 1, 1], stagesOutChannels: [4, 8, 8, 8, 16] },
+      videoDim: 16,
+      numClasses: 3,
+    });
+    const audio = tf.randomNormal([2, 30, 10], 0, 1, 'float32', 3);
+    const video = tf.randomUniform([2, 4, 32, 32, 3], 0, 1, 'float32', 4);
+    const labels = tf.tensor1d([0, 2], 'int32');
+    expect(m.summary()).toMatch(/EfficientFace backbone/);
+    const opt = new AdamW({ learningRate: 1e-3 });
+    const loss = () => crossEntropyLoss(m.apply([audio, video], { training: true }) as tf.Tensor, labels);
+    const first = tf.tidy(() => loss().dataSync()[0]);
+    for (let i = 0; i < 5; i++) tf.dispose(opt.minimize(loss, true, m.variables()) ?? []);
+    expect(tf.tidy(() => loss().dataSync()[0])).toBeLessThan(first);
+    expect(() => tf.tidy(() => m.predict({ audio, video: tf.zeros([2, 4, 16]) }))).toThrow(/raw mode: video must be \[B, T, H, W, 3\]/);
+    expect(() => avtCaConfig('paper', { videoDim: 512 })).toThrow(/must equal the backbone's output width \(1024\)/);
+    opt.dispose();
+    tf.dispose([audio, video, labels]);
+    m.dispose();
   });
 });

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv1dBlock, CrossSelfAttention, IntermediateTransformerFusion, MerCallKwargs, MerLayer, temporalPool } from '@mer/attention-fusion';
+import { Conv1dBlock, CrossSelfAttention, EfficientFace, IntermediateTransformerFusion, MerCallKwargs, MerLayer, temporalPool } from '@mer/attention-fusion';
 import { ClassificationHead, ClassificationOutput } from '@mer/heads';
 import { AvtCaConfig } from './avt-ca-config';
 
@@ -7,7 +7,7 @@ import { AvtCaConfig } from './avt-ca-config';
 export interface AvtCaInputs {
   /** [B, Ta, audioDim] MFCC frames (3.6 s at 22.05 kHz ≈ 156). */
   audio: tf.Tensor;
-  /** [B, Tv, videoDim] per-frame face embeddings (15 frames over 3.6 s). */
+  /** 'features' mode: [B, Tv, videoDim] per-frame face embeddings (15 frames over 3.6 s); 'raw' mode: [B, Tv, H, W, 3] face crops. */
   video: tf.Tensor;
 }
 
@@ -26,6 +26,7 @@ export interface AvtCaForwardOptions {
 export class AvtCaModel extends MerLayer {
   static className = 'MerAvtCaModel';
   readonly config: AvtCaConfig;
+  readonly backbone?: EfficientFace;
   private readonly audioStage1: Conv1dBlock[];
   private readonly videoStage1: Conv1dBlock[];
   readonly audioFromVideo: IntermediateTransformerFusion;
@@ -38,6 +39,7 @@ export class AvtCaModel extends MerLayer {
   constructor(config: AvtCaConfig, name?: string) {
     super({ name });
     this.config = config;
+    if (config.mode === 'raw') this.backbone = this.track(new EfficientFace({ ...config.backbone, name: `${this.name}_backbone` }));
     const [a1, a2, a3, a4] = config.audioChannels;
     const [v1, v2, v3, v4] = config.videoChannels;
     const audio = (i: number, o: number, n: string) => this.track(new Conv1dBlock({ inputDim: i, outputDim: o, poolSize: 2, name: `${this.name}_${n}` }));
@@ -59,9 +61,16 @@ export class AvtCaModel extends MerLayer {
     return tf.tidy(() => {
       const kw: MerCallKwargs = { training: options.training };
       if (inputs.audio.shape[2] !== this.config.audioDim) throw new Error(`AVT-CA: audio frames are ${inputs.audio.shape[2]}-d, the config expects ${this.config.audioDim} MFCCs`);
-      if (inputs.video.shape[2] !== this.config.videoDim) throw new Error(`AVT-CA: video frames are ${inputs.video.shape[2]}-d, the config expects ${this.config.videoDim}`);
+      let video = inputs.video;
+      if (this.backbone) {
+        if (video.rank !== 5 || video.shape[4] !== 3) throw new Error(`AVT-CA raw mode: video must be [B, T, H, W, 3] face crops, got [${video.shape}]`);
+        const [b, t, h, w] = video.shape as number[];
+        const frames = this.backbone.apply(tf.reshape(video, [b * t, h, w, 3]), kw) as tf.Tensor; // [B·T, D]
+        video = tf.reshape(frames, [b, t, this.backbone.outputDim]); // [B, T, D]
+      }
+      if (video.shape[2] !== this.config.videoDim) throw new Error(`AVT-CA: video frames are ${video.shape[2]}-d, the config expects ${this.config.videoDim}`);
       let a = options.dropAudio ? tf.zerosLike(inputs.audio) : inputs.audio;
-      let v = options.dropVideo ? tf.zerosLike(inputs.video) : inputs.video;
+      let v = options.dropVideo ? tf.zerosLike(video) : video;
       for (const b of this.audioStage1) a = b.apply(a, kw) as tf.Tensor; // [B, Ta − 6, a2]
       for (const b of this.videoStage1) v = b.apply(v, kw) as tf.Tensor; // [B, Tv, v2]
       const a1 = this.audioFromVideo.apply([a, v], kw) as tf.Tensor;
@@ -92,6 +101,7 @@ export class AvtCaModel extends MerLayer {
   summary(): string {
     const sum = (ls: MerLayer[]) => ls.reduce((s, l) => s + l.parameterCount(), 0);
     const rows: [string, number][] = [
+      ...(this.backbone ? ([['EfficientFace backbone', this.backbone.parameterCount()]] as [string, number][]) : []),
       ['audio conv stage 1', sum(this.audioStage1)],
       ['video temporal conv stage 1', sum(this.videoStage1)],
       ['intermediate fusion (both ways)', sum([this.audioFromVideo, this.videoFromAudio])],

@@ -27,3 +27,13 @@ export type { IntermediateTransformerFusionArgs } from './intermediate-transform
 export { CrossSelfAttention } from './cross-self-attention';
 export type { CrossSelfAttentionArgs } from './cross-self-attention';
 export { setWeightsFromArrays, maxAbsDiff } from './testing';
+export { Conv2dBn } from './conv2d-bn';
+export type { Conv2dBnArgs } from './conv2d-bn';
+export { ChannelSpatialModulator } from './channel-spatial-modulator';
+export type { ModulatorArgs } from './channel-spatial-modulator';
+export { LocalFeatureExtractor } from './local-feature-extractor';
+export type { LocalFeatureExtractorArgs } from './local-feature-extractor';
+export { InvertedResidual, channelShuffle } from './inverted-residual';
+export type { InvertedResidualArgs } from './inverted-residual';
+export { EfficientFace } from './efficient-face';
+export type { EfficientFaceArgs } from './efficient-face';
