@@ -3,7 +3,7 @@
 const fs = require('node:fs');
 const path = require('node:path');
 
-const dir = path.resolve(__dirname, '../../tmp/test-counts');
+const dir = path.resolve(__dirname, '../../test-results/counts');
 const total = { passed: 0, failed: 0, skipped: 0 };
 const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.json')) : [];
 for (const f of files) {

@@ -1,4 +1,4 @@
-// Writes `{passed, failed, skipped}` for one jest run to tmp/test-counts/<package>.json so that
+// Writes `{passed, failed, skipped}` for one jest run to test-results/counts/<package>.json so that
 // .ci/run can print a single closing "N passed, N failed" line over every package.
 const fs = require('node:fs');
 const path = require('node:path');
@@ -8,7 +8,7 @@ class CountReporter {
     this.rootDir = globalConfig.rootDir;
   }
   onRunComplete(_contexts, results) {
-    const dir = path.resolve(__dirname, '../../tmp/test-counts');
+    const dir = path.resolve(__dirname, '../../test-results/counts');
     fs.mkdirSync(dir, { recursive: true });
     const name = path.relative(path.resolve(__dirname, '../..'), this.rootDir).replace(/[\\/]/g, '__');
     const counts = {
