@@ -26,7 +26,8 @@ export { IntermediateTransformerFusion } from './intermediate-transformer-fusion
 export type { IntermediateTransformerFusionArgs } from './intermediate-transformer-fusion';
 export { CrossSelfAttention } from './cross-self-attention';
 export type { CrossSelfAttentionArgs } from './cross-self-attention';
-export { setWeightsFromArrays, maxAbsDiff } from './testing';
+export { setWeightsFromArrays, maxAbsDiff, compareWithReference } from './testing';
+export type { ReferenceFixture } from './testing';
 export { Conv2dBn } from './conv2d-bn';
 export type { Conv2dBnArgs } from './conv2d-bn';
 export { ChannelSpatialModulator } from './channel-spatial-modulator';

@@ -19,3 +19,29 @@ export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
 export function flat(x: unknown): number[] {
   return (Array.isArray(x) ? (x as unknown[]).flat(Infinity) : [x]) as number[];
 }
+
+/** A fidelity fixture written by tools/reference: weights in `layer.weights` order, inputs, outputs, input gradients of Σ out·R. */
+export interface ReferenceFixture {
+  weights: unknown[];
+  inputs: unknown[];
+  mask?: unknown;
+  R: unknown;
+  out: unknown;
+  grads: unknown[];
+}
+
+/**
+ * Loads a fixture's weights into `layer`, runs it on the fixture's inputs (and mask) and returns the
+ * largest absolute differences from the reference outputs and input gradients.
+ */
+export function compareWithReference(layer: tfl.layers.Layer, fx: ReferenceFixture): { output: number; gradients: number[] } {
+  setWeightsFromArrays(layer, fx.weights);
+  return tf.tidy(() => {
+    const xs = fx.inputs.map((x) => tf.tensor(x as number[]));
+    const kwargs = fx.mask ? { mask: tf.tensor(fx.mask as number[]) } : {};
+    const R = tf.tensor(fx.R as number[]);
+    const output = maxAbsDiff((layer.apply(xs, kwargs) as tf.Tensor).dataSync(), flat(fx.out));
+    const grads = tf.grads((...ins: tf.Tensor[]) => tf.sum(tf.mul(layer.apply(ins, kwargs) as tf.Tensor, R)) as tf.Scalar)(xs);
+    return { output, gradients: grads.map((g, i) => maxAbsDiff(g.dataSync(), flat(fx.grads[i]))) };
+  });
+}
