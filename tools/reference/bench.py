@@ -26,7 +26,8 @@ def inputs(net, cfg, B, T):
     if net == "tcn-fusion":
         v, g, l = torch.randn(B, T, cfg["visualDim"]), torch.randn(B, T, cfg["vggishDim"]), torch.randn(B, T, cfg["logmelDim"])
         return lambda m: m(v, g, l, torch.ones(B, T))
-    a, v = torch.randn(B, 156, cfg["audioDim"]), torch.randn(B, T, cfg["videoDim"])
+    a = torch.randn(B, 156, cfg["audioDim"])
+    v = torch.rand(B, T, 224, 224, 3) if cfg["mode"] == "raw" else torch.randn(B, T, cfg["videoDim"])
     return lambda m: m(a, v)
 
 
