@@ -6,7 +6,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { initBackend } from '@mer/backend';
 import { readEmoDb, readRavdess } from '@mer/datasets';
+import { extractFaceTrack, FaceDetector, FaceEmbedder } from '@mer/feature-extractors';
 import { decodeAudio, probe, readVideoFrames } from '@mer/media';
 
 function countBy<T>(items: T[], key: (t: T) => string): Record<string, number> {
@@ -28,6 +30,9 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ dataset: 'ravdess', items: ravdess.length, perEmotion: countBy(ravdess, (i) => i.emotionName), perIntensity: countBy(ravdess, (i) => i.intensity), firstFile: { sampleRate: rProbe.audio[0].sampleRate, channels: rProbe.audio[0].channels, duration: +rProbe.duration.toFixed(2) } }));
 
   const clipsDir = path.join(dataDir, 'clips');
+  await initBackend();
+  const detector = await FaceDetector.load();
+  const embedder = await FaceEmbedder.load('expression');
   for (const name of fs.readdirSync(clipsDir).filter((f) => f.endsWith('.mp4')).sort()) {
     const file = path.join(clipsDir, name);
     const info = await probe(file);
@@ -52,6 +57,12 @@ async function main(): Promise<void> {
       }),
     );
     if (decoded !== counted.video?.frameCount) throw new Error(`${file}: streamed ${decoded} frames but ffprobe decodes ${counted.video?.frameCount}`);
+    const t1 = performance.now();
+    const track = await extractFaceTrack(file, detector, embedder, { detectEvery: 5, info });
+    const withFace = track.mask.reduce((n, m) => n + m, 0);
+    console.log(JSON.stringify({ clip: name, faceFrames: withFace, frames: track.frames, faceRatio: +(withFace / track.frames).toFixed(3), featureDim: track.dim, faceFps: +(track.frames / ((performance.now() - t1) / 1000)).toFixed(1) }));
+    if (track.frames !== decoded) throw new Error(`${file}: face track has ${track.frames} frames, the video ${decoded}`);
+    if (withFace / track.frames < 0.9) throw new Error(`${file}: a face in only ${withFace} of ${track.frames} frames (< 90 %)`);
   }
   console.log('data smoke: ok');
 }
