@@ -16,7 +16,7 @@ export async function loadGraphModelFromFile(modelJson: string): Promise<tfc.Gra
     generatedBy?: string;
     convertedBy?: string;
     signature?: object;
-    userDefinedMetadata?: { [key: string]: {} };
+    userDefinedMetadata?: tf.io.ModelArtifacts['userDefinedMetadata'];
   };
   const dir = path.dirname(modelJson);
   const shards = json.weightsManifest.flatMap((g) => g.paths).map((p) => {
