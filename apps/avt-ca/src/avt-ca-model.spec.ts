@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { overfit } from '@mer/attention-fusion';
 import { AdamW, initBackend } from '@mer/backend';
 import { crossEntropyLoss } from '@mer/heads';
 import { avtCaConfig, createAvtCaModel, loadAvtCaModel, saveAvtCaModel } from './index';
@@ -36,13 +37,7 @@ describe('AVT-CA network', () => {
     const labels = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32');
     const opt = new AdamW({ learningRate: 3e-3, weightDecay: 0 });
     const loss = () => crossEntropyLoss(m.apply([audio, video], { training: true }) as tf.Tensor, labels);
-    const first = tf.tidy(() => loss().dataSync()[0]);
-    let last = first;
-    for (let i = 0; i < 300 && last > first * 0.1; i++) {
-      const l = opt.minimize(loss, true, m.variables());
-      last = l!.dataSync()[0];
-      l!.dispose();
-    }
+    const { first, last } = overfit(loss, opt, m.variables());
     expect(last).toBeLessThan(first * 0.1);
     tf.tidy(() => {
       expect(m.predict({ audio, video }, { dropAudio: true }).logits.shape).toEqual([8, 8]);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { overfit } from '@mer/attention-fusion';
 import { AdamW, initBackend } from '@mer/backend';
 import { vaMseLoss } from '@mer/heads';
 import { createMavenModel, loadMavenModel, saveMavenModel } from './index';
@@ -57,13 +58,7 @@ describe('MAVEN network', () => {
     const opt = new AdamW({ learningRate: 1e-3 });
     const inputs = [x.visual, x.audio, x.text];
     const loss = () => vaMseLoss(m.apply(inputs, { training: true }) as tf.Tensor, target);
-    const first = tf.tidy(() => loss().dataSync()[0]);
-    let last = first;
-    for (let i = 0; i < 300 && last > first * 0.1; i++) {
-      const l = opt.minimize(loss, true, m.variables());
-      last = l!.dataSync()[0];
-      l!.dispose();
-    }
+    const { first, last } = overfit(loss, opt, m.variables());
     expect(last).toBeLessThan(first * 0.1);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-maven-'));
     await saveMavenModel(m, dir);

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import { overfit } from '@mer/attention-fusion';
 import { AdamW, initBackend } from '@mer/backend';
 import { cccLoss } from '@mer/heads';
 import { createTcnFusionModel, loadTcnFusionModel, saveTcnFusionModel } from './index';
@@ -40,13 +41,7 @@ describe('TCN-fusion network', () => {
     const target = tf.tidy(() => tf.tanh(tf.randomNormal([4, 24, 2], 0, 1, 'float32', 9)));
     const opt = new AdamW({ learningRate: 2e-3, weightDecay: 0 });
     const loss = () => cccLoss(model.apply([x.visual, x.vggish, x.logmel], { training: true }) as tf.Tensor, target);
-    const first = tf.tidy(() => loss().dataSync()[0]);
-    let last = first;
-    for (let i = 0; i < 300 && last > first * 0.1; i++) {
-      const l = opt.minimize(loss, true, model.variables());
-      last = l!.dataSync()[0];
-      l!.dispose();
-    }
+    const { first, last } = overfit(loss, opt, model.variables());
     expect(last).toBeLessThan(first * 0.1);
     opt.dispose();
     tf.dispose([x.visual, x.vggish, x.logmel, target]);

@@ -26,7 +26,7 @@ export { IntermediateTransformerFusion } from './intermediate-transformer-fusion
 export type { IntermediateTransformerFusionArgs } from './intermediate-transformer-fusion';
 export { CrossSelfAttention } from './cross-self-attention';
 export type { CrossSelfAttentionArgs } from './cross-self-attention';
-export { setWeightsFromArrays, maxAbsDiff, compareWithReference } from './testing';
+export { setWeightsFromArrays, maxAbsDiff, compareWithReference, overfit } from './testing';
 export type { ReferenceFixture } from './testing';
 export { Conv2dBn } from './conv2d-bn';
 export type { Conv2dBnArgs } from './conv2d-bn';

@@ -45,3 +45,27 @@ export function compareWithReference(layer: tfl.layers.Layer, fx: ReferenceFixtu
     return { output, gradients: grads.map((g, i) => maxAbsDiff(g.dataSync(), flat(fx.grads[i]))) };
   });
 }
+
+/**
+ * Trains `variables` on a fixed loss until it falls to `targetRatio` of its first value or `maxSteps`
+ * pass (the one-batch overfit check of every network). Returns the first and last loss.
+ */
+export function overfit(
+  loss: () => tf.Scalar,
+  optimizer: tf.Optimizer,
+  variables: tf.Variable[],
+  options: { maxSteps?: number; targetRatio?: number } = {},
+): { first: number; last: number; steps: number } {
+  const maxSteps = options.maxSteps ?? 300;
+  const target = options.targetRatio ?? 0.1;
+  const first = tf.tidy(() => loss().dataSync()[0]);
+  let last = first;
+  let steps = 0;
+  while (steps < maxSteps && last > first * target) {
+    const l = optimizer.minimize(loss, true, variables);
+    last = l ? l.dataSync()[0] : last;
+    l?.dispose();
+    steps++;
+  }
+  return { first, last, steps };
+}

@@ -1,4 +1,4 @@
-import { ffmpegRecords } from './ffmpeg-process';
+import { ffmpegRecords, inputWithRange } from './ffmpeg-process';
 import { MediaError } from './media-error';
 import { MediaInfo, probe } from './probe';
 
@@ -40,10 +40,7 @@ export async function* readAudio(file: string, options: AudioOptions = {}): Asyn
     return;
   }
   const args = [
-    ...(start > 0 ? ['-ss', String(start)] : []),
-    '-i',
-    file,
-    ...(options.duration ? ['-t', String(options.duration)] : []),
+    ...inputWithRange(file, start, options.duration),
     '-map',
     '0:a:0',
     '-ac',

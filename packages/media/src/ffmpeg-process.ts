@@ -2,6 +2,11 @@ import { spawn } from 'node:child_process';
 import { locateFfmpeg } from './ffmpeg-locator';
 import { MediaError } from './media-error';
 
+/** ffmpeg input-range arguments: `-ss start -i file -t duration`. */
+export function inputWithRange(file: string, start = 0, duration?: number): string[] {
+  return [...(start > 0 ? ['-ss', String(start)] : []), '-i', file, ...(duration ? ['-t', String(duration)] : [])];
+}
+
 /**
  * Runs ffmpeg with stdout as a byte stream and yields fixed-size records from it (a video frame, an
  * audio chunk). Reading is pulled by the consumer, so a slow consumer pauses ffmpeg through the

@@ -1,4 +1,4 @@
-import { ffmpegRecords } from './ffmpeg-process';
+import { ffmpegRecords, inputWithRange } from './ffmpeg-process';
 import { MediaError } from './media-error';
 import { MediaInfo, probe } from './probe';
 
@@ -59,10 +59,7 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
   const start = options.start ?? 0;
   const filters = [options.fps ? `fps=${options.fps}` : undefined, `scale=${width}:${height}:flags=bilinear`].filter(Boolean);
   const args = [
-    ...(start > 0 ? ['-ss', String(start)] : []),
-    '-i',
-    file,
-    ...(options.duration ? ['-t', String(options.duration)] : []),
+    ...inputWithRange(file, start, options.duration),
     '-map',
     '0:v:0',
     ...(options.fps ? [] : ['-vsync', 'passthrough']),
