@@ -10,6 +10,8 @@ export { rfft, powerSpectrum, disposeSpectralCache } from './spectral';
 export type { RealSpectrum } from './spectral';
 export { AdamW, DEFAULT_ADAMW } from './adamw';
 export type { AdamWArgs } from './adamw';
+export { ReduceLROnPlateau, StepLR, EarlyStopping, learningRateControl } from './lr-schedulers';
+export type { LearningRateControl, ReduceLROnPlateauArgs } from './lr-schedulers';
 export { createRng } from './rng';
 export type { Rng } from './rng';
 export { fromTransformersTensor, toTransformersTensor } from './transformers-tensor';
