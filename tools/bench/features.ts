@@ -5,13 +5,13 @@
  * whether memory grows with length. One JSON line.
  * Run: npm run bench:features [-- --long]
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@mer/backend';
 import { extractFaceTrack, FaceDetector, FaceEmbedder, FaceEmbedderModel } from '@mer/feature-extractors';
 import { generateTestClip } from '@mer/media';
+import { runBenchChild } from './child-process';
 
 async function child(file: string, model: FaceEmbedderModel): Promise<void> {
   await initBackend();
@@ -24,9 +24,7 @@ async function child(file: string, model: FaceEmbedderModel): Promise<void> {
 }
 
 function run(file: string, model: FaceEmbedderModel) {
-  const r = spawnSync(process.execPath, [path.join(__dirname, '../../node_modules/tsx/dist/cli.mjs'), __filename, '--child', file, model], { encoding: 'utf8', cwd: path.join(__dirname, '../..') });
-  if (r.status !== 0) throw new Error(r.stderr);
-  const out = JSON.parse(r.stdout.trim().split('\n').pop()!);
+  const out = runBenchChild<{ frames: number; faces: number; fps: number; peak_rss_mb: number }>(__filename, [file, model]);
   return { frames: out.frames, faces: out.faces, fps: +out.fps.toFixed(1), peak_rss_mb: +out.peak_rss_mb.toFixed(1) };
 }
 

@@ -4,11 +4,11 @@
  * not grow with the clip's length. Prints ONE JSON line.
  * Run: npm run bench:media
  */
-import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateTestClip, locateFfmpeg, readAudio, readVideoFrames } from '@mer/media';
+import { runBenchChild } from './child-process';
 
 async function child(file: string, mode: string): Promise<void> {
   const t0 = performance.now();
@@ -24,12 +24,7 @@ async function child(file: string, mode: string): Promise<void> {
 }
 
 function runChild(file: string, mode: string) {
-  const r = spawnSync(process.execPath, [path.join(__dirname, '../../node_modules/tsx/dist/cli.mjs'), __filename, '--child', file, mode], {
-    encoding: 'utf8',
-    cwd: path.join(__dirname, '../..'),
-  });
-  if (r.status !== 0) throw new Error(r.stderr);
-  return JSON.parse(r.stdout.trim().split('\n').pop()!);
+  return runBenchChild<{ units: number; rate: number; peak_rss_mb: number }>(__filename, [file, mode]);
 }
 
 async function main(): Promise<void> {

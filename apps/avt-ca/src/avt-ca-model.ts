@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { Conv1dBlock, CrossSelfAttention, EfficientFace, IntermediateTransformerFusion, MerCallKwargs, MerLayer, temporalPool } from '@mer/attention-fusion';
+import { Conv1dBlock, CrossSelfAttention, EfficientFace, IntermediateTransformerFusion, MerCallKwargs, MerLayer, parameterTable, temporalPool } from '@mer/attention-fusion';
 import { ClassificationHead, ClassificationOutput } from '@mer/heads';
 import { AvtCaConfig } from './avt-ca-config';
 
@@ -111,7 +111,7 @@ export class AvtCaModel extends MerLayer {
       ['classifier', this.head.parameterCount()],
       ['total', this.parameterCount()],
     ];
-    return rows.map(([k, v]) => `${k.padEnd(32)} ${v.toLocaleString('en-US').padStart(12)}`).join('\n');
+    return parameterTable(rows);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -1,4 +1,4 @@
-import { loadWeights, readModelManifest, saveWeights } from '@mer/attention-fusion';
+import { loadModel, saveWeights } from '@mer/attention-fusion';
 import { AvtCaConfig, avtCaConfig } from './avt-ca-config';
 import { AvtCaModel } from './avt-ca-model';
 
@@ -17,9 +17,5 @@ export async function saveAvtCaModel(model: AvtCaModel, dir: string): Promise<vo
 }
 
 export function loadAvtCaModel(dir: string): AvtCaModel {
-  const manifest = readModelManifest(dir);
-  if (manifest.model['model'] !== 'avt-ca') throw new Error(`${dir}: holds a '${String(manifest.model['model'])}' model, not avt-ca`);
-  const model = new AvtCaModel(manifest.model['config'] as AvtCaConfig);
-  loadWeights(model, dir);
-  return model;
+  return loadModel(dir, 'avt-ca', (config: AvtCaConfig) => new AvtCaModel(config));
 }

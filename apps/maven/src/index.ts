@@ -1,4 +1,4 @@
-import { loadWeights, readModelManifest, saveWeights } from '@mer/attention-fusion';
+import { loadModel, saveWeights } from '@mer/attention-fusion';
 import { MavenConfig, mavenConfig } from './maven-config';
 import { MavenModel } from './maven-model';
 
@@ -17,9 +17,5 @@ export async function saveMavenModel(model: MavenModel, dir: string): Promise<vo
 }
 
 export function loadMavenModel(dir: string): MavenModel {
-  const manifest = readModelManifest(dir);
-  if (manifest.model['model'] !== 'maven') throw new Error(`${dir}: holds a '${String(manifest.model['model'])}' model, not maven`);
-  const model = new MavenModel(manifest.model['config'] as MavenConfig);
-  loadWeights(model, dir);
-  return model;
+  return loadModel(dir, 'maven', (config: MavenConfig) => new MavenModel(config));
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { BeitEncoder, BidirectionalCrossModalBlock, dense, MerCallKwargs, MerLayer, SelfAttentionRefinement } from '@mer/attention-fusion';
+import { BeitEncoder, BidirectionalCrossModalBlock, dense, MerCallKwargs, MerLayer, parameterTable, SelfAttentionRefinement } from '@mer/attention-fusion';
 import { PolarVaHead, PolarVaOutput } from '@mer/heads';
 import { MavenConfig, Modality } from './maven-config';
 
@@ -115,7 +115,7 @@ export class MavenModel extends MerLayer {
       ['polar head', this.head.parameterCount()],
       ['total', this.parameterCount()],
     ];
-    return rows.map(([k, v]) => `${k.padEnd(30)} ${v.toLocaleString('en-US').padStart(13)}`).join('\n');
+    return parameterTable(rows);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -1,4 +1,4 @@
-import { loadWeights, readModelManifest, saveWeights } from '@mer/attention-fusion';
+import { loadModel, saveWeights } from '@mer/attention-fusion';
 import { TcnFusionConfig, tcnFusionConfig } from './tcn-fusion-config';
 import { TcnFusionModel } from './tcn-fusion-model';
 
@@ -19,9 +19,5 @@ export async function saveTcnFusionModel(model: TcnFusionModel, dir: string): Pr
 
 /** Rebuilds a saved TCN-fusion model from its config and loads its weights. */
 export function loadTcnFusionModel(dir: string): TcnFusionModel {
-  const manifest = readModelManifest(dir);
-  if (manifest.model['model'] !== 'tcn-fusion') throw new Error(`${dir}: holds a '${String(manifest.model['model'])}' model, not tcn-fusion`);
-  const model = new TcnFusionModel(manifest.model['config'] as TcnFusionConfig);
-  loadWeights(model, dir);
-  return model;
+  return loadModel(dir, 'tcn-fusion', (config: TcnFusionConfig) => new TcnFusionModel(config));
 }

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { dense, GatedFusion, MerCallKwargs, MerLayer, MultiHeadAttention, MultiScaleTcn } from '@mer/attention-fusion';
+import { dense, GatedFusion, MerCallKwargs, MerLayer, parameterTable, MultiHeadAttention, MultiScaleTcn } from '@mer/attention-fusion';
 import { VaOutput, VaRegressionHead } from '@mer/heads';
 import { TcnFusionConfig } from './tcn-fusion-config';
 
@@ -99,7 +99,7 @@ export class TcnFusionModel extends MerLayer {
       ['VA regression head', this.head.parameterCount()],
     ];
     const total = this.parameterCount();
-    return [...rows, ['total', total] as [string, number]].map(([k, v]) => `${k.padEnd(28)} ${v.toLocaleString('en-US').padStart(12)}`).join('\n');
+    return parameterTable([...rows, ['total', total]]);
   }
 
   override getConfig(): tf.serialization.ConfigDict {

@@ -16,7 +16,7 @@ export { GatedFusion } from './gated-fusion';
 export type { GatedFusionArgs } from './gated-fusion';
 export { temporalPool } from './temporal-pooling';
 export type { PoolingMode } from './temporal-pooling';
-export { saveWeights, loadWeights, readModelManifest } from './weights-io';
+export { saveWeights, loadWeights, loadModel, readModelManifest, parameterTable } from './weights-io';
 export type { SavedModelManifest } from './weights-io';
 export { BatchNorm } from './batch-norm';
 export type { BatchNormArgs } from './batch-norm';

@@ -69,3 +69,21 @@ export function loadWeights(layer: tfl.layers.Layer, dir: string): SavedModelMan
   tf.dispose(tensors);
   return manifest;
 }
+
+/**
+ * Rebuilds a saved model of kind `kind` from the config in its manifest (`{ model: kind, config }`,
+ * as written with {@link saveWeights}) and loads its weights.
+ */
+export function loadModel<C, M extends tfl.layers.Layer>(dir: string, kind: string, build: (config: C) => M): M {
+  const manifest = readModelManifest(dir);
+  if (manifest.model['model'] !== kind) throw new Error(`${dir}: holds a '${String(manifest.model['model'])}' model, not ${kind}`);
+  const model = build(manifest.model['config'] as C);
+  loadWeights(model, dir);
+  return model;
+}
+
+/** Parameter counts per part as an aligned two-column table (for models' `summary()`). */
+export function parameterTable(rows: [string, number][]): string {
+  const width = Math.max(...rows.map(([k]) => k.length)) + 2;
+  return rows.map(([k, v]) => `${k.padEnd(width)}${v.toLocaleString('en-US').padStart(13)}`).join('\n');
+}

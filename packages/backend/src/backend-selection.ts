@@ -45,50 +45,26 @@ function errorText(e: unknown): string {
   return msg.split('\n')[0];
 }
 
-async function tryTensorflow(attempts: BackendAttempt[]): Promise<{ pkg: string; gpu: boolean } | undefined> {
-  for (const pkg of ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node']) {
-    try {
-      require(pkg);
-      if (!(await tf.setBackend('tensorflow'))) throw new Error('backend "tensorflow" failed to initialise');
-      attempts.push({ backend: 'tensorflow', package: pkg, ok: true });
-      return { pkg, gpu: pkg.endsWith('-gpu') };
-    } catch (e) {
-      attempts.push({ backend: 'tensorflow', package: pkg, ok: false, reason: errorText(e) });
-    }
-  }
-  return undefined;
-}
-
-async function tryWasm(attempts: BackendAttempt[]): Promise<boolean> {
-  const pkg = '@tensorflow/tfjs-backend-wasm';
+/** Loads a backend package and switches to its backend; records the attempt either way. */
+async function tryPackage(backend: BackendName, pkg: string, attempts: BackendAttempt[], beforeSwitch?: () => void): Promise<boolean> {
   try {
     require(pkg);
-    installWasmKernelFixes();
-    if (!(await tf.setBackend('wasm'))) throw new Error('backend "wasm" failed to initialise');
-    attempts.push({ backend: 'wasm', package: pkg, ok: true });
+    beforeSwitch?.();
+    if (!(await tf.setBackend(backend))) throw new Error(`backend "${backend}" failed to initialise`);
+    attempts.push({ backend, package: pkg, ok: true });
     return true;
   } catch (e) {
-    attempts.push({ backend: 'wasm', package: pkg, ok: false, reason: errorText(e) });
+    attempts.push({ backend, package: pkg, ok: false, reason: errorText(e) });
     return false;
   }
 }
 
-async function tryCpu(attempts: BackendAttempt[]): Promise<boolean> {
-  const pkg = '@tensorflow/tfjs-backend-cpu';
-  try {
-    require(pkg);
-    if (!(await tf.setBackend('cpu'))) throw new Error('backend "cpu" failed to initialise');
-    // The cpu backend's first write prints an advert for tfjs-node; mer already tried it and
-    // reports why it is not used (BackendInfo.attempts), so the advert is switched off.
-    const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
-    if (cpu) cpu.firstUse = false;
-    attempts.push({ backend: 'cpu', package: pkg, ok: true });
-    return true;
-  } catch (e) {
-    attempts.push({ backend: 'cpu', package: pkg, ok: false, reason: errorText(e) });
-    return false;
-  }
-}
+/** The packages that provide each backend, tried in order. */
+const PACKAGES: Record<BackendName, string[]> = {
+  tensorflow: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
+  wasm: ['@tensorflow/tfjs-backend-wasm'],
+  cpu: ['@tensorflow/tfjs-backend-cpu'],
+};
 
 function parseRequest(options: InitBackendOptions): { want: BackendName | 'auto'; by: BackendInfo['requestedBy'] } {
   if (options.backend !== undefined && options.backend !== 'auto') return { want: options.backend, by: 'option' };
@@ -124,15 +100,19 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   let gpu = false;
   const candidates = want === 'auto' ? BACKEND_ORDER : [want];
   for (const candidate of candidates) {
-    if (candidate === 'tensorflow') {
-      const r = await tryTensorflow(attempts);
-      if (r) [name, pkg, gpu] = ['tensorflow', r.pkg, r.gpu];
-    } else if (candidate === 'wasm') {
-      if (await tryWasm(attempts)) [name, pkg] = ['wasm', '@tensorflow/tfjs-backend-wasm'];
-    } else if (await tryCpu(attempts)) {
-      [name, pkg] = ['cpu', '@tensorflow/tfjs-backend-cpu'];
+    for (const p of PACKAGES[candidate]) {
+      if (await tryPackage(candidate, p, attempts, candidate === 'wasm' ? installWasmKernelFixes : undefined)) {
+        [name, pkg, gpu] = [candidate, p, p.endsWith('-gpu')];
+        break;
+      }
     }
     if (name !== undefined) break;
+  }
+  if (name === 'cpu') {
+    // The cpu backend's first write prints an advert for tfjs-node; mer already tried it and
+    // reports why it is not used (BackendInfo.attempts), so the advert is switched off.
+    const cpu = tf.findBackend('cpu') as { firstUse?: boolean } | null;
+    if (cpu) cpu.firstUse = false;
   }
   if (name === undefined) {
     const why = attempts.map((a) => `  ${a.package}: ${a.reason}`).join('\n');
