@@ -12,7 +12,7 @@ for (const [name, [target]] of Object.entries(compilerOptions.paths)) {
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: 'node',
+  testEnvironment: path.join(__dirname, 'jest-node-realm-environment.js'),
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/tools/**/*.spec.ts'],
   transform: {
     '^.+\\.ts$': [

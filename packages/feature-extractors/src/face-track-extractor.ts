@@ -12,6 +12,11 @@ export interface FaceTrackOptions {
   decodeWidth?: number;
   /** Frames decoded per batch. Default 16. */
   batchSize?: number;
+  /**
+   * Only these decoded frames (ascending), e.g. AVT-CA's 15 frames per clip; the detector runs on
+   * each of them. Default: every frame.
+   */
+  frameIndices?: readonly number[];
   info?: MediaInfo;
 }
 
@@ -23,7 +28,9 @@ export interface FaceTrack {
   frames: number;
   /** [T]: 1 where a face was found (detected or tracked), 0 otherwise. */
   mask: Uint8Array;
-  /** Per frame: the main face box used, or null. */
+  /** Decoded frame index of each row (every frame unless `frameIndices` was given). */
+  indices: number[];
+  /** Per frame: the main face box used (normalised [x0, y0, x1, y1]), or null. */
   boxes: (FaceBox['box'] | null)[];
   fps: number;
 }
@@ -39,13 +46,23 @@ function expand(box: FaceBox['box'], margin: number): FaceBox['box'] {
   return [cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2];
 }
 
+/** The centred square of a width × height frame, normalised: the crop when no detector is used. */
+function centreSquare(width: number, height: number): FaceBox['box'] {
+  const side = Math.min(width, height);
+  const dx = side / width / 2;
+  const dy = side / height / 2;
+  return [0.5 - dx, 0.5 - dy, 0.5 + dx, 0.5 + dy];
+}
+
 /**
  * Streams a video, detects the main face every `detectEvery` frames (the largest, most confident;
  * tracked in between by reusing its box), crops it square with a margin, and embeds it. Frames
  * without a face are kept and masked, never dropped, so features stay aligned to frame indices.
- * Memory: one decoded batch at a time.
+ * Memory: one decoded batch at a time. With `detector: null` the video is taken to show a face
+ * already (e.g. Aff-Wild2's cropped_aligned, or faceless synthetic clips): the centred square of
+ * every frame is embedded and every frame counts as a face.
  */
-export async function extractFaceTrack(file: string, detector: FaceDetector, embedder: FaceEmbedder, options: FaceTrackOptions = {}): Promise<FaceTrack> {
+export async function extractFaceTrack(file: string, detector: FaceDetector | null, embedder: FaceEmbedder, options: FaceTrackOptions = {}): Promise<FaceTrack> {
   const info = options.info ?? (await probe(file));
   const every = Math.max(1, options.detectEvery ?? 5);
   const margin = options.margin ?? 0.2;
@@ -55,15 +72,23 @@ export async function extractFaceTrack(file: string, detector: FaceDetector, emb
   const boxes: (FaceBox['box'] | null)[] = [];
   let current: FaceBox['box'] | null = null;
   let fps = info.video?.fps ?? 0;
+  const wanted = options.frameIndices ? new Set(options.frameIndices) : null;
+  const rowIndex: number[] = [];
   for await (const batch of readVideoFrames(file, { width: options.decodeWidth ?? 320, batchSize: options.batchSize ?? 16, info })) {
     fps = batch.fps;
     const frameSize = batch.height * batch.width * 3;
     const frames = tf.tensor4d(batch.data, [batch.count, batch.height, batch.width, 3], 'int32');
     const cropBoxes: number[][] = [];
+    const rows: number[] = [];
     const indices: number[] = [];
+    const rowsBefore = rowIndex.length;
     for (let i = 0; i < batch.count; i++) {
       const index = batch.firstIndex + i;
-      if (index % every === 0 || current === null) {
+      if (wanted && !wanted.has(index)) continue;
+      rowIndex.push(index);
+      if (detector === null) {
+        current = centreSquare(batch.width, batch.height);
+      } else if (wanted || index % every === 0 || current === null) {
         const frame = tf.tensor3d(batch.data.subarray(i * frameSize, (i + 1) * frameSize), [batch.height, batch.width, 3], 'int32');
         const faces = await detector.detect(frame);
         frame.dispose();
@@ -77,9 +102,10 @@ export async function extractFaceTrack(file: string, detector: FaceDetector, emb
         const [x0, y0, x1, y1] = current;
         cropBoxes.push([y0, x0, y1, x1]);
         indices.push(i);
+        rows.push(rowIndex.length - 1 - rowsBefore);
       }
     }
-    const out = new Float32Array(batch.count * dim);
+    const out = new Float32Array((rowIndex.length - rowsBefore) * dim);
     if (indices.length > 0) {
       const emb = tf.tidy(() => {
         const crops = tf.image.cropAndResize(tf.cast(frames, 'float32') as tf.Tensor4D, cropBoxes as [number, number, number, number][], indices, [embedder.inputSize, embedder.inputSize]);
@@ -87,10 +113,11 @@ export async function extractFaceTrack(file: string, detector: FaceDetector, emb
       });
       const values = await emb.data();
       emb.dispose();
-      indices.forEach((fi, k) => out.set(values.subarray(k * dim, (k + 1) * dim), fi * dim));
+      rows.forEach((r, k) => out.set(values.subarray(k * dim, (k + 1) * dim), r * dim));
     }
     frames.dispose();
     chunks.push(out);
+    if (wanted && rowIndex.length === wanted.size) break; // the rest is not needed: stop decoding
   }
   const features = new Float32Array(mask.length * dim);
   let at = 0;
@@ -98,5 +125,9 @@ export async function extractFaceTrack(file: string, detector: FaceDetector, emb
     features.set(c, at);
     at += c.length;
   }
-  return { features, dim, frames: mask.length, mask: Uint8Array.from(mask), boxes, fps };
+  if (wanted) {
+    const missing = [...wanted].filter((i) => !rowIndex.includes(i));
+    if (missing.length > 0) throw new Error(`${file}: frames ${missing.slice(0, 5).join(', ')} requested but the video decodes to ${rowIndex.length === 0 ? 'fewer' : `at most ${Math.max(...rowIndex) + 1}`} frames`);
+  }
+  return { features, dim, frames: mask.length, indices: rowIndex, mask: Uint8Array.from(mask), boxes, fps };
 }

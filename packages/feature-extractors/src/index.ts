@@ -5,3 +5,20 @@ export { FaceEmbedder } from './face-embedder';
 export type { FaceEmbedderModel } from './face-embedder';
 export { extractFaceTrack } from './face-track-extractor';
 export type { FaceTrack, FaceTrackOptions } from './face-track-extractor';
+export { LogMelSpectrogram, Mfcc, LOG_MEL_DEFAULTS, MFCC_DEFAULTS, vggishMelFilters } from './log-mel-spectrogram';
+export type { LogMelConfig, MfccConfig, Spectrogram } from './log-mel-spectrogram';
+export { logMelOfFile, vggishExamples, pooledLogMel, frameTimes } from './audio-frame-features';
+export type { LogMelPooling } from './audio-frame-features';
+export { parseTranscript, readTranscript, interpolateToFrames } from './transcript';
+export type { TranscriptSegment, FrameAlignedText } from './transcript';
+export { HashedTextEncoder } from './hashed-text-encoder';
+export { PipelineExtractor, PIPELINE_NAMES } from './pipeline-extractor';
+export type {
+  PipelineName,
+  StreamSpec,
+  PipelineExtractorOptions,
+  ExtractedStream,
+  ExtractedItem,
+  ExtractionInput,
+  ExtractionReport,
+} from './pipeline-extractor';

@@ -16,6 +16,10 @@ export interface TestClipOptions {
   video?: boolean;
   /** ffmpeg lavfi video source. Default 'testsrc'. */
   videoSource?: string;
+  /** A whole lavfi video input (overrides videoSource/size/rate), e.g. `color=c=gray:s=96x96:r=10:d=4,geq=…`. */
+  videoLavfi?: string;
+  /** A whole lavfi audio input (overrides toneHz), e.g. `aevalsrc=0.3*sin(2*PI*220*t):s=16000:d=4`. */
+  audioLavfi?: string;
 }
 
 /**
@@ -31,15 +35,18 @@ export function generateTestClip(file: string, options: TestClipOptions = {}): s
   const withVideo = options.video ?? !file.endsWith('.wav');
   const tone = options.toneHz ?? 440;
   const args = ['-hide_banner', '-loglevel', 'error', '-y'];
-  if (withVideo) args.push('-f', 'lavfi', '-i', `${options.videoSource ?? 'testsrc'}=size=${size}:rate=${fps}:duration=${seconds}`);
-  if (tone !== false) {
+  if (withVideo) args.push('-f', 'lavfi', '-i', options.videoLavfi ?? `${options.videoSource ?? 'testsrc'}=size=${size}:rate=${fps}:duration=${seconds}`);
+  if (options.audioLavfi) {
+    args.push('-f', 'lavfi', '-i', options.audioLavfi);
+  } else if (tone !== false) {
     const layout = (options.audioChannels ?? 1) === 2 ? 'stereo' : 'mono';
     args.push('-f', 'lavfi', '-i', `sine=frequency=${tone}:sample_rate=${options.audioSampleRate ?? 48000}:duration=${seconds}`);
     if (layout === 'stereo') args.push('-ac', '2');
   }
   const ext = path.extname(file).toLowerCase();
   if (withVideo) args.push(...(ext === '.avi' ? ['-c:v', 'mpeg4'] : ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'ultrafast']));
-  if (tone !== false) args.push(...(ext === '.mp4' ? ['-c:a', 'aac'] : ['-c:a', 'pcm_s16le']));
+  if (tone !== false || options.audioLavfi) args.push(...(ext === '.mp4' ? ['-c:a', 'aac'] : ['-c:a', 'pcm_s16le']));
+  if (options.videoLavfi || options.audioLavfi) args.push('-shortest');
   args.push(file);
   fs.mkdirSync(path.dirname(file), { recursive: true });
   const r = spawnSync(ffmpeg, args, { encoding: 'utf8' });

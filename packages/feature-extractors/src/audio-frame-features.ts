@@ -1,0 +1,113 @@
+import { AudioOptions, readAudio } from '@mer/media';
+import { LogMelConfig, LogMelSpectrogram, Spectrogram } from './log-mel-spectrogram';
+
+/**
+ * Streams a file's audio through the log-mel front end chunk by chunk (the raw PCM of only one
+ * chunk is held; the spectrogram itself is ~25 KB per second). Missing audio is an error unless
+ * `missingAudio: 'silence'`.
+ */
+export async function logMelOfFile(file: string, config: Partial<LogMelConfig> = {}, options: AudioOptions = {}): Promise<Spectrogram> {
+  const front = new LogMelSpectrogram(config);
+  const { windowLength, hopLength, sampleRate, melBands } = front.config;
+  const parts: Float32Array[] = [];
+  let frames = 0;
+  let pending = new Float32Array(0);
+  for await (const chunk of readAudio(file, { chunkSeconds: 10, ...options, sampleRate })) {
+    const buf = new Float32Array(pending.length + chunk.samples.length);
+    buf.set(pending);
+    buf.set(chunk.samples, pending.length);
+    const n = front.frameCount(buf.length);
+    if (n > 0) {
+      const spec = await front.compute(buf.subarray(0, (n - 1) * hopLength + windowLength));
+      parts.push(spec.data);
+      frames += spec.frames;
+    }
+    // Keep what the next frames still need: from the start of frame n onwards.
+    pending = buf.slice(n * hopLength);
+  }
+  const data = new Float32Array(frames * melBands);
+  let at = 0;
+  for (const p of parts) {
+    data.set(p, at);
+    at += p.length;
+  }
+  return { data, frames, bands: melBands, frameRate: front.frameRate };
+}
+
+/**
+ * The `[count, bands]` window of spectrogram frames centred on time `t` (seconds); frames outside
+ * the audio take `pad` (log(offset): silence).
+ */
+function windowAt(spec: Spectrogram, t: number, count: number, pad: number, out: Float32Array): void {
+  const first = Math.round(t * spec.frameRate) - Math.floor(count / 2);
+  for (let i = 0; i < count; i++) {
+    const f = first + i;
+    const row = out.subarray(i * spec.bands, (i + 1) * spec.bands);
+    if (f < 0 || f >= spec.frames) row.fill(pad);
+    else row.set(spec.data.subarray(f * spec.bands, (f + 1) * spec.bands));
+  }
+}
+
+/**
+ * VGGish input examples, one per video frame: the `patchFrames` × bands (96 × 64 = 0.96 s) log-mel
+ * patch centred on each frame time (SPEC: 0.96 s windows, hop = 1/fps).
+ * @returns [T, patchFrames, bands]
+ */
+export function vggishExamples(spec: Spectrogram, frameTimes: ArrayLike<number>, options: { patchFrames?: number; pad?: number } = {}): Float32Array {
+  const count = options.patchFrames ?? 96;
+  const pad = options.pad ?? Math.log(0.01);
+  const size = count * spec.bands;
+  const out = new Float32Array(frameTimes.length * size);
+  for (let t = 0; t < frameTimes.length; t++) windowAt(spec, frameTimes[t], count, pad, out.subarray(t * size, (t + 1) * size));
+  return out;
+}
+
+/** How a 0.96 s log-mel window becomes one vector in the offline audio encoders. */
+export type LogMelPooling = 'mean-std' | 'halves';
+
+/**
+ * Offline default audio encoder (no pretrained audio network needed): per video frame, the 0.96 s
+ * log-mel window centred on it pooled to `2 × bands` values — `'mean-std'`: mean and standard
+ * deviation per band (stands in for VGGish's 128-d); `'halves'`: the means of the window's first and
+ * second halves (keeps the temporal change; stands in for the LogMel-VGG stream).
+ * @returns [T, 2·bands]
+ */
+export function pooledLogMel(spec: Spectrogram, frameTimes: ArrayLike<number>, pooling: LogMelPooling = 'mean-std', options: { windowFrames?: number; pad?: number } = {}): Float32Array {
+  const count = options.windowFrames ?? 96;
+  const pad = options.pad ?? Math.log(0.01);
+  const b = spec.bands;
+  const out = new Float32Array(frameTimes.length * 2 * b);
+  const win = new Float32Array(count * b);
+  const half = Math.floor(count / 2);
+  for (let t = 0; t < frameTimes.length; t++) {
+    windowAt(spec, frameTimes[t], count, pad, win);
+    const row = out.subarray(t * 2 * b, (t + 1) * 2 * b);
+    for (let j = 0; j < b; j++) {
+      if (pooling === 'mean-std') {
+        let s = 0;
+        let s2 = 0;
+        for (let i = 0; i < count; i++) {
+          const v = win[i * b + j];
+          s += v;
+          s2 += v * v;
+        }
+        const mean = s / count;
+        row[j] = mean;
+        row[b + j] = Math.sqrt(Math.max(0, s2 / count - mean * mean));
+      } else {
+        let a = 0;
+        let c = 0;
+        for (let i = 0; i < half; i++) a += win[i * b + j];
+        for (let i = half; i < count; i++) c += win[i * b + j];
+        row[j] = a / half;
+        row[b + j] = c / (count - half);
+      }
+    }
+  }
+  return out;
+}
+
+/** Frame times `index / fps` for `frames` video frames. */
+export function frameTimes(frames: number, fps: number): Float64Array {
+  return Float64Array.from({ length: frames }, (_, i) => i / fps);
+}

@@ -1,0 +1,82 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { initBackend } from '@mer/backend';
+import { FeatureStore } from '@mer/datasets';
+import { generateTestClip } from '@mer/media';
+import { PipelineExtractor } from './pipeline-extractor';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-pipe-fe-'));
+const clip = generateTestClip(path.join(dir, 'talk.mp4'), { seconds: 2, fps: 10, toneHz: 330 });
+const silentVideo = generateTestClip(path.join(dir, 'mute.mp4'), { seconds: 1.2, fps: 10, toneHz: false });
+
+beforeAll(async () => {
+  await initBackend();
+});
+
+describe('PipelineExtractor', () => {
+  it('maven: visual/audio/text streams aligned to the decoded frames; transcript onto frame times', async () => {
+    const ex = await PipelineExtractor.create('maven');
+    expect(ex.describe().join('\n')).toContain('offline default in place of Swin-B');
+    const transcript = path.join(dir, 'talk.srt');
+    fs.writeFileSync(transcript, '1\n00:00:00,500 --> 00:00:01,000\nhello there\n');
+    const item = await ex.extract(clip, { transcript });
+    expect(item.frames).toBe(20);
+    expect(item.fps).toBe(10);
+    expect(Object.keys(item.streams).sort()).toEqual(['audio', 'text', 'visual']);
+    for (const s of Object.values(item.streams)) {
+      expect(s.frames).toBe(20);
+      expect(s.data.length).toBe(20 * s.dim);
+    }
+    // A test pattern has no face: every visual frame masked and reported.
+    expect(item.streams['visual'].mask.every((m) => m === 0)).toBe(true);
+    expect(item.notes).toContain('no face in 20/20 frames (masked)');
+    expect(item.streams['audio'].mask.every((m) => m === 1)).toBe(true);
+    // Speech from 0.5 s to 1.0 s → frames 5..9.
+    expect(Array.from(item.streams['text'].mask)).toEqual(Array.from({ length: 20 }, (_, i) => (i >= 5 && i < 10 ? 1 : 0)));
+    ex.dispose();
+  });
+
+  it("faces: 'none' embeds the centred frame; a video without audio is masked, not an error", async () => {
+    const ex = await PipelineExtractor.create('tcn-fusion', { faces: 'none' });
+    const item = await ex.extract(silentVideo);
+    expect(item.frames).toBe(12);
+    expect(item.streams['visual'].mask.every((m) => m === 1)).toBe(true);
+    expect(item.streams['visual'].data.some((v) => v !== 0)).toBe(true);
+    expect(item.streams['vggish'].mask.every((m) => m === 0)).toBe(true);
+    expect(item.notes).toContain('no audio track: audio features are silence, masked');
+    ex.dispose();
+  });
+
+  it('avt-ca: 15 sampled face frames and 156 MFCC frames per 3.6 s clip', async () => {
+    const ex = await PipelineExtractor.create('avt-ca', { faces: 'none' });
+    const item = await ex.extract(clip);
+    expect(item.streams['video'].frames).toBe(15);
+    expect(item.streams['audio'].frames).toBe(156);
+    expect(item.streams['audio'].dim).toBe(10);
+    // 2 s of video at 10 fps = 20 frames: the 15 sampled times stay inside the clip, ascending.
+    expect(Array.from(item.times).every((t, i, a) => t < 2 && (i === 0 || t >= a[i - 1]))).toBe(true);
+    ex.dispose();
+  });
+
+  it('extractAll writes feature stores, resumes by skipping finished items, reports a broken file', async () => {
+    const broken = path.join(dir, 'broken.mp4');
+    fs.writeFileSync(broken, 'not a video at all');
+    const root = path.join(dir, 'features');
+    const ex = await PipelineExtractor.create('tcn-fusion');
+    const inputs = [
+      { id: 'talk', file: clip },
+      { id: 'broken', file: broken },
+    ];
+    const first = await ex.extractAll(inputs, root);
+    expect(first.extracted).toEqual(['talk']);
+    expect(first.failed).toHaveLength(1);
+    expect(first.failed[0].error).toContain('broken.mp4');
+    const again = await ex.extractAll(inputs, root);
+    expect(again.skipped).toEqual(['talk']);
+    const store = FeatureStore.read(root, 'vggish');
+    expect(store.manifest.extractor).toBe('logmel-mean-std');
+    expect(store.read('talk').frames).toBe(20);
+    ex.dispose();
+  });
+});
