@@ -1,4 +1,2 @@
-export { runDemo } from './commands/demo';
-export type { DemoOptions, DemoResult } from './commands/demo';
-export { makeSyntheticVa } from './commands/synthetic-va';
-export type { SyntheticVa } from './commands/synthetic-va';
+export { extractCommand, trainCommand, evalCommand, predictCommand, demoCommand, checkPipeline } from './commands/pipeline-commands';
+export { Progress } from './commands/progress';

@@ -1,24 +1,80 @@
 import { Command } from 'commander';
-import { runDemo } from './commands/demo';
 import { runInfo } from './commands/info';
+import { demoCommand, evalCommand, extractCommand, predictCommand, trainCommand } from './commands/pipeline-commands';
+
+const int = (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got '${v}'`);
+  return n;
+};
 
 const program = new Command();
 program
   .name('mer')
   .description('Multimodal emotion recognition: MAVEN, TCN-fusion and AVT-CA on one tfjs backend')
-  .addHelpText('after', '\nExamples:\n  $ mer demo\n  $ MER_BACKEND=cpu mer info --json');
+  .addHelpText(
+    'after',
+    '\nExamples:\n  $ mer demo\n  $ mer extract --pipeline avt-ca --dataset ravdess:/data/RAVDESS --out feats\n  $ mer train --features feats --out run --preset lite\n  $ mer eval --run run --split test\n  $ mer predict --run run clip.mp4 --plot',
+  );
 
 program
   .command('demo')
-  .description('Offline smoke demo: train a dilated temporal conv net with AdamW + CCC loss on synthetic VA data')
-  .option('--steps <n>', 'training steps', (v) => parseInt(v, 10), 150)
-  .option('--seed <n>', 'random seed', (v) => parseInt(v, 10), 7)
+  .description('The main job, offline: synthetic clips → extract → train (lite) → eval → predict, for all three pipelines')
+  .option('--out <dir>', 'output folder (data, features, runs, predictions, report.html)', 'mer-demo-output')
+  .option('--epochs <n>', 'epochs per pipeline (default: the demo setup, 15)', int)
+  .option('--pipelines <list>', 'comma-separated subset, e.g. maven,avt-ca')
   .option('--json', 'print the result as one JSON line')
-  .addHelpText('after', '\nExample:\n  $ mer demo --steps 300 --json')
-  .action(async (opts: { steps: number; seed: number; json?: boolean }) => {
-    const result = await runDemo({ steps: opts.steps, seed: opts.seed, log: opts.json ? () => undefined : undefined });
-    if (opts.json) console.log(JSON.stringify(result));
-  });
+  .addHelpText('after', '\nExample:\n  $ mer demo --out /tmp/mer-demo --pipelines avt-ca')
+  .action(demoCommand);
+
+program
+  .command('extract')
+  .description('Extract a dataset’s features for a pipeline (resumable: finished items are skipped)')
+  .requiredOption('--pipeline <name>', 'maven | tcn-fusion | avt-ca')
+  .requiredOption('--dataset <kind:root>', 'affwild2:<root> | ravdess:<root> | crema-d:<root> | emodb:<root>')
+  .requiredOption('--out <dir>', 'features folder')
+  .option('--faces <mode>', "'detect' (BlazeFace + tracking) or 'none' (frames are already face crops)", 'detect')
+  .option('--split <how>', "replace the dataset's split, e.g. random:0.25 (stratified, seeded)")
+  .option('--fold <n>', 'RAVDESS speaker fold 1–6 instead of the AVT-CA split', int)
+  .option('--limit <n>', 'only the first n items', int)
+  .option('--json', 'machine-readable report')
+  .addHelpText('after', '\nExample:\n  $ mer extract --pipeline avt-ca --dataset emodb:/data/emodb --split random:0.25 --out feats-emodb')
+  .action(extractCommand);
+
+program
+  .command('train')
+  .description('Train on a features folder (train split; validation or test split for model selection)')
+  .requiredOption('--features <dir>', 'folder written by mer extract')
+  .requiredOption('--out <dir>', 'run folder: pipeline.json, metrics.jsonl, checkpoint/, best/')
+  .option('--preset <name>', 'paper | official-code | lite (AVT-CA also features)', 'paper')
+  .option('--config <file>', 'JSON training overrides, e.g. {"learningRate":1e-3,"epochs":30,"model":{"beitDepth":2}}')
+  .option('--epochs <n>', 'number of epochs', int)
+  .option('--resume', 'continue an interrupted run from its last checkpoint')
+  .option('--json', 'one JSON line per epoch')
+  .addHelpText('after', '\nExample:\n  $ mer train --features feats --out run --preset lite --epochs 30\n  $ mer train --features feats --out run --resume')
+  .action(trainCommand);
+
+program
+  .command('eval')
+  .description("A run's metrics on one split: CCC/PCC/RMSE (ABAW pooling) or accuracy/F1/UAR/confusion matrix")
+  .requiredOption('--run <dir>', 'run folder')
+  .option('--split <name>', 'train | validation | test', 'test')
+  .option('--features <dir>', 'another features folder (default: the one the run was trained on)')
+  .option('--json', 'machine-readable metrics')
+  .addHelpText('after', '\nExample:\n  $ mer eval --run run --split test --json')
+  .action(evalCommand);
+
+program
+  .command('predict')
+  .description('Raw video in: per-frame valence/arousal CSV (frame,time_s,valence,arousal) or per-clip class probabilities')
+  .argument('<videos...>', 'video files')
+  .requiredOption('--run <dir>', 'run folder')
+  .option('--out <dir>', 'output folder', 'predictions')
+  .option('--plot', 'also write a VA timeline and circumplex (SVG) and an HTML report')
+  .option('--abaw', 'also write the ABAW submission format (image_location,valence,arousal)')
+  .option('--json', 'one JSON line per file')
+  .addHelpText('after', '\nExample:\n  $ mer predict --run run --plot --out preds talk.mp4 other.mp4')
+  .action(predictCommand);
 
 program
   .command('info')

@@ -1,4 +1,4 @@
-export { MerLayer, applyLayer, dense, dropout, gelu } from './mer-layer';
+export { MerLayer, applyLayer, dense, dropout, gelu, seedDropout, seedInitializers } from './mer-layer';
 export type { MerCallKwargs } from './mer-layer';
 export { MultiHeadAttention } from './multi-head-attention';
 export type { MultiHeadAttentionArgs, AttentionKwargs } from './multi-head-attention';

@@ -1,3 +1,4 @@
+import { createRng, Rng } from '@mer/backend';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
@@ -21,7 +22,7 @@ export abstract class MerLayer extends tfl.layers.Layer {
 
   /** Creates a trainable weight named `<layer>/<name>`. */
   protected param(name: string, shape: number[], initializer: ReturnType<typeof tfl.initializers.zeros>): tfl.LayerVariable {
-    return this.addWeight(`${this.name}/${name}`, shape, 'float32', initializer);
+    return this.addWeight(`${this.name}/${name}`, shape, 'float32', seededInitializer(initializer));
   }
 
   /** Registers a sublayer whose weights belong to this layer. */
@@ -70,8 +71,39 @@ export function applyLayer(layer: tfl.layers.Layer, inputs: tf.Tensor | tf.Tenso
   return layer.apply(inputs, kwargs) as tf.Tensor;
 }
 
+let initRng: Rng | null = null;
+
+/**
+ * Makes the initial weights of every mer layer built from now on a function of `seed` (random
+ * initialisers get seeds drawn from it in construction order); `null` returns to unseeded init.
+ */
+export function seedInitializers(seed: number | null): void {
+  initRng = seed === null ? null : createRng(seed);
+}
+
+type Initializer = ReturnType<typeof tfl.initializers.zeros>;
+
+function seededInitializer(initializer: Initializer): Initializer {
+  if (!initRng) return initializer;
+  const config = initializer.getConfig() as Record<string, unknown>;
+  if (!('seed' in config)) return initializer; // zeros, ones, constants
+  const Ctor = initializer.constructor as new (args: Record<string, unknown>) => Initializer;
+  return new Ctor({ ...config, seed: initRng.int(2 ** 31 - 1) });
+}
+
+let dropoutRng: Rng | null = null;
+
+/**
+ * Makes every mer dropout mask reproducible from `seed` (a training loop reseeds per epoch so a
+ * resumed run draws the same masks as an uninterrupted one); `null` returns to unseeded masks.
+ */
+export function seedDropout(seed: number | null): void {
+  dropoutRng = seed === null ? null : createRng(seed);
+}
+
 export function dropout(x: tf.Tensor, rate: number, training: boolean | undefined): tf.Tensor {
-  return training && rate > 0 ? tf.dropout(x, rate) : x;
+  if (!training || rate <= 0) return x;
+  return dropoutRng ? tf.dropout(x, rate, undefined, dropoutRng.int(2 ** 31 - 1)) : tf.dropout(x, rate);
 }
 
 /** Exact (erf) GELU, as PyTorch's nn.GELU(). */

@@ -38,6 +38,12 @@ export interface SequenceDatasetOptions {
   window?: WindowOptions;
   /** Items kept decoded in memory (LRU). Default 4. */
   cacheItems?: number;
+  /**
+   * Modalities whose invalid frames (mask 0, e.g. no face) mask the whole frame out of the batch
+   * mask. Default: every modality. `[]` leaves only padding masked — for models that take a missing
+   * modality as its zero vector (e.g. no speech → zero text features).
+   */
+  requireValid?: readonly string[];
 }
 
 interface Entry {
@@ -134,6 +140,7 @@ export class SequenceDataset {
         for (const [m, s] of Object.entries(seqs)) {
           const w = sliceWindow(s.data, s.dim, e.window, size);
           features[m].set(w.data, i * size * s.dim);
+          if (this.options.requireValid && !this.options.requireValid.includes(m)) continue;
           for (let t = 0; t < e.window.validLength; t++) if (!s.mask[e.window.start + t]) valid[t] = 0;
         }
         mask.set(valid, i * size);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { runReadmeExample } from './run-readme-example';
+import { extractExample, runReadmeExample } from './run-readme-example';
 
 const root = path.resolve(__dirname, '../../..');
 const projects = ['packages', 'apps'].flatMap((group) =>
@@ -19,4 +19,14 @@ describe('every package README has a runnable example', () => {
       expect(r.stdout.trim().length).toBeGreaterThan(0);
     });
   }
+});
+
+describe('the root README', () => {
+  it('composes a custom pipeline from packages in ≤ 30 lines, and the example runs', () => {
+    const code = extractExample(fs.readFileSync(path.join(root, 'README.md'), 'utf8'));
+    expect(code.trim().split('\n').length).toBeLessThanOrEqual(30);
+    const r = runReadmeExample('.');
+    if (r.status !== 0) throw new Error(`example failed (${r.status}):\n${r.stderr}`);
+    expect(r.stdout).toMatch(/^20 frames, mean valence after 20 steps: -?\d\.\d\d/);
+  });
 });

@@ -1,0 +1,123 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import {
+  evalRun,
+  extractDataset,
+  metricRows,
+  predictFiles,
+  runDemo,
+  summariseMetrics,
+  trainRun,
+  TrainingConfig,
+} from '@mer/pipelines';
+import type { PipelineName } from '@mer/feature-extractors';
+import { Progress } from './progress';
+
+const PIPELINES = ['maven', 'tcn-fusion', 'avt-ca'];
+
+export function checkPipeline(name: string): PipelineName {
+  if (!PIPELINES.includes(name)) throw new Error(`--pipeline must be one of ${PIPELINES.join(', ')}, got '${name}'`);
+  return name as PipelineName;
+}
+
+function table(rows: (string | number)[][]): string {
+  const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? c.toFixed(4) : c)));
+  const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
+  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
+}
+
+export async function extractCommand(opts: { pipeline: string; dataset: string; out: string; faces: string; split?: string; fold?: number; limit?: number; json?: boolean }): Promise<void> {
+  const pipeline = checkPipeline(opts.pipeline);
+  if (opts.faces !== 'detect' && opts.faces !== 'none') throw new Error(`--faces must be detect or none, got '${opts.faces}'`);
+  let bar: Progress | null = null;
+  const report = await extractDataset({
+    pipeline,
+    dataset: opts.dataset,
+    out: opts.out,
+    split: opts.split,
+    fold: opts.fold,
+    limit: opts.limit,
+    extractor: { faces: opts.faces },
+    onItem: (id, i, total, status) => {
+      bar ??= new Progress('extract', total, opts.json);
+      bar.tick(i + 1, `${status} ${id}`);
+    },
+  });
+  if (opts.json) {
+    console.log(JSON.stringify(report));
+    return;
+  }
+  console.log(`${report.extracted.length} extracted, ${report.skipped.length} already done (skipped), ${report.failed.length} failed → ${opts.out}`);
+  for (const [id, notes] of Object.entries(report.notes)) console.log(`  ${id}: ${notes.join('; ')}`);
+  for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
+}
+
+export async function trainCommand(opts: { features: string; out: string; preset: string; config?: string; epochs?: number; resume?: boolean; json?: boolean }): Promise<void> {
+  let training: Partial<TrainingConfig> & { model?: Record<string, unknown> } = {};
+  if (opts.config) {
+    if (!fs.existsSync(opts.config)) throw new Error(`${opts.config}: config file not found`);
+    try {
+      training = JSON.parse(fs.readFileSync(opts.config, 'utf8')) as typeof training;
+    } catch (e) {
+      throw new Error(`${opts.config}: not valid JSON (${(e as Error).message})`);
+    }
+  }
+  const { model, ...rest } = training;
+  if (opts.epochs !== undefined) rest.epochs = opts.epochs;
+  const { history } = await trainRun({
+    features: opts.features,
+    out: opts.out,
+    preset: opts.preset,
+    training: rest,
+    model,
+    resume: opts.resume,
+    onEpoch: (r) => {
+      if (opts.json) console.log(JSON.stringify(r));
+      else console.error(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, validation ${r.validationScore.toFixed(4)}` : ''}, lr ${r.learningRate.toExponential(2)}, ${r.seconds.toFixed(1)} s${r.best ? ' (best)' : ''}`);
+    },
+  });
+  if (!opts.json) console.log(`${history.length} epochs; run folder ${opts.out} (metrics.jsonl, checkpoint/, best/)`);
+}
+
+export async function evalCommand(opts: { run: string; split: string; features?: string; json?: boolean }): Promise<void> {
+  const m = await evalRun({ run: opts.run, split: opts.split, features: opts.features });
+  if (opts.json) {
+    console.log(JSON.stringify(summariseMetrics(m)));
+    return;
+  }
+  console.log(`${opts.split}: ${m.items} items`);
+  console.log(table(metricRows(m)));
+  if (m.task === 'classification') {
+    const labels = m.classification.labels ?? m.classification.confusionMatrix.map((_, i) => String(i));
+    console.log('\nconfusion matrix (rows: true, columns: predicted)');
+    console.log(table([['', ...labels], ...m.classification.confusionMatrix.map((row, i) => [labels[i], ...row.map(String)])]));
+  }
+}
+
+export async function predictCommand(files: string[], opts: { run: string; out: string; plot?: boolean; abaw?: boolean; json?: boolean }): Promise<void> {
+  if (files.length === 0) throw new Error('give at least one video file');
+  const bar = new Progress('predict', files.length, opts.json);
+  let done = 0;
+  await predictFiles({
+    run: opts.run,
+    files,
+    out: opts.out,
+    plot: opts.plot,
+    abaw: opts.abaw,
+    onFile: (file, pred, written) => {
+      bar.tick(++done, path.basename(file));
+      if (opts.json) {
+        console.log(JSON.stringify(pred.task === 'va' ? { file, task: pred.task, frames: pred.frames.length, fps: pred.fps, written, notes: pred.notes } : { ...pred, written }));
+      } else {
+        const what = pred.task === 'va' ? `${pred.frames.length} frames` : `${pred.label} (p=${Math.max(...pred.probabilities).toFixed(3)})`;
+        console.log(`${file}: ${what} → ${written.join(', ')}${pred.notes.length ? `\n  ${pred.notes.join('; ')}` : ''}`);
+      }
+    },
+  });
+}
+
+export async function demoCommand(opts: { out: string; epochs?: number; pipelines?: string; json?: boolean }): Promise<void> {
+  const pipelines = opts.pipelines ? opts.pipelines.split(',').map(checkPipeline) : undefined;
+  const result = await runDemo({ out: opts.out, epochs: opts.epochs, pipelines, log: opts.json ? () => undefined : (l) => console.log(l) });
+  if (opts.json) console.log(JSON.stringify(result));
+}

@@ -1,0 +1,18 @@
+export { createPipeline, loadPipeline, Pipeline, summariseMetrics } from './pipeline';
+export type { PipelineItem, PipelineOptions, FitOptions, PipelineMetrics, Prediction, FramePrediction } from './pipeline';
+export { PipelineModel, PIPELINE_TASK } from './pipeline-model';
+export type { Task, ModelBatch, ModelOutput } from './pipeline-model';
+export { TRAINING_DEFAULTS, trainingConfig } from './training-config';
+export type { TrainingConfig } from './training-config';
+export { trainModel } from './trainer';
+export type { EpochRecord, TrainerOptions, BatchSource, TrainingBatch } from './trainer';
+export { ClipDataset } from './clip-dataset';
+export { generateVaDemo, generateClassDemo, DEMO_CLASSES } from './demo-data';
+export type { DemoDataOptions } from './demo-data';
+export { datasetItems, parseDatasetSpec, stratifiedSplit, DATASET_KINDS } from './dataset-items';
+export type { DatasetKind, DatasetItems } from './dataset-items';
+export { vaTimelineSvg, circumplexSvg, probabilitiesSvg, htmlReport, metricRows } from './plots';
+export { extractDataset, trainRun, evalRun, predictFiles, writePrediction, readFeatureIndex } from './workflow';
+export type { FeatureIndex } from './workflow';
+export { runDemo, summaryTable, DEMO_DATA_DESCRIPTION } from './demo';
+export type { DemoResult, DemoRow } from './demo';

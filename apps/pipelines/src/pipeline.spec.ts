@@ -1,0 +1,89 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateTestClip, probe } from '@mer/media';
+import { createPipeline, loadPipeline } from './pipeline';
+import { DEMO_CLASSES, generateClassDemo, generateVaDemo } from './demo-data';
+import { evalRun, extractDataset, predictFiles, trainRun } from './workflow';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-pipelines-'));
+const classItems = generateClassDemo({ dir: path.join(dir, 'cls'), perClassTrain: 2, perClassTest: 1 });
+const vaItems = generateVaDemo({ dir: path.join(dir, 'va'), train: 3, test: 1, seconds: 3 });
+
+describe('createPipeline → fit → evaluate → predict (library API)', () => {
+  it('avt-ca: trains on clips, evaluates, predicts probabilities on a raw video; save → load gives the same prediction', async () => {
+    const p = await createPipeline('avt-ca', { preset: 'lite', classes: DEMO_CLASSES, extractor: { faces: 'none' }, training: { epochs: 2, batchSize: 4, learningRate: 1e-3 } });
+    const train = classItems.filter((i) => i.split === 'train');
+    const test = classItems.filter((i) => i.split === 'test');
+    const runDir = path.join(dir, 'run-avt');
+    const history = await p.fit(train, { validation: test, runDir });
+    expect(history.map((h) => h.epoch)).toEqual([1, 2]);
+    expect(fs.readFileSync(path.join(runDir, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(2);
+    const m = await p.evaluate(test, { featuresDir: path.join(runDir, 'features') });
+    expect(m.task).toBe('classification');
+    if (m.task === 'classification') expect(m.classification.n).toBe(4);
+    const pred = await p.predict(test[0].file);
+    expect(pred.task).toBe('classification');
+    if (pred.task !== 'classification') return;
+    expect(pred.probabilities.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 5);
+    expect(DEMO_CLASSES).toContain(pred.label);
+    p.dispose();
+    const loaded = await loadPipeline(runDir);
+    const again = await loaded.predict(test[0].file);
+    expect(again.task === 'classification' && again.probabilities).toEqual(pred.probabilities);
+    loaded.dispose();
+  });
+
+  it('refuses wrong labels and missing files with the file named', async () => {
+    const p = await createPipeline('avt-ca', { preset: 'lite', classes: DEMO_CLASSES, extractor: { faces: 'none' } });
+    await expect(p.fit([{ id: 'x', file: classItems[0].file, classLabel: 9 }])).rejects.toThrow(/class label 9, expected 0\.\.3/);
+    await expect(p.predict(path.join(dir, 'nope.mp4'))).rejects.toThrow('nope.mp4: file not found');
+    p.dispose();
+    const va = await createPipeline('maven', { preset: 'lite', extractor: { faces: 'none' } });
+    await expect(va.fit([{ id: 'y', file: vaItems[0].file }])).rejects.toThrow(/has no per-frame valence\/arousal labels/);
+    va.dispose();
+  });
+});
+
+describe('CLI workflow: extract → train (checkpoints, resume) → eval → predict', () => {
+  const features = path.join(dir, 'features-maven');
+
+  it('extracts once, then skips finished items', async () => {
+    const first = await extractDataset({ pipeline: 'maven', dataset: 'demo', out: features, items: vaItems, extractor: { faces: 'none' } });
+    expect(first.extracted).toHaveLength(4);
+    const again = await extractDataset({ pipeline: 'maven', dataset: 'demo', out: features, items: vaItems, extractor: { faces: 'none' } });
+    expect(again.skipped).toHaveLength(4);
+  });
+
+  it('an interrupted run resumed from its checkpoint ends exactly where an uninterrupted one does', async () => {
+    const training = { epochs: 3, batchSize: 2, learningRate: 1e-3, window: { size: 16, hop: 8 } };
+    const straight = path.join(dir, 'run-straight');
+    const a = await trainRun({ features, out: straight, preset: 'lite', training });
+    const resumed = path.join(dir, 'run-resumed');
+    await trainRun({ features, out: resumed, preset: 'lite', training, stopAfter: 1 });
+    expect(fs.readFileSync(path.join(resumed, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(1);
+    const b = await trainRun({ features, out: resumed, resume: true });
+    expect(b.history.map((r) => r.epoch)).toEqual([1, 2, 3]);
+    expect(b.history.map((r) => r.trainLoss)).toEqual(a.history.map((r) => r.trainLoss));
+    const weights = (run: string) => fs.readFileSync(path.join(run, 'checkpoint', 'model', 'weights.bin'));
+    expect(weights(resumed).equals(weights(straight))).toBe(true);
+  });
+
+  it('eval reports CCC/PCC/RMSE; predict writes a per-frame CSV with one row per decoded frame, plots and a report', async () => {
+    const run = path.join(dir, 'run-straight');
+    const m = await evalRun({ run, split: 'test' });
+    expect(m.task === 'va' && Number.isFinite(m.va.ccc)).toBe(true);
+    const clip = generateTestClip(path.join(dir, 'other.mp4'), { seconds: 1.7, fps: 15 });
+    const out = path.join(dir, 'preds');
+    const [pred] = await predictFiles({ run, files: [clip], out, plot: true, abaw: true });
+    const frames = (await probe(clip, { countFrames: true })).video!.frameCount;
+    const csv = fs.readFileSync(path.join(out, 'other.csv'), 'utf8').trim().split('\n');
+    expect(csv[0]).toBe('frame,time_s,valence,arousal');
+    expect(csv).toHaveLength(frames + 1);
+    expect(pred.task === 'va' && pred.frames.length).toBe(frames);
+    expect(fs.readFileSync(path.join(out, 'other.timeline.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(fs.readFileSync(path.join(out, 'other.circumplex.svg'), 'utf8')).toMatch(/^<svg/);
+    expect(fs.readFileSync(path.join(out, 'other.report.html'), 'utf8')).toContain('<svg');
+    expect(fs.readFileSync(path.join(out, 'other.abaw.txt'), 'utf8').split('\n')[0]).toBe('image_location,valence,arousal');
+  });
+});

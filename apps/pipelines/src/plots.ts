@@ -1,0 +1,108 @@
+import * as echarts from 'echarts';
+import type { FramePrediction, PipelineMetrics } from './pipeline';
+
+function render(option: echarts.EChartsOption, width: number, height: number): string {
+  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+  chart.setOption({ animation: false, backgroundColor: '#ffffff', ...option });
+  const svg = chart.renderToSVGString();
+  chart.dispose();
+  return svg;
+}
+
+/** Valence and arousal over time (SVG), with the labels when given. */
+export function vaTimelineSvg(frames: readonly FramePrediction[], options: { title?: string; labels?: Float32Array } = {}): string {
+  const series: echarts.SeriesOption[] = [
+    { name: 'valence', type: 'line', showSymbol: false, data: frames.map((f) => [f.time, f.valence]) },
+    { name: 'arousal', type: 'line', showSymbol: false, data: frames.map((f) => [f.time, f.arousal]) },
+  ];
+  if (options.labels) {
+    const l = options.labels;
+    const at = (d: number) => frames.map((f, i) => [f.time, l[i * 2 + d] === -5 ? null : l[i * 2 + d]]);
+    series.push({ name: 'valence (label)', type: 'line', showSymbol: false, lineStyle: { type: 'dashed' }, data: at(0) });
+    series.push({ name: 'arousal (label)', type: 'line', showSymbol: false, lineStyle: { type: 'dashed' }, data: at(1) });
+  }
+  return render(
+    {
+      title: { text: options.title ?? 'valence / arousal over time', left: 'center', textStyle: { fontSize: 13 } },
+      legend: { bottom: 0 },
+      grid: { left: 50, right: 20, top: 40, bottom: 50 },
+      xAxis: { type: 'value', name: 's', min: 0 },
+      yAxis: { type: 'value', min: -1, max: 1 },
+      series,
+    },
+    720,
+    300,
+  );
+}
+
+/** The frames on Russell's circumplex: valence (x) × arousal (y) in [−1, 1], coloured by time. */
+export function circumplexSvg(frames: readonly FramePrediction[], options: { title?: string } = {}): string {
+  const circle = Array.from({ length: 73 }, (_, i) => [Math.cos((i * Math.PI) / 36), Math.sin((i * Math.PI) / 36)]);
+  const last = frames.length ? frames[frames.length - 1].time : 1;
+  return render(
+    {
+      title: { text: options.title ?? 'circumplex (valence × arousal)', left: 'center', textStyle: { fontSize: 13 } },
+      grid: { left: 50, right: 30, top: 40, bottom: 40 },
+      xAxis: { type: 'value', min: -1, max: 1, name: 'valence' },
+      yAxis: { type: 'value', min: -1, max: 1, name: 'arousal' },
+      visualMap: { show: false, seriesIndex: 1, dimension: 2, min: 0, max: last || 1, inRange: { color: ['#4575b4', '#fee090', '#d73027'] } },
+      series: [
+        { type: 'line', showSymbol: false, silent: true, lineStyle: { color: '#bbbbbb' }, data: circle },
+        { type: 'scatter', symbolSize: 5, data: frames.map((f) => [f.valence, f.arousal, f.time]) },
+      ],
+    },
+    400,
+    400,
+  );
+}
+
+/** Class probabilities as a bar chart (SVG). */
+export function probabilitiesSvg(classes: readonly string[], probabilities: readonly number[], title = 'class probabilities'): string {
+  return render(
+    {
+      title: { text: title, left: 'center', textStyle: { fontSize: 13 } },
+      grid: { left: 50, right: 20, top: 40, bottom: 60 },
+      xAxis: { type: 'category', data: [...classes], axisLabel: { rotate: 30 } },
+      yAxis: { type: 'value', min: 0, max: 1 },
+      series: [{ type: 'bar', data: [...probabilities] }],
+    },
+    560,
+    300,
+  );
+}
+
+const escape = (s: string) => s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
+
+/** A self-contained HTML report: title, notes, metric tables, and the SVG plots inline. */
+export function htmlReport(title: string, sections: { heading: string; text?: string[]; table?: (string | number)[][]; svgs?: string[] }[]): string {
+  const body = sections
+    .map((s) => {
+      const text = (s.text ?? []).map((t) => `<p>${escape(t)}</p>`).join('\n');
+      const table = s.table
+        ? `<table>${s.table.map((row, i) => `<tr>${row.map((c) => (i === 0 ? `<th>${escape(String(c))}</th>` : `<td>${escape(typeof c === 'number' ? c.toFixed(4) : c)}</td>`)).join('')}</tr>`).join('\n')}</table>`
+        : '';
+      return `<section><h2>${escape(s.heading)}</h2>${text}${table}${(s.svgs ?? []).map((svg) => `<div class="plot">${svg}</div>`).join('\n')}</section>`;
+    })
+    .join('\n');
+  return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title><style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}.plot{display:inline-block;margin:8px}</style></head><body><h1>${escape(title)}</h1>\n${body}</body></html>\n`;
+}
+
+/** Metric rows for tables: [name, value]. */
+export function metricRows(m: PipelineMetrics): (string | number)[][] {
+  if (m.task === 'va') {
+    return [
+      ['metric', 'valence', 'arousal', 'mean'],
+      ['CCC', m.va.valence.ccc, m.va.arousal.ccc, m.va.ccc],
+      ['PCC', m.va.valence.pcc, m.va.arousal.pcc, (m.va.valence.pcc + m.va.arousal.pcc) / 2],
+      ['RMSE', m.va.valence.rmse, m.va.arousal.rmse, (m.va.valence.rmse + m.va.arousal.rmse) / 2],
+    ];
+  }
+  const c = m.classification;
+  return [
+    ['metric', 'value'],
+    ['accuracy', c.accuracy],
+    ['macro-F1', c.macroF1],
+    ['weighted-F1', c.weightedF1],
+    ['UAR', c.uar],
+  ];
+}

@@ -1,0 +1,250 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadWeights, seedDropout } from '@mer/attention-fusion';
+import { AdamW, EarlyStopping, learningRateControl, ReduceLROnPlateau, StepLR, writeFileAtomic } from '@mer/backend';
+import { PipelineModel } from './pipeline-model';
+import type { TrainingConfig } from './training-config';
+
+/** A batch as both dataset kinds yield it (SequenceDataset for frame-level, ClipDataset for clips). */
+export interface TrainingBatch {
+  features: Record<string, tf.Tensor3D>;
+  mask?: tf.Tensor2D;
+  frameLabels?: tf.Tensor3D;
+  classLabels?: tf.Tensor1D;
+  ids: string[];
+  dispose(): void;
+}
+
+export interface BatchSource {
+  readonly size: number;
+  batches(options: { batchSize: number; shuffle?: boolean; seed?: number }): Iterable<TrainingBatch>;
+}
+
+/** One line of `metrics.jsonl`. */
+export interface EpochRecord {
+  epoch: number;
+  trainLoss: number;
+  /** The validation score the run selects on (CCC or macro-F1), when there is a validation set. */
+  validationScore?: number;
+  validation?: Record<string, unknown>;
+  learningRate: number;
+  seconds: number;
+  best: boolean;
+}
+
+export interface TrainerOptions {
+  runDir: string;
+  /** Continue from `runDir/checkpoint` (the state after the last finished epoch). */
+  resume?: boolean;
+  /** Validation: returns the selection score (higher is better) and the metrics to log. */
+  validate?: () => Promise<{ score: number; metrics: Record<string, unknown> }>;
+  onEpoch?: (record: EpochRecord) => void;
+  /** Stop after this many epochs in this call (for tests of resume; the schedule stays the configured one). */
+  stopAfter?: number;
+}
+
+interface TrainerState {
+  epoch: number;
+  learningRate: number;
+  bestScore: number | null;
+  scheduler?: unknown;
+  earlyStopping?: { best: number | null; bestEpoch: number; epoch: number };
+  optimizer: { name: string; shape: number[] }[];
+  /** Adam's running β₁ᵗ, β₂ᵗ: tfjs recomputes them as powers on restore, which differs in the last bits. */
+  adamBetaPowers?: [number, number];
+}
+
+type AdamInternals = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
+
+async function betaPowers(optimizer: tf.Optimizer): Promise<[number, number] | undefined> {
+  const o = optimizer as unknown as AdamInternals;
+  if (!o.accBeta1 || !o.accBeta2) return undefined;
+  return [(await o.accBeta1.data())[0], (await o.accBeta2.data())[0]];
+}
+
+function restoreBetaPowers(optimizer: tf.Optimizer, powers: [number, number] | undefined): void {
+  const o = optimizer as unknown as AdamInternals;
+  if (!powers || !o.accBeta1 || !o.accBeta2) return;
+  tf.tidy(() => {
+    o.accBeta1!.assign(tf.scalar(powers[0]));
+    o.accBeta2!.assign(tf.scalar(powers[1]));
+  });
+}
+
+function makeOptimizer(config: TrainingConfig): tf.Optimizer {
+  if (config.optimizer === 'adamw') return new AdamW({ learningRate: config.learningRate, weightDecay: config.weightDecay });
+  if (config.optimizer === 'adam') return tf.train.adam(config.learningRate);
+  return tf.train.momentum(config.learningRate, config.momentum);
+}
+
+async function saveOptimizer(optimizer: tf.Optimizer, dir: string): Promise<TrainerState['optimizer']> {
+  const weights = await optimizer.getWeights();
+  const specs = weights.map((w) => ({ name: w.name, shape: w.tensor.shape }));
+  const total = weights.reduce((n, w) => n + w.tensor.size, 0);
+  const buf = new Float32Array(total);
+  let at = 0;
+  for (const w of weights) {
+    const d = await w.tensor.data();
+    buf.set(d, at);
+    at += d.length;
+  }
+  writeFileAtomic(path.join(dir, 'optimizer.bin'), new Uint8Array(buf.buffer));
+  return specs;
+}
+
+async function loadOptimizer(optimizer: tf.Optimizer, dir: string, specs: TrainerState['optimizer']): Promise<void> {
+  const bytes = fs.readFileSync(path.join(dir, 'optimizer.bin'));
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  let at = 0;
+  const named = specs.map((s) => {
+    const size = s.shape.reduce((a, b) => a * b, 1);
+    const tensor = tf.tensor(all.subarray(at, at + size), s.shape);
+    at += size;
+    return { name: s.name, tensor };
+  });
+  if (at !== all.length) throw new Error(`${dir}/optimizer.bin: ${all.length} values, the state lists ${at}`);
+  await optimizer.setWeights(named);
+  tf.dispose(named.map((n) => n.tensor));
+}
+
+/** Writes a whole folder atomically: build it beside, then swap it in with renames. */
+async function writeFolderAtomic(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  await fill(tmp);
+  const old = `${dir}.old-${process.pid}`;
+  if (fs.existsSync(dir)) fs.renameSync(dir, old);
+  fs.renameSync(tmp, dir);
+  fs.rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * The training loop every pipeline shares: seeded shuffling and dropout per epoch, the configured
+ * optimizer (AdamW; Adam/SGD with L2 weight decay as PyTorch's `weight_decay`), scheduler and early
+ * stopping on the validation score, a checkpoint (weights + optimizer + scheduler state) written
+ * atomically after every epoch, the best model kept in `runDir/best`, and one JSON line per epoch
+ * in `runDir/metrics.jsonl`. `resume` continues from the checkpoint and reproduces the
+ * uninterrupted run exactly (same batches, dropout masks and optimizer moments).
+ */
+export async function trainModel(model: PipelineModel, data: BatchSource, config: TrainingConfig, options: TrainerOptions): Promise<EpochRecord[]> {
+  const { runDir } = options;
+  fs.mkdirSync(runDir, { recursive: true });
+  const checkpointDir = path.join(runDir, 'checkpoint');
+  const metricsFile = path.join(runDir, 'metrics.jsonl');
+  const optimizer = makeOptimizer(config);
+  const lr = learningRateControl(optimizer as unknown as Parameters<typeof learningRateControl>[0]);
+  const plateau = config.scheduler.kind === 'plateau' ? new ReduceLROnPlateau(lr, { mode: 'max', factor: config.scheduler.factor, patience: config.scheduler.patience }) : null;
+  const step = config.scheduler.kind === 'step' ? new StepLR(lr, config.scheduler.stepSize, config.scheduler.gamma) : null;
+  const early = config.earlyStoppingPatience === null ? null : new EarlyStopping({ mode: 'max', patience: config.earlyStoppingPatience });
+  let startEpoch = 0;
+  let bestScore: number | null = null;
+  const history: EpochRecord[] = [];
+
+  if (options.resume) {
+    const stateFile = path.join(checkpointDir, 'state.json');
+    if (!fs.existsSync(stateFile)) throw new Error(`${runDir}: nothing to resume (no checkpoint/state.json)`);
+    const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as TrainerState;
+    loadWeights(model.layer, path.join(checkpointDir, 'model'));
+    await loadOptimizer(optimizer, checkpointDir, state.optimizer);
+    restoreBetaPowers(optimizer, state.adamBetaPowers);
+    lr.setLearningRate(state.learningRate);
+    if (plateau && state.scheduler) plateau.restore(state.scheduler as Parameters<ReduceLROnPlateau['restore']>[0]);
+    if (step && state.scheduler) step.restore(state.scheduler as Parameters<StepLR['restore']>[0]);
+    if (early && state.earlyStopping) {
+      const e = state.earlyStopping;
+      Object.assign(early as unknown as Record<string, unknown>, { best: e.best ?? -Infinity, bestEpoch: e.bestEpoch, epoch: e.epoch });
+    }
+    startEpoch = state.epoch;
+    bestScore = state.bestScore;
+    // Epoch lines written after the checkpoint (a crash between the two) are dropped, then redone.
+    if (fs.existsSync(metricsFile)) {
+      const kept = fs
+        .readFileSync(metricsFile, 'utf8')
+        .split('\n')
+        .filter((l) => l.trim() !== '' && (JSON.parse(l) as EpochRecord).epoch <= startEpoch);
+      for (const l of kept) history.push(JSON.parse(l) as EpochRecord);
+      writeFileAtomic(metricsFile, kept.map((l) => `${l}\n`).join(''));
+    }
+  } else {
+    fs.rmSync(metricsFile, { force: true });
+  }
+
+  const variables = model.layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  const l2 = config.optimizer !== 'adamw' && config.weightDecay > 0 ? config.weightDecay : 0;
+  let ran = 0;
+  for (let epoch = startEpoch + 1; epoch <= config.epochs; epoch++) {
+    const t0 = Date.now();
+    seedDropout(config.seed * 100_003 + epoch);
+    let lossSum = 0;
+    let batches = 0;
+    let flip = 0;
+    for (const batch of data.batches({ batchSize: config.batchSize, shuffle: true, seed: config.seed * 1_000_003 + epoch })) {
+      const drops: (undefined | 'audio' | 'video')[] = config.modalityDropout ? [undefined, flip++ % 2 === 0 ? 'audio' : 'video'] : [undefined];
+      for (const drop of drops) {
+        const { value, grads } = tf.variableGrads(() => {
+          const out = model.forward(batch, { training: true, drop });
+          return model.loss(out, batch, config.loss);
+        }, variables);
+        const loss = (await value.data())[0];
+        if (!Number.isFinite(loss)) {
+          tf.dispose([value, ...Object.values(grads)]);
+          batch.dispose();
+          throw new Error(`epoch ${epoch}: the training loss became ${loss} (batch ${batch.ids.slice(0, 3).join(', ')}…); lower the learning rate`);
+        }
+        if (l2 > 0) {
+          for (const v of variables) {
+            const g = grads[v.name];
+            if (g) {
+              grads[v.name] = tf.tidy(() => tf.add(g, tf.mul(v, l2)));
+              g.dispose();
+            }
+          }
+        }
+        optimizer.applyGradients(grads);
+        tf.dispose([value, ...Object.values(grads)]);
+        lossSum += loss;
+        batches++;
+      }
+      batch.dispose();
+    }
+    seedDropout(null);
+    const record: EpochRecord = { epoch, trainLoss: batches ? lossSum / batches : NaN, learningRate: lr.getLearningRate(), seconds: 0, best: false };
+    let stop = false;
+    if (options.validate) {
+      const v = await options.validate();
+      record.validationScore = v.score;
+      record.validation = v.metrics;
+      record.best = bestScore === null || v.score > bestScore;
+      if (record.best) bestScore = v.score;
+      plateau?.step(v.score);
+      if (early) stop = early.step(v.score).stop;
+    } else {
+      record.best = true; // without validation the last epoch is the one kept
+    }
+    step?.step();
+    record.seconds = (Date.now() - t0) / 1000;
+    if (record.best) await writeFolderAtomic(path.join(runDir, 'best'), (tmp) => model.save(tmp));
+    await writeFolderAtomic(checkpointDir, async (tmp) => {
+      await model.save(path.join(tmp, 'model'));
+      const state: TrainerState = {
+        epoch,
+        learningRate: lr.getLearningRate(),
+        bestScore,
+        scheduler: plateau?.state() ?? step?.state(),
+        earlyStopping: early ? (({ best, bestEpoch, epoch: e }) => ({ best, bestEpoch, epoch: e }))(early as unknown as { best: number; bestEpoch: number; epoch: number }) : undefined,
+        optimizer: await saveOptimizer(optimizer, tmp),
+        adamBetaPowers: await betaPowers(optimizer),
+      };
+      writeFileAtomic(path.join(tmp, 'state.json'), JSON.stringify(state));
+    });
+    fs.appendFileSync(metricsFile, `${JSON.stringify(record)}\n`);
+    history.push(record);
+    options.onEpoch?.(record);
+    ran++;
+    if (stop || (options.stopAfter !== undefined && ran >= options.stopAfter)) break;
+  }
+  optimizer.dispose();
+  return history;
+}

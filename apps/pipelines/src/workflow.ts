@@ -1,0 +1,176 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '@mer/backend';
+import { writeAbawVaSubmission } from '@mer/datasets';
+import type { ExtractionReport, PipelineExtractorOptions, PipelineName } from '@mer/feature-extractors';
+import { datasetItems } from './dataset-items';
+import { createPipeline, loadPipeline, Pipeline, PipelineItem, PipelineMetrics, Prediction } from './pipeline';
+import { circumplexSvg, htmlReport, metricRows, probabilitiesSvg, vaTimelineSvg } from './plots';
+import type { EpochRecord } from './trainer';
+import type { TrainingConfig } from './training-config';
+
+/** `items.json` in a features folder: what `mer extract` wrote, what `mer train`/`eval` read. */
+export interface FeatureIndex {
+  pipeline: PipelineName;
+  dataset: string;
+  classes?: readonly string[];
+  extractor: PipelineExtractorOptions;
+  items: { id: string; file: string; split?: string; classLabel?: number; frameLabels?: number[]; transcript?: string }[];
+}
+
+export function readFeatureIndex(featuresDir: string): FeatureIndex {
+  const file = path.join(featuresDir, 'items.json');
+  if (!fs.existsSync(file)) throw new Error(`${featuresDir}: no items.json — run 'mer extract' into this folder first`);
+  return JSON.parse(fs.readFileSync(file, 'utf8')) as FeatureIndex;
+}
+
+function toItems(index: FeatureIndex, split?: string): PipelineItem[] {
+  return index.items
+    .filter((i) => split === undefined || i.split === split)
+    .map((i) => ({ ...i, frameLabels: i.frameLabels ? Float32Array.from(i.frameLabels) : undefined }));
+}
+
+/** Extracts a dataset's items into `out` (resumable) and writes `out/items.json`. */
+export async function extractDataset(options: {
+  pipeline: PipelineName;
+  dataset: string;
+  out: string;
+  extractor?: PipelineExtractorOptions;
+  split?: string;
+  fold?: number;
+  limit?: number;
+  items?: PipelineItem[];
+  classes?: readonly string[];
+  onItem?: (id: string, index: number, total: number, status: string) => void;
+}): Promise<ExtractionReport & { total: number }> {
+  const ds = options.items ? { items: options.items, classes: options.classes } : datasetItems(options.dataset, { split: options.split, fold: options.fold, audioOnly: false });
+  const items = options.limit ? ds.items.slice(0, options.limit) : ds.items;
+  fs.mkdirSync(options.out, { recursive: true });
+  const index: FeatureIndex = {
+    pipeline: options.pipeline,
+    dataset: options.dataset,
+    classes: ds.classes,
+    extractor: options.extractor ?? {},
+    items: items.map((i) => ({ ...i, frameLabels: i.frameLabels ? Array.from(i.frameLabels) : undefined })),
+  };
+  writeFileAtomic(path.join(options.out, 'items.json'), JSON.stringify(index));
+  const p = await createPipeline(options.pipeline, { extractor: options.extractor, classes: ds.classes });
+  try {
+    const report = await p.extract(items, options.out, (id, i, status) => options.onItem?.(id, i, items.length, status));
+    return { ...report, total: items.length };
+  } finally {
+    p.dispose();
+  }
+}
+
+/** Trains on a features folder's 'train' split (validating on 'validation', else 'test'); writes the run folder. */
+export async function trainRun(options: {
+  features: string;
+  out: string;
+  preset?: string;
+  training?: Partial<TrainingConfig>;
+  model?: Record<string, unknown>;
+  resume?: boolean;
+  stopAfter?: number;
+  onEpoch?: (r: EpochRecord) => void;
+}): Promise<{ history: EpochRecord[]; pipeline: PipelineName }> {
+  const index = readFeatureIndex(options.features);
+  const train = toItems(index, 'train');
+  if (train.length === 0) throw new Error(`${options.features}/items.json: no items in split 'train'`);
+  const validation = toItems(index, 'validation').length > 0 ? toItems(index, 'validation') : toItems(index, 'test');
+  let preset = options.preset ?? 'paper';
+  let training = options.training;
+  let model = options.model;
+  if (options.resume) {
+    // A resumed run keeps the setup it was started with.
+    const manifest = JSON.parse(fs.readFileSync(path.join(options.out, 'pipeline.json'), 'utf8')) as { preset: string; training: TrainingConfig; model?: Record<string, unknown> };
+    preset = manifest.preset;
+    training = manifest.training;
+    model = manifest.model;
+  }
+  const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, classes: index.classes, model });
+  try {
+    writeFileAtomic(path.join(options.out, 'source.json'), JSON.stringify({ features: path.resolve(options.features) }));
+    const history = await p.fit(train, { validation, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch });
+    return { history, pipeline: index.pipeline };
+  } finally {
+    p.dispose();
+  }
+}
+
+/** Evaluates a run on one split of its features folder (or another features folder). */
+export async function evalRun(options: { run: string; split: string; features?: string }): Promise<PipelineMetrics> {
+  const source = path.join(options.run, 'source.json');
+  if (!options.features && !fs.existsSync(source)) throw new Error(`${options.run}: not a mer training run (no source.json); give --features to evaluate on a features folder`);
+  const features = options.features ?? (JSON.parse(fs.readFileSync(source, 'utf8')) as { features: string }).features;
+  const items = toItems(readFeatureIndex(features), options.split);
+  if (items.length === 0) throw new Error(`${features}/items.json: no items in split '${options.split}'`);
+  const p = await loadPipeline(options.run);
+  try {
+    return await p.evaluate(items, { featuresDir: features });
+  } finally {
+    p.dispose();
+  }
+}
+
+/** Writes one prediction's files: CSV (+ ABAW file), optional plots and HTML report. Returns their paths. */
+export function writePrediction(pred: Prediction, outDir: string, options: { plot?: boolean; abaw?: boolean; labels?: Float32Array } = {}): string[] {
+  fs.mkdirSync(outDir, { recursive: true });
+  const stem = path.basename(pred.file).replace(/\.[^.]+$/, '');
+  const written: string[] = [];
+  if (pred.task === 'va') {
+    const csv = ['frame,time_s,valence,arousal', ...pred.frames.map((f) => `${f.frame},${f.time.toFixed(4)},${f.valence.toFixed(6)},${f.arousal.toFixed(6)}`)].join('\n') + '\n';
+    written.push(path.join(outDir, `${stem}.csv`));
+    writeFileAtomic(written[written.length - 1], csv);
+    if (options.abaw) {
+      const file = path.join(outDir, `${stem}.abaw.txt`);
+      writeAbawVaSubmission(file, [{ name: stem, valence: pred.frames.map((f) => f.valence), arousal: pred.frames.map((f) => f.arousal) }]);
+      written.push(file);
+    }
+    if (options.plot) {
+      const timeline = vaTimelineSvg(pred.frames, { title: `${stem}: valence / arousal`, labels: options.labels });
+      const circ = circumplexSvg(pred.frames, { title: `${stem}: circumplex` });
+      for (const [name, svg] of [
+        [`${stem}.timeline.svg`, timeline],
+        [`${stem}.circumplex.svg`, circ],
+      ]) {
+        writeFileAtomic(path.join(outDir, name), svg);
+        written.push(path.join(outDir, name));
+      }
+      const report = htmlReport(`mer predict: ${path.basename(pred.file)}`, [{ heading: 'prediction', text: [`${pred.frames.length} frames at ${pred.fps.toFixed(3)} fps`, ...pred.notes], svgs: [timeline, circ] }]);
+      writeFileAtomic(path.join(outDir, `${stem}.report.html`), report);
+      written.push(path.join(outDir, `${stem}.report.html`));
+    }
+  } else {
+    const csv = `file,label,${pred.classes.map((c) => `p_${c}`).join(',')}\n${path.basename(pred.file)},${pred.label},${pred.probabilities.map((p) => p.toFixed(6)).join(',')}\n`;
+    written.push(path.join(outDir, `${stem}.csv`));
+    writeFileAtomic(written[0], csv);
+    if (options.plot) {
+      const bars = probabilitiesSvg(pred.classes, pred.probabilities, `${stem}: ${pred.label}`);
+      writeFileAtomic(path.join(outDir, `${stem}.probabilities.svg`), bars);
+      writeFileAtomic(path.join(outDir, `${stem}.report.html`), htmlReport(`mer predict: ${path.basename(pred.file)}`, [{ heading: `predicted: ${pred.label}`, text: pred.notes, svgs: [bars] }]));
+      written.push(path.join(outDir, `${stem}.probabilities.svg`), path.join(outDir, `${stem}.report.html`));
+    }
+  }
+  return written;
+}
+
+/** Loads a run and predicts every file, writing results into `outDir`. */
+export async function predictFiles(options: { run: string; files: string[]; out: string; plot?: boolean; abaw?: boolean; onFile?: (file: string, pred: Prediction, written: string[]) => void }): Promise<Prediction[]> {
+  const p = await loadPipeline(options.run);
+  const preds: Prediction[] = [];
+  try {
+    for (const file of options.files) {
+      const pred = await p.predict(file);
+      const written = writePrediction(pred, options.out, { plot: options.plot, abaw: options.abaw });
+      options.onFile?.(file, pred, written);
+      preds.push(pred);
+    }
+  } finally {
+    p.dispose();
+  }
+  return preds;
+}
+
+export type { Pipeline };
+export { metricRows };
