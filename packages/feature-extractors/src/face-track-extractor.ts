@@ -56,7 +56,8 @@ function centreSquare(width: number, height: number): FaceBox['box'] {
 
 /**
  * Streams a video, detects the main face every `detectEvery` frames (the largest, most confident;
- * tracked in between by reusing its box), crops it square with a margin, and embeds it. Frames
+ * tracked in between by reusing its box; a face lost or not yet seen is looked for again at the next
+ * detection frame, so faceless stretches cost one detection per N frames), crops it square with a margin, and embeds it. Frames
  * without a face are kept and masked, never dropped, so features stay aligned to frame indices.
  * Memory: one decoded batch at a time. With `detector: null` the video is taken to show a face
  * already (e.g. Aff-Wild2's cropped_aligned, or faceless synthetic clips): the centred square of
@@ -88,7 +89,7 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
       rowIndex.push(index);
       if (detector === null) {
         current = centreSquare(batch.width, batch.height);
-      } else if (wanted || index % every === 0 || current === null) {
+      } else if (wanted || index % every === 0) {
         const frame = tf.tensor3d(batch.data.subarray(i * frameSize, (i + 1) * frameSize), [batch.height, batch.width, 3], 'int32');
         const faces = await detector.detect(frame);
         frame.dispose();
