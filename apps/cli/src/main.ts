@@ -37,6 +37,12 @@ program
   .option('--split <how>', "replace the dataset's split, e.g. random:0.25 (stratified, seeded)")
   .option('--fold <n>', 'RAVDESS speaker fold 1–6 instead of the AVT-CA split', int)
   .option('--limit <n>', 'only the first n items', int)
+  .option('--visual-encoder <id|dir>', 'transformers.js image model instead of the shipped face encoder (e.g. microsoft/swin-base-patch4-window7-224)')
+  .option('--audio-encoder <id|dir>', 'MAVEN: transformers.js speech model (e.g. facebook/hubert-base-ls960)')
+  .option('--text-encoder <id|dir>', 'MAVEN: transformers.js text model (e.g. FacebookAI/roberta-base)')
+  .option('--asr-model <id|dir>', 'MAVEN: transformers.js ASR model for items without a transcript (e.g. onnx-community/whisper-base)')
+  .option('--model-dir <dir>', 'folder of local model snapshots (<id>/config.json, onnx/…)')
+  .option('--allow-remote', 'allow downloading hub models (needs internet)')
   .option('--json', 'machine-readable report')
   .addHelpText('after', '\nExample:\n  $ mer extract --pipeline avt-ca --dataset emodb:/data/emodb --split random:0.25 --out feats-emodb')
   .action(extractCommand);

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MediaInfo, probe, readVideoFrames } from '@mer/media';
 import { FaceBox, FaceDetector } from './face-detector';
-import { FaceEmbedder } from './face-embedder';
 
 export interface FaceTrackOptions {
   /** Run the detector every N frames and track the main face in between. Default 5. */
@@ -18,6 +17,15 @@ export interface FaceTrackOptions {
    */
   frameIndices?: readonly number[];
   info?: MediaInfo;
+}
+
+/** What embeds face crops: the shipped {@link FaceEmbedder} or a hub image encoder. */
+export interface FrameEmbedder {
+  readonly dim: number;
+  /** Crop side the encoder takes. */
+  readonly inputSize: number;
+  /** @param crops [N, S, S, 3] RGB 0–255 @returns [N, dim] */
+  embed(crops: tf.Tensor4D): tf.Tensor2D | Promise<tf.Tensor2D>;
 }
 
 /** Per-frame face features of one video, aligned to its decoded frames. */
@@ -63,7 +71,7 @@ function centreSquare(width: number, height: number): FaceBox['box'] {
  * already (e.g. Aff-Wild2's cropped_aligned, or faceless synthetic clips): the centred square of
  * every frame is embedded and every frame counts as a face.
  */
-export async function extractFaceTrack(file: string, detector: FaceDetector | null, embedder: FaceEmbedder, options: FaceTrackOptions = {}): Promise<FaceTrack> {
+export async function extractFaceTrack(file: string, detector: FaceDetector | null, embedder: FrameEmbedder, options: FaceTrackOptions = {}): Promise<FaceTrack> {
   const info = options.info ?? (await probe(file));
   const every = Math.max(1, options.detectEvery ?? 5);
   const margin = options.margin ?? 0.2;
@@ -108,10 +116,11 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
     }
     const out = new Float32Array((rowIndex.length - rowsBefore) * dim);
     if (indices.length > 0) {
-      const emb = tf.tidy(() => {
-        const crops = tf.image.cropAndResize(tf.cast(frames, 'float32') as tf.Tensor4D, cropBoxes as [number, number, number, number][], indices, [embedder.inputSize, embedder.inputSize]);
-        return embedder.embed(crops);
-      });
+      const crops = tf.tidy(() =>
+        tf.image.cropAndResize(tf.cast(frames, 'float32') as tf.Tensor4D, cropBoxes as [number, number, number, number][], indices, [embedder.inputSize, embedder.inputSize]),
+      );
+      const emb = await embedder.embed(crops);
+      crops.dispose();
       const values = await emb.data();
       emb.dispose();
       rows.forEach((r, k) => out.set(values.subarray(k * dim, (k + 1) * dim), r * dim));

@@ -22,3 +22,9 @@ export type {
   ExtractionInput,
   ExtractionReport,
 } from './pipeline-extractor';
+export type { FrameEmbedder } from './face-track-extractor';
+export { HubImageEncoder, HubAudioEncoder, HubTextEncoder } from './hub-encoders';
+export type { HubOptions, FrameAlignedAudio } from './hub-encoders';
+export { SpeechTranscriber, segmentsFromAsr } from './speech-transcriber';
+export type { AsrOutput } from './speech-transcriber';
+export { VggishNetwork } from './vggish-network';

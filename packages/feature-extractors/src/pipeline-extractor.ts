@@ -1,12 +1,16 @@
+import * as path from 'node:path';
 import { centreCropOrPad, clipFrameIndices, FeatureStore } from '@mer/datasets';
 import { decodeAudio, probe } from '@mer/media';
-import { logMelOfFile, pooledLogMel } from './audio-frame-features';
+import { logMelOfFile, pooledLogMel, vggishExamples } from './audio-frame-features';
 import { FaceDetector } from './face-detector';
 import { FaceEmbedder, FaceEmbedderModel } from './face-embedder';
-import { extractFaceTrack } from './face-track-extractor';
+import { extractFaceTrack, FrameEmbedder } from './face-track-extractor';
 import { HashedTextEncoder } from './hashed-text-encoder';
+import { HubAudioEncoder, HubImageEncoder, HubOptions, HubTextEncoder } from './hub-encoders';
+import { SpeechTranscriber } from './speech-transcriber';
+import { VggishNetwork } from './vggish-network';
 import { Mfcc } from './log-mel-spectrogram';
-import { interpolateToFrames, readTranscript } from './transcript';
+import { interpolateToFrames, readTranscript, TranscriptSegment } from './transcript';
 
 /** The three published pipelines whose inputs this package extracts. */
 export type PipelineName = 'maven' | 'tcn-fusion' | 'avt-ca';
@@ -33,6 +37,31 @@ export interface PipelineExtractorOptions {
   /** AVT-CA clip: seconds and frames. Defaults 3.6 and 15. */
   clipSeconds?: number;
   clipFrames?: number;
+  /**
+   * A transformers.js image model (hub id or local folder) in place of the shipped face encoder,
+   * e.g. 'microsoft/swin-base-patch4-window7-224' (MAVEN) or an IResNet-50 export (TCN-fusion).
+   */
+  visualEncoder?: string;
+  /** MAVEN: a transformers.js speech model in place of pooled log-mel, e.g. 'facebook/hubert-base-ls960'. */
+  audioEncoder?: string;
+  /** MAVEN: a transformers.js text model in place of hashed words, e.g. 'FacebookAI/roberta-base'. */
+  textEncoder?: string;
+  /** TCN-fusion: a converted VGGish folder (see VggishNetwork) for the VGGish stream instead of pooled log-mel. */
+  vggishWeights?: string;
+  /** MAVEN: a transformers.js ASR model (Whisper) transcribing items that come without a transcript. */
+  asrModel?: string;
+  /** Where hub models come from (offline by default). */
+  hub?: HubOptions;
+}
+
+type Embedder = FrameEmbedder & { dispose(): void };
+
+interface Encoders {
+  embedder: Embedder;
+  audio: HubAudioEncoder | null;
+  text: HubTextEncoder | HashedTextEncoder;
+  asr: SpeechTranscriber | null;
+  vggish: VggishNetwork | null;
 }
 
 /** One stream of one item: `[frames, dim]` with a per-row validity mask. */
@@ -81,45 +110,71 @@ export class PipelineExtractor {
     readonly pipeline: PipelineName,
     readonly streams: StreamSpec[],
     private readonly detector: FaceDetector | null,
-    private readonly embedder: FaceEmbedder,
-    private readonly options: Required<PipelineExtractorOptions>,
+    private readonly encoders: Encoders,
+    private readonly options: PipelineExtractorOptions & Required<Pick<PipelineExtractorOptions, 'faces' | 'visualModel' | 'detectEvery' | 'clipSeconds' | 'clipFrames'>>,
   ) {}
+
+  private get embedder(): Embedder {
+    return this.encoders.embedder;
+  }
 
   static async create(pipeline: PipelineName, options: PipelineExtractorOptions = {}): Promise<PipelineExtractor> {
     if (!PIPELINE_NAMES.includes(pipeline)) throw new Error(`unknown pipeline '${pipeline}' (${PIPELINE_NAMES.join(', ')})`);
-    const opts: Required<PipelineExtractorOptions> = {
+    const opts = {
+      ...options,
       faces: options.faces ?? 'detect',
       visualModel: options.visualModel ?? 'expression',
       detectEvery: options.detectEvery ?? 5,
       clipSeconds: options.clipSeconds ?? 3.6,
       clipFrames: options.clipFrames ?? 15,
     };
+    const hub = options.hub ?? {};
     const detector = opts.faces === 'detect' ? await FaceDetector.load() : null;
-    const embedder = await FaceEmbedder.load(opts.visualModel);
-    const face = `${opts.faces === 'detect' ? 'blazeface' : 'centre-crop'}+${opts.visualModel}`;
-    const faceConfig = { faces: opts.faces, model: opts.visualModel, detectEvery: opts.detectEvery };
+    const embedder: Embedder = opts.visualEncoder ? await HubImageEncoder.fromPretrained(opts.visualEncoder, hub) : await FaceEmbedder.load(opts.visualModel);
+    const visualName = opts.visualEncoder ? `hub:${opts.visualEncoder}` : opts.visualModel;
+    const face = `${opts.faces === 'detect' ? 'blazeface' : 'centre-crop'}+${visualName}`;
+    const faceConfig = { faces: opts.faces, model: visualName, detectEvery: opts.detectEvery };
+    const audio = pipeline === 'maven' && opts.audioEncoder ? await HubAudioEncoder.fromPretrained(opts.audioEncoder, hub) : null;
+    const text = pipeline === 'maven' && opts.textEncoder ? await HubTextEncoder.fromPretrained(opts.textEncoder, hub) : new HashedTextEncoder(256);
+    let audioDim = 128;
+    if (audio) {
+      const probe = await audio.encode(new Float32Array(audio.sampleRate));
+      audioDim = probe.shape[1];
+      probe.dispose();
+    }
+    const visualStandIn = (paper: string) => (opts.visualEncoder ? undefined : paper);
     const logMel = { sampleRate: VGGISH_SR, window: 0.96, melBands: 64 };
     let streams: StreamSpec[];
+    let vggishNet: VggishNetwork | null = null;
     if (pipeline === 'maven') {
       streams = [
-        { modality: 'visual', extractor: face, dim: embedder.dim, config: faceConfig, standsInFor: 'Swin-B (1024-d)' },
-        { modality: 'audio', extractor: 'logmel-mean-std', dim: 128, config: logMel, standsInFor: 'HuBERT-base (768-d)' },
-        { modality: 'text', extractor: 'hashed-words', dim: 256, config: { dim: 256, interpolation: 'linear' }, standsInFor: 'ASR + RoBERTa-base (768-d)' },
+        { modality: 'visual', extractor: face, dim: embedder.dim, config: faceConfig, standsInFor: visualStandIn('Swin-B (1024-d)') },
+        audio
+          ? { modality: 'audio', extractor: `hub:${opts.audioEncoder}`, dim: audioDim, config: { sampleRate: audio.sampleRate, pooling: 'frame-span-mean' } }
+          : { modality: 'audio', extractor: 'logmel-mean-std', dim: 128, config: logMel, standsInFor: 'HuBERT-base (768-d)' },
+        text instanceof HubTextEncoder
+          ? { modality: 'text', extractor: `hub:${opts.textEncoder}`, dim: text.dim, config: { pooling: 'attention-masked-mean', interpolation: 'linear' }, standsInFor: 'ASR (transcripts are given)' }
+          : { modality: 'text', extractor: 'hashed-words', dim: 256, config: { dim: 256, interpolation: 'linear' }, standsInFor: 'ASR + RoBERTa-base (768-d)' },
       ];
     } else if (pipeline === 'tcn-fusion') {
+      const vggish = opts.vggishWeights ? VggishNetwork.load(opts.vggishWeights) : null;
+      vggishNet = vggish;
       streams = [
-        { modality: 'visual', extractor: face, dim: embedder.dim, config: faceConfig, standsInFor: 'IResNet-50 (512-d)' },
-        { modality: 'vggish', extractor: 'logmel-mean-std', dim: 128, config: logMel, standsInFor: 'VGGish (128-d)' },
+        { modality: 'visual', extractor: face, dim: embedder.dim, config: faceConfig, standsInFor: visualStandIn('IResNet-50 (512-d)') },
+        vggish
+          ? { modality: 'vggish', extractor: `vggish:${path.resolve(opts.vggishWeights!)}`, dim: vggish.dim, config: { ...logMel, patch: '96x64 centred' } }
+          : { modality: 'vggish', extractor: 'logmel-mean-std', dim: 128, config: logMel, standsInFor: 'VGGish (128-d)' },
         { modality: 'logmel', extractor: 'logmel-halves', dim: 128, config: logMel, standsInFor: 'LogMel-VGG (128-d)' },
       ];
     } else {
       const clip = { seconds: opts.clipSeconds, frames: opts.clipFrames };
       streams = [
-        { modality: 'video', extractor: face, dim: embedder.dim, config: { ...faceConfig, ...clip }, standsInFor: 'EfficientFace (1024-d, features mode)' },
+        { modality: 'video', extractor: face, dim: embedder.dim, config: { ...faceConfig, ...clip }, standsInFor: visualStandIn('EfficientFace (1024-d, features mode)') },
         { modality: 'audio', extractor: 'mfcc', dim: 10, config: { sampleRate: 22050, coefficients: 10, ...clip } },
       ];
     }
-    return new PipelineExtractor(pipeline, streams, detector, embedder, opts);
+    const asr = pipeline === 'maven' && opts.asrModel ? await SpeechTranscriber.fromPretrained(opts.asrModel, hub) : null;
+    return new PipelineExtractor(pipeline, streams, detector, { embedder, audio, text, asr, vggish: vggishNet }, opts);
   }
 
   /** One line per stream: what it is and what it stands in for. */
@@ -155,26 +210,56 @@ export class PipelineExtractor {
     const times = Float64Array.from({ length: frames }, (_, i) => i / fps);
     const streams: Record<string, ExtractedStream> = { visual };
 
-    const spec = await logMelOfFile(file, {}, { missingAudio: 'silence', info });
     const audioMask = new Uint8Array(frames).fill(hasAudio ? 1 : 0);
-    const meanStd: ExtractedStream = { data: pooledLogMel(spec, times, 'mean-std'), mask: audioMask, frames, dim: 128 };
-    if (this.pipeline === 'tcn-fusion') {
-      streams['vggish'] = meanStd;
-      streams['logmel'] = { data: pooledLogMel(spec, times, 'halves'), mask: audioMask, frames, dim: 128 };
+    const hubAudio = this.encoders.audio;
+    if (hubAudio && hasAudio) {
+      const a = await hubAudio.encodeFile(file, frames, fps, { info });
+      streams['audio'] = { data: a.data, mask: audioMask, frames, dim: a.dim };
+    } else if (hubAudio) {
+      const dim = this.streams.find((s) => s.modality === 'audio')!.dim;
+      streams['audio'] = { data: new Float32Array(frames * dim), mask: audioMask, frames, dim };
     } else {
-      streams['audio'] = meanStd;
-      const encoder = new HashedTextEncoder(256);
-      if (options.transcript) {
-        const segments = readTranscript(options.transcript);
-        const aligned = interpolateToFrames(segments, encoder.encode(segments.map((s) => s.text)), 256, frames, fps, 'linear');
-        streams['text'] = { data: aligned.data, mask: aligned.mask, frames, dim: 256 };
+      const spec = await logMelOfFile(file, {}, { missingAudio: 'silence', info });
+      const meanStd: ExtractedStream = { data: pooledLogMel(spec, times, 'mean-std'), mask: audioMask, frames, dim: 128 };
+      if (this.pipeline === 'tcn-fusion') {
+        streams['vggish'] = this.encoders.vggish ? { data: await this.vggishStream(spec, times), mask: audioMask, frames, dim: this.encoders.vggish.dim } : meanStd;
+        streams['logmel'] = { data: pooledLogMel(spec, times, 'halves'), mask: audioMask, frames, dim: 128 };
+      } else {
+        streams['audio'] = meanStd;
+      }
+    }
+    if (this.pipeline === 'maven') {
+      const encoder = this.encoders.text;
+      const dim = encoder.dim;
+      let segments: TranscriptSegment[] | null = options.transcript ? readTranscript(options.transcript) : null;
+      if (!segments && this.encoders.asr && hasAudio) {
+        segments = await this.encoders.asr.transcribe(file);
+        notes.push(`transcribed with ${this.encoders.asr.id}: ${segments.length} segments`);
+      }
+      if (segments) {
+        const vectors = await encoder.encode(segments.map((s) => s.text));
+        const aligned = interpolateToFrames(segments, vectors, dim, frames, fps, 'linear');
+        streams['text'] = { data: aligned.data, mask: aligned.mask, frames, dim };
         if (segments.length === 0) notes.push('empty transcript: text masked');
       } else {
-        streams['text'] = { data: new Float32Array(frames * 256), mask: new Uint8Array(frames), frames, dim: 256 };
+        streams['text'] = { data: new Float32Array(frames * dim), mask: new Uint8Array(frames), frames, dim };
         notes.push('no transcript: text features masked');
       }
     }
     return { streams, frames, fps, times, notes };
+  }
+
+  /** VGGish embeddings of the 96×64 patch centred on each frame, 64 patches at a time. */
+  private async vggishStream(spec: Parameters<typeof vggishExamples>[0], times: Float64Array): Promise<Float32Array> {
+    const net = this.encoders.vggish!;
+    const out = new Float32Array(times.length * net.dim);
+    for (let i = 0; i < times.length; i += 64) {
+      const part = times.subarray(i, Math.min(times.length, i + 64));
+      const emb = net.embed(vggishExamples(spec, part));
+      out.set(await emb.data(), i * net.dim);
+      emb.dispose();
+    }
+    return out;
   }
 
   private async extractClip(file: string, info: Awaited<ReturnType<typeof probe>>, notes: string[]): Promise<ExtractedItem> {
@@ -259,5 +344,8 @@ export class PipelineExtractor {
   dispose(): void {
     this.detector?.dispose();
     this.embedder.dispose();
+    this.encoders.audio?.dispose();
+    if (this.encoders.text instanceof HubTextEncoder) this.encoders.text.dispose();
+    this.encoders.vggish?.dispose();
   }
 }

@@ -54,3 +54,20 @@ describe('transcripts', () => {
     expect(empty.every((v) => v === 0)).toBe(true);
   });
 });
+
+describe('ASR output → segments', () => {
+  it('timestamped chunks become segments; an open last chunk closes at the audio end; empty ones drop', async () => {
+    const { segmentsFromAsr } = await import('./speech-transcriber');
+    expect(
+      segmentsFromAsr(
+        { text: ' Hello there. How are you?', chunks: [{ timestamp: [0, 1.5], text: ' Hello there.' }, { timestamp: [1.5, 1.5], text: ' ' }, { timestamp: [2, null], text: ' How are you?' }] },
+        4.2,
+      ),
+    ).toEqual([
+      { start: 0, end: 1.5, text: 'Hello there.' },
+      { start: 2, end: 4.2, text: 'How are you?' },
+    ]);
+    expect(segmentsFromAsr({ text: ' hi ' }, 3)).toEqual([{ start: 0, end: 3, text: 'hi' }]);
+    expect(segmentsFromAsr({ text: '' }, 3)).toEqual([]);
+  });
+});

@@ -26,7 +26,24 @@ function table(rows: (string | number)[][]): string {
   return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
 }
 
-export async function extractCommand(opts: { pipeline: string; dataset: string; out: string; faces: string; split?: string; fold?: number; limit?: number; json?: boolean }): Promise<void> {
+export interface ExtractOptions {
+  pipeline: string;
+  dataset: string;
+  out: string;
+  faces: string;
+  split?: string;
+  fold?: number;
+  limit?: number;
+  visualEncoder?: string;
+  audioEncoder?: string;
+  textEncoder?: string;
+  asrModel?: string;
+  modelDir?: string;
+  allowRemote?: boolean;
+  json?: boolean;
+}
+
+export async function extractCommand(opts: ExtractOptions): Promise<void> {
   const pipeline = checkPipeline(opts.pipeline);
   if (opts.faces !== 'detect' && opts.faces !== 'none') throw new Error(`--faces must be detect or none, got '${opts.faces}'`);
   let bar: Progress | null = null;
@@ -37,7 +54,14 @@ export async function extractCommand(opts: { pipeline: string; dataset: string; 
     split: opts.split,
     fold: opts.fold,
     limit: opts.limit,
-    extractor: { faces: opts.faces },
+    extractor: {
+      faces: opts.faces,
+      visualEncoder: opts.visualEncoder,
+      audioEncoder: opts.audioEncoder,
+      textEncoder: opts.textEncoder,
+      asrModel: opts.asrModel,
+      hub: opts.modelDir || opts.allowRemote ? { localModelPath: opts.modelDir, allowRemote: opts.allowRemote } : undefined,
+    },
     onItem: (id, i, total, status) => {
       bar ??= new Progress('extract', total, opts.json);
       bar.tick(i + 1, `${status} ${id}`);

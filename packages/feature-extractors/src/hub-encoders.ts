@@ -1,0 +1,256 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { AutoModel, AutoProcessor, AutoTokenizer, env, RawImage } from '@huggingface/transformers';
+import { fromTransformersTensor, TransformersTensorLike } from '@mer/backend';
+import { AudioOptions, readAudio } from '@mer/media';
+
+/** Where hub models come from. */
+export interface HubOptions {
+  /**
+   * Allow downloads from the Hugging Face hub (transformers.js' default cache). Default false: only
+   * local folders and an already populated `localModelPath` work (offline).
+   */
+  allowRemote?: boolean;
+  /** Folder holding `<model id>/` snapshots (transformers.js `env.localModelPath`). */
+  localModelPath?: string;
+  /** ONNX weights variant: 'fp32' (default), 'fp16', 'q8', … as the snapshot provides. */
+  dtype?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'bnb4' | 'q4f16';
+}
+
+type HubTensor = TransformersTensorLike & { dispose?: () => void };
+type HubModel = ((inputs: Record<string, unknown>) => Promise<Record<string, HubTensor>>) & { dispose(): Promise<unknown> };
+
+/**
+ * Points transformers.js at a model: a local folder (absolute or relative path that exists) is
+ * loaded from disk with remote access off; anything else is a hub id, loaded from `localModelPath`
+ * and, when `allowRemote`, the hub. Returns the id to hand to `from_pretrained`.
+ */
+function resolveModel(idOrPath: string, options: HubOptions): string {
+  const folder = path.resolve(idOrPath);
+  if (fs.existsSync(path.join(folder, 'config.json'))) {
+    env.allowLocalModels = true;
+    env.allowRemoteModels = false;
+    env.localModelPath = `${path.dirname(folder)}${path.sep}`;
+    return path.basename(folder);
+  }
+  if (fs.existsSync(folder)) throw new Error(`${folder}: not a model folder (no config.json)`);
+  env.allowLocalModels = true;
+  env.allowRemoteModels = options.allowRemote ?? false;
+  if (options.localModelPath) env.localModelPath = `${path.resolve(options.localModelPath)}${path.sep}`;
+  return idOrPath;
+}
+
+async function load<T>(what: string, idOrPath: string, fn: () => Promise<T>, options: HubOptions): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    const offline = options.allowRemote ? '' : ' (offline: give a local model folder, or allowRemote with internet)';
+    throw new Error(`${what} '${idOrPath}' could not be loaded${offline}: ${(e as Error).message}`);
+  }
+}
+
+/** A per-row vector from a model output: pooled output flattened, else the mean over tokens. @returns [N, D] */
+function rows(out: Record<string, HubTensor>, name: string): tf.Tensor2D {
+  const pooled = out['pooler_output'] ?? out['image_embeds'];
+  if (pooled) {
+    const t = fromTransformersTensor(pooled);
+    const r = tf.reshape(t, [t.shape[0], -1]) as tf.Tensor2D;
+    t.dispose();
+    return r;
+  }
+  const hidden = out['last_hidden_state'];
+  if (!hidden) throw new Error(`${name}: the model returned neither pooler_output nor last_hidden_state (${Object.keys(out).join(', ')})`);
+  const t = fromTransformersTensor(hidden);
+  const r = (t.rank === 4 ? tf.mean(t, [2, 3]) : tf.mean(t, 1)) as tf.Tensor2D;
+  t.dispose();
+  return r;
+}
+
+/**
+ * A hub image encoder through transformers.js (Swin-B for MAVEN, a ResNet/IResNet-50 export for
+ * TCN-fusion, or any image model with `pooler_output`/`last_hidden_state`), used as the face
+ * embedder: crops go through the model's own image processor (resize, rescale, ImageNet mean/std).
+ */
+export class HubImageEncoder {
+  private constructor(
+    readonly id: string,
+    private readonly processor: (images: RawImage[]) => Promise<Record<string, unknown>>,
+    private readonly model: HubModel,
+    readonly dim: number,
+    readonly inputSize: number,
+  ) {}
+
+  static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<HubImageEncoder> {
+    const id = resolveModel(idOrPath, options);
+    const processor = await load('image processor', idOrPath, () => AutoProcessor.from_pretrained(id), options);
+    const model = (await load('image model', idOrPath, () => AutoModel.from_pretrained(id, { dtype: options.dtype ?? 'fp32' }), options)) as unknown as HubModel;
+    const size = (processor as unknown as { image_processor?: { config?: { size?: { height?: number; shortest_edge?: number } | number } } }).image_processor?.config?.size;
+    const inputSize = typeof size === 'number' ? size : (size?.height ?? size?.shortest_edge ?? 224);
+    const enc = new HubImageEncoder(idOrPath, processor as unknown as HubImageEncoder['processor'], model, 0, inputSize);
+    const probe = await enc.embed(tf.zeros([1, inputSize, inputSize, 3]) as tf.Tensor4D);
+    const dim = probe.shape[1];
+    probe.dispose();
+    return new HubImageEncoder(idOrPath, enc.processor, model, dim, inputSize);
+  }
+
+  /**
+   * @param crops [N, S, S, 3] RGB, 0–255
+   * @returns [N, dim]
+   */
+  async embed(crops: tf.Tensor4D): Promise<tf.Tensor2D> {
+    const [n, h, w] = crops.shape;
+    const pixels = await tf.tidy(() => tf.cast(tf.clipByValue(tf.round(crops), 0, 255), 'int32')).data();
+    const images = Array.from({ length: n }, (_, i) => new RawImage(Uint8ClampedArray.from(pixels.subarray(i * h * w * 3, (i + 1) * h * w * 3)), w, h, 3));
+    const inputs = await this.processor(images);
+    const out = await this.model(inputs);
+    const result = rows(out, this.id);
+    Object.values(out).forEach((t) => t.dispose?.());
+    return result;
+  }
+
+  dispose(): void {
+    void this.model.dispose();
+  }
+}
+
+/** Hidden states of a speech model pooled onto video-frame times. */
+export interface FrameAlignedAudio {
+  /** [T, D] row-major. */
+  data: Float32Array;
+  dim: number;
+  /** Hidden-state frames per second the model produced (HuBERT/wav2vec2: 50). */
+  modelFrameRate: number;
+}
+
+/**
+ * A hub speech encoder through transformers.js (HuBERT-base for MAVEN, or wav2vec2): the file is
+ * streamed in chunks (default 20 s) at 16 kHz, each chunk normalised by the model's feature extractor
+ * and encoded; hidden states are then averaged over each video frame's time span.
+ */
+export class HubAudioEncoder {
+  private constructor(
+    readonly id: string,
+    private readonly extractor: (audio: Float32Array) => Promise<Record<string, unknown>>,
+    private readonly model: HubModel,
+    readonly sampleRate: number,
+  ) {}
+
+  static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<HubAudioEncoder> {
+    const id = resolveModel(idOrPath, options);
+    const extractor = await load('audio feature extractor', idOrPath, () => AutoProcessor.from_pretrained(id), options);
+    const model = (await load('audio model', idOrPath, () => AutoModel.from_pretrained(id, { dtype: options.dtype ?? 'fp32' }), options)) as unknown as HubModel;
+    const sr = (extractor as unknown as { feature_extractor?: { config?: { sampling_rate?: number } }; config?: { sampling_rate?: number } });
+    return new HubAudioEncoder(idOrPath, extractor as unknown as HubAudioEncoder['extractor'], model, sr.feature_extractor?.config?.sampling_rate ?? sr.config?.sampling_rate ?? 16000);
+  }
+
+  /** Hidden states of one chunk. @returns [frames, D] */
+  async encode(samples: Float32Array): Promise<tf.Tensor2D> {
+    // Conv front ends consume 320-sample strides: pad to a whole number of strides.
+    const padded = new Float32Array(Math.max(400, Math.ceil(samples.length / 320) * 320));
+    padded.set(samples);
+    const inputs = await this.extractor(padded);
+    const out = await this.model(inputs);
+    const hidden = out['last_hidden_state'];
+    if (!hidden) throw new Error(`${this.id}: the model returned no last_hidden_state (${Object.keys(out).join(', ')})`);
+    const t = fromTransformersTensor(hidden);
+    Object.values(out).forEach((x) => x.dispose?.());
+    const r = tf.squeeze(t, [0]) as tf.Tensor2D;
+    t.dispose();
+    return r;
+  }
+
+  /** Streams `file` and pools hidden states onto `frames` video frames at `fps`. */
+  async encodeFile(file: string, frames: number, fps: number, options: AudioOptions & { chunkSeconds?: number } = {}): Promise<FrameAlignedAudio> {
+    const sums: Float64Array[] = [];
+    const counts = new Uint32Array(frames);
+    let dim = 0;
+    let rate = 0;
+    let nearest: { t: number; v: Float32Array }[] = [];
+    for await (const chunk of readAudio(file, { ...options, sampleRate: this.sampleRate, chunkSeconds: options.chunkSeconds ?? 20 })) {
+      const h = await this.encode(chunk.samples);
+      const values = await h.data();
+      const [steps, d] = h.shape;
+      h.dispose();
+      dim = d;
+      const stepSeconds = chunk.samples.length / this.sampleRate / steps;
+      rate = 1 / stepSeconds;
+      for (let k = 0; k < steps; k++) {
+        const t = chunk.startTime + (k + 0.5) * stepSeconds;
+        const f = Math.floor(t * fps);
+        const v = values.subarray(k * d, (k + 1) * d) as Float32Array;
+        if (f >= 0 && f < frames) {
+          sums[f] ??= new Float64Array(d);
+          for (let j = 0; j < d; j++) sums[f][j] += v[j];
+          counts[f]++;
+        }
+        nearest.push({ t, v: Float32Array.from(v) });
+        if (nearest.length > 4) nearest = nearest.slice(-4);
+      }
+      // Frames shorter than a model step get no state of their own: filled from the nearest below.
+      if (frames > 0 && counts.every((c) => c > 0)) break;
+    }
+    const data = new Float32Array(frames * dim);
+    let last: Float64Array | null = null;
+    for (let f = 0; f < frames; f++) {
+      if (counts[f] > 0) {
+        for (let j = 0; j < dim; j++) data[f * dim + j] = sums[f][j] / counts[f];
+        last = sums[f].map((v) => v / counts[f]);
+      } else if (last) {
+        data.set(Float32Array.from(last), f * dim);
+      } else if (nearest.length > 0) {
+        data.set(nearest[0].v, f * dim);
+      }
+    }
+    return { data, dim, modelFrameRate: rate };
+  }
+
+  dispose(): void {
+    void this.model.dispose();
+  }
+}
+
+/**
+ * A hub text encoder through transformers.js (RoBERTa-base for MAVEN): tokenised with the model's
+ * tokenizer (padding, truncation), encoded, and mean-pooled over real tokens (attention mask).
+ */
+export class HubTextEncoder {
+  private constructor(
+    readonly id: string,
+    private readonly tokenizer: (texts: string[], options: Record<string, unknown>) => Record<string, HubTensor>,
+    private readonly model: HubModel,
+    readonly dim: number,
+  ) {}
+
+  static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<HubTextEncoder> {
+    const id = resolveModel(idOrPath, options);
+    const tokenizer = await load('tokenizer', idOrPath, () => AutoTokenizer.from_pretrained(id), options);
+    const model = (await load('text model', idOrPath, () => AutoModel.from_pretrained(id, { dtype: options.dtype ?? 'fp32' }), options)) as unknown as HubModel;
+    const enc = new HubTextEncoder(idOrPath, tokenizer as unknown as HubTextEncoder['tokenizer'], model, 0);
+    const dim = (await enc.encode(['a'])).length;
+    return new HubTextEncoder(idOrPath, enc.tokenizer, model, dim);
+  }
+
+  /** @returns [texts.length, dim] row-major: attention-masked mean of the last hidden state. */
+  async encode(texts: readonly string[]): Promise<Float32Array> {
+    if (texts.length === 0) return new Float32Array(0);
+    const inputs = this.tokenizer([...texts], { padding: true, truncation: true });
+    const out = await this.model(inputs);
+    const hidden = out['last_hidden_state'];
+    if (!hidden) throw new Error(`${this.id}: the model returned no last_hidden_state (${Object.keys(out).join(', ')})`);
+    const h = fromTransformersTensor(hidden); // [S, L, D]
+    const m = fromTransformersTensor(inputs['attention_mask'], { dtype: 'float32' }); // [S, L]
+    const pooled = tf.tidy(() => {
+      const w = tf.expandDims(m, -1);
+      return tf.div(tf.sum(tf.mul(h, w), 1), tf.maximum(tf.sum(w, 1), 1));
+    });
+    const data = (await pooled.data()) as Float32Array;
+    tf.dispose([h, m, pooled]);
+    Object.values(out).forEach((x) => x.dispose?.());
+    return data;
+  }
+
+  dispose(): void {
+    void this.model.dispose();
+  }
+}
