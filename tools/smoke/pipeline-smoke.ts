@@ -5,12 +5,15 @@
  *    accuracy and macro-F1 against chance.
  * 2. `mer predict` (the CLI, from source) on the two real mp4 clips with a MAVEN-lite run trained
  *    briefly on generated clips: the per-frame CSV must have one row per decoded frame.
+ * 3. 112×112 face crops of the real clips: a face in ≥ 90 % of the frames.
  * Prints one JSON line per check. Run: npm run smoke:pipelines [-- <data dir>]
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { initBackend } from '@mer/backend';
+import { extractFaceCrops, FaceDetector } from '@mer/feature-extractors';
 import { probe } from '@mer/media';
 import { createPipeline, datasetItems, generateVaDemo, summariseMetrics, trainRun, extractDataset } from '@mer/pipelines';
 
@@ -61,9 +64,23 @@ async function predictRealClips(dataDir: string): Promise<void> {
   console.log(JSON.stringify({ check: 'mer-predict-wall', clips: clips.length, seconds }));
 }
 
+/** 112×112 face crops of the real clips: a face in ≥ 90 % of frames. */
+async function faceCrops(dataDir: string): Promise<void> {
+  await initBackend();
+  const detector = await FaceDetector.load();
+  for (const name of fs.readdirSync(path.join(dataDir, 'clips')).filter((f) => f.endsWith('.mp4')).sort()) {
+    const crops = await extractFaceCrops(path.join(dataDir, 'clips', name), detector, { size: 112, detectEvery: 5 });
+    const faces = crops.mask.reduce((n, m) => n + m, 0);
+    console.log(JSON.stringify({ check: 'face-crops-112', clip: name, frames: crops.indices.length, faces, ratio: +(faces / crops.indices.length).toFixed(3) }));
+    if (faces / crops.indices.length < 0.9) throw new Error(`${name}: a face in only ${faces}/${crops.indices.length} frames`);
+  }
+  detector.dispose();
+}
+
 async function main(): Promise<void> {
   const dataDir = path.resolve(process.argv[2] ?? path.join(__dirname, '../../../shared/data'));
   if (!fs.existsSync(dataDir)) throw new Error(`${dataDir}: no data folder`);
+  await faceCrops(dataDir);
   await emodb(dataDir);
   await predictRealClips(dataDir);
 }

@@ -55,6 +55,7 @@ program
   .option('--preset <name>', 'paper | official-code | lite (AVT-CA also features)', 'paper')
   .option('--config <file>', 'JSON training overrides, e.g. {"learningRate":1e-3,"epochs":30,"model":{"beitDepth":2}}')
   .option('--epochs <n>', 'number of epochs', int)
+  .option('--fold <n>', 'RAVDESS speaker fold 1–6 (its actors validate, the rest train)', int)
   .option('--resume', 'continue an interrupted run from its last checkpoint')
   .option('--json', 'one JSON line per epoch')
   .addHelpText('after', '\nExample:\n  $ mer train --features feats --out run --preset lite --epochs 30\n  $ mer train --features feats --out run --resume')

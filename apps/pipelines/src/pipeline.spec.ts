@@ -87,3 +87,19 @@ describe('CLI workflow: extract → train (checkpoints, resume) → eval → pre
     expect(fs.readFileSync(path.join(out, 'other.abaw.txt'), 'utf8').split('\n')[0]).toBe('image_location,valence,arousal');
   });
 });
+
+describe('train --fold (RAVDESS speaker folds)', () => {
+  it('re-splits by actor: fold 1 validates on actors 1, 11, 20, 21; other datasets are refused', async () => {
+    const ravdessDir = path.join(dir, 'ravdess');
+    const names = ['01-01-03-01-01-01-01.mp4', '01-01-04-01-01-01-02.mp4', '01-01-05-02-01-01-11.mp4', '01-01-03-01-02-01-03.mp4'];
+    const items = names.map((n, i) => ({ id: n.replace('.mp4', ''), file: generateTestClip(path.join(ravdessDir, n), { seconds: 1, fps: 10, toneHz: 200 + 100 * i }), classLabel: [2, 3, 4, 2][i], split: 'train' }));
+    const features = path.join(dir, 'features-ravdess');
+    await extractDataset({ pipeline: 'avt-ca', dataset: `ravdess:${ravdessDir}`, out: features, items, extractor: { faces: 'none' } });
+    const run = path.join(dir, 'run-fold');
+    const { history } = await trainRun({ features, out: run, preset: 'lite', fold: 1, training: { epochs: 1, batchSize: 2, learningRate: 1e-3 } });
+    expect(history).toHaveLength(1);
+    // 2 validation clips (actors 1 and 11) → the validation metrics count 2 items.
+    expect((history[0].validation as { items: number }).items).toBe(2);
+    await expect(trainRun({ features: path.join(dir, 'features-maven'), out: path.join(dir, 'run-x'), fold: 1 })).rejects.toThrow(/speaker folds are defined for RAVDESS/);
+  });
+});

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@mer/backend';
-import { writeAbawVaSubmission } from '@mer/datasets';
+import { parseRavdessName, ravdessFoldSplit, writeAbawVaSubmission } from '@mer/datasets';
 import type { ExtractionReport, PipelineExtractorOptions, PipelineName } from '@mer/feature-extractors';
 import { datasetItems } from './dataset-items';
 import { createPipeline, loadPipeline, Pipeline, PipelineItem, PipelineMetrics, Prediction } from './pipeline';
@@ -72,9 +72,15 @@ export async function trainRun(options: {
   model?: Record<string, unknown>;
   resume?: boolean;
   stopAfter?: number;
+  /** RAVDESS speaker fold 1–6: its 4 actors are the validation/test split, the rest train. */
+  fold?: number;
   onEpoch?: (r: EpochRecord) => void;
 }): Promise<{ history: EpochRecord[]; pipeline: PipelineName }> {
   const index = readFeatureIndex(options.features);
+  if (options.fold !== undefined) {
+    if (!index.dataset.startsWith('ravdess')) throw new Error(`--fold: speaker folds are defined for RAVDESS (1–6); ${options.features} holds '${index.dataset}' — choose the split at extraction (--split)`);
+    index.items = index.items.map((i) => ({ ...i, split: ravdessFoldSplit(parseRavdessName(i.file).actor, options.fold!) }));
+  }
   const train = toItems(index, 'train');
   if (train.length === 0) throw new Error(`${options.features}/items.json: no items in split 'train'`);
   const validation = toItems(index, 'validation').length > 0 ? toItems(index, 'validation') : toItems(index, 'test');

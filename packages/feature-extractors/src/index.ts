@@ -28,3 +28,5 @@ export type { HubOptions, FrameAlignedAudio } from './hub-encoders';
 export { SpeechTranscriber, segmentsFromAsr } from './speech-transcriber';
 export type { AsrOutput } from './speech-transcriber';
 export { VggishNetwork } from './vggish-network';
+export { extractFaceCrops } from './face-crops';
+export type { FaceCrops } from './face-crops';

@@ -76,7 +76,7 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
   for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
 }
 
-export async function trainCommand(opts: { features: string; out: string; preset: string; config?: string; epochs?: number; resume?: boolean; json?: boolean }): Promise<void> {
+export async function trainCommand(opts: { features: string; out: string; preset: string; config?: string; epochs?: number; fold?: number; resume?: boolean; json?: boolean }): Promise<void> {
   let training: Partial<TrainingConfig> & { model?: Record<string, unknown> } = {};
   if (opts.config) {
     if (!fs.existsSync(opts.config)) throw new Error(`${opts.config}: config file not found`);
@@ -95,6 +95,7 @@ export async function trainCommand(opts: { features: string; out: string; preset
     training: rest,
     model,
     resume: opts.resume,
+    fold: opts.fold,
     onEpoch: (r) => {
       if (opts.json) console.log(JSON.stringify(r));
       else console.error(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, validation ${r.validationScore.toFixed(4)}` : ''}, lr ${r.learningRate.toExponential(2)}, ${r.seconds.toFixed(1)} s${r.best ? ' (best)' : ''}`);
