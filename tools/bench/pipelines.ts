@@ -18,7 +18,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { createRng, initBackend } from '@mer/backend';
 import { frameTimes, LogMelSpectrogram, logMelOfFile, Mfcc, PipelineExtractor, PipelineName, pooledLogMel } from '@mer/feature-extractors';
 import { decodeAudio, generateTestClip, probe } from '@mer/media';
-import { extractDataset, generateVaDemo, PipelineModel, predictFiles, trainModel, trainingConfig, BatchSource, TrainingBatch } from '@mer/pipelines';
+import { extractDataset, generateVaDemo, PipelineModel, predictFiles, trainModel, trainingConfig, trainRun, BatchSource, TrainingBatch } from '@mer/pipelines';
 import { runBenchChild } from './child-process';
 
 async function childPredict(run: string, file: string, out: string): Promise<void> {
@@ -35,7 +35,6 @@ async function prepareRun(pipeline: PipelineName, dir: string): Promise<string> 
   const features = path.join(dir, `features-${pipeline}`);
   await extractDataset({ pipeline, dataset: 'demo', out: features, items, extractor: { faces: 'detect' } });
   const run = path.join(dir, `run-${pipeline}`);
-  const { trainRun } = await import('@mer/pipelines');
   await trainRun({ features, out: run, preset: 'lite', training: { epochs: 1, batchSize: 2, learningRate: 1e-3, window: { size: 16, hop: 8 } } });
   return run;
 }

@@ -1,4 +1,4 @@
-import { pipeline } from '@huggingface/transformers';
+import { env, pipeline } from '@huggingface/transformers';
 import { decodeAudio } from '@mer/media';
 import { HubOptions } from './hub-encoders';
 import type { TranscriptSegment } from './transcript';
@@ -36,7 +36,6 @@ export class SpeechTranscriber {
   ) {}
 
   static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<SpeechTranscriber> {
-    const { env } = await import('@huggingface/transformers');
     env.allowRemoteModels = options.allowRemote ?? false;
     if (options.localModelPath) env.localModelPath = options.localModelPath;
     try {

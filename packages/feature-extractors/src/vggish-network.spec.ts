@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@mer/backend';
+import { generateTestClip } from '@mer/media';
+import { PipelineExtractor } from './pipeline-extractor';
 import { VggishNetwork } from './vggish-network';
 import expected from './fixtures/vggish-tiny/expected.json';
 
@@ -40,8 +42,6 @@ describe('VggishNetwork (converted weights)', () => {
 
 describe('TCN-fusion extractor set with converted VGGish weights', () => {
   it('the vggish stream is the network’s embedding per frame', async () => {
-    const { PipelineExtractor } = await import('./pipeline-extractor');
-    const { generateTestClip } = await import('@mer/media');
     const ex = await PipelineExtractor.create('tcn-fusion', { faces: 'none', vggishWeights: fixture });
     const vggish = ex.streams.find((s) => s.modality === 'vggish')!;
     expect(vggish.dim).toBe(6);
