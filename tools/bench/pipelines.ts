@@ -26,7 +26,7 @@ async function childPredict(run: string, file: string, out: string): Promise<voi
   const t0 = performance.now();
   const [pred] = await predictFiles({ run, files: [file], out });
   const s = (performance.now() - t0) / 1000;
-  const frames = pred.task === 'va' ? pred.frames.length : 0;
+  const frames = pred.task === 'va' ? pred.frameCount : 0;
   console.log(JSON.stringify({ seconds: s, video_seconds: info.duration, frames, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }));
 }
 

@@ -80,7 +80,8 @@ describe('CLI workflow: extract → train (checkpoints, resume) → eval → pre
     const csv = fs.readFileSync(path.join(out, 'other.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('frame,time_s,valence,arousal');
     expect(csv).toHaveLength(frames + 1);
-    expect(pred.task === 'va' && pred.frames.length).toBe(frames);
+    expect(pred.task === 'va' && pred.frameCount).toBe(frames);
+    expect(pred.task === 'va' && pred.frames.length).toBe(frames); // kept because --plot needs them
     expect(fs.readFileSync(path.join(out, 'other.timeline.svg'), 'utf8')).toMatch(/^<svg/);
     expect(fs.readFileSync(path.join(out, 'other.circumplex.svg'), 'utf8')).toMatch(/^<svg/);
     expect(fs.readFileSync(path.join(out, 'other.report.html'), 'utf8')).toContain('<svg');
@@ -101,5 +102,22 @@ describe('train --fold (RAVDESS speaker folds)', () => {
     // 2 validation clips (actors 1 and 11) → the validation metrics count 2 items.
     expect((history[0].validation as { items: number }).items).toBe(2);
     await expect(trainRun({ features: path.join(dir, 'features-maven'), out: path.join(dir, 'run-x'), fold: 1 })).rejects.toThrow(/speaker folds are defined for RAVDESS/);
+  });
+});
+
+describe('streamed prediction', () => {
+  it('gives the rows of whole-video prediction (windows across batch boundaries, end-aligned last window)', async () => {
+    const p = await createPipeline('tcn-fusion', { preset: 'lite', extractor: { faces: 'none' }, training: { epochs: 1, batchSize: 2, learningRate: 1e-3, window: { size: 12, hop: 6 } } });
+    await p.fit(vaItems.filter((i) => i.split === 'train'), { runDir: path.join(dir, 'run-stream') });
+    const clip = generateTestClip(path.join(dir, 'stream.mp4'), { seconds: 4.3, fps: 10, toneHz: 500 });
+    const whole = await p.predict(clip, { streaming: false });
+    const streamed = await p.predict(clip);
+    if (whole.task !== 'va' || streamed.task !== 'va') throw new Error('expected VA predictions');
+    expect(streamed.frames).toHaveLength(43);
+    expect(streamed.frames.map((f) => f.frame)).toEqual(whole.frames.map((f) => f.frame));
+    let d = 0;
+    streamed.frames.forEach((f, i) => (d = Math.max(d, Math.abs(f.valence - whole.frames[i].valence), Math.abs(f.arousal - whole.frames[i].arousal))));
+    expect(d).toBeLessThan(1e-5);
+    p.dispose();
   });
 });

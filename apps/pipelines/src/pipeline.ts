@@ -59,7 +59,7 @@ export interface FramePrediction {
 }
 
 export type Prediction =
-  | { task: 'va'; file: string; fps: number; frames: FramePrediction[]; notes: string[] }
+  | { task: 'va'; file: string; fps: number; frameCount: number; frames: FramePrediction[]; notes: string[] }
   | { task: 'classification'; file: string; classes: readonly string[]; probabilities: number[]; label: string; notes: string[] };
 
 /** What `pipeline.json` in a run folder holds. */
@@ -312,9 +312,129 @@ export class Pipeline {
     return avg.result();
   }
 
-  /** Raw media in, predictions out: per-frame valence/arousal, or clip class probabilities. */
-  async predict(file: string, options: { transcript?: string } = {}): Promise<Prediction> {
+  /**
+   * Per-frame valence/arousal streamed: the video is decoded once, features flow through a buffer of
+   * about two windows, windows (the training size, hop half of it, the last one end-aligned — as in
+   * `evaluate`) run as soon as their frames exist, and `onRows` receives final rows in frame order.
+   * Memory does not grow with the video's length.
+   */
+  async predictStream(
+    file: string,
+    onRows: (rows: FramePrediction[]) => void | Promise<void>,
+    options: { transcript?: string } = {},
+  ): Promise<{ frames: number; fps: number; notes: string[] }> {
+    if (this.task !== 'va') throw new Error(`${this.name}: predictStream is for per-frame pipelines; use predict()`);
     if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
+    const model = this.network;
+    const W = this.training.window?.size ?? 300;
+    const H = Math.max(1, Math.floor(W / 2));
+    const buffers: Record<string, { dim: number; data: Float32Array }> = {};
+    let bufStart = 0; // frame index of buffers' first row (and of the accumulators')
+    let received = 0;
+    let nextStart = 0;
+    let lastRegular = -1;
+    let emitted = 0;
+    let fps = 0;
+    let sums = new Float64Array(0);
+    let counts = new Uint16Array(0);
+
+    const ensureAcc = (upTo: number) => {
+      const need = upTo - bufStart;
+      if (need <= counts.length) return;
+      const s2 = new Float64Array(need * 2);
+      s2.set(sums);
+      const c2 = new Uint16Array(need);
+      c2.set(counts);
+      sums = s2;
+      counts = c2;
+    };
+    const runWindows = async (starts: number[], T: number) => {
+      for (let b = 0; b < starts.length; b += 8) {
+        const chunk = starts.slice(b, b + 8);
+        const out = tf.tidy(() => {
+          const features: Record<string, tf.Tensor3D> = {};
+          for (const [m, buf] of Object.entries(buffers)) {
+            const x = new Float32Array(chunk.length * T * buf.dim);
+            chunk.forEach((s, i) => x.set(buf.data.subarray((s - bufStart) * buf.dim, (s - bufStart + T) * buf.dim), i * T * buf.dim));
+            features[m] = tf.tensor3d(x, [chunk.length, T, buf.dim]);
+          }
+          const o = model.forward({ features, mask: tf.ones([chunk.length, T]) as tf.Tensor2D });
+          return o.kind === 'va' ? o.va : tf.zeros([chunk.length, T, 2]);
+        });
+        const values = await out.data();
+        out.dispose();
+        chunk.forEach((s, i) => {
+          ensureAcc(s + T);
+          for (let t = 0; t < T; t++) {
+            const r = s + t - bufStart;
+            sums[r * 2] += values[(i * T + t) * 2];
+            sums[r * 2 + 1] += values[(i * T + t) * 2 + 1];
+            counts[r]++;
+          }
+        });
+      }
+    };
+    const emitUntil = async (end: number) => {
+      if (end <= emitted) return;
+      const rows: FramePrediction[] = [];
+      for (let f = emitted; f < end; f++) {
+        const r = f - bufStart;
+        if (counts[r] === 0) throw new Error(`predictStream: frame ${f} was covered by no window`);
+        rows.push({ frame: f, time: f / fps, valence: sums[r * 2] / counts[r], arousal: sums[r * 2 + 1] / counts[r] });
+      }
+      emitted = end;
+      await onRows(rows);
+      // Forget everything before the first frame a future window can still cover.
+      const drop = emitted - bufStart;
+      for (const buf of Object.values(buffers)) buf.data = buf.data.slice(drop * buf.dim);
+      sums = sums.slice(drop * 2);
+      counts = counts.slice(drop);
+      bufStart = emitted;
+    };
+
+    const result = await this.extractor.extractStream(file, options, async (c) => {
+      fps = c.fps;
+      for (const [m, s] of Object.entries(c.streams)) {
+        const buf = (buffers[m] ??= { dim: s.dim, data: new Float32Array(0) });
+        const merged = new Float32Array(buf.data.length + s.frames * s.dim);
+        merged.set(buf.data);
+        merged.set(s.data.subarray(0, s.frames * s.dim), buf.data.length);
+        buf.data = merged;
+      }
+      received += c.count;
+      const ready: number[] = [];
+      while (nextStart + W < received) {
+        ready.push(nextStart);
+        nextStart += H;
+      }
+      if (ready.length > 0) {
+        await runWindows(ready, W);
+        lastRegular = ready[ready.length - 1];
+        await emitUntil(lastRegular + 1);
+      }
+    });
+    const T = received;
+    if (T === 0) throw new Error(`${file}: no video frames could be decoded`);
+    if (T <= W) {
+      await runWindows([0], T);
+    } else if (lastRegular !== T - W) {
+      await runWindows([T - W], W);
+    }
+    await emitUntil(T);
+    return { frames: T, fps: result.fps, notes: result.notes };
+  }
+
+  /**
+   * Raw media in, predictions out: per-frame valence/arousal (streamed; `streaming: false` extracts
+   * the whole video first — same rows, memory grows with length), or clip class probabilities.
+   */
+  async predict(file: string, options: { transcript?: string; streaming?: boolean } = {}): Promise<Prediction> {
+    if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
+    if (this.task === 'va' && options.streaming !== false) {
+      const frames: FramePrediction[] = [];
+      const r = await this.predictStream(file, (rows) => void frames.push(...rows), options);
+      return { task: 'va', file, fps: r.fps, frameCount: r.frames, frames, notes: r.notes };
+    }
     const item = await this.extractor.extract(file, options);
     if (this.task === 'classification') {
       const model = this.network;
@@ -330,7 +450,7 @@ export class Pipeline {
     }
     const va = await this.predictFrames(item.streams, item.frames);
     const frames: FramePrediction[] = Array.from({ length: item.frames }, (_, t) => ({ frame: t, time: item.times[t], valence: va[t * 2], arousal: va[t * 2 + 1] }));
-    return { task: 'va', file, fps: item.fps, frames, notes: item.notes };
+    return { task: 'va', file, fps: item.fps, frameCount: item.frames, frames, notes: item.notes };
   }
 
   dispose(): void {

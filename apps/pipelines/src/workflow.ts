@@ -4,7 +4,7 @@ import { writeFileAtomic } from '@mer/backend';
 import { parseRavdessName, ravdessFoldSplit, writeAbawVaSubmission } from '@mer/datasets';
 import type { ExtractionReport, PipelineExtractorOptions, PipelineName } from '@mer/feature-extractors';
 import { datasetItems } from './dataset-items';
-import { createPipeline, loadPipeline, Pipeline, PipelineItem, PipelineMetrics, Prediction } from './pipeline';
+import { createPipeline, FramePrediction, loadPipeline, Pipeline, PipelineItem, PipelineMetrics, Prediction } from './pipeline';
 import { circumplexSvg, htmlReport, metricRows, probabilitiesSvg, vaTimelineSvg } from './plots';
 import type { EpochRecord } from './trainer';
 import type { TrainingConfig } from './training-config';
@@ -120,14 +120,16 @@ export async function evalRun(options: { run: string; split: string; features?: 
 }
 
 /** Writes one prediction's files: CSV (+ ABAW file), optional plots and HTML report. Returns their paths. */
-export function writePrediction(pred: Prediction, outDir: string, options: { plot?: boolean; abaw?: boolean; labels?: Float32Array } = {}): string[] {
+export function writePrediction(pred: Prediction, outDir: string, options: { plot?: boolean; abaw?: boolean; labels?: Float32Array; skipCsv?: boolean } = {}): string[] {
   fs.mkdirSync(outDir, { recursive: true });
   const stem = path.basename(pred.file).replace(/\.[^.]+$/, '');
   const written: string[] = [];
   if (pred.task === 'va') {
-    const csv = ['frame,time_s,valence,arousal', ...pred.frames.map((f) => `${f.frame},${f.time.toFixed(4)},${f.valence.toFixed(6)},${f.arousal.toFixed(6)}`)].join('\n') + '\n';
-    written.push(path.join(outDir, `${stem}.csv`));
-    writeFileAtomic(written[written.length - 1], csv);
+    if (!options.skipCsv) {
+      const csv = CSV_HEADER + pred.frames.map(csvLine).join('');
+      written.push(path.join(outDir, `${stem}.csv`));
+      writeFileAtomic(written[written.length - 1], csv);
+    }
     if (options.abaw) {
       const file = path.join(outDir, `${stem}.abaw.txt`);
       writeAbawVaSubmission(file, [{ name: stem, valence: pred.frames.map((f) => f.valence), arousal: pred.frames.map((f) => f.arousal) }]);
@@ -143,7 +145,7 @@ export function writePrediction(pred: Prediction, outDir: string, options: { plo
         writeFileAtomic(path.join(outDir, name), svg);
         written.push(path.join(outDir, name));
       }
-      const report = htmlReport(`mer predict: ${path.basename(pred.file)}`, [{ heading: 'prediction', text: [`${pred.frames.length} frames at ${pred.fps.toFixed(3)} fps`, ...pred.notes], svgs: [timeline, circ] }]);
+      const report = htmlReport(`mer predict: ${path.basename(pred.file)}`, [{ heading: 'prediction', text: [`${pred.frameCount} frames at ${pred.fps.toFixed(3)} fps`, ...pred.notes], svgs: [timeline, circ] }]);
       writeFileAtomic(path.join(outDir, `${stem}.report.html`), report);
       written.push(path.join(outDir, `${stem}.report.html`));
     }
@@ -161,14 +163,54 @@ export function writePrediction(pred: Prediction, outDir: string, options: { plo
   return written;
 }
 
-/** Loads a run and predicts every file, writing results into `outDir`. */
+const CSV_HEADER = 'frame,time_s,valence,arousal\n';
+const csvLine = (f: FramePrediction) => `${f.frame},${f.time.toFixed(4)},${f.valence.toFixed(6)},${f.arousal.toFixed(6)}\n`;
+
+/**
+ * Per-frame prediction written to `<out>/<stem>.csv` as rows arrive (temp file, renamed when
+ * complete), keeping rows in memory only when plots or the ABAW file need them.
+ */
+async function predictVaToCsv(p: Pipeline, file: string, out: string, keepRows: boolean): Promise<{ pred: Prediction; csv: string }> {
+  fs.mkdirSync(out, { recursive: true });
+  const stem = path.basename(file).replace(/\.[^.]+$/, '');
+  const csv = path.join(out, `${stem}.csv`);
+  const tmp = path.join(out, `.${stem}.csv.${process.pid}.tmp`);
+  const fd = fs.openSync(tmp, 'w');
+  const frames: FramePrediction[] = [];
+  try {
+    fs.writeSync(fd, CSV_HEADER);
+    const r = await p.predictStream(file, (rows) => {
+      fs.writeSync(fd, rows.map(csvLine).join(''));
+      if (keepRows) frames.push(...rows);
+    });
+    fs.fsyncSync(fd);
+    fs.closeSync(fd);
+    fs.renameSync(tmp, csv);
+    return { pred: { task: 'va', file, fps: r.fps, frameCount: r.frames, frames, notes: r.notes }, csv };
+  } catch (e) {
+    fs.closeSync(fd);
+    fs.rmSync(tmp, { force: true });
+    throw e;
+  }
+}
+
+/** Loads a run and predicts every file, writing results into `outDir` (per-frame CSVs streamed). */
 export async function predictFiles(options: { run: string; files: string[]; out: string; plot?: boolean; abaw?: boolean; onFile?: (file: string, pred: Prediction, written: string[]) => void }): Promise<Prediction[]> {
   const p = await loadPipeline(options.run);
   const preds: Prediction[] = [];
   try {
     for (const file of options.files) {
-      const pred = await p.predict(file);
-      const written = writePrediction(pred, options.out, { plot: options.plot, abaw: options.abaw });
+      if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
+      let pred: Prediction;
+      let written: string[];
+      if (p.task === 'va') {
+        const r = await predictVaToCsv(p, file, options.out, Boolean(options.plot || options.abaw));
+        pred = r.pred;
+        written = [r.csv, ...writePrediction(pred, options.out, { plot: options.plot, abaw: options.abaw, skipCsv: true })];
+      } else {
+        pred = await p.predict(file);
+        written = writePrediction(pred, options.out, { plot: options.plot, abaw: options.abaw });
+      }
       options.onFile?.(file, pred, written);
       preds.push(pred);
     }

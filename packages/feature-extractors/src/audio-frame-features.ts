@@ -111,3 +111,72 @@ export function pooledLogMel(spec: Spectrogram, frameTimes: ArrayLike<number>, p
 export function frameTimes(frames: number, fps: number): Float64Array {
   return Float64Array.from({ length: frames }, (_, i) => i / fps);
 }
+
+/**
+ * A log-mel spectrogram computed incrementally from a file and kept only over a sliding time
+ * range, for streaming per-frame audio features: `ensureUntil(t)` reads audio until frames up to
+ * `t` seconds exist (or the audio ends), `trimBefore(t)` forgets frames before `t`, `view()` is the
+ * kept part with `startTime` (seconds of its first frame). Values equal {@link logMelOfFile}'s.
+ */
+export class RollingLogMel {
+  private readonly front: LogMelSpectrogram;
+  private readonly chunks: AsyncGenerator<{ samples: Float32Array }>;
+  private pending = new Float32Array(0);
+  private data = new Float32Array(0);
+  private firstFrame = 0;
+  private frames = 0;
+  private ended = false;
+
+  constructor(file: string, config: Partial<LogMelConfig> = {}, options: AudioOptions = {}) {
+    this.front = new LogMelSpectrogram(config);
+    this.chunks = readAudio(file, { chunkSeconds: 5, ...options, sampleRate: this.front.config.sampleRate });
+  }
+
+  /** Whether the audio has been read to its end. */
+  get done(): boolean {
+    return this.ended;
+  }
+
+  async ensureUntil(seconds: number): Promise<void> {
+    const { hopLength, windowLength, melBands } = this.front.config;
+    while (!this.ended && (this.firstFrame + this.frames) / this.front.frameRate <= seconds) {
+      const next = await this.chunks.next();
+      if (next.done) {
+        this.ended = true;
+        break;
+      }
+      const buf = new Float32Array(this.pending.length + next.value.samples.length);
+      buf.set(this.pending);
+      buf.set(next.value.samples, this.pending.length);
+      const n = this.front.frameCount(buf.length);
+      if (n > 0) {
+        const spec = await this.front.compute(buf.subarray(0, (n - 1) * hopLength + windowLength));
+        const merged = new Float32Array(this.data.length + spec.data.length);
+        merged.set(this.data);
+        merged.set(spec.data, this.data.length);
+        this.data = merged;
+        this.frames += spec.frames;
+      }
+      this.pending = buf.slice(n * hopLength);
+      void melBands;
+    }
+  }
+
+  trimBefore(seconds: number): void {
+    const drop = Math.min(this.frames, Math.max(0, Math.floor(seconds * this.front.frameRate) - this.firstFrame));
+    if (drop <= 0) return;
+    const b = this.front.config.melBands;
+    this.data = this.data.slice(drop * b);
+    this.firstFrame += drop;
+    this.frames -= drop;
+  }
+
+  view(): Spectrogram & { startTime: number } {
+    return { data: this.data, frames: this.frames, bands: this.front.config.melBands, frameRate: this.front.frameRate, startTime: this.firstFrame / this.front.frameRate };
+  }
+
+  /** Stops reading (kills the decoder if the audio was not read to the end). */
+  async close(): Promise<void> {
+    await this.chunks.return(undefined);
+  }
+}

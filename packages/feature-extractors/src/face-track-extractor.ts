@@ -17,6 +17,12 @@ export interface FaceTrackOptions {
    */
   frameIndices?: readonly number[];
   info?: MediaInfo;
+  /**
+   * Streaming: called with each decoded batch's rows as they are ready. The returned track then holds
+   * no features (`features` empty, `mask`/`boxes` still per frame are not kept either): memory stays
+   * one batch whatever the video length.
+   */
+  onBatch?: (batch: { firstRow: number; count: number; features: Float32Array; mask: Uint8Array; fps: number }) => Promise<void> | void;
 }
 
 /** What embeds face crops: the shipped {@link FaceEmbedder} or a hub image encoder. */
@@ -82,6 +88,7 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
   let current: FaceBox['box'] | null = null;
   let fps = info.video?.fps ?? 0;
   const wanted = options.frameIndices ? new Set(options.frameIndices) : null;
+  let streamed = 0;
   const rowIndex: number[] = [];
   for await (const batch of readVideoFrames(file, { width: options.decodeWidth ?? 320, batchSize: options.batchSize ?? 16, info })) {
     fps = batch.fps;
@@ -126,6 +133,15 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
       rows.forEach((r, k) => out.set(values.subarray(k * dim, (k + 1) * dim), r * dim));
     }
     frames.dispose();
+    if (options.onBatch) {
+      const count = rowIndex.length - rowsBefore;
+      await options.onBatch({ firstRow: rowsBefore, count, features: out, mask: Uint8Array.from(mask.slice(mask.length - count)), fps });
+      // Nothing is kept: the per-frame lists are cut back to the running count.
+      mask.length = 0;
+      boxes.length = 0;
+      streamed += count;
+      continue;
+    }
     chunks.push(out);
     if (wanted && rowIndex.length === wanted.size) break; // the rest is not needed: stop decoding
   }
@@ -139,5 +155,6 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
     const missing = [...wanted].filter((i) => !rowIndex.includes(i));
     if (missing.length > 0) throw new Error(`${file}: frames ${missing.slice(0, 5).join(', ')} requested but the video decodes to ${rowIndex.length === 0 ? 'fewer' : `at most ${Math.max(...rowIndex) + 1}`} frames`);
   }
+  if (options.onBatch) return { features: new Float32Array(0), dim, frames: streamed, indices: [], mask: new Uint8Array(0), boxes: [], fps };
   return { features, dim, frames: mask.length, indices: rowIndex, mask: Uint8Array.from(mask), boxes, fps };
 }

@@ -7,7 +7,7 @@ export { extractFaceTrack } from './face-track-extractor';
 export type { FaceTrack, FaceTrackOptions } from './face-track-extractor';
 export { LogMelSpectrogram, Mfcc, LOG_MEL_DEFAULTS, MFCC_DEFAULTS, vggishMelFilters } from './log-mel-spectrogram';
 export type { LogMelConfig, MfccConfig, Spectrogram } from './log-mel-spectrogram';
-export { logMelOfFile, vggishExamples, pooledLogMel, frameTimes } from './audio-frame-features';
+export { logMelOfFile, vggishExamples, pooledLogMel, frameTimes, RollingLogMel } from './audio-frame-features';
 export type { LogMelPooling } from './audio-frame-features';
 export { parseTranscript, readTranscript, interpolateToFrames } from './transcript';
 export type { TranscriptSegment, FrameAlignedText } from './transcript';

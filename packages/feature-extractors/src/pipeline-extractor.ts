@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { centreCropOrPad, clipFrameIndices, FeatureStore } from '@mer/datasets';
 import { decodeAudio, probe } from '@mer/media';
-import { logMelOfFile, pooledLogMel, vggishExamples } from './audio-frame-features';
+import { logMelOfFile, pooledLogMel, RollingLogMel, vggishExamples } from './audio-frame-features';
 import { FaceDetector } from './face-detector';
 import { FaceEmbedder, FaceEmbedderModel } from './face-embedder';
 import { extractFaceTrack, FrameEmbedder } from './face-track-extractor';
@@ -249,12 +249,86 @@ export class PipelineExtractor {
     return { streams, frames, fps, times, notes };
   }
 
+  /**
+   * Streaming extraction of a frame-level pipeline's streams: the video is decoded once and each
+   * decoded batch's rows of every stream are handed to `onChunk` as soon as they exist (audio
+   * features from a rolling log-mel), so memory does not grow with the video's length. Rows equal
+   * `extract`'s. With a hub speech encoder the audio is encoded per file first (not flat).
+   */
+  async extractStream(
+    file: string,
+    options: { transcript?: string },
+    onChunk: (chunk: { first: number; count: number; fps: number; streams: Record<string, ExtractedStream> }) => Promise<void>,
+  ): Promise<{ frames: number; fps: number; notes: string[] }> {
+    if (this.pipeline === 'avt-ca') throw new Error('extractStream: avt-ca works on clips; use extract()');
+    const info = await probe(file);
+    if (!info.video || this.encoders.audio) {
+      const item = await this.extract(file, options);
+      await onChunk({ first: 0, count: item.frames, fps: item.fps, streams: item.streams });
+      return { frames: item.frames, fps: item.fps, notes: item.notes };
+    }
+    const notes: string[] = [];
+    const hasAudio = info.audio.length > 0;
+    if (!hasAudio) notes.push('no audio track: audio features are silence, masked');
+    let segments: TranscriptSegment[] | null = null;
+    if (this.pipeline === 'maven') {
+      segments = options.transcript ? readTranscript(options.transcript) : null;
+      if (!segments && this.encoders.asr && hasAudio) {
+        segments = await this.encoders.asr.transcribe(file);
+        notes.push(`transcribed with ${this.encoders.asr.id}: ${segments.length} segments`);
+      }
+      if (!segments) notes.push('no transcript: text features masked');
+      else if (segments.length === 0) notes.push('empty transcript: text masked');
+    }
+    const textVectors = segments ? await this.encoders.text.encode(segments.map((s) => s.text)) : null;
+    const textDim = this.encoders.text.dim;
+    const rolling = new RollingLogMel(file, {}, { missingAudio: 'silence', info });
+    let noFace = 0;
+    let fps = info.video.fps;
+    try {
+      const track = await extractFaceTrack(file, this.detector, this.embedder, {
+        detectEvery: this.options.detectEvery,
+        info,
+        onBatch: async (b) => {
+          fps = b.fps;
+          noFace += b.count - b.mask.reduce((n, m) => n + m, 0);
+          const times = Float64Array.from({ length: b.count }, (_, i) => (b.firstRow + i) / b.fps);
+          await rolling.ensureUntil(times[b.count - 1] + 0.6);
+          const view = rolling.view();
+          const rel = times.map((t) => t - view.startTime);
+          const audioMask = new Uint8Array(b.count).fill(hasAudio ? 1 : 0);
+          const streams: Record<string, ExtractedStream> = { visual: { data: b.features, mask: b.mask, frames: b.count, dim: this.embedder.dim } };
+          const meanStd: ExtractedStream = { data: pooledLogMel(view, rel, 'mean-std'), mask: audioMask, frames: b.count, dim: 128 };
+          if (this.pipeline === 'tcn-fusion') {
+            streams['vggish'] = this.encoders.vggish ? { data: await this.vggishStream(view, rel), mask: audioMask, frames: b.count, dim: this.encoders.vggish.dim } : meanStd;
+            streams['logmel'] = { data: pooledLogMel(view, rel, 'halves'), mask: audioMask, frames: b.count, dim: 128 };
+          } else {
+            streams['audio'] = meanStd;
+            if (segments && textVectors) {
+              const aligned = interpolateToFrames(segments, textVectors, textDim, b.count, b.fps, 'linear', b.firstRow);
+              streams['text'] = { data: aligned.data, mask: aligned.mask, frames: b.count, dim: textDim };
+            } else {
+              streams['text'] = { data: new Float32Array(b.count * textDim), mask: new Uint8Array(b.count), frames: b.count, dim: textDim };
+            }
+          }
+          rolling.trimBefore((b.firstRow + b.count) / b.fps - 0.6);
+          await onChunk({ first: b.firstRow, count: b.count, fps: b.fps, streams });
+        },
+      });
+      if (track.frames === 0) throw new Error(`${file}: no video frames could be decoded`);
+      if (noFace > 0) notes.push(`no face in ${noFace}/${track.frames} frames (masked)`);
+      return { frames: track.frames, fps, notes };
+    } finally {
+      await rolling.close();
+    }
+  }
+
   /** VGGish embeddings of the 96×64 patch centred on each frame, 64 patches at a time. */
-  private async vggishStream(spec: Parameters<typeof vggishExamples>[0], times: Float64Array): Promise<Float32Array> {
+  private async vggishStream(spec: Parameters<typeof vggishExamples>[0], times: Float64Array | number[]): Promise<Float32Array> {
     const net = this.encoders.vggish!;
     const out = new Float32Array(times.length * net.dim);
     for (let i = 0; i < times.length; i += 64) {
-      const part = times.subarray(i, Math.min(times.length, i + 64));
+      const part = times.slice(i, Math.min(times.length, i + 64));
       const emb = net.embed(vggishExamples(spec, part));
       out.set(await emb.data(), i * net.dim);
       emb.dispose();

@@ -99,6 +99,8 @@ export function interpolateToFrames(
   frames: number,
   fps: number,
   mode: 'linear' | 'hold' = 'linear',
+  /** Index of the first frame (streaming: frames `firstFrame … firstFrame + frames − 1`). */
+  firstFrame = 0,
 ): FrameAlignedText {
   if (embeddings.length !== segments.length * dim) {
     throw new Error(`interpolateToFrames: ${embeddings.length} values for ${segments.length} segments × ${dim}`);
@@ -107,7 +109,7 @@ export function interpolateToFrames(
   const mask = new Uint8Array(frames);
   const centres = segments.map((s) => (s.start + s.end) / 2);
   for (let f = 0; f < frames; f++) {
-    const t = f / fps;
+    const t = (f + firstFrame) / fps;
     const inside = segments.findIndex((s) => t >= s.start && t < s.end);
     if (inside < 0) continue;
     mask[f] = 1;

@@ -132,9 +132,9 @@ export async function predictCommand(files: string[], opts: { run: string; out: 
     onFile: (file, pred, written) => {
       bar.tick(++done, path.basename(file));
       if (opts.json) {
-        console.log(JSON.stringify(pred.task === 'va' ? { file, task: pred.task, frames: pred.frames.length, fps: pred.fps, written, notes: pred.notes } : { ...pred, written }));
+        console.log(JSON.stringify(pred.task === 'va' ? { file, task: pred.task, frames: pred.frameCount, fps: pred.fps, written, notes: pred.notes } : { ...pred, written }));
       } else {
-        const what = pred.task === 'va' ? `${pred.frames.length} frames` : `${pred.label} (p=${Math.max(...pred.probabilities).toFixed(3)})`;
+        const what = pred.task === 'va' ? `${pred.frameCount} frames` : `${pred.label} (p=${Math.max(...pred.probabilities).toFixed(3)})`;
         console.log(`${file}: ${what} → ${written.join(', ')}${pred.notes.length ? `\n  ${pred.notes.join('; ')}` : ''}`);
       }
     },
