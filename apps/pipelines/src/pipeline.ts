@@ -44,6 +44,7 @@ export interface FitOptions {
   runDir?: string;
   resume?: boolean;
   onEpoch?: (record: EpochRecord) => void;
+  onBatch?: (epoch: number, done: number, total: number) => void;
   onExtract?: (id: string, index: number, status: string) => void;
   /** Stop after this many epochs in this call (the run can be resumed). */
   stopAfter?: number;
@@ -199,6 +200,7 @@ export class Pipeline {
       resume: options.resume,
       stopAfter: options.stopAfter,
       onEpoch: options.onEpoch,
+      onBatch: options.onBatch,
       validate: validation
         ? async () => {
             const m = await this.evaluateStored(stores, validation);

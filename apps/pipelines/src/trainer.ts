@@ -40,6 +40,8 @@ export interface TrainerOptions {
   /** Validation: returns the selection score (higher is better) and the metrics to log. */
   validate?: () => Promise<{ score: number; metrics: Record<string, unknown> }>;
   onEpoch?: (record: EpochRecord) => void;
+  /** Progress within an epoch: batches done of the epoch's total. */
+  onBatch?: (epoch: number, done: number, total: number) => void;
   /** Stop after this many epochs in this call (for tests of resume; the schedule stays the configured one). */
   stopAfter?: number;
 }
@@ -180,6 +182,8 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     let lossSum = 0;
     let batches = 0;
     let flip = 0;
+    let batchIndex = 0;
+    const batchTotal = Math.ceil(data.size / config.batchSize);
     for (const batch of data.batches({ batchSize: config.batchSize, shuffle: true, seed: config.seed * 1_000_003 + epoch })) {
       const drops: (undefined | 'audio' | 'video')[] = config.modalityDropout ? [undefined, flip++ % 2 === 0 ? 'audio' : 'video'] : [undefined];
       for (const drop of drops) {
@@ -208,6 +212,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
         batches++;
       }
       batch.dispose();
+      options.onBatch?.(epoch, ++batchIndex, batchTotal);
     }
     seedDropout(null);
     const record: EpochRecord = { epoch, trainLoss: batches ? lossSum / batches : NaN, learningRate: lr.getLearningRate(), seconds: 0, best: false };

@@ -75,6 +75,7 @@ export async function trainRun(options: {
   /** RAVDESS speaker fold 1–6: its 4 actors are the validation/test split, the rest train. */
   fold?: number;
   onEpoch?: (r: EpochRecord) => void;
+  onBatch?: (epoch: number, done: number, total: number) => void;
 }): Promise<{ history: EpochRecord[]; pipeline: PipelineName }> {
   const index = readFeatureIndex(options.features);
   if (options.fold !== undefined) {
@@ -97,7 +98,7 @@ export async function trainRun(options: {
   const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, classes: index.classes, model });
   try {
     writeFileAtomic(path.join(options.out, 'source.json'), JSON.stringify({ features: path.resolve(options.features) }));
-    const history = await p.fit(train, { validation, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch });
+    const history = await p.fit(train, { validation, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch });
     return { history, pipeline: index.pipeline };
   } finally {
     p.dispose();

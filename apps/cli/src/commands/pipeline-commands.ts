@@ -88,6 +88,7 @@ export async function trainCommand(opts: { features: string; out: string; preset
   }
   const { model, ...rest } = training;
   if (opts.epochs !== undefined) rest.epochs = opts.epochs;
+  let bar: Progress | null = null;
   const { history } = await trainRun({
     features: opts.features,
     out: opts.out,
@@ -96,6 +97,10 @@ export async function trainCommand(opts: { features: string; out: string; preset
     model,
     resume: opts.resume,
     fold: opts.fold,
+    onBatch: (epoch, done, total) => {
+      if (done === 1) bar = new Progress(`epoch ${epoch}`, total, opts.json);
+      bar?.tick(done);
+    },
     onEpoch: (r) => {
       if (opts.json) console.log(JSON.stringify(r));
       else console.error(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, validation ${r.validationScore.toFixed(4)}` : ''}, lr ${r.learningRate.toExponential(2)}, ${r.seconds.toFixed(1)} s${r.best ? ' (best)' : ''}`);
