@@ -48,11 +48,16 @@ export class TemporalConvNet extends MerLayer {
       negativeSlope: args.negativeSlope ?? 0.01,
     };
     const { inputDim, channels, kernelSize } = this.args;
-    const conv = (prefix: string, cin: number): WnConv => ({
-      v: this.param(`${prefix}_v`, [kernelSize, cin, channels], tfl.initializers.randomNormal({ stddev: 0.01 })),
-      g: this.param(`${prefix}_g`, [channels], tfl.initializers.ones()),
-      b: this.param(`${prefix}_b`, [channels], tfl.initializers.zeros()),
-    });
+    const conv = (prefix: string, cin: number): WnConv => {
+      const v = this.param(`${prefix}_v`, [kernelSize, cin, channels], tfl.initializers.randomNormal({ stddev: 0.01 }));
+      const g = this.param(`${prefix}_g`, [channels], tfl.initializers.ones());
+      // As PyTorch's weight_norm: g starts at ‖v‖ per output channel, so the initial weight is v itself
+      // (small), not a unit-norm filter — the residual path dominates at first and deep stacks train.
+      tf.tidy(() => {
+        g.write(tf.sqrt(tf.sum(tf.square(v.read()), [0, 1])));
+      });
+      return { v, g, b: this.param(`${prefix}_b`, [channels], tfl.initializers.zeros()) };
+    };
     this.args.dilations.forEach((_, i) => {
       const cin = i === 0 ? inputDim : channels;
       const level = { conv1: conv(`level${i}_conv1`, cin), conv2: conv(`level${i}_conv2`, channels) } as (typeof this.levels)[number];
