@@ -24,7 +24,7 @@ program
   .option('--epochs <n>', 'epochs per pipeline (default: the demo setup, 15)', int)
   .option('--pipelines <list>', 'comma-separated subset, e.g. maven,avt-ca')
   .option('--json', 'print the result as one JSON line')
-  .addHelpText('after', '\nExample:\n  $ mer demo --out /tmp/mer-demo --pipelines avt-ca')
+  .addHelpText('after', '\nExample:\n  $ mer demo --out demo-output --pipelines avt-ca')
   .action(demoCommand);
 
 program

@@ -5,6 +5,7 @@ import type { PipelineName } from '@mer/feature-extractors';
 import { DEMO_CLASSES, generateClassDemo, generateVaDemo } from './demo-data';
 import type { PipelineMetrics, Prediction } from './pipeline';
 import { htmlReport, metricRows, vaTimelineSvg, circumplexSvg, probabilitiesSvg } from './plots';
+import { textTable } from './text-table';
 import type { TrainingConfig } from './training-config';
 import { evalRun, extractDataset, predictFiles, trainRun } from './workflow';
 
@@ -110,7 +111,5 @@ function plotsFor(pred: Prediction): string[] {
 export function summaryTable(rows: readonly DemoRow[]): string {
   const head = ['pipeline', 'held-out metric', 'value', 'chance', 'epochs', 'train s'];
   const body = rows.map((r) => [r.pipeline, r.metric, r.value.toFixed(3), r.chance.toFixed(3), String(r.epochs), r.trainSeconds.toFixed(1)]);
-  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
-  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+  return textTable([head, ...body], { rule: true });
 }

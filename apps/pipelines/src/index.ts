@@ -16,3 +16,4 @@ export { extractDataset, trainRun, evalRun, predictFiles, writePrediction, readF
 export type { FeatureIndex } from './workflow';
 export { runDemo, summaryTable, DEMO_DATA_DESCRIPTION } from './demo';
 export type { DemoResult, DemoRow } from './demo';
+export { textTable } from './text-table';

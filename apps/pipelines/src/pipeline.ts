@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, writeFileAtomic } from '@mer/backend';
-import { FeatureStore, fixedWindows, OverlapAverager, SequenceDataset, sliceWindow } from '@mer/datasets';
+import { FeatureStore, fixedWindows, OverlapAverager, SequenceDataset } from '@mer/datasets';
 import { ExtractedStream, ExtractionReport, PipelineExtractor, PipelineExtractorOptions, PipelineName, PIPELINE_NAMES, StreamSpec } from '@mer/feature-extractors';
 import { ClassificationMetrics, ConfusionMatrixAccumulator, ValenceArousalAccumulator, ValenceArousalMetrics } from '@mer/metrics';
 import { ClipDataset } from './clip-dataset';
@@ -195,6 +195,7 @@ export class Pipeline {
     this.writeManifest(runDir);
     const train = this.dataset(stores, items, this.training.window);
     const validation = options.validation && options.validation.length > 0 ? options.validation : null;
+    const validationClips = validation && this.task === 'classification' ? new ClipDataset(stores, validation) : undefined;
     const history = await trainModel(model, train, this.training, {
       runDir,
       resume: options.resume,
@@ -203,7 +204,7 @@ export class Pipeline {
       onBatch: options.onBatch,
       validate: validation
         ? async () => {
-            const m = await this.evaluateStored(stores, validation);
+            const m = await this.evaluateStored(stores, validation, validationClips);
             return { score: m.task === 'va' ? m.va.ccc : m.classification.macroF1, metrics: summariseMetrics(m) };
           }
         : undefined,
@@ -243,11 +244,15 @@ export class Pipeline {
     return this.evaluateStored(await this.stores(items, featuresDir), items);
   }
 
-  private async evaluateStored(stores: Record<string, FeatureStore>, items: readonly PipelineItem[]): Promise<PipelineMetrics> {
+  /**
+   * Metrics of stored features. Clip datasets are small and may be passed in once (validation every
+   * epoch); frame-level items are read from the stores one at a time.
+   */
+  private async evaluateStored(stores: Record<string, FeatureStore>, items: readonly PipelineItem[], clips?: ClipDataset): Promise<PipelineMetrics> {
     const model = this.network;
     if (this.task === 'classification') {
       const acc = new ConfusionMatrixAccumulator(this.classes!.length, this.classes);
-      const data = new ClipDataset(stores, items);
+      const data = clips ?? new ClipDataset(stores, items);
       for (const batch of data.batches({ batchSize: 32 })) {
         const probs = tf.tidy(() => {
           const out = model.forward(batch);
@@ -276,12 +281,36 @@ export class Pipeline {
   }
 
   /**
+   * Runs the network on full windows of `T` frames starting at `starts` (frame indices; `rows` holds
+   * per-modality rows from frame `firstRow` on), 8 windows per batch. @returns [windows, T, 2]
+   */
+  private async forwardWindows(rows: Record<string, { dim: number; data: Float32Array }>, firstRow: number, starts: readonly number[], T: number): Promise<Float32Array> {
+    const model = this.network;
+    const out = new Float32Array(starts.length * T * 2);
+    for (let b = 0; b < starts.length; b += 8) {
+      const chunk = starts.slice(b, b + 8);
+      const va = tf.tidy(() => {
+        const features: Record<string, tf.Tensor3D> = {};
+        for (const [m, r] of Object.entries(rows)) {
+          const x = new Float32Array(chunk.length * T * r.dim);
+          chunk.forEach((s, i) => x.set(r.data.subarray((s - firstRow) * r.dim, (s - firstRow + T) * r.dim), i * T * r.dim));
+          features[m] = tf.tensor3d(x, [chunk.length, T, r.dim]);
+        }
+        const o = model.forward({ features, mask: tf.ones([chunk.length, T]) as tf.Tensor2D });
+        return o.kind === 'va' ? o.va : tf.zeros([chunk.length, T, 2]);
+      });
+      out.set(await va.data(), b * T * 2);
+      va.dispose();
+    }
+    return out;
+  }
+
+  /**
    * Frame-level inference over a whole sequence: windows of the training size (hop = half),
    * predictions averaged where windows overlap. Streams are aligned to `frames` rows
    * (truncated or zero-padded). @returns [frames, 2] valence/arousal
    */
   private async predictFrames(streams: Record<string, ExtractedStream>, frames: number): Promise<Float32Array> {
-    const model = this.network;
     const size = this.training.window?.size ?? 300;
     const windows = fixedWindows(frames, { size, hop: Math.max(1, Math.floor(size / 2)) });
     const avg = new OverlapAverager(frames, 2);
@@ -291,26 +320,9 @@ export class Pipeline {
       data.set(s.data.subarray(0, Math.min(s.frames, frames) * s.dim));
       aligned[m] = { data, dim: s.dim };
     }
-    const batchSize = 8;
-    for (let b = 0; b < windows.length; b += batchSize) {
-      const chunk = windows.slice(b, b + batchSize);
-      const T = Math.min(size, frames);
-      const out = tf.tidy(() => {
-        const features: Record<string, tf.Tensor3D> = {};
-        for (const [m, s] of Object.entries(aligned)) {
-          const buf = new Float32Array(chunk.length * T * s.dim);
-          chunk.forEach((w, i) => buf.set(sliceWindow(s.data, s.dim, w, T).data, i * T * s.dim));
-          features[m] = tf.tensor3d(buf, [chunk.length, T, s.dim]);
-        }
-        const mask = new Float32Array(chunk.length * T);
-        chunk.forEach((w, i) => mask.fill(1, i * T, i * T + w.validLength));
-        const o = model.forward({ features, mask: tf.tensor2d(mask, [chunk.length, T]) });
-        return o.kind === 'va' ? o.va : tf.zeros([chunk.length, T, 2]);
-      });
-      const values = await out.data();
-      out.dispose();
-      chunk.forEach((w, i) => avg.add(w, values.subarray(i * T * 2, (i + 1) * T * 2)));
-    }
+    const T = Math.min(size, frames);
+    const values = await this.forwardWindows(aligned, 0, windows.map((w) => w.start), T);
+    windows.forEach((w, i) => avg.add(w, values.subarray(i * T * 2, (i + 1) * T * 2)));
     return avg.result();
   }
 
@@ -327,7 +339,6 @@ export class Pipeline {
   ): Promise<{ frames: number; fps: number; notes: string[] }> {
     if (this.task !== 'va') throw new Error(`${this.name}: predictStream is for per-frame pipelines; use predict()`);
     if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
-    const model = this.network;
     const W = this.training.window?.size ?? 300;
     const H = Math.max(1, Math.floor(W / 2));
     const buffers: Record<string, { dim: number; data: Float32Array }> = {};
@@ -351,30 +362,16 @@ export class Pipeline {
       counts = c2;
     };
     const runWindows = async (starts: number[], T: number) => {
-      for (let b = 0; b < starts.length; b += 8) {
-        const chunk = starts.slice(b, b + 8);
-        const out = tf.tidy(() => {
-          const features: Record<string, tf.Tensor3D> = {};
-          for (const [m, buf] of Object.entries(buffers)) {
-            const x = new Float32Array(chunk.length * T * buf.dim);
-            chunk.forEach((s, i) => x.set(buf.data.subarray((s - bufStart) * buf.dim, (s - bufStart + T) * buf.dim), i * T * buf.dim));
-            features[m] = tf.tensor3d(x, [chunk.length, T, buf.dim]);
-          }
-          const o = model.forward({ features, mask: tf.ones([chunk.length, T]) as tf.Tensor2D });
-          return o.kind === 'va' ? o.va : tf.zeros([chunk.length, T, 2]);
-        });
-        const values = await out.data();
-        out.dispose();
-        chunk.forEach((s, i) => {
-          ensureAcc(s + T);
-          for (let t = 0; t < T; t++) {
-            const r = s + t - bufStart;
-            sums[r * 2] += values[(i * T + t) * 2];
-            sums[r * 2 + 1] += values[(i * T + t) * 2 + 1];
-            counts[r]++;
-          }
-        });
-      }
+      const values = await this.forwardWindows(buffers, bufStart, starts, T);
+      starts.forEach((s, i) => {
+        ensureAcc(s + T);
+        for (let t = 0; t < T; t++) {
+          const r = s + t - bufStart;
+          sums[r * 2] += values[(i * T + t) * 2];
+          sums[r * 2 + 1] += values[(i * T + t) * 2 + 1];
+          counts[r]++;
+        }
+      });
     };
     const emitUntil = async (end: number) => {
       if (end <= emitted) return;

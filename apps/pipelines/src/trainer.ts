@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadWeights, seedDropout } from '@mer/attention-fusion';
-import { AdamW, EarlyStopping, learningRateControl, ReduceLROnPlateau, StepLR, writeFileAtomic } from '@mer/backend';
+import { AdamW, EarlyStopping, learningRateControl, optimizerState, ReduceLROnPlateau, restoreOptimizerState, StepLR, writeFileAtomic } from '@mer/backend';
 import { PipelineModel } from './pipeline-model';
 import type { TrainingConfig } from './training-config';
 
@@ -57,57 +57,23 @@ interface TrainerState {
   adamBetaPowers?: [number, number];
 }
 
-type AdamInternals = { accBeta1?: tf.Variable; accBeta2?: tf.Variable };
-
-async function betaPowers(optimizer: tf.Optimizer): Promise<[number, number] | undefined> {
-  const o = optimizer as unknown as AdamInternals;
-  if (!o.accBeta1 || !o.accBeta2) return undefined;
-  return [(await o.accBeta1.data())[0], (await o.accBeta2.data())[0]];
-}
-
-function restoreBetaPowers(optimizer: tf.Optimizer, powers: [number, number] | undefined): void {
-  const o = optimizer as unknown as AdamInternals;
-  if (!powers || !o.accBeta1 || !o.accBeta2) return;
-  tf.tidy(() => {
-    o.accBeta1!.assign(tf.scalar(powers[0]));
-    o.accBeta2!.assign(tf.scalar(powers[1]));
-  });
-}
-
 function makeOptimizer(config: TrainingConfig): tf.Optimizer {
   if (config.optimizer === 'adamw') return new AdamW({ learningRate: config.learningRate, weightDecay: config.weightDecay });
   if (config.optimizer === 'adam') return tf.train.adam(config.learningRate);
   return tf.train.momentum(config.learningRate, config.momentum);
 }
 
-async function saveOptimizer(optimizer: tf.Optimizer, dir: string): Promise<TrainerState['optimizer']> {
-  const weights = await optimizer.getWeights();
-  const specs = weights.map((w) => ({ name: w.name, shape: w.tensor.shape }));
-  const total = weights.reduce((n, w) => n + w.tensor.size, 0);
-  const buf = new Float32Array(total);
-  let at = 0;
-  for (const w of weights) {
-    const d = await w.tensor.data();
-    buf.set(d, at);
-    at += d.length;
-  }
-  writeFileAtomic(path.join(dir, 'optimizer.bin'), new Uint8Array(buf.buffer));
-  return specs;
+/** The optimizer's state beside the checkpoint: slot values in `optimizer.bin`, the rest in state.json. */
+async function saveOptimizer(optimizer: tf.Optimizer, dir: string): Promise<Pick<TrainerState, 'optimizer' | 'adamBetaPowers'>> {
+  const state = await optimizerState(optimizer);
+  writeFileAtomic(path.join(dir, 'optimizer.bin'), new Uint8Array(state.values.buffer));
+  return { optimizer: state.slots, adamBetaPowers: state.adamBetaPowers };
 }
 
-async function loadOptimizer(optimizer: tf.Optimizer, dir: string, specs: TrainerState['optimizer']): Promise<void> {
+async function loadOptimizer(optimizer: tf.Optimizer, dir: string, state: TrainerState): Promise<void> {
   const bytes = fs.readFileSync(path.join(dir, 'optimizer.bin'));
-  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-  let at = 0;
-  const named = specs.map((s) => {
-    const size = s.shape.reduce((a, b) => a * b, 1);
-    const tensor = tf.tensor(all.subarray(at, at + size), s.shape);
-    at += size;
-    return { name: s.name, tensor };
-  });
-  if (at !== all.length) throw new Error(`${dir}/optimizer.bin: ${all.length} values, the state lists ${at}`);
-  await optimizer.setWeights(named);
-  tf.dispose(named.map((n) => n.tensor));
+  const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  await restoreOptimizerState(optimizer, { slots: state.optimizer, values, adamBetaPowers: state.adamBetaPowers });
 }
 
 /** Writes a whole folder atomically: build it beside, then swap it in with renames. */
@@ -149,8 +115,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     if (!fs.existsSync(stateFile)) throw new Error(`${runDir}: nothing to resume (no checkpoint/state.json)`);
     const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as TrainerState;
     loadWeights(model.layer, path.join(checkpointDir, 'model'));
-    await loadOptimizer(optimizer, checkpointDir, state.optimizer);
-    restoreBetaPowers(optimizer, state.adamBetaPowers);
+    await loadOptimizer(optimizer, checkpointDir, state);
     lr.setLearningRate(state.learningRate);
     if (plateau && state.scheduler) plateau.restore(state.scheduler as Parameters<ReduceLROnPlateau['restore']>[0]);
     if (step && state.scheduler) step.restore(state.scheduler as Parameters<StepLR['restore']>[0]);
@@ -173,7 +138,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     fs.rmSync(metricsFile, { force: true });
   }
 
-  const variables = model.layer.trainableWeights.map((w) => w.read() as tf.Variable);
+  const variables = model.layer.variables();
   const l2 = config.optimizer !== 'adamw' && config.weightDecay > 0 ? config.weightDecay : 0;
   let ran = 0;
   for (let epoch = startEpoch + 1; epoch <= config.epochs; epoch++) {
@@ -239,8 +204,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
         bestScore,
         scheduler: plateau?.state() ?? step?.state(),
         earlyStopping: early ? (({ best, bestEpoch, epoch: e }) => ({ best, bestEpoch, epoch: e }))(early as unknown as { best: number; bestEpoch: number; epoch: number }) : undefined,
-        optimizer: await saveOptimizer(optimizer, tmp),
-        adamBetaPowers: await betaPowers(optimizer),
+        ...(await saveOptimizer(optimizer, tmp)),
       };
       writeFileAtomic(path.join(tmp, 'state.json'), JSON.stringify(state));
     });

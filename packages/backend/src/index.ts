@@ -19,6 +19,8 @@ export type { TransformersTensorLike, FromTransformersOptions, ToTransformersOpt
 export { findTfjsCoreCopies, assertSingleTfjsCore } from './tfjs-core-copies';
 export { onBackend, numericalGradient, relativeError } from './gradient-check';
 export { writeFileAtomic } from './atomic-write';
+export { optimizerState, restoreOptimizerState } from './optimizer-state';
+export type { OptimizerState } from './optimizer-state';
 
 // Importing @mer/backend makes every mer layer trainable on every backend.
 installGradientFills();

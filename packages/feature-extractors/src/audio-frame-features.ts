@@ -7,31 +7,10 @@ import { LogMelConfig, LogMelSpectrogram, Spectrogram } from './log-mel-spectrog
  * `missingAudio: 'silence'`.
  */
 export async function logMelOfFile(file: string, config: Partial<LogMelConfig> = {}, options: AudioOptions = {}): Promise<Spectrogram> {
-  const front = new LogMelSpectrogram(config);
-  const { windowLength, hopLength, sampleRate, melBands } = front.config;
-  const parts: Float32Array[] = [];
-  let frames = 0;
-  let pending = new Float32Array(0);
-  for await (const chunk of readAudio(file, { chunkSeconds: 10, ...options, sampleRate })) {
-    const buf = new Float32Array(pending.length + chunk.samples.length);
-    buf.set(pending);
-    buf.set(chunk.samples, pending.length);
-    const n = front.frameCount(buf.length);
-    if (n > 0) {
-      const spec = await front.compute(buf.subarray(0, (n - 1) * hopLength + windowLength));
-      parts.push(spec.data);
-      frames += spec.frames;
-    }
-    // Keep what the next frames still need: from the start of frame n onwards.
-    pending = buf.slice(n * hopLength);
-  }
-  const data = new Float32Array(frames * melBands);
-  let at = 0;
-  for (const p of parts) {
-    data.set(p, at);
-    at += p.length;
-  }
-  return { data, frames, bands: melBands, frameRate: front.frameRate };
+  const rolling = new RollingLogMel(file, config, { chunkSeconds: 10, ...options });
+  await rolling.ensureUntil(Infinity);
+  const v = rolling.view();
+  return { data: v.data.slice(), frames: v.frames, bands: v.bands, frameRate: v.frameRate };
 }
 
 /**
@@ -122,7 +101,8 @@ export class RollingLogMel {
   private readonly front: LogMelSpectrogram;
   private readonly chunks: AsyncGenerator<{ samples: Float32Array }>;
   private pending = new Float32Array(0);
-  private data = new Float32Array(0);
+  /** Kept frames, row-major, in `buffer[0 … frames·bands)`; capacity grows by doubling. */
+  private buffer = new Float32Array(0);
   private firstFrame = 0;
   private frames = 0;
   private ended = false;
@@ -151,14 +131,17 @@ export class RollingLogMel {
       const n = this.front.frameCount(buf.length);
       if (n > 0) {
         const spec = await this.front.compute(buf.subarray(0, (n - 1) * hopLength + windowLength));
-        const merged = new Float32Array(this.data.length + spec.data.length);
-        merged.set(this.data);
-        merged.set(spec.data, this.data.length);
-        this.data = merged;
+        const used = this.frames * melBands;
+        if (used + spec.data.length > this.buffer.length) {
+          const grown = new Float32Array(Math.max(2 * this.buffer.length, used + spec.data.length));
+          grown.set(this.buffer.subarray(0, used));
+          this.buffer = grown;
+        }
+        this.buffer.set(spec.data, used);
         this.frames += spec.frames;
       }
+      // Keep what the next frames still need: from the start of frame n onwards.
       this.pending = buf.slice(n * hopLength);
-      void melBands;
     }
   }
 
@@ -166,13 +149,15 @@ export class RollingLogMel {
     const drop = Math.min(this.frames, Math.max(0, Math.floor(seconds * this.front.frameRate) - this.firstFrame));
     if (drop <= 0) return;
     const b = this.front.config.melBands;
-    this.data = this.data.slice(drop * b);
+    this.buffer.copyWithin(0, drop * b, this.frames * b);
     this.firstFrame += drop;
     this.frames -= drop;
   }
 
+  /** The kept frames (a view: valid until the next `ensureUntil`/`trimBefore`). */
   view(): Spectrogram & { startTime: number } {
-    return { data: this.data, frames: this.frames, bands: this.front.config.melBands, frameRate: this.front.frameRate, startTime: this.firstFrame / this.front.frameRate };
+    const b = this.front.config.melBands;
+    return { data: this.buffer.subarray(0, this.frames * b), frames: this.frames, bands: b, frameRate: this.front.frameRate, startTime: this.firstFrame / this.front.frameRate };
   }
 
   /** Stops reading (kills the decoder if the audio was not read to the end). */

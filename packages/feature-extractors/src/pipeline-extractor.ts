@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { centreCropOrPad, clipFrameIndices, FeatureStore } from '@mer/datasets';
-import { decodeAudio, probe } from '@mer/media';
+import { decodeAudio, MediaInfo, probe } from '@mer/media';
 import { logMelOfFile, pooledLogMel, RollingLogMel, vggishExamples } from './audio-frame-features';
 import { FaceDetector } from './face-detector';
 import { FaceEmbedder, FaceEmbedderModel } from './face-embedder';
@@ -9,7 +9,7 @@ import { HashedTextEncoder } from './hashed-text-encoder';
 import { HubAudioEncoder, HubImageEncoder, HubOptions, HubTextEncoder } from './hub-encoders';
 import { SpeechTranscriber } from './speech-transcriber';
 import { VggishNetwork } from './vggish-network';
-import { Mfcc } from './log-mel-spectrogram';
+import { Mfcc, Spectrogram } from './log-mel-spectrogram';
 import { interpolateToFrames, readTranscript, TranscriptSegment } from './transcript';
 
 /** The three published pipelines whose inputs this package extracts. */
@@ -99,6 +99,10 @@ export interface ExtractionReport {
 
 const VGGISH_SR = 16000;
 
+function audioNotes(info: MediaInfo): string[] {
+  return info.audio.length > 0 ? [] : ['no audio track: audio features are silence, masked'];
+}
+
 /**
  * The feature extractors of one pipeline, by name, with the offline defaults that install with the
  * project (BlazeFace + the shipped expression CNN for faces, transformers.js' log-mel/MFCC front
@@ -185,11 +189,13 @@ export class PipelineExtractor {
   /** Extracts every stream of one video (or audio-only file: the visual stream is then all masked). */
   async extract(file: string, options: { transcript?: string } = {}): Promise<ExtractedItem> {
     const info = await probe(file, { countFrames: this.pipeline === 'avt-ca' });
-    const notes: string[] = [];
-    const hasAudio = info.audio.length > 0;
-    if (!hasAudio) notes.push('no audio track: audio features are silence, masked');
-    if (this.pipeline === 'avt-ca') return this.extractClip(file, info, notes);
+    return this.pipeline === 'avt-ca' ? this.extractClip(file, info, audioNotes(info)) : this.extractFrames(file, info, options);
+  }
 
+  /** The frame-level pipelines' streams of a whole file, in memory. */
+  private async extractFrames(file: string, info: MediaInfo, options: { transcript?: string }): Promise<ExtractedItem> {
+    const notes = audioNotes(info);
+    const hasAudio = info.audio.length > 0;
     let visual: ExtractedStream;
     let fps: number;
     if (info.video) {
@@ -210,42 +216,17 @@ export class PipelineExtractor {
     const times = Float64Array.from({ length: frames }, (_, i) => i / fps);
     const streams: Record<string, ExtractedStream> = { visual };
 
-    const audioMask = new Uint8Array(frames).fill(hasAudio ? 1 : 0);
     const hubAudio = this.encoders.audio;
-    if (hubAudio && hasAudio) {
-      const a = await hubAudio.encodeFile(file, frames, fps, { info });
-      streams['audio'] = { data: a.data, mask: audioMask, frames, dim: a.dim };
-    } else if (hubAudio) {
-      const dim = this.streams.find((s) => s.modality === 'audio')!.dim;
-      streams['audio'] = { data: new Float32Array(frames * dim), mask: audioMask, frames, dim };
+    if (hubAudio) {
+      const dim = this.streams.find((st) => st.modality === 'audio')!.dim;
+      const data = hasAudio ? (await hubAudio.encodeFile(file, frames, fps, { info })).data : new Float32Array(frames * dim);
+      streams['audio'] = { data, mask: new Uint8Array(frames).fill(hasAudio ? 1 : 0), frames, dim };
     } else {
       const spec = await logMelOfFile(file, {}, { missingAudio: 'silence', info });
-      const meanStd: ExtractedStream = { data: pooledLogMel(spec, times, 'mean-std'), mask: audioMask, frames, dim: 128 };
-      if (this.pipeline === 'tcn-fusion') {
-        streams['vggish'] = this.encoders.vggish ? { data: await this.vggishStream(spec, times), mask: audioMask, frames, dim: this.encoders.vggish.dim } : meanStd;
-        streams['logmel'] = { data: pooledLogMel(spec, times, 'halves'), mask: audioMask, frames, dim: 128 };
-      } else {
-        streams['audio'] = meanStd;
-      }
+      Object.assign(streams, await this.logMelStreams(spec, times, hasAudio));
     }
-    if (this.pipeline === 'maven') {
-      const encoder = this.encoders.text;
-      const dim = encoder.dim;
-      let segments: TranscriptSegment[] | null = options.transcript ? readTranscript(options.transcript) : null;
-      if (!segments && this.encoders.asr && hasAudio) {
-        segments = await this.encoders.asr.transcribe(file);
-        notes.push(`transcribed with ${this.encoders.asr.id}: ${segments.length} segments`);
-      }
-      if (segments) {
-        const vectors = await encoder.encode(segments.map((s) => s.text));
-        const aligned = interpolateToFrames(segments, vectors, dim, frames, fps, 'linear');
-        streams['text'] = { data: aligned.data, mask: aligned.mask, frames, dim };
-        if (segments.length === 0) notes.push('empty transcript: text masked');
-      } else {
-        streams['text'] = { data: new Float32Array(frames * dim), mask: new Uint8Array(frames), frames, dim };
-        notes.push('no transcript: text features masked');
-      }
-    }
+    const text = await this.textFor(file, options, hasAudio, notes);
+    if (this.pipeline === 'maven') streams['text'] = this.textStream(text, frames, 0, fps);
     return { streams, frames, fps, times, notes };
   }
 
@@ -263,25 +244,13 @@ export class PipelineExtractor {
     if (this.pipeline === 'avt-ca') throw new Error('extractStream: avt-ca works on clips; use extract()');
     const info = await probe(file);
     if (!info.video || this.encoders.audio) {
-      const item = await this.extract(file, options);
+      const item = await this.extractFrames(file, info, options);
       await onChunk({ first: 0, count: item.frames, fps: item.fps, streams: item.streams });
       return { frames: item.frames, fps: item.fps, notes: item.notes };
     }
-    const notes: string[] = [];
+    const notes = audioNotes(info);
     const hasAudio = info.audio.length > 0;
-    if (!hasAudio) notes.push('no audio track: audio features are silence, masked');
-    let segments: TranscriptSegment[] | null = null;
-    if (this.pipeline === 'maven') {
-      segments = options.transcript ? readTranscript(options.transcript) : null;
-      if (!segments && this.encoders.asr && hasAudio) {
-        segments = await this.encoders.asr.transcribe(file);
-        notes.push(`transcribed with ${this.encoders.asr.id}: ${segments.length} segments`);
-      }
-      if (!segments) notes.push('no transcript: text features masked');
-      else if (segments.length === 0) notes.push('empty transcript: text masked');
-    }
-    const textVectors = segments ? await this.encoders.text.encode(segments.map((s) => s.text)) : null;
-    const textDim = this.encoders.text.dim;
+    const text = await this.textFor(file, options, hasAudio, notes);
     const rolling = new RollingLogMel(file, {}, { missingAudio: 'silence', info });
     let noFace = 0;
     let fps = info.video.fps;
@@ -296,21 +265,11 @@ export class PipelineExtractor {
           await rolling.ensureUntil(times[b.count - 1] + 0.6);
           const view = rolling.view();
           const rel = times.map((t) => t - view.startTime);
-          const audioMask = new Uint8Array(b.count).fill(hasAudio ? 1 : 0);
-          const streams: Record<string, ExtractedStream> = { visual: { data: b.features, mask: b.mask, frames: b.count, dim: this.embedder.dim } };
-          const meanStd: ExtractedStream = { data: pooledLogMel(view, rel, 'mean-std'), mask: audioMask, frames: b.count, dim: 128 };
-          if (this.pipeline === 'tcn-fusion') {
-            streams['vggish'] = this.encoders.vggish ? { data: await this.vggishStream(view, rel), mask: audioMask, frames: b.count, dim: this.encoders.vggish.dim } : meanStd;
-            streams['logmel'] = { data: pooledLogMel(view, rel, 'halves'), mask: audioMask, frames: b.count, dim: 128 };
-          } else {
-            streams['audio'] = meanStd;
-            if (segments && textVectors) {
-              const aligned = interpolateToFrames(segments, textVectors, textDim, b.count, b.fps, 'linear', b.firstRow);
-              streams['text'] = { data: aligned.data, mask: aligned.mask, frames: b.count, dim: textDim };
-            } else {
-              streams['text'] = { data: new Float32Array(b.count * textDim), mask: new Uint8Array(b.count), frames: b.count, dim: textDim };
-            }
-          }
+          const streams: Record<string, ExtractedStream> = {
+            visual: { data: b.features, mask: b.mask, frames: b.count, dim: this.embedder.dim },
+            ...(await this.logMelStreams(view, rel, hasAudio)),
+          };
+          if (this.pipeline === 'maven') streams['text'] = this.textStream(text, b.count, b.firstRow, b.fps);
           rolling.trimBefore((b.firstRow + b.count) / b.fps - 0.6);
           await onChunk({ first: b.firstRow, count: b.count, fps: b.fps, streams });
         },
@@ -323,12 +282,49 @@ export class PipelineExtractor {
     }
   }
 
+  /** MAVEN's transcript segments (from the transcript file, else ASR) and their vectors; notes say which. */
+  private async textFor(file: string, options: { transcript?: string }, hasAudio: boolean, notes: string[]): Promise<{ segments: TranscriptSegment[]; vectors: Float32Array } | null> {
+    if (this.pipeline !== 'maven') return null;
+    let segments: TranscriptSegment[] | null = options.transcript ? readTranscript(options.transcript) : null;
+    if (!segments && this.encoders.asr && hasAudio) {
+      segments = await this.encoders.asr.transcribe(file);
+      notes.push(`transcribed with ${this.encoders.asr.id}: ${segments.length} segments`);
+    }
+    if (!segments) {
+      notes.push('no transcript: text features masked');
+      return null;
+    }
+    if (segments.length === 0) notes.push('empty transcript: text masked');
+    return { segments, vectors: await this.encoders.text.encode(segments.map((seg) => seg.text)) };
+  }
+
+  /** The text stream of frames `firstRow … firstRow + count − 1` (MAVEN eq. 12), or zeros + mask 0. */
+  private textStream(text: { segments: TranscriptSegment[]; vectors: Float32Array } | null, count: number, firstRow: number, fps: number): ExtractedStream {
+    const dim = this.encoders.text.dim;
+    if (!text) return { data: new Float32Array(count * dim), mask: new Uint8Array(count), frames: count, dim };
+    const aligned = interpolateToFrames(text.segments, text.vectors, dim, count, fps, 'linear', firstRow);
+    return { data: aligned.data, mask: aligned.mask, frames: count, dim };
+  }
+
+  /**
+   * The log-mel based audio streams for rows at `times` (seconds from `spec`'s first frame): MAVEN's
+   * pooled audio, or TCN-fusion's VGGish (network or pooled) and LogMel streams.
+   */
+  private async logMelStreams(spec: Spectrogram, times: ArrayLike<number>, hasAudio: boolean): Promise<Record<string, ExtractedStream>> {
+    const frames = times.length;
+    const mask = new Uint8Array(frames).fill(hasAudio ? 1 : 0);
+    const meanStd: ExtractedStream = { data: pooledLogMel(spec, times, 'mean-std'), mask, frames, dim: 128 };
+    if (this.pipeline !== 'tcn-fusion') return { audio: meanStd };
+    const vggish = this.encoders.vggish ? { data: await this.vggishStream(spec, times), mask, frames, dim: this.encoders.vggish.dim } : meanStd;
+    return { vggish, logmel: { data: pooledLogMel(spec, times, 'halves'), mask, frames, dim: 128 } };
+  }
+
   /** VGGish embeddings of the 96×64 patch centred on each frame, 64 patches at a time. */
-  private async vggishStream(spec: Parameters<typeof vggishExamples>[0], times: Float64Array | number[]): Promise<Float32Array> {
+  private async vggishStream(spec: Spectrogram, times: ArrayLike<number>): Promise<Float32Array> {
     const net = this.encoders.vggish!;
     const out = new Float32Array(times.length * net.dim);
     for (let i = 0; i < times.length; i += 64) {
-      const part = times.slice(i, Math.min(times.length, i + 64));
+      const part = Array.from({ length: Math.min(64, times.length - i) }, (_, k) => times[i + k]);
       const emb = net.embed(vggishExamples(spec, part));
       out.set(await emb.data(), i * net.dim);
       emb.dispose();
@@ -336,7 +332,7 @@ export class PipelineExtractor {
     return out;
   }
 
-  private async extractClip(file: string, info: Awaited<ReturnType<typeof probe>>, notes: string[]): Promise<ExtractedItem> {
+  private async extractClip(file: string, info: MediaInfo, notes: string[]): Promise<ExtractedItem> {
     const { clipSeconds, clipFrames } = this.options;
     const mfcc = new Mfcc();
     const audio = await decodeAudio(file, { sampleRate: mfcc.config.sampleRate, missingAudio: 'silence', info });

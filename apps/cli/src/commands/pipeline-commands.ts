@@ -7,24 +7,18 @@ import {
   predictFiles,
   runDemo,
   summariseMetrics,
+  textTable,
   trainRun,
   TrainingConfig,
 } from '@mer/pipelines';
-import type { PipelineName } from '@mer/feature-extractors';
+import { PIPELINE_NAMES, PipelineName } from '@mer/feature-extractors';
 import { Progress } from './progress';
 
-const PIPELINES = ['maven', 'tcn-fusion', 'avt-ca'];
-
 export function checkPipeline(name: string): PipelineName {
-  if (!PIPELINES.includes(name)) throw new Error(`--pipeline must be one of ${PIPELINES.join(', ')}, got '${name}'`);
+  if (!PIPELINE_NAMES.includes(name as PipelineName)) throw new Error(`--pipeline must be one of ${PIPELINE_NAMES.join(', ')}, got '${name}'`);
   return name as PipelineName;
 }
 
-function table(rows: (string | number)[][]): string {
-  const cells = rows.map((r) => r.map((c) => (typeof c === 'number' ? c.toFixed(4) : c)));
-  const widths = cells[0].map((_, i) => Math.max(...cells.map((r) => r[i].length)));
-  return cells.map((r) => r.map((c, i) => c.padEnd(widths[i])).join('  ')).join('\n');
-}
 
 export interface ExtractOptions {
   pipeline: string;
@@ -116,11 +110,11 @@ export async function evalCommand(opts: { run: string; split: string; features?:
     return;
   }
   console.log(`${opts.split}: ${m.items} items`);
-  console.log(table(metricRows(m)));
+  console.log(textTable(metricRows(m)));
   if (m.task === 'classification') {
     const labels = m.classification.labels ?? m.classification.confusionMatrix.map((_, i) => String(i));
     console.log('\nconfusion matrix (rows: true, columns: predicted)');
-    console.log(table([['', ...labels], ...m.classification.confusionMatrix.map((row, i) => [labels[i], ...row.map(String)])]));
+    console.log(textTable([['', ...labels], ...m.classification.confusionMatrix.map((row, i) => [labels[i], ...row.map(String)])]));
   }
 }
 
