@@ -11,32 +11,12 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { MerLayer } from '@mer/attention-fusion';
-import { AVT_CA_PRESETS, AvtCaConfig, AvtCaModel } from '@mer/avt-ca';
+import { AvtCaConfig } from '@mer/avt-ca';
 import { AdamW, describeBackend, initBackend } from '@mer/backend';
-import { MAVEN_PRESETS, MavenConfig, MavenModel } from '@mer/maven';
-import { TCN_FUSION_PRESETS, TcnFusionConfig, TcnFusionModel } from '@mer/tcn-fusion';
+import { allPresetConfigs, BENCH_SHAPES as SHAPES, BenchNet as Net, buildBenchModel as build } from './bench-models';
 
-type Net = 'maven' | 'tcn-fusion' | 'avt-ca';
-const SHAPES: Record<Net, [number, number]> = { maven: [16, 64], 'tcn-fusion': [16, 300], 'avt-ca': [8, 15] };
 /** Optimiser-state budget for training on wasm (its heap is at most 4 GB, activations need the rest). */
 const WASM_TRAIN_BUDGET_BYTES = 1.5e9;
-
-function build(net: Net, config: object): { model: MerLayer; inputs: tf.Tensor[] } {
-  const [b, t] = SHAPES[net];
-  if (net === 'maven') {
-    const c = config as MavenConfig;
-    const dims = { visual: c.visualDim, audio: c.audioDim, text: c.textDim };
-    return { model: new MavenModel(c), inputs: c.modalities.map((m) => tf.randomNormal([b, t, dims[m]])) };
-  }
-  if (net === 'tcn-fusion') {
-    const c = config as TcnFusionConfig;
-    return { model: new TcnFusionModel(c), inputs: [tf.randomNormal([b, t, c.visualDim]), tf.randomNormal([b, t, c.vggishDim]), tf.randomNormal([b, t, c.logmelDim])] };
-  }
-  const c = config as AvtCaConfig;
-  const video = c.mode === 'raw' ? tf.randomUniform([b, t, 224, 224, 3]) : tf.randomNormal([b, t, c.videoDim]);
-  return { model: new AvtCaModel(c), inputs: [tf.randomNormal([b, 156, c.audioDim]), video] };
-}
 
 function median(xs: number[]): number {
   return [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -58,11 +38,7 @@ async function main(): Promise<void> {
   const only = arg('--only');
   const onlyNet = arg('--net');
   const info = await initBackend();
-  const all: Record<Net, Record<string, object>> = {
-    maven: Object.fromEntries(Object.entries(MAVEN_PRESETS).map(([k, f]) => [k, f()])),
-    'tcn-fusion': Object.fromEntries(Object.entries(TCN_FUSION_PRESETS).map(([k, f]) => [k, f()])),
-    'avt-ca': Object.fromEntries(Object.entries(AVT_CA_PRESETS).map(([k, f]) => [k, f()])),
-  };
+  const all = allPresetConfigs();
   for (const net of Object.keys(all) as Net[]) {
     if (onlyNet && net !== onlyNet) delete (all as Partial<typeof all>)[net];
     else for (const p of Object.keys(all[net])) if (only && p !== only) delete all[net][p];
@@ -96,7 +72,7 @@ async function main(): Promise<void> {
       }
       const { model, inputs } = build(net, config);
       const heavy = model.parameterCount() > 50e6;
-      const reps = heavy ? 1 : 3;
+      const reps = heavy ? 1 : 5;
       const forward = timed(() => tf.tidy(() => {
         (model.apply(inputs) as tf.Tensor).dataSync();
       }), reps);

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { installGradientFills, installWasmKernelFixes } from './gradient-fills';
+import { merKernelsFor } from './kernels/wasm/mer-kernels-module';
 import { assertSingleTfjsCore } from './tfjs-core-copies';
 
 /** The tensor backends mer can run on, fastest first. */
@@ -31,6 +32,11 @@ export interface BackendInfo {
   gpu: boolean;
   /** wasm only: whether the SIMD build runs. */
   simd?: boolean;
+  /**
+   * wasm only: whether mer's SIMD kernels (matrix products, transposes, sums, slices, convolution
+   * gradients) run on the backend's heap; false leaves tfjs-wasm's stock kernels in place.
+   */
+  merKernels?: boolean;
   tfjsCoreVersion: string;
   /** How the choice was made: 'option', 'MER_BACKEND' or 'auto'. */
   requestedBy: 'option' | 'MER_BACKEND' | 'auto';
@@ -120,7 +126,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   }
   await tf.ready();
   const simd = name === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : undefined;
-  active = { name, package: pkg, gpu, simd, tfjsCoreVersion: tf.version_core, requestedBy: by, attempts };
+  const merKernels = name === 'wasm' ? merKernelsFor(tf.backend()) !== undefined : undefined;
+  active = { name, package: pkg, gpu, simd, merKernels, tfjsCoreVersion: tf.version_core, requestedBy: by, attempts };
   return active;
 }
 
@@ -132,6 +139,6 @@ export function getBackendInfo(): BackendInfo | undefined {
 /** One line for logs: `wasm (@tensorflow/tfjs-backend-wasm, SIMD, tfjs-core 4.22.0)`. */
 export function describeBackend(info: BackendInfo | undefined = active): string {
   if (info === undefined) return 'no backend initialised (call initBackend())';
-  const extras = [info.package, info.gpu ? 'GPU' : undefined, info.simd ? 'SIMD' : undefined, `tfjs-core ${info.tfjsCoreVersion}`];
+  const extras = [info.package, info.gpu ? 'GPU' : undefined, info.simd ? 'SIMD' : undefined, info.merKernels ? 'mer kernels' : undefined, `tfjs-core ${info.tfjsCoreVersion}`];
   return `${info.name} (${extras.filter(Boolean).join(', ')})`;
 }

@@ -4,7 +4,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { conv2dBackpropInputGradConfig, conv2dGradConfig } from './gradients/conv2d-grad';
 import { depthwiseConv2dGradConfig } from './gradients/depthwise-conv2d-grad';
-import { installWasmMatMulTransposeFix } from './kernels/matmul-transpose-wasm';
+import { installWasmIdentity } from './kernels/identity-wasm';
+import { installWasmSlice } from './kernels/slice-wasm';
+import { installWasmConvGrad } from './kernels/conv-grad-wasm';
+import { installWasmMatMul } from './kernels/matmul-wasm';
+import { installWasmSum } from './kernels/sum-wasm';
+import { installWasmTranspose } from './kernels/transpose-wasm';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum-wasm';
 
 /** What @mer/backend adds to tfjs so that every mer layer trains on every backend. */
@@ -15,6 +20,11 @@ export const GRADIENT_FILLS = [
   'UnsortedSegmentSum kernel for wasm (gradient of gather / embedding lookups)',
   'rfft / powerSpectrum as DFT matMuls (wasm has no complex dtype, so no FFT kernels)',
   'wasm BatchMatMul/_FusedMatMul with transposed operands: transpose first, then the fast XNNPACK path (10–50× faster backward passes)',
+  'wasm batched BatchMatMul (attention products) in mer\'s SIMD kernel instead of the stock scalar loop',
+  'wasm Transpose of two neighbouring axis blocks and Sum over a leading block of axes in mer\'s SIMD kernels',
+  'wasm Identity shares its input buffer (reference-counted) instead of copying it',
+  'wasm Slice / SplitV of strided row blocks copied row by row in mer\'s SIMD kernel',
+  'wasm kernels for the convolution filter gradient (in-place products, no im2col buffer) and col2im (input gradient of dilated convs): one pass instead of per-tap slices, pads and concats',
 ] as const;
 
 let installed = false;
@@ -37,5 +47,10 @@ export function installGradientFills(): void {
 /** Kernel fixes for tfjs-backend-wasm; needs its kernels registered, so runs once it is loaded. */
 export function installWasmKernelFixes(): void {
   installGradientFills();
-  installWasmMatMulTransposeFix();
+  installWasmTranspose();
+  installWasmSum();
+  installWasmMatMul();
+  installWasmConvGrad();
+  installWasmIdentity();
+  installWasmSlice();
 }

@@ -31,6 +31,15 @@ const CASES: ConvCase[] = [
     pad: [[0, 0], [1, 2], [2, 0], [0, 0]],
     dilations: 2,
   },
+  {
+    name: '1-D causal dilation 4 (a TCN layer)',
+    x: [2, 1, 20, 3],
+    f: [1, 3, 3, 4],
+    strides: 1,
+    pad: [[0, 0], [0, 0], [8, 0], [0, 0]],
+    dilations: [1, 4],
+  },
+  { name: '1×5 valid stride 3, long rows', x: [1, 2, 31, 5], f: [1, 5, 5, 9], strides: [1, 3], pad: 'valid', dilations: 1 },
 ];
 
 /** L = Σ r ⊙ conv2d(x, w): bilinear, so finite differences are exact up to rounding. */

@@ -10,6 +10,7 @@ import {
   tapSlice,
   toNHWC,
 } from './conv-taps';
+import { col2im, conv2dFilterGradKernel, hasConvGradKernels } from '../kernels/conv-grad-wasm';
 
 /** The attributes tfjs-core records for Conv2D / Conv2DBackpropInput. */
 export interface ConvAttrs {
@@ -24,8 +25,8 @@ export interface ConvAttrs {
  * ∂L/∂filter of a 2-D convolution (dilated or not) on any backend.
  *
  * Uses the backend's native `Conv2DBackpropFilter` when it has one and the conv is undilated;
- * otherwise builds the gradient from supported ops: the taps of the padded input are gathered
- * im2col-style and contracted with `dy` in a single matMul.
+ * on wasm, mer's one-pass kernel; elsewhere the taps of the padded input are gathered im2col-style
+ * and contracted with `dy` in a single matMul.
  *
  * @param x [B, H, W, Ci] (or NCHW)
  * @param dy [B, OH, OW, Co] (or NCHW)
@@ -52,13 +53,14 @@ export function conv2dFilterGrad(
     const dyh = toNHWC(dy, dataFormat);
     const [kh, kw, ci, co] = filterShape;
     const g = convGeometry(xh.shape, filterShape, strides, dilations ?? 1, pad, dimRoundingMode);
+    if (hasConvGradKernels() && xh.dtype === 'float32') return conv2dFilterGradKernel(xh, dyh, g);
+    const n = g.batch * g.outHeight * g.outWidth;
+    const dy2 = tf.reshape(dyh, [n, co]); // [N, Co]
     const xPad = padInput(xh, g);
     const taps: tf.Tensor4D[] = [];
     for (let i = 0; i < kh; i++) for (let j = 0; j < kw; j++) taps.push(tapSlice(xPad, g, i, j));
-    const n = g.batch * g.outHeight * g.outWidth;
     // im2col: [B, OH, OW, KH·KW·Ci] → [N, KH·KW·Ci], tap-major like the filter layout.
     const cols = tf.reshape(taps.length === 1 ? taps[0] : tf.concat(taps, 3), [n, kh * kw * ci]);
-    const dy2 = tf.reshape(dyh, [n, co]); // [N, Co]
     const dw = tf.matMul(cols, dy2, true, false); // [KH·KW·Ci, Co]
     return tf.reshape(dw, [kh, kw, ci, co]);
   });
@@ -68,7 +70,8 @@ export function conv2dFilterGrad(
  * ∂L/∂x of a 2-D convolution (dilated or not) on any backend.
  *
  * Native `Conv2DBackpropInput` when undilated and present; otherwise one matMul of `dy` with the
- * filter gives every tap's contribution, which is scattered back onto the padded input grid.
+ * filter gives every tap's contribution, which is scattered back onto the input grid (mer's one-pass
+ * col2im kernel on wasm, padded slices elsewhere).
  *
  * @param dy [B, OH, OW, Co] (or NCHW)
  * @param filter [KH, KW, Ci, Co]
@@ -98,6 +101,7 @@ export function conv2dInputGrad(
     const g = convGeometry(inShape, filter.shape, strides, dilations ?? 1, pad, dimRoundingMode);
     const n = g.batch * g.outHeight * g.outWidth;
     const dcols = tf.matMul(tf.reshape(dyh, [n, co]), tf.reshape(filter, [kh * kw * ci, co]), false, true); // [N, KH·KW·Ci]
+    if (hasConvGradKernels() && dcols.dtype === 'float32') return fromNHWC(col2im(dcols as tf.Tensor2D, g), dataFormat);
     const dcols4 = tf.reshape(dcols, [g.batch, g.outHeight, g.outWidth, kh * kw * ci]);
     const placed: tf.Tensor4D[] = [];
     for (let i = 0; i < kh; i++) {

@@ -1,0 +1,103 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { MER_KERNELS_WASM_BASE64 } from './mer-kernels-binary';
+
+/** The parts of the WebAssembly JS API used here (this package compiles without the DOM lib). */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
+}
+const WASM = (globalThis as unknown as { WebAssembly: WasmApi }).WebAssembly;
+
+/** The members of tfjs-backend-wasm's BackendWasm the mer kernels use. */
+export interface WasmBackendLike {
+  wasm: { asm?: { memory?: WasmMemory } };
+  dataIdMap: { get(dataId: object): { memoryOffset: number } | undefined };
+  makeOutput(shape: number[], dtype: tf.DataType): tf.TensorInfo;
+  disposeData(dataId: object): boolean;
+}
+
+/** mer_kernels.c's exports; pointers are byte offsets into tfjs-wasm's heap. */
+export interface MerKernels {
+  /** Batched C[t] = op(A[t])·B[t] (row-major, strides in floats, 0 broadcasts; transA 1 reads A [k, m] transposed). */
+  gemm(a: number, b: number, c: number, batch: number, m: number, n: number, k: number, strideA: number, strideB: number, transA: number): void;
+  /** x [outer, p, q, inner] → y [outer, q, p, inner] (32-bit words). */
+  swapAxes(x: number, y: number, outer: number, p: number, q: number, inner: number): void;
+  /** x [outer, r, inner] → y [outer, inner], summing over r. */
+  sumMiddle(x: number, y: number, outer: number, r: number, inner: number): void;
+  /** cols [B·OH·OW, KH·KW·C] → dx [B, H, W, C] (geometry: B, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, padTop, padLeft). */
+  col2im(cols: number, dx: number, ...geometry: number[]): void;
+  /** x [B, H, W, C], dy [B, OH, OW, CO] → dfilter [KH, KW, C, CO] (geometry as col2im). */
+  conv2dFilterGrad(x: number, dy: number, dfilter: number, co: number, ...geometry: number[]): void;
+  /** y [d0, d1, d2] dense ← x's element (i, j, e) at x[i·s0 + j·s1 + e] (32-bit words). */
+  copyBlock(x: number, y: number, d0: number, d1: number, d2: number, s0: number, s1: number): void;
+}
+
+const INSTANCES = new WeakMap<WasmMemory, MerKernels>();
+
+/**
+ * mer's SIMD kernels instantiated on the heap of this tfjs-wasm backend (the module imports the
+ * backend's WebAssembly.Memory, so kernels read and write tensors in place), or undefined when this
+ * tfjs-wasm build does not expose a non-shared memory or `MER_WASM_KERNELS=off` (then tfjs-wasm's
+ * stock kernels stay in use: for comparisons and as an escape hatch).
+ */
+export function merKernelsFor(backend: unknown): MerKernels | undefined {
+  if (process.env['MER_WASM_KERNELS'] === 'off') return undefined;
+  const memory = (backend as Partial<WasmBackendLike>).wasm?.asm?.memory;
+  // Duck-typed: a test runner's vm realm has its own WebAssembly constructors.
+  if (memory === undefined || typeof memory.grow !== 'function' || typeof memory.buffer !== 'object') return undefined;
+  if (Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]') return undefined;
+  let kernels = INSTANCES.get(memory);
+  if (kernels === undefined) {
+    const module = new WASM.Module(Buffer.from(MER_KERNELS_WASM_BASE64, 'base64'));
+    const e = new WASM.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
+    kernels = { gemm: e['mer_gemm'], swapAxes: e['mer_swap_axes'], sumMiddle: e['mer_sum_middle'], col2im: e['mer_col2im'], conv2dFilterGrad: e['mer_conv2d_filter_grad'], copyBlock: e['mer_copy_block'] };
+    INSTANCES.set(memory, kernels);
+  }
+  return kernels;
+}
+
+/** Byte offset of a tensor's values in the wasm heap. */
+export function heapOffset(backend: unknown, t: tf.TensorInfo): number {
+  const entry = (backend as WasmBackendLike).dataIdMap.get(t.dataId);
+  if (entry === undefined) throw new Error('mer wasm kernel: tensor is not on the wasm backend');
+  return entry.memoryOffset;
+}
+
+/**
+ * Merges neighbouring axes that a permutation keeps together and drops size-1 axes.
+ * @returns the merged input shape and the permutation of the merged axes
+ */
+export function mergeAxes(shape: number[], perm: number[]): { shape: number[]; perm: number[] } {
+  const kept = perm.filter((axis) => shape[axis] !== 1);
+  const groups: number[][] = [];
+  for (const axis of kept) {
+    const last = groups[groups.length - 1];
+    if (last !== undefined && axis === last[last.length - 1] + 1) last.push(axis);
+    else groups.push([axis]);
+  }
+  // Order the groups by where their first axis sits in the input.
+  const byInput = [...groups].sort((a, b) => a[0] - b[0]);
+  return {
+    shape: byInput.map((g) => g.reduce((s, axis) => s * shape[axis], 1)),
+    perm: groups.map((g) => byInput.indexOf(g)),
+  };
+}
+
+/**
+ * When a permutation only exchanges two neighbouring blocks of axes, the [outer, p, q, inner] view
+ * that `swapAxes` transposes; otherwise undefined.
+ */
+export function asAxisSwap(shape: number[], perm: number[]): { outer: number; p: number; q: number; inner: number } | undefined {
+  const m = mergeAxes(shape, perm);
+  const key = m.perm.join(',');
+  const s = m.shape;
+  if (key === '1,0') return { outer: 1, p: s[0], q: s[1], inner: 1 };
+  if (key === '0,2,1') return { outer: s[0], p: s[1], q: s[2], inner: 1 };
+  if (key === '1,0,2') return { outer: 1, p: s[0], q: s[1], inner: s[2] };
+  if (key === '0,2,1,3') return { outer: s[0], p: s[1], q: s[2], inner: s[3] };
+  return undefined;
+}

@@ -1,0 +1,324 @@
+/*
+ * mer's SIMD kernels for tfjs-backend-wasm: the few operations whose tfjs-wasm kernels are slow on
+ * the shapes mer's networks use (batched small matrix products in attention, transposes, sums over a
+ * leading axis). Compiled to a standalone WebAssembly module that IMPORTS tfjs-wasm's linear memory,
+ * so every pointer below is a byte offset into the tensors tfjs-wasm already holds: no copies.
+ *
+ * Rules that make sharing the memory safe: no static data (no data segments), no stack frames in
+ * linear memory (no arrays or address-taken locals), no calls into libc. tools/build-wasm-kernels.sh
+ * checks the compiled module for all three.
+ *
+ * Build: bash packages/backend/tools/build-wasm-kernels.sh (clang + wasm-ld, wasm32, -msimd128).
+ */
+#include <wasm_simd128.h>
+
+#define EXPORT(name) __attribute__((export_name(#name)))
+
+/* Depth of the K panels mer_gemm accumulates C over. */
+#define KC 256
+
+/*
+ * Register tiles of C = A·B. A's element (i, p) sits at a[i·rsA + p·csA] (row-major A: rsA = k,
+ * csA = 1; a transposed A read in place: rsA = 1, csA = m); B is row-major with row stride ldb; C has
+ * row stride ldc. Each output is one left-to-right sum over p.
+ */
+static inline void tile_4x8(const float *a, int rsA, int csA, const float *b, int ldb, float *c, int ldc, int k, int acc) {
+  v128_t c00 = wasm_f32x4_splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00, c30 = c00, c31 = c00;
+  if (acc) {
+    c00 = wasm_v128_load(c), c01 = wasm_v128_load(c + 4), c10 = wasm_v128_load(c + ldc), c11 = wasm_v128_load(c + ldc + 4);
+    c20 = wasm_v128_load(c + 2 * ldc), c21 = wasm_v128_load(c + 2 * ldc + 4), c30 = wasm_v128_load(c + 3 * ldc), c31 = wasm_v128_load(c + 3 * ldc + 4);
+  }
+  for (int p = 0; p < k; p++) {
+    const v128_t b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+    b += ldb;
+    v128_t x = wasm_f32x4_splat(a[0]);
+    c00 = wasm_f32x4_add(c00, wasm_f32x4_mul(x, b0));
+    c01 = wasm_f32x4_add(c01, wasm_f32x4_mul(x, b1));
+    x = wasm_f32x4_splat(a[rsA]);
+    c10 = wasm_f32x4_add(c10, wasm_f32x4_mul(x, b0));
+    c11 = wasm_f32x4_add(c11, wasm_f32x4_mul(x, b1));
+    x = wasm_f32x4_splat(a[2 * rsA]);
+    c20 = wasm_f32x4_add(c20, wasm_f32x4_mul(x, b0));
+    c21 = wasm_f32x4_add(c21, wasm_f32x4_mul(x, b1));
+    x = wasm_f32x4_splat(a[3 * rsA]);
+    c30 = wasm_f32x4_add(c30, wasm_f32x4_mul(x, b0));
+    c31 = wasm_f32x4_add(c31, wasm_f32x4_mul(x, b1));
+    a += csA;
+  }
+  wasm_v128_store(c, c00);
+  wasm_v128_store(c + 4, c01);
+  wasm_v128_store(c + ldc, c10);
+  wasm_v128_store(c + ldc + 4, c11);
+  wasm_v128_store(c + 2 * ldc, c20);
+  wasm_v128_store(c + 2 * ldc + 4, c21);
+  wasm_v128_store(c + 3 * ldc, c30);
+  wasm_v128_store(c + 3 * ldc + 4, c31);
+}
+
+static inline void tile_1x8(const float *a, int csA, const float *b, int ldb, float *c, int k, int acc) {
+  v128_t c0 = acc ? wasm_v128_load(c) : wasm_f32x4_splat(0), c1 = acc ? wasm_v128_load(c + 4) : wasm_f32x4_splat(0);
+  for (int p = 0; p < k; p++) {
+    const v128_t x = wasm_f32x4_splat(a[0]);
+    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(x, wasm_v128_load(b)));
+    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(x, wasm_v128_load(b + 4)));
+    a += csA;
+    b += ldb;
+  }
+  wasm_v128_store(c, c0);
+  wasm_v128_store(c + 4, c1);
+}
+
+static inline void tile_4x4(const float *a, int rsA, int csA, const float *b, int ldb, float *c, int ldc, int k, int acc) {
+  v128_t c0 = wasm_f32x4_splat(0), c1 = c0, c2 = c0, c3 = c0;
+  if (acc) c0 = wasm_v128_load(c), c1 = wasm_v128_load(c + ldc), c2 = wasm_v128_load(c + 2 * ldc), c3 = wasm_v128_load(c + 3 * ldc);
+  for (int p = 0; p < k; p++) {
+    const v128_t b0 = wasm_v128_load(b);
+    b += ldb;
+    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_f32x4_splat(a[0]), b0));
+    c1 = wasm_f32x4_add(c1, wasm_f32x4_mul(wasm_f32x4_splat(a[rsA]), b0));
+    c2 = wasm_f32x4_add(c2, wasm_f32x4_mul(wasm_f32x4_splat(a[2 * rsA]), b0));
+    c3 = wasm_f32x4_add(c3, wasm_f32x4_mul(wasm_f32x4_splat(a[3 * rsA]), b0));
+    a += csA;
+  }
+  wasm_v128_store(c, c0);
+  wasm_v128_store(c + ldc, c1);
+  wasm_v128_store(c + 2 * ldc, c2);
+  wasm_v128_store(c + 3 * ldc, c3);
+}
+
+static inline void tile_1x4(const float *a, int csA, const float *b, int ldb, float *c, int k, int acc) {
+  v128_t c0 = acc ? wasm_v128_load(c) : wasm_f32x4_splat(0);
+  for (int p = 0; p < k; p++) {
+    c0 = wasm_f32x4_add(c0, wasm_f32x4_mul(wasm_f32x4_splat(a[0]), wasm_v128_load(b)));
+    a += csA;
+    b += ldb;
+  }
+  wasm_v128_store(c, c0);
+}
+
+/* One output element (the columns left after the vector tiles). */
+static inline float dot(const float *a, int csA, const float *b, int ldb, int k, float s) {
+  for (int p = 0; p < k; p++) s += a[p * csA] * b[p * ldb];
+  return s;
+}
+
+/*
+ * C (+)= A·B for one matrix: A's element (i, p) at a[i·rsA + p·csA], B row-major [k, n] with row
+ * stride ldb, C [m, n] with row stride ldc; acc: add to C instead of overwriting it. Panels of
+ * KC × 64 of B stay in cache across the row tiles; C accumulates over the K panels in order.
+ */
+static void gemm_one(const float *a, int rsA, int csA, const float *b, int ldb, float *c, int ldc, int m, int n, int k, int acc) {
+  const int n8 = n & ~7, n4 = n & ~3, m4 = m & ~3;
+  for (int p0 = 0; p0 < k; p0 += KC) {
+    const int kc = p0 + KC < k ? KC : k - p0, add = acc || p0 > 0;
+    const float *ap = a + (long)p0 * csA, *bp = b + (long)p0 * ldb;
+    for (int j0 = 0; j0 < n; j0 += 64) {
+      const int j1 = j0 + 64 < n ? j0 + 64 : n;
+      const int j8 = j1 < n8 ? j1 : n8, j4 = j1 < n4 ? j1 : n4;
+      int i = 0;
+      for (; i < m4; i += 4) {
+        const float *ai = ap + (long)i * rsA;
+        float *ci = c + (long)i * ldc;
+        int j = j0;
+        for (; j < j8; j += 8) tile_4x8(ai, rsA, csA, bp + j, ldb, ci + j, ldc, kc, add);
+        for (; j < j4; j += 4) tile_4x4(ai, rsA, csA, bp + j, ldb, ci + j, ldc, kc, add);
+        for (; j < j1; j++)
+          for (int r = 0; r < 4; r++) ci[r * ldc + j] = dot(ai + r * rsA, csA, bp + j, ldb, kc, add ? ci[r * ldc + j] : 0);
+      }
+      for (; i < m; i++) {
+        const float *ai = ap + (long)i * rsA;
+        float *ci = c + (long)i * ldc;
+        int j = j0;
+        for (; j < j8; j += 8) tile_1x8(ai, csA, bp + j, ldb, ci + j, kc, add);
+        for (; j < j4; j += 4) tile_1x4(ai, csA, bp + j, ldb, ci + j, kc, add);
+        for (; j < j1; j++) ci[j] = dot(ai, csA, bp + j, ldb, kc, add ? ci[j] : 0);
+      }
+    }
+  }
+}
+
+/*
+ * Batched C[t] = op(A[t])·B[t] for t < batch: op(A[t]) [m, k], B[t] [k, n], C[t] [m, n], row-major;
+ * transA: A[t] is stored [k, m] and read transposed in place. strideA / strideB: floats between
+ * consecutive batch items (0 broadcasts one matrix to every item). Each output is a left-to-right
+ * sum over k within panels of KC, the panels added in order.
+ */
+EXPORT(mer_gemm)
+void mer_gemm(const float *a, const float *b, float *c, int batch, int m, int n, int k, int strideA, int strideB, int transA) {
+  for (int t = 0; t < batch; t++)
+    gemm_one(a + (long)t * strideA, transA ? 1 : k, transA ? m : 1, b + (long)t * strideB, n, c + (long)t * m * n, n, m, n, k, 0);
+}
+
+/* y[c][r] = x[r][c] for a 4×4 block: x row stride ldx, y row stride ldy. */
+static inline void transpose_4x4(const float *x, int ldx, float *y, int ldy) {
+  const v128_t r0 = wasm_v128_load(x), r1 = wasm_v128_load(x + ldx), r2 = wasm_v128_load(x + 2 * ldx), r3 = wasm_v128_load(x + 3 * ldx);
+  const v128_t t0 = wasm_i32x4_shuffle(r0, r1, 0, 4, 1, 5), t1 = wasm_i32x4_shuffle(r0, r1, 2, 6, 3, 7);
+  const v128_t t2 = wasm_i32x4_shuffle(r2, r3, 0, 4, 1, 5), t3 = wasm_i32x4_shuffle(r2, r3, 2, 6, 3, 7);
+  wasm_v128_store(y, wasm_i32x4_shuffle(t0, t2, 0, 1, 4, 5));
+  wasm_v128_store(y + ldy, wasm_i32x4_shuffle(t0, t2, 2, 3, 6, 7));
+  wasm_v128_store(y + 2 * ldy, wasm_i32x4_shuffle(t1, t3, 0, 1, 4, 5));
+  wasm_v128_store(y + 3 * ldy, wasm_i32x4_shuffle(t1, t3, 2, 3, 6, 7));
+}
+
+/*
+ * Swaps two adjacent axis groups: x [outer, p, q, inner] → y [outer, q, p, inner] (as 32-bit words,
+ * so float32 and int32 alike). Every permutation that exchanges two neighbouring blocks of axes
+ * reduces to this after merging axes that stay together.
+ */
+EXPORT(mer_swap_axes)
+void mer_swap_axes(const float *x, float *y, int outer, int p, int q, int inner) {
+  const long block = (long)p * q * inner;
+  for (int o = 0; o < outer; o++) {
+    const float *xo = x + o * block;
+    float *yo = y + o * block;
+    if (inner == 1) {
+      /* Plain 2-D transpose, in 32×32 tiles of 4×4 SIMD blocks. */
+      for (int i0 = 0; i0 < p; i0 += 32) {
+        const int i1 = i0 + 32 < p ? i0 + 32 : p;
+        for (int j0 = 0; j0 < q; j0 += 32) {
+          const int j1 = j0 + 32 < q ? j0 + 32 : q;
+          int i = i0;
+          for (; i + 4 <= i1; i += 4) {
+            int j = j0;
+            for (; j + 4 <= j1; j += 4) transpose_4x4(xo + (long)i * q + j, q, yo + (long)j * p + i, p);
+            for (; j < j1; j++)
+              for (int r = 0; r < 4; r++) yo[(long)j * p + i + r] = xo[(long)(i + r) * q + j];
+          }
+          for (; i < i1; i++)
+            for (int j = j0; j < j1; j++) yo[(long)j * p + i] = xo[(long)i * q + j];
+        }
+      }
+    } else if ((inner & 3) == 0) {
+      for (int i = 0; i < p; i++)
+        for (int j = 0; j < q; j++) {
+          const float *src = xo + ((long)i * q + j) * inner;
+          float *dst = yo + ((long)j * p + i) * inner;
+          for (int e = 0; e < inner; e += 4) wasm_v128_store(dst + e, wasm_v128_load(src + e));
+        }
+    } else {
+      for (int i = 0; i < p; i++)
+        for (int j = 0; j < q; j++) {
+          const float *src = xo + ((long)i * q + j) * inner;
+          float *dst = yo + ((long)j * p + i) * inner;
+          for (int e = 0; e < inner; e++) dst[e] = src[e];
+        }
+    }
+  }
+}
+
+/*
+ * Sum over the middle axis: x [outer, r, inner] → y [outer, inner], each output a left-to-right sum
+ * over r (inner ≥ 2; reductions over the last axis stay with tfjs-wasm).
+ */
+EXPORT(mer_sum_middle)
+void mer_sum_middle(const float *x, float *y, int outer, int r, int inner) {
+  const int inner4 = inner & ~3;
+  for (int o = 0; o < outer; o++) {
+    const float *xo = x + (long)o * r * inner;
+    float *yo = y + (long)o * inner;
+    int e = 0;
+    for (; e < inner4; e += 4) {
+      v128_t s = wasm_f32x4_splat(0);
+      for (int i = 0; i < r; i++) s = wasm_f32x4_add(s, wasm_v128_load(xo + (long)i * inner + e));
+      wasm_v128_store(yo + e, s);
+    }
+    for (; e < inner; e++) {
+      float s = 0;
+      for (int i = 0; i < r; i++) s += xo[(long)i * inner + e];
+      yo[e] = s;
+    }
+  }
+}
+
+/* y[0..len) = x[0..len) (len floats). */
+static inline void copy_floats(const float *x, float *y, int len) {
+  int e = 0;
+  for (; e + 4 <= len; e += 4) wasm_v128_store(y + e, wasm_v128_load(x + e));
+  for (; e < len; e++) y[e] = x[e];
+}
+
+/* y[0..len) += x[0..len). */
+static inline void add_floats(const float *x, float *y, int len) {
+  int e = 0;
+  for (; e + 4 <= len; e += 4) wasm_v128_store(y + e, wasm_f32x4_add(wasm_v128_load(y + e), wasm_v128_load(x + e)));
+  for (; e < len; e++) y[e] += x[e];
+}
+
+/* y[0..len) = 0. */
+static inline void zero_floats(float *y, int len) {
+  int e = 0;
+  for (; e + 4 <= len; e += 4) wasm_v128_store(y + e, wasm_f32x4_splat(0));
+  for (; e < len; e++) y[e] = 0;
+}
+
+/*
+ * The geometry of a 2-D convolution in NHWC, as the arguments after the two pointers: input
+ * [batch, ih, iw, c], output [batch, oh, ow, ·], filter taps kh × kw, strides sh, sw, dilations
+ * dh, dw, zero padding pt (top), pl (left).
+ */
+#define CONV_GEOMETRY int batch, int ih, int iw, int c, int oh, int ow, int kh, int kw, int sh, int sw, int dh, int dw, int pt, int pl
+
+/*
+ * col2im: cols [batch·oh·ow, kh·kw·c] holds, for every output position, one value per tap and channel
+ * (tap-major like a [kh, kw, c, ·] filter); dx [batch, ih, iw, c] = Σ of the entries whose tap reads
+ * each input value (taps in the padding dropped). The input gradient of a convolution is
+ * col2im(dy · filterᵀ).
+ */
+EXPORT(mer_col2im)
+void mer_col2im(const float *cols, float *dx, CONV_GEOMETRY) {
+  const int row = kh * kw * c;
+  zero_floats(dx, batch * ih * iw * c);
+  const float *in = cols;
+  for (int b = 0; b < batch; b++)
+    for (int oy = 0; oy < oh; oy++)
+      for (int ox = 0; ox < ow; ox++, in += row) {
+        const float *i = in;
+        for (int ty = 0; ty < kh; ty++) {
+          const int y = oy * sh + ty * dh - pt;
+          for (int tx = 0; tx < kw; tx++, i += c) {
+            const int xx = ox * sw + tx * dw - pl;
+            if (y >= 0 && y < ih && xx >= 0 && xx < iw) add_floats(i, dx + (((long)b * ih + y) * iw + xx) * c, c);
+          }
+        }
+      }
+}
+
+/*
+ * ∂L/∂filter of a 2-D convolution (NHWC, any stride, dilation and padding) without an im2col buffer:
+ * dfilter [kh, kw, c, co] = Σ over output positions of x(tap's input position)ᵀ · dy(position). For each
+ * tap and output row, the valid output columns read input columns at a fixed stride, so each is one
+ * product of an in-place transposed slice of x with a slice of dy, accumulated into the tap's
+ * [c, co] block.
+ */
+EXPORT(mer_conv2d_filter_grad)
+void mer_conv2d_filter_grad(const float *x, const float *dy, float *dfilter, int co, CONV_GEOMETRY) {
+  zero_floats(dfilter, kh * kw * c * co);
+  for (int ty = 0; ty < kh; ty++)
+    for (int tx = 0; tx < kw; tx++) {
+      float *dwt = dfilter + (long)(ty * kw + tx) * c * co;
+      /* Output columns whose input column ox·sw + tx·dw − pl lies inside [0, iw). */
+      const int off = tx * dw - pl;
+      int ox0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
+      int ox1 = (iw - 1 - off) >= 0 ? (iw - 1 - off) / sw + 1 : 0;
+      if (ox1 > ow) ox1 = ow;
+      if (ox0 >= ox1) continue;
+      for (int b = 0; b < batch; b++)
+        for (int oy = 0; oy < oh; oy++) {
+          const int y = oy * sh + ty * dh - pt;
+          if (y < 0 || y >= ih) continue;
+          const float *xs = x + (((long)b * ih + y) * iw + ox0 * sw + off) * c;
+          const float *dys = dy + (((long)b * oh + oy) * ow + ox0) * co;
+          gemm_one(xs, 1, sw * c, dys, co, dwt, co, c, co, ox1 - ox0, 1);
+        }
+    }
+}
+
+/*
+ * A strided block copy: y [d0, d1, d2] dense = x's element (i, j, e) at x[i·s0 + j·s1 + e] (32-bit
+ * words). Any slice whose kept axes merge to three or fewer is one such copy.
+ */
+EXPORT(mer_copy_block)
+void mer_copy_block(const float *x, float *y, int d0, int d1, int d2, int s0, int s1) {
+  for (int i = 0; i < d0; i++)
+    for (int j = 0; j < d1; j++, y += d2) copy_floats(x + (long)i * s0 + (long)j * s1, y, d2);
+}

@@ -1,0 +1,45 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { MerLayer } from '@mer/attention-fusion';
+import { AVT_CA_PRESETS, AvtCaConfig, AvtCaModel } from '@mer/avt-ca';
+import { MAVEN_PRESETS, MavenConfig, MavenModel } from '@mer/maven';
+import { TCN_FUSION_PRESETS, TcnFusionConfig, TcnFusionModel } from '@mer/tcn-fusion';
+
+export type BenchNet = 'maven' | 'tcn-fusion' | 'avt-ca';
+
+/** [batch, time] per network, from SPEC: MAVEN B=16 T=64; TCN-fusion B=16 T=300; AVT-CA B=8, 15 frames. */
+export const BENCH_SHAPES: Record<BenchNet, [number, number]> = { maven: [16, 64], 'tcn-fusion': [16, 300], 'avt-ca': [8, 15] };
+
+/** Every preset's config, by network. */
+export function allPresetConfigs(): Record<BenchNet, Record<string, object>> {
+  return {
+    maven: Object.fromEntries(Object.entries(MAVEN_PRESETS).map(([k, f]) => [k, f()])),
+    'tcn-fusion': Object.fromEntries(Object.entries(TCN_FUSION_PRESETS).map(([k, f]) => [k, f()])),
+    'avt-ca': Object.fromEntries(Object.entries(AVT_CA_PRESETS).map(([k, f]) => [k, f()])),
+  };
+}
+
+export function presetConfig(net: BenchNet, preset: string): object {
+  const config = allPresetConfigs()[net]?.[preset];
+  if (config === undefined) throw new Error(`unknown network/preset ${net}/${preset}`);
+  return config;
+}
+
+/**
+ * The network and random inputs of the benchmark's shapes (AVT-CA: 156 MFCC frames; raw mode
+ * 224×224 frames).
+ */
+export function buildBenchModel(net: BenchNet, config: object): { model: MerLayer; inputs: tf.Tensor[] } {
+  const [b, t] = BENCH_SHAPES[net];
+  if (net === 'maven') {
+    const c = config as MavenConfig;
+    const dims = { visual: c.visualDim, audio: c.audioDim, text: c.textDim };
+    return { model: new MavenModel(c), inputs: c.modalities.map((m) => tf.randomNormal([b, t, dims[m]])) };
+  }
+  if (net === 'tcn-fusion') {
+    const c = config as TcnFusionConfig;
+    return { model: new TcnFusionModel(c), inputs: [tf.randomNormal([b, t, c.visualDim]), tf.randomNormal([b, t, c.vggishDim]), tf.randomNormal([b, t, c.logmelDim])] };
+  }
+  const c = config as AvtCaConfig;
+  const video = c.mode === 'raw' ? tf.randomUniform([b, t, 224, 224, 3]) : tf.randomNormal([b, t, c.videoDim]);
+  return { model: new AvtCaModel(c), inputs: [tf.randomNormal([b, 156, c.audioDim]), video] };
+}
