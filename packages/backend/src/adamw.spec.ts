@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW, initBackend } from './index';
+import { AdamW, createRng, initBackend, onBackend } from './index';
+import { hasFusedAdamW } from './kernels/adamw-wasm';
 
 // torch.optim.AdamW(lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.05) on
 // loss = Σ c·(p − t)², five steps. Produced by: /usr/bin/python3 tools/reference/adamw_reference.py
@@ -28,6 +29,37 @@ describe('AdamW', () => {
     }
     opt.dispose();
     tf.dispose([p, t, c]);
+  });
+
+  it('fused wasm step (one kernel per parameter) equals the op-by-op update on cpu bit for bit', async () => {
+    const r = createRng(7);
+    const init = [Float32Array.from({ length: 37 }, () => r.normal()), Float32Array.from({ length: 6 }, () => r.normal())];
+    const grads = Array.from({ length: 4 }, () => [Float32Array.from({ length: 37 }, () => r.normal() * 1e-3), Float32Array.from({ length: 6 }, () => r.normal())]);
+    const run = async () => {
+      const w = tf.variable(tf.tensor2d(init[0], [37, 1]), true, 'fused-w');
+      const b = tf.variable(tf.tensor1d(init[1]), true, 'fused-b');
+      const opt = new AdamW({ learningRate: 0.05, weightDecay: 0.1, decay: (name) => name !== 'fused-b' });
+      const fused = hasFusedAdamW();
+      for (const [gw, gb] of grads) {
+        const g = [
+          { name: 'fused-w', tensor: tf.tensor2d(gw, [37, 1]) },
+          { name: 'fused-b', tensor: tf.tensor1d(gb) },
+        ];
+        opt.applyGradients(g);
+        tf.dispose(g.map((x) => x.tensor));
+      }
+      const slots = (await opt.getWeights()).map((x) => Array.from(x.tensor.dataSync()));
+      const out = { fused, w: Array.from(w.dataSync()), b: Array.from(b.dataSync()), slots };
+      opt.dispose();
+      tf.dispose([w, b]);
+      return out;
+    };
+    const cpu = await onBackend('cpu', run);
+    const wasm = await onBackend('wasm', run);
+    expect([cpu.fused, wasm.fused]).toEqual([false, true]);
+    expect(wasm.w).toEqual(cpu.w);
+    expect(wasm.b).toEqual(cpu.b);
+    expect(wasm.slots).toEqual(cpu.slots);
   });
 
   it('decays decoupled from the gradient: zero gradient still shrinks θ by lr·λ', () => {

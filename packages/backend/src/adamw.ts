@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { adamwStep, hasFusedAdamW } from './kernels/adamw-wasm';
 
 /** Constructor arguments for {@link AdamW}; defaults are PyTorch's `torch.optim.AdamW`. */
 export interface AdamWArgs {
@@ -26,6 +27,14 @@ export const DEFAULT_ADAMW: Required<Omit<AdamWArgs, 'decay'>> = {
   epsilon: 1e-8,
   weightDecay: 1e-2,
 };
+
+/** tfjs AdamOptimizer's private slots (the fused path keeps their layout). */
+interface AdamSlots {
+  accBeta1: tf.Variable;
+  accBeta2: tf.Variable;
+  accumulatedFirstMoment: { originalName: string; variable: tf.Variable }[];
+  accumulatedSecondMoment: { originalName: string; variable: tf.Variable }[];
+}
 
 /**
  * Adam with decoupled weight decay (Loshchilov & Hutter, 2019), numerically the same update as
@@ -57,6 +66,10 @@ export class AdamW extends tf.AdamOptimizer {
   }
 
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    if (hasFusedAdamW()) {
+      this.applyFused(variableGradients);
+      return;
+    }
     const shrink = 1 - this.learningRate * this.weightDecay;
     if (shrink !== 1) {
       const named = Array.isArray(variableGradients)
@@ -71,6 +84,45 @@ export class AdamW extends tf.AdamOptimizer {
       });
     }
     super.applyGradients(variableGradients);
+  }
+
+  /**
+   * The same update as the op-by-op path (decay, then tfjs' Adam step, bit for bit), one kernel per
+   * parameter. Keeps tfjs' slot layout (moments by position, running β powers), so getWeights /
+   * setWeights and mer's optimizer-state capture see no difference.
+   */
+  private applyFused(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
+    const self = this as unknown as AdamSlots;
+    const names = Array.isArray(variableGradients) ? variableGradients.map((v) => v.name) : Object.keys(variableGradients);
+    const shrink = 1 - this.learningRate * this.weightDecay;
+    tf.tidy(() => {
+      const [c1, c2] = [tf.sub(1, self.accBeta1).dataSync()[0], tf.sub(1, self.accBeta2).dataSync()[0]];
+      names.forEach((name, i) => {
+        const value = tf.engine().registeredVariables[name];
+        self.accumulatedFirstMoment[i] ??= { originalName: `${name}/m`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        self.accumulatedSecondMoment[i] ??= { originalName: `${name}/v`, variable: tf.tidy(() => tf.zerosLike(value).variable(false)) };
+        const gradient = Array.isArray(variableGradients) ? variableGradients[i].tensor : variableGradients[name];
+        if (gradient == null) return;
+        const m = self.accumulatedFirstMoment[i].variable;
+        const v = self.accumulatedSecondMoment[i].variable;
+        const [value2, m2, v2] = adamwStep(value, gradient, m, v, {
+          decay: shrink !== 1 && this.decayFilter(name),
+          shrink,
+          beta1: this.beta1,
+          beta2: this.beta2,
+          biasCorrection1: c1,
+          biasCorrection2: c2,
+          epsilon: this.epsilon,
+          learningRate: this.learningRate,
+        });
+        m.assign(m2);
+        v.assign(v2);
+        value.assign(value2);
+      });
+      self.accBeta1.assign(tf.mul(self.accBeta1, this.beta1));
+      self.accBeta2.assign(tf.mul(self.accBeta2, this.beta2));
+    });
+    this.incrementIterations();
   }
 
   override getConfig(): tf.serialization.ConfigDict {

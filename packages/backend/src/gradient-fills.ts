@@ -5,7 +5,9 @@ import '@tensorflow/tfjs-layers';
 import { conv2dBackpropInputGradConfig, conv2dGradConfig } from './gradients/conv2d-grad';
 import { depthwiseConv2dGradConfig } from './gradients/depthwise-conv2d-grad';
 import { installWasmIdentity } from './kernels/identity-wasm';
+import { installWasmLeakyRelu, leakyReluGradConfig } from './kernels/leaky-relu-wasm';
 import { installWasmSlice } from './kernels/slice-wasm';
+import { installWasmAdamW } from './kernels/adamw-wasm';
 import { installWasmConvGrad } from './kernels/conv-grad-wasm';
 import { installWasmMatMul } from './kernels/matmul-wasm';
 import { installWasmSum } from './kernels/sum-wasm';
@@ -25,6 +27,8 @@ export const GRADIENT_FILLS = [
   'wasm Identity shares its input buffer (reference-counted) instead of copying it',
   'wasm Slice / SplitV of strided row blocks copied row by row in mer\'s SIMD kernel',
   'wasm kernels for the convolution filter gradient (in-place products, no im2col buffer) and col2im (input gradient of dilated convs): one pass instead of per-tap slices, pads and concats',
+  'wasm LeakyRelu and its gradient as one SIMD pass each (the gradient was greater + mul + where)',
+  'wasm AdamW step fused into one kernel per parameter (bit-identical to the op-by-op update)',
 ] as const;
 
 let installed = false;
@@ -38,6 +42,7 @@ export function installGradientFills(): void {
   tf.registerGradient(conv2dGradConfig);
   tf.registerGradient(conv2dBackpropInputGradConfig);
   tf.registerGradient(depthwiseConv2dGradConfig);
+  tf.registerGradient(leakyReluGradConfig);
   if (tf.getKernel(unsortedSegmentSumWasmConfig.kernelName, 'wasm') === undefined) {
     tf.registerKernel(unsortedSegmentSumWasmConfig);
   }
@@ -51,6 +56,8 @@ export function installWasmKernelFixes(): void {
   installWasmSum();
   installWasmMatMul();
   installWasmConvGrad();
+  installWasmAdamW();
+  installWasmLeakyRelu();
   installWasmIdentity();
   installWasmSlice();
 }

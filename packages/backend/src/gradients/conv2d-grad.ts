@@ -69,9 +69,9 @@ export function conv2dFilterGrad(
 /**
  * ∂L/∂x of a 2-D convolution (dilated or not) on any backend.
  *
- * Native `Conv2DBackpropInput` when undilated and present; otherwise one matMul of `dy` with the
- * filter gives every tap's contribution, which is scattered back onto the input grid (mer's one-pass
- * col2im kernel on wasm, padded slices elsewhere).
+ * Native `Conv2DBackpropInput` when undilated and present (except on wasm with mer's kernels);
+ * otherwise one matMul of `dy` with the filter gives every tap's contribution, which is scattered
+ * back onto the input grid (mer's one-pass col2im kernel on wasm, padded slices elsewhere).
  *
  * @param dy [B, OH, OW, Co] (or NCHW)
  * @param filter [KH, KW, Ci, Co]
@@ -84,7 +84,8 @@ export function conv2dInputGrad(
   attrs: ConvAttrs,
 ): tf.Tensor4D {
   const { strides, pad, dataFormat, dilations, dimRoundingMode } = attrs;
-  if (allOnes(dilations) && hasNativeKernel('Conv2DBackpropInput')) {
+  // tfjs-wasm's native Conv2DBackpropInput is a scalar loop (0.8 GFLOP/s here): mer's path is faster there.
+  if (allOnes(dilations) && hasNativeKernel('Conv2DBackpropInput') && !(hasConvGradKernels() && dy.dtype === 'float32')) {
     return tf.engine().runKernel('Conv2DBackpropInput', { dy, filter }, {
       strides,
       pad,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from '../gradients/conv-taps';
-import { heapOffset, merKernelsFor, WasmBackendLike } from './wasm/mer-kernels-module';
+import { heapOffset, merKernelsFor, WasmBackendLike, withScratch } from './wasm/mer-kernels-module';
 
 /**
  * Convolution-gradient kernels for wasm (registered for wasm only; other backends build the same
@@ -57,7 +57,10 @@ const filterGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   checked(x, MER_CONV2D_FILTER_GRAD, 'input', b * h * w * c);
   checked(dy, MER_CONV2D_FILTER_GRAD, 'dy', b * oh * ow * co);
   const out = (backend as unknown as WasmBackendLike).makeOutput([kh, kw, c, co], 'float32');
-  if (kh * kw * c * co > 0) merKernelsFor(backend)!.conv2dFilterGrad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), co, ...g);
+  const kernels = merKernelsFor(backend)!;
+  if (kh * kw * c * co > 0) {
+    withScratch(backend, kernels.packFloats, (pack) => kernels.conv2dFilterGrad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), pack, co, ...g));
+  }
   return out;
 };
 

@@ -1,13 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { transposeLastTwo } from './transpose-wasm';
-import { heapOffset, merKernelsFor, WasmBackendLike } from './wasm/mer-kernels-module';
+import { heapOffset, merKernelsFor, WasmBackendLike, withScratch } from './wasm/mer-kernels-module';
 
 /**
  * Matrix products on tfjs-backend-wasm. tfjs-wasm's BatchMatMul runs one matrix through XNNPACK
  * (25–34 GFLOP/s here, SIMD, one thread) but only untransposed — transposeB 2.0 GFLOP/s, transposeA
  * 0.4, and every matMul gradient is transposed — and batches of distinct matrices (attention's
  * [B, H, T, T] products) in a scalar loop at 1.2–2.0 GFLOP/s. mer's SIMD kernel (4×8 register tiles
- * over cache panels, A read transposed in place, B transposed once when asked) measured 26–48 GFLOP/s
+ * over packed cache panels of B, A read transposed in place, B transposed once when asked) measured 26–48 GFLOP/s
  * on mer's shapes, single or batched, so float32 products with at least 8 output columns run there;
  * narrower ones (a regression head's [N, k]·[k, 2]) and other dtypes go to the stock kernel, with
  * transposed operands materialised first. tools/bench/matmul.ts prints both paths per shape.
@@ -70,12 +70,15 @@ function batchMatMul(stock: tf.KernelFunc): tf.KernelFunc {
     const bRowMajor = transposeB ? transposeLastTwo(backend, b) : b;
     try {
       const out = backend.makeOutput([...outer, m, n], 'float32');
-      if (batchA > 1 && batchB === 1 && !transposeA) {
-        // One right-hand matrix for every item: a single [batch·m, k]·[k, n] product.
-        kernels.gemm(heapOffset(backend, a), heapOffset(backend, bRowMajor), heapOffset(backend, out), 1, batch * m, n, k, 0, 0, 0);
-      } else {
-        kernels.gemm(heapOffset(backend, a), heapOffset(backend, bRowMajor), heapOffset(backend, out), batch, m, n, k, batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n, transposeA ? 1 : 0);
-      }
+      const [pa, pb, pc] = [heapOffset(backend, a), heapOffset(backend, bRowMajor), heapOffset(backend, out)];
+      withScratch(backend, kernels.packFloats, (pack) => {
+        if (batchA > 1 && batchB === 1 && !transposeA) {
+          // One right-hand matrix for every item: a single [batch·m, k]·[k, n] product.
+          kernels.gemm(pa, pb, pc, 1, batch * m, n, k, 0, 0, 0, pack);
+        } else {
+          kernels.gemm(pa, pb, pc, batch, m, n, k, batchA === 1 ? 0 : m * k, batchB === 1 ? 0 : k * n, transposeA ? 1 : 0, pack);
+        }
+      });
       return out;
     } finally {
       if (bRowMajor !== b) backend.disposeData(bRowMajor.dataId);

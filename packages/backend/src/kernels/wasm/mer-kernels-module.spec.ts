@@ -48,7 +48,18 @@ describe("mer's wasm kernel module", () => {
     expect(ids).not.toContain(11); // data
     expect(ids).not.toContain(12); // data count
     expect(WA.Module.exports(module).map((e) => e.name).sort()).toEqual(
-      ['mer_col2im', 'mer_conv2d_filter_grad', 'mer_copy_block', 'mer_gemm', 'mer_sum_middle', 'mer_swap_axes'].sort(),
+      [
+        'mer_adamw',
+        'mer_col2im',
+        'mer_conv2d_filter_grad',
+        'mer_copy_block',
+        'mer_gemm',
+        'mer_leaky_relu',
+        'mer_leaky_relu_grad',
+        'mer_pack_floats',
+        'mer_sum_middle',
+        'mer_swap_axes',
+      ].sort(),
     );
   });
 

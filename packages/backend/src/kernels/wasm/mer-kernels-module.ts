@@ -22,18 +22,29 @@ export interface WasmBackendLike {
 
 /** mer_kernels.c's exports; pointers are byte offsets into tfjs-wasm's heap. */
 export interface MerKernels {
-  /** Batched C[t] = op(A[t])·B[t] (row-major, strides in floats, 0 broadcasts; transA 1 reads A [k, m] transposed). */
-  gemm(a: number, b: number, c: number, batch: number, m: number, n: number, k: number, strideA: number, strideB: number, transA: number): void;
+  /**
+   * Batched C[t] = op(A[t])·B[t] (row-major, strides in floats, 0 broadcasts; transA 1 reads A [k, m]
+   * transposed; pack: {@link MerKernels.packFloats} floats of scratch).
+   */
+  gemm(a: number, b: number, c: number, batch: number, m: number, n: number, k: number, strideA: number, strideB: number, transA: number, pack: number): void;
+  /** Floats of packing scratch gemm and conv2dFilterGrad need. */
+  packFloats: number;
   /** x [outer, p, q, inner] → y [outer, q, p, inner] (32-bit words). */
   swapAxes(x: number, y: number, outer: number, p: number, q: number, inner: number): void;
   /** x [outer, r, inner] → y [outer, inner], summing over r. */
   sumMiddle(x: number, y: number, outer: number, r: number, inner: number): void;
   /** cols [B·OH·OW, KH·KW·C] → dx [B, H, W, C] (geometry: B, H, W, C, OH, OW, KH, KW, SH, SW, DH, DW, padTop, padLeft). */
   col2im(cols: number, dx: number, ...geometry: number[]): void;
-  /** x [B, H, W, C], dy [B, OH, OW, CO] → dfilter [KH, KW, C, CO] (geometry as col2im). */
-  conv2dFilterGrad(x: number, dy: number, dfilter: number, co: number, ...geometry: number[]): void;
+  /** x [B, H, W, C], dy [B, OH, OW, CO] → dfilter [KH, KW, C, CO] (pack: scratch as for gemm; geometry as col2im). */
+  conv2dFilterGrad(x: number, dy: number, dfilter: number, pack: number, co: number, ...geometry: number[]): void;
   /** y [d0, d1, d2] dense ← x's element (i, j, e) at x[i·s0 + j·s1 + e] (32-bit words). */
   copyBlock(x: number, y: number, d0: number, d1: number, d2: number, s0: number, s1: number): void;
+  /** One AdamW step over n floats (see mer_kernels.c): θ, g, m, v in; θ', m', v' out. */
+  /** y = x < 0 ? α·x : x over n floats. */
+  leakyRelu(x: number, y: number, n: number, alpha: number): void;
+  /** dx = x > 0 ? dy : dy·α over n floats. */
+  leakyReluGrad(x: number, dy: number, dx: number, n: number, alpha: number): void;
+  adamw(theta: number, g: number, m: number, v: number, thetaOut: number, mOut: number, vOut: number, n: number, decay: number, ...scalars: number[]): void;
 }
 
 const INSTANCES = new WeakMap<WasmMemory, MerKernels>();
@@ -54,10 +65,24 @@ export function merKernelsFor(backend: unknown): MerKernels | undefined {
   if (kernels === undefined) {
     const module = new WASM.Module(Buffer.from(MER_KERNELS_WASM_BASE64, 'base64'));
     const e = new WASM.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
-    kernels = { gemm: e['mer_gemm'], swapAxes: e['mer_swap_axes'], sumMiddle: e['mer_sum_middle'], col2im: e['mer_col2im'], conv2dFilterGrad: e['mer_conv2d_filter_grad'], copyBlock: e['mer_copy_block'] };
+    kernels = {
+      gemm: e['mer_gemm'],
+      packFloats: (e['mer_pack_floats'] as unknown as () => number)(), swapAxes: e['mer_swap_axes'], sumMiddle: e['mer_sum_middle'], col2im: e['mer_col2im'], conv2dFilterGrad: e['mer_conv2d_filter_grad'], copyBlock: e['mer_copy_block'], adamw: e['mer_adamw'], leakyRelu: e['mer_leaky_relu'], leakyReluGrad: e['mer_leaky_relu_grad'],
+    };
     INSTANCES.set(memory, kernels);
   }
   return kernels;
+}
+
+/** Runs `fn` with the byte offset of `floats` floats of scratch on the wasm heap, freed afterwards. */
+export function withScratch<T>(backend: unknown, floats: number, fn: (offset: number) => T): T {
+  const b = backend as WasmBackendLike;
+  const scratch = b.makeOutput([floats], 'float32');
+  try {
+    return fn(heapOffset(backend, scratch));
+  } finally {
+    b.disposeData(scratch.dataId);
+  }
 }
 
 /** Byte offset of a tensor's values in the wasm heap. */

@@ -102,25 +102,48 @@ static inline float dot(const float *a, int csA, const float *b, int ldb, int k,
   return s;
 }
 
+/* Columns of B a packed panel holds (PANEL_N / 8 register tiles), and its scratch size in floats. */
+#define PANEL_N 64
+#define PACK_FLOATS (KC * PANEL_N)
+
+/*
+ * Copies B's panel [kc rows, 8·tiles columns] (row stride ldb) into pack as `tiles` consecutive
+ * [kc][8] blocks, so a register tile reads 8 contiguous floats per step whatever ldb is (row strides
+ * that are multiples of 1–4 KB otherwise map a panel's rows onto a few cache sets).
+ */
+static inline void pack_panel(const float *b, int ldb, float *pack, int kc, int tiles) {
+  for (int t = 0; t < tiles; t++) {
+    const float *src = b + t * 8;
+    float *dst = pack + t * kc * 8;
+    for (int p = 0; p < kc; p++, src += ldb, dst += 8) {
+      wasm_v128_store(dst, wasm_v128_load(src));
+      wasm_v128_store(dst + 4, wasm_v128_load(src + 4));
+    }
+  }
+}
+
 /*
  * C (+)= A·B for one matrix: A's element (i, p) at a[i·rsA + p·csA], B row-major [k, n] with row
- * stride ldb, C [m, n] with row stride ldc; acc: add to C instead of overwriting it. Panels of
- * KC × 64 of B stay in cache across the row tiles; C accumulates over the K panels in order.
+ * stride ldb, C [m, n] with row stride ldc; acc: add to C instead of overwriting it. B is taken in
+ * panels of KC rows × PANEL_N columns, packed into `pack` (PACK_FLOATS floats of scratch); C
+ * accumulates over the K panels in order, each output a left-to-right sum within a panel.
  */
-static void gemm_one(const float *a, int rsA, int csA, const float *b, int ldb, float *c, int ldc, int m, int n, int k, int acc) {
+static void gemm_one(const float *a, int rsA, int csA, const float *b, int ldb, float *c, int ldc, int m, int n, int k, int acc, float *pack) {
   const int n8 = n & ~7, n4 = n & ~3, m4 = m & ~3;
   for (int p0 = 0; p0 < k; p0 += KC) {
     const int kc = p0 + KC < k ? KC : k - p0, add = acc || p0 > 0;
     const float *ap = a + (long)p0 * csA, *bp = b + (long)p0 * ldb;
-    for (int j0 = 0; j0 < n; j0 += 64) {
-      const int j1 = j0 + 64 < n ? j0 + 64 : n;
+    for (int j0 = 0; j0 < n; j0 += PANEL_N) {
+      const int j1 = j0 + PANEL_N < n ? j0 + PANEL_N : n;
       const int j8 = j1 < n8 ? j1 : n8, j4 = j1 < n4 ? j1 : n4;
+      const int tiles = j8 > j0 ? (j8 - j0) / 8 : 0;
+      pack_panel(bp + j0, ldb, pack, kc, tiles);
       int i = 0;
       for (; i < m4; i += 4) {
         const float *ai = ap + (long)i * rsA;
         float *ci = c + (long)i * ldc;
-        int j = j0;
-        for (; j < j8; j += 8) tile_4x8(ai, rsA, csA, bp + j, ldb, ci + j, ldc, kc, add);
+        for (int t = 0; t < tiles; t++) tile_4x8(ai, rsA, csA, pack + t * kc * 8, 8, ci + j0 + t * 8, ldc, kc, add);
+        int j = j0 + tiles * 8;
         for (; j < j4; j += 4) tile_4x4(ai, rsA, csA, bp + j, ldb, ci + j, ldc, kc, add);
         for (; j < j1; j++)
           for (int r = 0; r < 4; r++) ci[r * ldc + j] = dot(ai + r * rsA, csA, bp + j, ldb, kc, add ? ci[r * ldc + j] : 0);
@@ -128,8 +151,8 @@ static void gemm_one(const float *a, int rsA, int csA, const float *b, int ldb, 
       for (; i < m; i++) {
         const float *ai = ap + (long)i * rsA;
         float *ci = c + (long)i * ldc;
-        int j = j0;
-        for (; j < j8; j += 8) tile_1x8(ai, csA, bp + j, ldb, ci + j, kc, add);
+        for (int t = 0; t < tiles; t++) tile_1x8(ai, csA, pack + t * kc * 8, 8, ci + j0 + t * 8, kc, add);
+        int j = j0 + tiles * 8;
         for (; j < j4; j += 4) tile_1x4(ai, csA, bp + j, ldb, ci + j, kc, add);
         for (; j < j1; j++) ci[j] = dot(ai, csA, bp + j, ldb, kc, add ? ci[j] : 0);
       }
@@ -140,14 +163,19 @@ static void gemm_one(const float *a, int rsA, int csA, const float *b, int ldb, 
 /*
  * Batched C[t] = op(A[t])·B[t] for t < batch: op(A[t]) [m, k], B[t] [k, n], C[t] [m, n], row-major;
  * transA: A[t] is stored [k, m] and read transposed in place. strideA / strideB: floats between
- * consecutive batch items (0 broadcasts one matrix to every item). Each output is a left-to-right
- * sum over k within panels of KC, the panels added in order.
+ * consecutive batch items (0 broadcasts one matrix to every item). pack: PACK_FLOATS floats of
+ * scratch (mer_pack_floats()). Each output is a left-to-right sum over k within panels of KC, the
+ * panels added in order.
  */
 EXPORT(mer_gemm)
-void mer_gemm(const float *a, const float *b, float *c, int batch, int m, int n, int k, int strideA, int strideB, int transA) {
+void mer_gemm(const float *a, const float *b, float *c, int batch, int m, int n, int k, int strideA, int strideB, int transA, float *pack) {
   for (int t = 0; t < batch; t++)
-    gemm_one(a + (long)t * strideA, transA ? 1 : k, transA ? m : 1, b + (long)t * strideB, n, c + (long)t * m * n, n, m, n, k, 0);
+    gemm_one(a + (long)t * strideA, transA ? 1 : k, transA ? m : 1, b + (long)t * strideB, n, c + (long)t * m * n, n, m, n, k, 0, pack);
 }
+
+/* Floats of scratch mer_gemm and mer_conv2d_filter_grad need for packing. */
+EXPORT(mer_pack_floats)
+int mer_pack_floats(void) { return PACK_FLOATS; }
 
 /* y[c][r] = x[r][c] for a 4×4 block: x row stride ldx, y row stride ldy. */
 static inline void transpose_4x4(const float *x, int ldx, float *y, int ldy) {
@@ -288,10 +316,10 @@ void mer_col2im(const float *cols, float *dx, CONV_GEOMETRY) {
  * dfilter [kh, kw, c, co] = Σ over output positions of x(tap's input position)ᵀ · dy(position). For each
  * tap and output row, the valid output columns read input columns at a fixed stride, so each is one
  * product of an in-place transposed slice of x with a slice of dy, accumulated into the tap's
- * [c, co] block.
+ * [c, co] block. pack: scratch as for mer_gemm.
  */
 EXPORT(mer_conv2d_filter_grad)
-void mer_conv2d_filter_grad(const float *x, const float *dy, float *dfilter, int co, CONV_GEOMETRY) {
+void mer_conv2d_filter_grad(const float *x, const float *dy, float *dfilter, float *pack, int co, CONV_GEOMETRY) {
   zero_floats(dfilter, kh * kw * c * co);
   for (int ty = 0; ty < kh; ty++)
     for (int tx = 0; tx < kw; tx++) {
@@ -308,7 +336,7 @@ void mer_conv2d_filter_grad(const float *x, const float *dy, float *dfilter, int
           if (y < 0 || y >= ih) continue;
           const float *xs = x + (((long)b * ih + y) * iw + ox0 * sw + off) * c;
           const float *dys = dy + (((long)b * oh + oy) * ow + ox0) * co;
-          gemm_one(xs, 1, sw * c, dys, co, dwt, co, c, co, ox1 - ox0, 1);
+          gemm_one(xs, 1, sw * c, dys, co, dwt, co, c, co, ox1 - ox0, 1, pack);
         }
     }
 }
@@ -321,4 +349,68 @@ EXPORT(mer_copy_block)
 void mer_copy_block(const float *x, float *y, int d0, int d1, int d2, int s0, int s1) {
   for (int i = 0; i < d0; i++)
     for (int j = 0; j < d1; j++, y += d2) copy_floats(x + (long)i * s0 + (long)j * s1, y, d2);
+}
+
+/*
+ * One AdamW step for one parameter tensor of n floats, in a single pass (tfjs' Adam runs ~13 kernels
+ * per parameter). Outputs the new parameter and moments; every operation is the float32 operation,
+ * in the order tfjs' AdamOptimizer (after mer's decoupled decay) applies them, so results are equal
+ * to the op-by-op update bit for bit:
+ *   θ' = θ·shrink;  m' = m·β1 + g·(1−β1);  v' = v·β2 + g²·(1−β2)
+ *   θ'' = (m'/c1) / (√(v'/c2) + ε) · (−lr) + θ'      (c1 = 1 − β1^t, c2 = 1 − β2^t)
+ * decay = 0 skips the shrink (θ' = θ).
+ */
+EXPORT(mer_adamw)
+void mer_adamw(const float *theta, const float *g, const float *m, const float *v, float *thetaOut, float *mOut, float *vOut, int n,
+               int decay, float shrink, float b1, float omb1, float b2, float omb2, float c1, float c2, float eps, float nlr) {
+  const v128_t vs = wasm_f32x4_splat(shrink), vb1 = wasm_f32x4_splat(b1), vomb1 = wasm_f32x4_splat(omb1);
+  const v128_t vb2 = wasm_f32x4_splat(b2), vomb2 = wasm_f32x4_splat(omb2), vc1 = wasm_f32x4_splat(c1), vc2 = wasm_f32x4_splat(c2);
+  const v128_t veps = wasm_f32x4_splat(eps), vnlr = wasm_f32x4_splat(nlr);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    v128_t t = wasm_v128_load(theta + i);
+    if (decay) t = wasm_f32x4_mul(t, vs);
+    const v128_t gi = wasm_v128_load(g + i);
+    const v128_t m1 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(m + i), vb1), wasm_f32x4_mul(gi, vomb1));
+    const v128_t v1 = wasm_f32x4_add(wasm_f32x4_mul(wasm_v128_load(v + i), vb2), wasm_f32x4_mul(wasm_f32x4_mul(gi, gi), vomb2));
+    const v128_t step = wasm_f32x4_div(wasm_f32x4_div(m1, vc1), wasm_f32x4_add(wasm_f32x4_sqrt(wasm_f32x4_div(v1, vc2)), veps));
+    wasm_v128_store(mOut + i, m1);
+    wasm_v128_store(vOut + i, v1);
+    wasm_v128_store(thetaOut + i, wasm_f32x4_add(wasm_f32x4_mul(step, vnlr), t));
+  }
+  for (; i < n; i++) {
+    float t = theta[i];
+    if (decay) t = t * shrink;
+    const float gi = g[i];
+    const float m1 = m[i] * b1 + gi * omb1;
+    const float v1 = v[i] * b2 + (gi * gi) * omb2;
+    const float step = (m1 / c1) / (__builtin_sqrtf(v1 / c2) + eps);
+    mOut[i] = m1;
+    vOut[i] = v1;
+    thetaOut[i] = step * nlr + t;
+  }
+}
+
+/* LeakyReLU as tfjs defines it: y = x < 0 ? α·x : x. */
+EXPORT(mer_leaky_relu)
+void mer_leaky_relu(const float *x, float *y, int n, float alpha) {
+  const v128_t va = wasm_f32x4_splat(alpha), zero = wasm_f32x4_splat(0);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t v = wasm_v128_load(x + i);
+    wasm_v128_store(y + i, wasm_v128_bitselect(wasm_f32x4_mul(v, va), v, wasm_f32x4_lt(v, zero)));
+  }
+  for (; i < n; i++) y[i] = x[i] < 0 ? alpha * x[i] : x[i];
+}
+
+/* Its gradient as tfjs' LeakyRelu gradient computes it: dx = x > 0 ? dy : dy·α. */
+EXPORT(mer_leaky_relu_grad)
+void mer_leaky_relu_grad(const float *x, const float *dy, float *dx, int n, float alpha) {
+  const v128_t va = wasm_f32x4_splat(alpha), zero = wasm_f32x4_splat(0);
+  int i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const v128_t g = wasm_v128_load(dy + i);
+    wasm_v128_store(dx + i, wasm_v128_bitselect(g, wasm_f32x4_mul(g, va), wasm_f32x4_gt(wasm_v128_load(x + i), zero)));
+  }
+  for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : dy[i] * alpha;
 }
