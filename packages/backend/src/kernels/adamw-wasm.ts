@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOffset, merKernelsFor, WasmBackendLike } from './wasm/mer-kernels-module';
+import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /** Kernel name of the fused AdamW step (wasm with mer's kernels only). */
 export const MER_ADAMW = 'MerAdamW';
@@ -49,7 +49,7 @@ const adamwKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const n = tf.util.sizeFromShape(value.shape);
   if (n > 0) {
     const at = (t: tf.TensorInfo) => heapOffset(backend, t);
-    merKernelsFor(backend)!.adamw(
+    requireMerKernels(backend).adamw(
       at(value), at(gradient), at(m), at(v), at(outs[0]), at(outs[1]), at(outs[2]), n,
       s.decay ? 1 : 0, s.shrink, s.beta1, 1 - s.beta1, s.beta2, 1 - s.beta2, s.biasCorrection1, s.biasCorrection2, s.epsilon, -s.learningRate,
     );

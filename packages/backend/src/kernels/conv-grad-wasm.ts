@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from '../gradients/conv-taps';
-import { heapOffset, merKernelsFor, WasmBackendLike, withScratch } from './wasm/mer-kernels-module';
+import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike, withScratch } from './wasm/mer-kernels-module';
 
 /**
  * Convolution-gradient kernels for wasm (registered for wasm only; other backends build the same
@@ -57,7 +57,7 @@ const filterGradKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   checked(x, MER_CONV2D_FILTER_GRAD, 'input', b * h * w * c);
   checked(dy, MER_CONV2D_FILTER_GRAD, 'dy', b * oh * ow * co);
   const out = (backend as unknown as WasmBackendLike).makeOutput([kh, kw, c, co], 'float32');
-  const kernels = merKernelsFor(backend)!;
+  const kernels = requireMerKernels(backend);
   if (kh * kw * c * co > 0) {
     withScratch(backend, kernels.packFloats, (pack) => kernels.conv2dFilterGrad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), pack, co, ...g));
   }
@@ -70,7 +70,7 @@ const col2imKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   const [b, h, w, c, oh, ow, kh, kw] = g;
   checked(cols, MER_COL2IM, 'columns', b * oh * ow * kh * kw * c);
   const out = (backend as unknown as WasmBackendLike).makeOutput([b, h, w, c], 'float32');
-  if (b * h * w * c > 0) merKernelsFor(backend)!.col2im(heapOffset(backend, cols), heapOffset(backend, out), ...g);
+  if (b * h * w * c > 0) requireMerKernels(backend).col2im(heapOffset(backend, cols), heapOffset(backend, out), ...g);
   return out;
 };
 

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { heapOffset, merKernelsFor, WasmBackendLike } from './wasm/mer-kernels-module';
+import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /** Kernel name of the one-pass LeakyReLU gradient (wasm with mer's kernels only). */
 export const MER_LEAKY_RELU_GRAD = 'MerLeakyReluGrad';
@@ -27,7 +27,7 @@ const leakyReluGrad: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   }
   const out = (backend as unknown as WasmBackendLike).makeOutput(x.shape, 'float32');
   const n = tf.util.sizeFromShape(x.shape);
-  if (n > 0) merKernelsFor(backend)!.leakyReluGrad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), n, (attrs as unknown as { alpha: number }).alpha);
+  if (n > 0) requireMerKernels(backend).leakyReluGrad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), n, (attrs as unknown as { alpha: number }).alpha);
   return out;
 };
 

@@ -74,6 +74,13 @@ export function merKernelsFor(backend: unknown): MerKernels | undefined {
   return kernels;
 }
 
+/** {@link merKernelsFor}, for kernels registered only where the module runs: an error if it does not. */
+export function requireMerKernels(backend: unknown): MerKernels {
+  const kernels = merKernelsFor(backend);
+  if (kernels === undefined) throw new Error("mer's wasm kernels are not available on this backend (MER_WASM_KERNELS=off, or tfjs-wasm does not expose its memory)");
+  return kernels;
+}
+
 /** Runs `fn` with the byte offset of `floats` floats of scratch on the wasm heap, freed afterwards. */
 export function withScratch<T>(backend: unknown, floats: number, fn: (offset: number) => T): T {
   const b = backend as WasmBackendLike;
