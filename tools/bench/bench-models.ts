@@ -26,10 +26,11 @@ export function presetConfig(net: BenchNet, preset: string): object {
 
 /**
  * The network and random inputs of the benchmark's shapes (AVT-CA: 156 MFCC frames; raw mode
- * 224×224 frames).
+ * 224×224 frames); `batch` overrides the batch size.
  */
-export function buildBenchModel(net: BenchNet, config: object): { model: MerLayer; inputs: tf.Tensor[] } {
-  const [b, t] = BENCH_SHAPES[net];
+export function buildBenchModel(net: BenchNet, config: object, batch?: number): { model: MerLayer; inputs: tf.Tensor[] } {
+  const [b0, t] = BENCH_SHAPES[net];
+  const b = batch ?? b0;
   if (net === 'maven') {
     const c = config as MavenConfig;
     const dims = { visual: c.visualDim, audio: c.audioDim, text: c.textDim };

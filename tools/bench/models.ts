@@ -3,7 +3,7 @@
  * per batch on the active backend, next to the same networks in PyTorch (tools/reference/bench.py,
  * Debian python3-torch, one thread like wasm) run in the same invocation. One JSON line per row with
  * the ratio mer/torch. Shapes from SPEC: MAVEN B=16 T=64; TCN-fusion B=16 T=300; AVT-CA B=8, 15 video
- * frames + 156 MFCC frames (features mode).
+ * frames + 156 MFCC frames (features mode; raw 224×224 mode at B=1 on wasm, whose heap B=8 outgrows).
  * Run: npm run bench:models [-- --only <preset>] [-- --net <maven|tcn-fusion|avt-ca>] [-- --no-torch]
  */
 import { spawnSync } from 'node:child_process';
@@ -14,6 +14,13 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AvtCaConfig } from '@mer/avt-ca';
 import { AdamW, describeBackend, initBackend } from '@mer/backend';
 import { allPresetConfigs, BENCH_SHAPES as SHAPES, BenchNet as Net, buildBenchModel as build } from './bench-models';
+
+/**
+ * Raw mode (224×224 face crops through the EfficientFace-style backbone) at B=8 × 15 frames outgrows the
+ * wasm heap (the stem alone is 120×112×112×29 floats per activation); on wasm those rows run one clip
+ * per batch, and the PyTorch peer runs the same batch.
+ */
+const RAW_WASM_BATCH = 1;
 
 /** Optimiser-state budget for training on wasm (its heap is at most 4 GB, activations need the rest). */
 const WASM_TRAIN_BUDGET_BYTES = 1.5e9;
@@ -33,11 +40,18 @@ function timed(fn: () => void, reps: number): number {
   return median(out);
 }
 
+let onWasm = false;
+
+function batchFor(net: Net, config: object): number {
+  return onWasm && (config as Partial<AvtCaConfig>).mode === 'raw' ? RAW_WASM_BATCH : SHAPES[net][0];
+}
+
 async function main(): Promise<void> {
   const arg = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
   const only = arg('--only');
   const onlyNet = arg('--net');
   const info = await initBackend();
+  onWasm = info.name === 'wasm';
   const all = allPresetConfigs();
   for (const net of Object.keys(all) as Net[]) {
     if (onlyNet && net !== onlyNet) delete (all as Partial<typeof all>)[net];
@@ -47,7 +61,10 @@ async function main(): Promise<void> {
   let torchRows: Record<string, { torch_forward_ms: number; torch_train_step_ms: number; torch_threads: number }> = {};
   if (!process.argv.includes('--no-torch')) {
     const presetsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-')), 'presets.json');
-    fs.writeFileSync(presetsFile, JSON.stringify(all));
+    const batches = Object.fromEntries(
+      (Object.keys(all) as Net[]).flatMap((net) => Object.keys(all[net]).map((p) => [`${net}/${p}`, batchFor(net, all[net][p])])),
+    );
+    fs.writeFileSync(presetsFile, JSON.stringify({ ...all, __batch__: batches }));
     const oneThread = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
     const py = spawnSync('/usr/bin/python3', [path.join(__dirname, '../reference/bench.py'), presetsFile, '1'], {
       encoding: 'utf8',
@@ -64,13 +81,8 @@ async function main(): Promise<void> {
   for (const net of Object.keys(all) as Net[]) {
     for (const [preset, config] of Object.entries(all[net])) {
       const peerRow = torchRows[`${net}/${preset}`];
-      if (info.name === 'wasm' && (config as Partial<AvtCaConfig>).mode === 'raw') {
-        // 8 clips × 15 frames of 224×224 through the backbone: the stem alone is 120×112×112×29 floats;
-        // the forward's intermediates outgrow the wasm heap (it aborts). Raw mode runs on tfjs-node.
-        console.log(JSON.stringify({ network: net, preset, batch: SHAPES[net][0], frames: SHAPES[net][1], backend: describeBackend(info), skipped: 'raw 224×224 mode at B=8×15 frames exceeds the wasm heap', ...peerRow }));
-        continue;
-      }
-      const { model, inputs } = build(net, config);
+      const batch = batchFor(net, config);
+      const { model, inputs } = build(net, config, batch);
       const heavy = model.parameterCount() > 50e6;
       const reps = heavy ? 1 : 5;
       const forward = timed(() => tf.tidy(() => {
@@ -93,7 +105,7 @@ async function main(): Promise<void> {
         JSON.stringify({
           network: net,
           preset,
-          batch: SHAPES[net][0],
+          batch,
           frames: SHAPES[net][1],
           parameters: model.parameterCount(),
           backend: describeBackend(info),

@@ -3,7 +3,7 @@
  * step: forward + backward + AdamW) under tf.profile and prints where the time goes, grouped by kernel
  * name (and, with --shapes, by kernel name and input shapes), largest first, as a table on stdout.
  * Shapes are bench:models' (MAVEN B=16 T=64, TCN-fusion B=16 T=300, AVT-CA B=8 15 frames).
- * Run: npm run bench:profile -- --net maven --preset lite [--forward] [--shapes] [--top 25]
+ * Run: npm run bench:profile -- --net maven --preset lite [--forward] [--shapes] [--top 25] [--batch N]
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, describeBackend, initBackend } from '@mer/backend';
@@ -17,7 +17,8 @@ async function main(): Promise<void> {
   const forwardOnly = process.argv.includes('--forward');
   const byShape = process.argv.includes('--shapes');
   const info = await initBackend();
-  const { model, inputs } = buildBenchModel(net, presetConfig(net, preset));
+  const batch = arg('--batch') === undefined ? undefined : Number(arg('--batch'));
+  const { model, inputs } = buildBenchModel(net, presetConfig(net, preset), batch);
   const opt = new AdamW({ learningRate: 1e-4 });
   const step = () => {
     if (forwardOnly) {
@@ -45,7 +46,7 @@ async function main(): Promise<void> {
     groups.set(key, g);
     total += ms;
   }
-  console.log(`${net}/${preset} ${forwardOnly ? 'forward' : 'train step'} on ${describeBackend(info)}: ${profile.kernels.length} kernels, ${total.toFixed(0)} ms in kernels, ${wall.toFixed(0)} ms wall (profiled)`);
+  console.log(`${net}/${preset}${batch === undefined ? '' : ` batch ${batch}`} ${forwardOnly ? 'forward' : 'train step'} on ${describeBackend(info)}: ${profile.kernels.length} kernels, ${total.toFixed(0)} ms in kernels, ${wall.toFixed(0)} ms wall (profiled)`);
   const rows = [...groups.entries()].sort((a, b) => b[1].ms - a[1].ms).slice(0, top);
   for (const [key, g] of rows) {
     console.log(`${g.ms.toFixed(1).padStart(9)} ms ${((100 * g.ms) / total).toFixed(1).padStart(5)} % ${String(g.calls).padStart(6)} calls  ${key}`);

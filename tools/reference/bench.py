@@ -42,9 +42,10 @@ def timed(fn, reps):
 
 
 presets = json.load(open(sys.argv[1]))
+batches = presets.pop("__batch__", {})
 for net, configs in presets.items():
-    B, T = SHAPES[net]
     for name, cfg in configs.items():
+        B, T = batches.get(f"{net}/{name}", SHAPES[net][0]), SHAPES[net][1]
         model = {"maven": Maven, "tcn-fusion": TcnFusion, "avt-ca": AvtCa}[net](cfg)
         run = inputs(net, cfg, B, T)
         heavy = parameter_count(model) > 50e6

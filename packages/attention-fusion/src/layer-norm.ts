@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { layerNorm } from '@mer/backend';
 import { MerLayer } from './mer-layer';
 
 export interface LayerNormArgs {
@@ -9,7 +10,7 @@ export interface LayerNormArgs {
   name?: string;
 }
 
-/** LayerNorm over the last axis with learned γ and β. @param x [..., D] → [..., D] */
+/** LayerNorm over the last axis with learned γ and β (PyTorch's nn.LayerNorm). @param x [..., D] → [..., D] */
 export class LayerNorm extends MerLayer {
   static className = 'MerLayerNorm';
   readonly dim: number;
@@ -27,12 +28,8 @@ export class LayerNorm extends MerLayer {
   }
 
   override call(inputs: tf.Tensor | tf.Tensor[]): tf.Tensor {
-    return tf.tidy(() => {
-      const x = Array.isArray(inputs) ? inputs[0] : inputs;
-      const { mean, variance } = tf.moments(x, -1, true);
-      const normed = tf.div(tf.sub(x, mean), tf.sqrt(tf.add(variance, this.epsilon)));
-      return tf.add(tf.mul(normed, this.gamma.read()), this.beta.read());
-    });
+    // One kernel forward and one backward on wasm (@mer/backend's layerNorm), tfjs ops elsewhere.
+    return tf.tidy(() => layerNorm(Array.isArray(inputs) ? inputs[0] : inputs, this.gamma.read(), this.beta.read(), this.epsilon));
   }
 
   override getConfig(): tf.serialization.ConfigDict {

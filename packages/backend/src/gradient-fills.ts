@@ -5,11 +5,14 @@ import '@tensorflow/tfjs-layers';
 import { conv2dBackpropInputGradConfig, conv2dGradConfig } from './gradients/conv2d-grad';
 import { depthwiseConv2dGradConfig } from './gradients/depthwise-conv2d-grad';
 import { installWasmIdentity } from './kernels/identity-wasm';
+import { installWasmLayerNorm } from './kernels/layer-norm-wasm';
 import { installWasmLeakyRelu, leakyReluGradConfig } from './kernels/leaky-relu-wasm';
 import { installWasmSlice } from './kernels/slice-wasm';
 import { installWasmAdamW } from './kernels/adamw-wasm';
+import { installWasmBroadcastBinary } from './kernels/broadcast-binary-wasm';
 import { installWasmConvGrad } from './kernels/conv-grad-wasm';
 import { installWasmMatMul } from './kernels/matmul-wasm';
+import { installWasmMaxPoolGrad } from './kernels/max-pool-grad-wasm';
 import { installWasmSum } from './kernels/sum-wasm';
 import { installWasmTranspose } from './kernels/transpose-wasm';
 import { unsortedSegmentSumWasmConfig } from './kernels/unsorted-segment-sum-wasm';
@@ -23,11 +26,14 @@ export const GRADIENT_FILLS = [
   'rfft / powerSpectrum as DFT matMuls (wasm has no complex dtype, so no FFT kernels)',
   'wasm BatchMatMul/_FusedMatMul with transposed operands: transpose first, then the fast XNNPACK path (10–50× faster backward passes)',
   'wasm batched BatchMatMul (attention products) in mer\'s SIMD kernel instead of the stock scalar loop',
-  'wasm Transpose of two neighbouring axis blocks and Sum over a leading block of axes in mer\'s SIMD kernels',
+  'wasm Transpose of two neighbouring axis blocks and Sum / Mean over a leading block of axes in mer\'s SIMD kernels',
   'wasm Identity shares its input buffer (reference-counted) instead of copying it',
   'wasm Slice / SplitV of strided row blocks copied row by row in mer\'s SIMD kernel',
   'wasm kernels for the convolution filter gradient (in-place products, no im2col buffer) and col2im (input gradient of dilated convs): one pass instead of per-tap slices, pads and concats',
   'wasm LeakyRelu and its gradient as one SIMD pass each (the gradient was greater + mul + where)',
+  'wasm LayerNorm forward and backward (dx, dγ, dβ) as one kernel each, behind the layerNorm op',
+  'wasm Add/Sub/Multiply/RealDiv with a scalar or a row broadcast along leading axes in one SIMD pass',
+  'wasm MaxPoolGrad in one SIMD pass (first maximum of each window, as tfjs)',
   'wasm AdamW step fused into one kernel per parameter (bit-identical to the op-by-op update)',
 ] as const;
 
@@ -58,6 +64,9 @@ export function installWasmKernelFixes(): void {
   installWasmConvGrad();
   installWasmAdamW();
   installWasmLeakyRelu();
+  installWasmLayerNorm();
+  installWasmBroadcastBinary();
+  installWasmMaxPoolGrad();
   installWasmIdentity();
   installWasmSlice();
 }

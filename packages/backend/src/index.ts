@@ -9,6 +9,7 @@ export { depthwiseConv2dFilterGrad, depthwiseConv2dInputGrad } from './gradients
 export { rfft, powerSpectrum, disposeSpectralCache } from './spectral';
 export type { RealSpectrum } from './spectral';
 export { AdamW, DEFAULT_ADAMW } from './adamw';
+export { layerNorm } from './layer-norm';
 export type { AdamWArgs } from './adamw';
 export { ReduceLROnPlateau, StepLR, EarlyStopping, learningRateControl } from './lr-schedulers';
 export type { LearningRateControl, ReduceLROnPlateauArgs } from './lr-schedulers';

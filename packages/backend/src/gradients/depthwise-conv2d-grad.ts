@@ -1,10 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { allOnes, cropPadding, convGeometry, hasNativeKernel, padInput, placeTap, tapSlice } from './conv-taps';
 import type { ConvAttrs } from './conv2d-grad';
+import { depthwiseFilterGradKernel, depthwiseInputGradKernel, hasConvGradKernels } from '../kernels/conv-grad-wasm';
 
 /**
  * ∂L/∂filter of a depthwise 2-D convolution (dilated or not) on any backend.
- * Native `DepthwiseConv2dNativeBackpropFilter` when undilated and present, else per-tap products.
+ * Native `DepthwiseConv2dNativeBackpropFilter` when undilated and present, mer's one-pass kernel on
+ * wasm, else per-tap products.
  *
  * @param x [B, H, W, C]
  * @param dy [B, OH, OW, C·M]
@@ -29,6 +31,7 @@ export function depthwiseConv2dFilterGrad(
   return tf.tidy(() => {
     const [kh, kw, c, m] = filterShape;
     const g = convGeometry(x.shape, filterShape, strides, dilations ?? 1, pad, dimRoundingMode, true);
+    if (hasConvGradKernels() && x.dtype === 'float32') return depthwiseFilterGradKernel(x, dy, g, m);
     const n = g.batch * g.outHeight * g.outWidth;
     const xPad = padInput(x, g);
     const dy3 = tf.reshape(dy, [n, c, m]); // [N, C, M]
@@ -44,7 +47,7 @@ export function depthwiseConv2dFilterGrad(
 }
 
 /**
- * ∂L/∂x of a depthwise 2-D convolution (dilated or not) on any backend.
+ * ∂L/∂x of a depthwise 2-D convolution (dilated or not) on any backend (mer's one-pass kernel on wasm).
  * @param dy [B, OH, OW, C·M]
  * @param filter [KH, KW, C, M]
  * @returns [B, H, W, C]
@@ -68,6 +71,7 @@ export function depthwiseConv2dInputGrad(
   return tf.tidy(() => {
     const [kh, kw, c, m] = filter.shape;
     const g = convGeometry(inputShape, filter.shape, strides, dilations ?? 1, pad, dimRoundingMode, true);
+    if (hasConvGradKernels() && dy.dtype === 'float32') return depthwiseInputGradKernel(dy, filter, g);
     const dy5 = tf.reshape(dy, [g.batch, g.outHeight, g.outWidth, c, m]); // [B, OH, OW, C, M]
     const placed: tf.Tensor4D[] = [];
     for (let i = 0; i < kh; i++) {

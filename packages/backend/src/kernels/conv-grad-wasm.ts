@@ -6,10 +6,13 @@ import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike, withScra
  * Convolution-gradient kernels for wasm (registered for wasm only; other backends build the same
  * results from ops). tfjs-wasm has no Conv2DBackpropFilter, and nothing on any backend differentiates
  * dilated convolutions; the ops-built fills gather one slice (and pad, and concat) per filter tap, which
- * were 55 % + 11 % + 5 % of a TCN-fusion training step on wasm. These do each in one pass.
+ * were 55 % + 11 % + 5 % of a TCN-fusion training step on wasm (and strided slices half of an AVT-CA
+ * raw-mode step, in the depthwise gradients). These do each in one pass.
  */
 export const MER_CONV2D_FILTER_GRAD = 'MerConv2DFilterGrad';
 export const MER_COL2IM = 'MerCol2Im';
+export const MER_DEPTHWISE_FILTER_GRAD = 'MerDepthwiseFilterGrad';
+export const MER_DEPTHWISE_INPUT_GRAD = 'MerDepthwiseInputGrad';
 
 function geometryArgs(g: ConvGeometry): number[] {
   return [g.batch, g.inHeight, g.inWidth, g.inChannels, g.outHeight, g.outWidth, g.filterHeight, g.filterWidth, g.strideHeight, g.strideWidth, g.dilationHeight, g.dilationWidth, g.padTop, g.padLeft];
@@ -43,6 +46,27 @@ export function col2im(cols: tf.Tensor2D, g: ConvGeometry): tf.Tensor4D {
   return tf.engine().runKernel(MER_COL2IM, { x: cols }, { geometry: geometryArgs(g) } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
 }
 
+/**
+ * The two gradients of a depthwise convolution in one pass each (wasm has no depthwise backprop
+ * kernels at all).
+ *
+ * @param x [B, H, W, C] float32
+ * @param dy [B, OH, OW, C·M] float32
+ * @returns [KH, KW, C, M]
+ */
+export function depthwiseFilterGradKernel(x: tf.Tensor4D, dy: tf.Tensor4D, g: ConvGeometry, multiplier: number): tf.Tensor4D {
+  return tf.engine().runKernel(MER_DEPTHWISE_FILTER_GRAD, { x, dy }, { geometry: geometryArgs(g), multiplier } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
+/**
+ * @param dy [B, OH, OW, C·M] float32
+ * @param filter [KH, KW, C, M] float32
+ * @returns [B, H, W, C]
+ */
+export function depthwiseInputGradKernel(dy: tf.Tensor4D, filter: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
+  return tf.engine().runKernel(MER_DEPTHWISE_INPUT_GRAD, { dy, filter }, { geometry: geometryArgs(g) } as unknown as tf.NamedAttrMap) as tf.Tensor4D;
+}
+
 function checked(x: tf.TensorInfo, kernel: string, what: string, size: number): void {
   if (x.dtype !== 'float32') throw new Error(`${kernel}: float32 ${what} expected, got ${x.dtype}`);
   if (tf.util.sizeFromShape(x.shape) !== size) throw new Error(`${kernel}: ${what} [${x.shape}] does not match the convolution geometry`);
@@ -74,9 +98,36 @@ const col2imKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
   return out;
 };
 
+const depthwiseFilterGradFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const x = inputs['x'] as tf.TensorInfo;
+  const dy = inputs['dy'] as tf.TensorInfo;
+  const { geometry: g, multiplier: cm } = attrs as unknown as { geometry: number[]; multiplier: number };
+  const [b, h, w, c, oh, ow, kh, kw] = g;
+  checked(x, MER_DEPTHWISE_FILTER_GRAD, 'input', b * h * w * c);
+  checked(dy, MER_DEPTHWISE_FILTER_GRAD, 'dy', b * oh * ow * c * cm);
+  const out = (backend as unknown as WasmBackendLike).makeOutput([kh, kw, c, cm], 'float32');
+  if (kh * kw * c * cm > 0) requireMerKernels(backend).depthwiseFilterGrad(heapOffset(backend, x), heapOffset(backend, dy), heapOffset(backend, out), cm, ...g);
+  return out;
+};
+
+const depthwiseInputGradFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  const dy = inputs['dy'] as tf.TensorInfo;
+  const filter = inputs['filter'] as tf.TensorInfo;
+  const g = (attrs as unknown as { geometry: number[] }).geometry;
+  const [b, h, w, c, oh, ow, kh, kw] = g;
+  const cm = filter.shape[3];
+  checked(filter, MER_DEPTHWISE_INPUT_GRAD, 'filter', kh * kw * c * cm);
+  checked(dy, MER_DEPTHWISE_INPUT_GRAD, 'dy', b * oh * ow * c * cm);
+  const out = (backend as unknown as WasmBackendLike).makeOutput([b, h, w, c], 'float32');
+  if (b * h * w * c > 0) requireMerKernels(backend).depthwiseInputGrad(heapOffset(backend, dy), heapOffset(backend, filter), heapOffset(backend, out), cm, ...g);
+  return out;
+};
+
 /** Registers the kernels for wasm. Idempotent. */
 export function installWasmConvGrad(): void {
   if (tf.getKernel(MER_CONV2D_FILTER_GRAD, 'wasm') !== undefined) return;
   tf.registerKernel({ kernelName: MER_CONV2D_FILTER_GRAD, backendName: 'wasm', kernelFunc: filterGradKernel });
   tf.registerKernel({ kernelName: MER_COL2IM, backendName: 'wasm', kernelFunc: col2imKernel });
+  tf.registerKernel({ kernelName: MER_DEPTHWISE_FILTER_GRAD, backendName: 'wasm', kernelFunc: depthwiseFilterGradFunc });
+  tf.registerKernel({ kernelName: MER_DEPTHWISE_INPUT_GRAD, backendName: 'wasm', kernelFunc: depthwiseInputGradFunc });
 }

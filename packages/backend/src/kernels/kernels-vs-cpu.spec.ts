@@ -96,6 +96,59 @@ describe('wasm Sum equals cpu', () => {
   }
 });
 
+describe('wasm Mean over leading axes equals cpu', () => {
+  for (const [shape, axis] of [[[15, 12, 12, 29], [0, 1, 2]], [[4, 37, 9], 1], [[6, 5], 0]] as [number[], number | number[]][]) {
+    it(`[${shape}] over ${JSON.stringify(axis)}`, async () => {
+      const x = ints(shape, 8);
+      const { cpu, wasm } = await onBoth(() => tf.mean(tf.tensor(x, shape), axis));
+      expect(wasm.map((t) => t.shape)).toEqual(cpu.map((t) => t.shape));
+      wasm[0].data.forEach((v, i) => expect(v).toBeCloseTo(cpu[0].data[i], 5));
+    });
+  }
+});
+
+describe('wasm broadcast Add/Sub/Multiply/RealDiv equal cpu', () => {
+  const cases: [number[], number[]][] = [
+    [[3, 5, 5, 7], [1, 1, 1, 7]],
+    [[1, 1, 7], [3, 5, 7]],
+    [[6, 9], [9]],
+    [[6, 9], []],
+    [[], [6, 9]],
+    [[2, 3, 4], [3, 1]],
+  ];
+  for (const [aShape, bShape] of cases) {
+    it(`[${aShape}] ∘ [${bShape}]`, async () => {
+      const a = ints(aShape, 9);
+      const b = ints(bShape, 10).map((v) => (v === 0 ? 3 : v));
+      const { cpu, wasm } = await onBoth(() => {
+        const [A, B] = [tf.tensor(a, aShape), tf.tensor(b, bShape)];
+        return [tf.add(A, B), tf.sub(A, B), tf.mul(A, B), tf.div(A, B)];
+      });
+      expect(wasm).toEqual(cpu);
+    });
+  }
+});
+
+describe('wasm max-pool gradient equals cpu', () => {
+  const cases: [number[], number, number, 'same' | 'valid' | number][] = [
+    [[2, 9, 9, 6], 3, 2, 'same'],
+    [[1, 8, 7, 5], 2, 2, 'valid'],
+    [[1, 6, 6, 4], 3, 1, 1],
+  ];
+  for (const [shape, size, stride, pad] of cases) {
+    it(`[${shape}] ${size}×${size}/${stride} pad ${pad} (ties on integer data go to the first maximum)`, async () => {
+      const x = ints(shape, 12);
+      const { cpu, wasm } = await onBoth(() =>
+        tf.grad((v: tf.Tensor) => {
+          const y = tf.maxPool(v as tf.Tensor4D, size, stride, pad);
+          return tf.sum(tf.mul(y, tf.reshape(tf.range(1, y.size + 1), y.shape)));
+        })(tf.tensor(x, shape)),
+      );
+      expect(wasm).toEqual(cpu);
+    });
+  }
+});
+
 describe('wasm Slice and split equal cpu', () => {
   it('strided blocks: the views slices reduce to', () => {
     expect(sliceAsBlock([16, 300, 224], [0, 0, 32], [16, 300, 32])).toEqual({ offset: 32, dims: [1, 4800, 32], strides: [0, 224] });

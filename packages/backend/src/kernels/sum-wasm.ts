@@ -29,18 +29,34 @@ export function sumFast(backend: unknown, x: tf.TensorInfo, axis: number | numbe
   return out;
 }
 
+/** The mean over the same block of axes: {@link sumFast}, then each sum divided by the count. */
+export function meanFast(backend: unknown, x: tf.TensorInfo, axis: number | number[], keepDims: boolean): tf.TensorInfo | undefined {
+  const out = sumFast(backend, x, axis, keepDims);
+  if (out === undefined) return undefined;
+  const count = tf.util.sizeFromShape(x.shape) / tf.util.sizeFromShape(out.shape);
+  const values = (backend as { typedArrayFromHeap(t: tf.TensorInfo): Float32Array }).typedArrayFromHeap(out);
+  const divisor = Math.fround(count);
+  for (let i = 0; i < values.length; i++) values[i] = values[i] / divisor;
+  return out;
+}
+
 const INSTALLED = new WeakSet<tf.KernelFunc>();
 
-/** Routes wasm Sum through {@link sumFast} where it applies. Idempotent. */
-export function installWasmSum(): void {
-  const original = tf.getKernel('Sum', 'wasm');
+function override(kernelName: 'Sum' | 'Mean', fast: typeof sumFast): void {
+  const original = tf.getKernel(kernelName, 'wasm');
   if (original === undefined || INSTALLED.has(original.kernelFunc)) return;
   const stock = original.kernelFunc;
   const kernelFunc: tf.KernelFunc = (args) => {
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
-    return sumFast(args.backend, args.inputs['x'] as tf.TensorInfo, axis, keepDims) ?? stock(args);
+    return fast(args.backend, args.inputs['x'] as tf.TensorInfo, axis, keepDims) ?? stock(args);
   };
   INSTALLED.add(kernelFunc);
-  tf.unregisterKernel('Sum', 'wasm');
+  tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({ ...original, kernelFunc });
+}
+
+/** Routes wasm Sum and Mean through {@link sumFast} / {@link meanFast} where they apply. Idempotent. */
+export function installWasmSum(): void {
+  override('Sum', sumFast);
+  override('Mean', meanFast);
 }

@@ -50,12 +50,18 @@ describe("mer's wasm kernel module", () => {
     expect(WA.Module.exports(module).map((e) => e.name).sort()).toEqual(
       [
         'mer_adamw',
+        'mer_binary_row',
         'mer_col2im',
         'mer_conv2d_filter_grad',
         'mer_copy_block',
+        'mer_depthwise_filter_grad',
+        'mer_depthwise_input_grad',
         'mer_gemm',
+        'mer_layer_norm',
+        'mer_layer_norm_grad',
         'mer_leaky_relu',
         'mer_leaky_relu_grad',
+        'mer_max_pool_grad',
         'mer_pack_floats',
         'mer_sum_middle',
         'mer_swap_axes',

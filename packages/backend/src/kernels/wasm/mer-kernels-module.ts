@@ -37,6 +37,14 @@ export interface MerKernels {
   col2im(cols: number, dx: number, ...geometry: number[]): void;
   /** x [B, H, W, C], dy [B, OH, OW, CO] → dfilter [KH, KW, C, CO] (pack: scratch as for gemm; geometry as col2im). */
   conv2dFilterGrad(x: number, dy: number, dfilter: number, pack: number, co: number, ...geometry: number[]): void;
+  /** Depthwise conv: x [B, H, W, C], dy [B, OH, OW, C·cm] → dfilter [KH, KW, C, cm] (geometry as col2im). */
+  depthwiseFilterGrad(x: number, dy: number, dfilter: number, cm: number, ...geometry: number[]): void;
+  /** Depthwise conv: dy [B, OH, OW, C·cm], filter [KH, KW, C, cm] → dx [B, H, W, C]. */
+  depthwiseInputGrad(dy: number, filter: number, dx: number, cm: number, ...geometry: number[]): void;
+  /** y = a ∘ bRow (or bRow ∘ a when swap) for a [rows, d], bRow [d]; op 0 add, 1 sub, 2 mul, 3 div. */
+  binaryRow(a: number, bRow: number, y: number, rows: number, d: number, op: number, swap: number): void;
+  /** Max-pool gradient: x [B, H, W, C], dy [B, OH, OW, C] → dx [B, H, W, C] (geometry as col2im). */
+  maxPoolGrad(x: number, dy: number, dx: number, ...geometry: number[]): void;
   /** y [d0, d1, d2] dense ← x's element (i, j, e) at x[i·s0 + j·s1 + e] (32-bit words). */
   copyBlock(x: number, y: number, d0: number, d1: number, d2: number, s0: number, s1: number): void;
   /** One AdamW step over n floats (see mer_kernels.c): θ, g, m, v in; θ', m', v' out. */
@@ -44,6 +52,10 @@ export interface MerKernels {
   leakyRelu(x: number, y: number, n: number, alpha: number): void;
   /** dx = x > 0 ? dy : dy·α over n floats. */
   leakyReluGrad(x: number, dy: number, dx: number, n: number, alpha: number): void;
+  /** LayerNorm of x [rows, d] (γ, β [d]) → y, and per-row μ and 1/√(σ²+ε). */
+  layerNorm(x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, rows: number, d: number, eps: number): void;
+  /** Its gradient → dx [rows, d], dγ, dβ [d]. */
+  layerNormGrad(x: number, gamma: number, dy: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, d: number): void;
   adamw(theta: number, g: number, m: number, v: number, thetaOut: number, mOut: number, vOut: number, n: number, decay: number, ...scalars: number[]): void;
 }
 
@@ -67,7 +79,7 @@ export function merKernelsFor(backend: unknown): MerKernels | undefined {
     const e = new WASM.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
     kernels = {
       gemm: e['mer_gemm'],
-      packFloats: (e['mer_pack_floats'] as unknown as () => number)(), swapAxes: e['mer_swap_axes'], sumMiddle: e['mer_sum_middle'], col2im: e['mer_col2im'], conv2dFilterGrad: e['mer_conv2d_filter_grad'], copyBlock: e['mer_copy_block'], adamw: e['mer_adamw'], leakyRelu: e['mer_leaky_relu'], leakyReluGrad: e['mer_leaky_relu_grad'],
+      packFloats: (e['mer_pack_floats'] as unknown as () => number)(), swapAxes: e['mer_swap_axes'], sumMiddle: e['mer_sum_middle'], col2im: e['mer_col2im'], conv2dFilterGrad: e['mer_conv2d_filter_grad'], copyBlock: e['mer_copy_block'], adamw: e['mer_adamw'], leakyRelu: e['mer_leaky_relu'], leakyReluGrad: e['mer_leaky_relu_grad'], layerNorm: e['mer_layer_norm'], binaryRow: e['mer_binary_row'], maxPoolGrad: e['mer_max_pool_grad'], depthwiseFilterGrad: e['mer_depthwise_filter_grad'], depthwiseInputGrad: e['mer_depthwise_input_grad'], layerNormGrad: e['mer_layer_norm_grad'],
     };
     INSTANCES.set(memory, kernels);
   }

@@ -414,3 +414,263 @@ void mer_leaky_relu_grad(const float *x, const float *dy, float *dx, int n, floa
   }
   for (; i < n; i++) dx[i] = x[i] > 0 ? dy[i] : dy[i] * alpha;
 }
+
+/* Σ x[0..d) with four SIMD partial sums, then the lanes and the tail in order. */
+static inline float sum_floats(const float *x, int d) {
+  v128_t s = wasm_f32x4_splat(0);
+  int e = 0;
+  for (; e + 4 <= d; e += 4) s = wasm_f32x4_add(s, wasm_v128_load(x + e));
+  float t = (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) + (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
+  for (; e < d; e++) t += x[e];
+  return t;
+}
+
+/*
+ * LayerNorm over the last axis of x [rows, d]: y = (x − μ)·r·γ + β with μ the row mean,
+ * r = 1/√(σ² + ε) and σ² the row's mean squared deviation (tf.moments' variance). Saves μ and r
+ * per row for the gradient.
+ */
+EXPORT(mer_layer_norm)
+void mer_layer_norm(const float *x, const float *gamma, const float *beta, float *y, float *mean, float *rstd, int rows, int d, float eps) {
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + (long)r * d;
+    float *yr = y + (long)r * d;
+    const float mu = sum_floats(xr, d) / (float)d;
+    const v128_t vmu = wasm_f32x4_splat(mu);
+    v128_t s = wasm_f32x4_splat(0);
+    int e = 0;
+    for (; e + 4 <= d; e += 4) {
+      const v128_t c = wasm_f32x4_sub(wasm_v128_load(xr + e), vmu);
+      s = wasm_f32x4_add(s, wasm_f32x4_mul(c, c));
+    }
+    float ss = (wasm_f32x4_extract_lane(s, 0) + wasm_f32x4_extract_lane(s, 1)) + (wasm_f32x4_extract_lane(s, 2) + wasm_f32x4_extract_lane(s, 3));
+    for (; e < d; e++) ss += (xr[e] - mu) * (xr[e] - mu);
+    const float rs = 1.0f / __builtin_sqrtf(ss / (float)d + eps);
+    const v128_t vrs = wasm_f32x4_splat(rs);
+    for (e = 0; e + 4 <= d; e += 4) {
+      const v128_t h = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + e), vmu), vrs);
+      wasm_v128_store(yr + e, wasm_f32x4_add(wasm_f32x4_mul(h, wasm_v128_load(gamma + e)), wasm_v128_load(beta + e)));
+    }
+    for (; e < d; e++) yr[e] = (xr[e] - mu) * rs * gamma[e] + beta[e];
+    mean[r] = mu;
+    rstd[r] = rs;
+  }
+}
+
+/*
+ * LayerNorm's gradient in one pass over the rows: with x̂ = (x − μ)·r and g = dy·γ,
+ * dx = r·(g − mean(g) − x̂·mean(g·x̂)), dγ = Σ_rows dy·x̂, dβ = Σ_rows dy.
+ */
+EXPORT(mer_layer_norm_grad)
+void mer_layer_norm_grad(const float *x, const float *gamma, const float *dy, const float *mean, const float *rstd, float *dx, float *dgamma, float *dbeta, int rows, int d) {
+  zero_floats(dgamma, d);
+  zero_floats(dbeta, d);
+  for (int r = 0; r < rows; r++) {
+    const float *xr = x + (long)r * d, *dyr = dy + (long)r * d;
+    float *dxr = dx + (long)r * d;
+    const v128_t vmu = wasm_f32x4_splat(mean[r]), vrs = wasm_f32x4_splat(rstd[r]);
+    v128_t sg = wasm_f32x4_splat(0), sgh = sg;
+    int e = 0;
+    for (; e + 4 <= d; e += 4) {
+      const v128_t h = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + e), vmu), vrs);
+      const v128_t gy = wasm_v128_load(dyr + e);
+      const v128_t g = wasm_f32x4_mul(gy, wasm_v128_load(gamma + e));
+      sg = wasm_f32x4_add(sg, g);
+      sgh = wasm_f32x4_add(sgh, wasm_f32x4_mul(g, h));
+      wasm_v128_store(dgamma + e, wasm_f32x4_add(wasm_v128_load(dgamma + e), wasm_f32x4_mul(gy, h)));
+      wasm_v128_store(dbeta + e, wasm_f32x4_add(wasm_v128_load(dbeta + e), gy));
+    }
+    float tg = (wasm_f32x4_extract_lane(sg, 0) + wasm_f32x4_extract_lane(sg, 1)) + (wasm_f32x4_extract_lane(sg, 2) + wasm_f32x4_extract_lane(sg, 3));
+    float tgh = (wasm_f32x4_extract_lane(sgh, 0) + wasm_f32x4_extract_lane(sgh, 1)) + (wasm_f32x4_extract_lane(sgh, 2) + wasm_f32x4_extract_lane(sgh, 3));
+    for (; e < d; e++) {
+      const float h = (xr[e] - mean[r]) * rstd[r], g = dyr[e] * gamma[e];
+      tg += g;
+      tgh += g * h;
+      dgamma[e] += dyr[e] * h;
+      dbeta[e] += dyr[e];
+    }
+    const float mg = tg / (float)d, mgh = tgh / (float)d;
+    const v128_t vmg = wasm_f32x4_splat(mg), vmgh = wasm_f32x4_splat(mgh);
+    for (e = 0; e + 4 <= d; e += 4) {
+      const v128_t h = wasm_f32x4_mul(wasm_f32x4_sub(wasm_v128_load(xr + e), vmu), vrs);
+      const v128_t g = wasm_f32x4_mul(wasm_v128_load(dyr + e), wasm_v128_load(gamma + e));
+      wasm_v128_store(dxr + e, wasm_f32x4_mul(vrs, wasm_f32x4_sub(wasm_f32x4_sub(g, vmg), wasm_f32x4_mul(h, vmgh))));
+    }
+    for (; e < d; e++) {
+      const float h = (xr[e] - mean[r]) * rstd[r], g = dyr[e] * gamma[e];
+      dxr[e] = rstd[r] * (g - mg - h * mgh);
+    }
+  }
+}
+
+/*
+ * Depthwise convolution gradients (NHWC; filter [kh, kw, c, cm], output channel c·cm + q). The
+ * geometry is CONV_GEOMETRY with c the input channels; cm the channel multiplier. Channel loops are
+ * SIMD when cm = 1 (every mer network), scalar otherwise.
+ *
+ * Filter gradient: dfilter[ty, tx, ch, q] = Σ over output positions of x(tap's input) · dy(position).
+ */
+EXPORT(mer_depthwise_filter_grad)
+void mer_depthwise_filter_grad(const float *x, const float *dy, float *dfilter, int cm, CONV_GEOMETRY) {
+  const int co = c * cm;
+  zero_floats(dfilter, kh * kw * co);
+  for (int b = 0; b < batch; b++)
+    for (int oy = 0; oy < oh; oy++)
+      for (int ty = 0; ty < kh; ty++) {
+        const int y = oy * sh + ty * dh - pt;
+        if (y < 0 || y >= ih) continue;
+        for (int ox = 0; ox < ow; ox++) {
+          const float *dyp = dy + (((long)b * oh + oy) * ow + ox) * co;
+          for (int tx = 0; tx < kw; tx++) {
+            const int xx = ox * sw + tx * dw - pl;
+            if (xx < 0 || xx >= iw) continue;
+            const float *xp = x + (((long)b * ih + y) * iw + xx) * c;
+            float *df = dfilter + (long)(ty * kw + tx) * co;
+            if (cm == 1) {
+              int e = 0;
+              for (; e + 4 <= c; e += 4)
+                wasm_v128_store(df + e, wasm_f32x4_add(wasm_v128_load(df + e), wasm_f32x4_mul(wasm_v128_load(xp + e), wasm_v128_load(dyp + e))));
+              for (; e < c; e++) df[e] += xp[e] * dyp[e];
+            } else {
+              for (int ch = 0; ch < c; ch++)
+                for (int q = 0; q < cm; q++) df[ch * cm + q] += xp[ch] * dyp[ch * cm + q];
+            }
+          }
+        }
+      }
+}
+
+/* Input gradient: dx[b, y, x, ch] = Σ over taps and output positions reading it of Σ_q dy · filter. */
+EXPORT(mer_depthwise_input_grad)
+void mer_depthwise_input_grad(const float *dy, const float *filter, float *dx, int cm, CONV_GEOMETRY) {
+  const int co = c * cm;
+  zero_floats(dx, batch * ih * iw * c);
+  for (int b = 0; b < batch; b++)
+    for (int oy = 0; oy < oh; oy++)
+      for (int ty = 0; ty < kh; ty++) {
+        const int y = oy * sh + ty * dh - pt;
+        if (y < 0 || y >= ih) continue;
+        for (int ox = 0; ox < ow; ox++) {
+          const float *dyp = dy + (((long)b * oh + oy) * ow + ox) * co;
+          for (int tx = 0; tx < kw; tx++) {
+            const int xx = ox * sw + tx * dw - pl;
+            if (xx < 0 || xx >= iw) continue;
+            float *dxp = dx + (((long)b * ih + y) * iw + xx) * c;
+            const float *f = filter + (long)(ty * kw + tx) * co;
+            if (cm == 1) {
+              int e = 0;
+              for (; e + 4 <= c; e += 4)
+                wasm_v128_store(dxp + e, wasm_f32x4_add(wasm_v128_load(dxp + e), wasm_f32x4_mul(wasm_v128_load(dyp + e), wasm_v128_load(f + e))));
+              for (; e < c; e++) dxp[e] += dyp[e] * f[e];
+            } else {
+              for (int ch = 0; ch < c; ch++) {
+                float s = 0;
+                for (int q = 0; q < cm; q++) s += dyp[ch * cm + q] * f[ch * cm + q];
+                dxp[ch] += s;
+              }
+            }
+          }
+        }
+      }
+}
+
+/*
+ * Elementwise binary operations where one operand is broadcast along the leading axes: a [rows, d]
+ * against b [d] (bRow) — a scalar is d = 1 — in either order (swap: compute b ∘ a). op: 0 add,
+ * 1 sub, 2 mul, 3 div; each the float32 operation, so results equal tfjs' kernels.
+ */
+static inline v128_t vop(int op, v128_t a, v128_t b) {
+  switch (op) {
+    case 0: return wasm_f32x4_add(a, b);
+    case 1: return wasm_f32x4_sub(a, b);
+    case 2: return wasm_f32x4_mul(a, b);
+    default: return wasm_f32x4_div(a, b);
+  }
+}
+static inline float sop(int op, float a, float b) {
+  switch (op) {
+    case 0: return a + b;
+    case 1: return a - b;
+    case 2: return a * b;
+    default: return a / b;
+  }
+}
+
+EXPORT(mer_binary_row)
+void mer_binary_row(const float *a, const float *bRow, float *y, int rows, int d, int op, int swap) {
+  if (d == 1) {
+    const float s = bRow[0];
+    const v128_t vs = wasm_f32x4_splat(s);
+    const long n = (long)rows;
+    long i = 0;
+    if (swap) {
+      for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, vop(op, vs, wasm_v128_load(a + i)));
+      for (; i < n; i++) y[i] = sop(op, s, a[i]);
+    } else {
+      for (; i + 4 <= n; i += 4) wasm_v128_store(y + i, vop(op, wasm_v128_load(a + i), vs));
+      for (; i < n; i++) y[i] = sop(op, a[i], s);
+    }
+    return;
+  }
+  for (int r = 0; r < rows; r++) {
+    const float *ar = a + (long)r * d;
+    float *yr = y + (long)r * d;
+    int e = 0;
+    if (swap) {
+      for (; e + 4 <= d; e += 4) wasm_v128_store(yr + e, vop(op, wasm_v128_load(bRow + e), wasm_v128_load(ar + e)));
+      for (; e < d; e++) yr[e] = sop(op, bRow[e], ar[e]);
+    } else {
+      for (; e + 4 <= d; e += 4) wasm_v128_store(yr + e, vop(op, wasm_v128_load(ar + e), wasm_v128_load(bRow + e)));
+      for (; e < d; e++) yr[e] = sop(op, ar[e], bRow[e]);
+    }
+  }
+}
+
+/*
+ * Max-pool gradient (NHWC, window kh × kw, no dilation): each dy value goes to the first position
+ * of its window, in row-major window order, holding the window's maximum (tfjs' rule: a later equal
+ * value does not take over; padding never wins). Channels in SIMD lanes, argmax tracked per lane.
+ */
+EXPORT(mer_max_pool_grad)
+void mer_max_pool_grad(const float *x, const float *dy, float *dx, CONV_GEOMETRY) {
+  (void)dh;
+  (void)dw;
+  zero_floats(dx, batch * ih * iw * c);
+  const v128_t ninf = wasm_f32x4_splat(-__builtin_inff());
+  for (int b = 0; b < batch; b++)
+    for (int oy = 0; oy < oh; oy++) {
+      const int y0 = oy * sh - pt, ya = y0 < 0 ? 0 : y0, yb = y0 + kh < ih ? y0 + kh : ih;
+      for (int ox = 0; ox < ow; ox++) {
+        const int x0 = ox * sw - pl, xa = x0 < 0 ? 0 : x0, xb = x0 + kw < iw ? x0 + kw : iw;
+        const float *dyp = dy + (((long)b * oh + oy) * ow + ox) * c;
+        int e = 0;
+        for (; e + 4 <= c; e += 4) {
+          v128_t best = ninf, at = wasm_i32x4_splat(-1);
+          for (int y = ya; y < yb; y++)
+            for (int xx = xa; xx < xb; xx++) {
+              const int pos = ((b * ih + y) * iw + xx) * c + e;
+              const v128_t v = wasm_v128_load(x + pos);
+              const v128_t more = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, more);
+              at = wasm_v128_bitselect(wasm_i32x4_splat(pos), at, more);
+            }
+          const int p0 = wasm_i32x4_extract_lane(at, 0), p1 = wasm_i32x4_extract_lane(at, 1);
+          const int p2 = wasm_i32x4_extract_lane(at, 2), p3 = wasm_i32x4_extract_lane(at, 3);
+          if (p0 >= 0) dx[p0] += dyp[e];
+          if (p1 >= 0) dx[p1 + 1] += dyp[e + 1];
+          if (p2 >= 0) dx[p2 + 2] += dyp[e + 2];
+          if (p3 >= 0) dx[p3 + 3] += dyp[e + 3];
+        }
+        for (; e < c; e++) {
+          float best = -__builtin_inff();
+          int at = -1;
+          for (int y = ya; y < yb; y++)
+            for (int xx = xa; xx < xb; xx++) {
+              const int pos = ((b * ih + y) * iw + xx) * c + e;
+              if (x[pos] > best) best = x[pos], at = pos;
+            }
+          if (at >= 0) dx[at] += dyp[e];
+        }
+      }
+    }
+}
