@@ -84,7 +84,7 @@ async function main(): Promise<void> {
       const batch = batchFor(net, config);
       const { model, inputs } = build(net, config, batch);
       const heavy = model.parameterCount() > 50e6;
-      const reps = heavy ? 1 : 5;
+      const reps = heavy ? 3 : 7;
       const forward = timed(() => tf.tidy(() => {
         (model.apply(inputs) as tf.Tensor).dataSync();
       }), reps);

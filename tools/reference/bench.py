@@ -51,7 +51,7 @@ for net, configs in presets.items():
         heavy = parameter_count(model) > 50e6
         model.eval()
         with torch.no_grad():
-            fwd = timed(lambda: run(model), 1 if heavy else 5)
+            fwd = timed(lambda: run(model), 3 if heavy else 7)
         model.train()
         opt = torch.optim.AdamW(model.parameters(), lr=1e-4)
 
@@ -60,6 +60,6 @@ for net, configs in presets.items():
             run(model).square().mean().backward()
             opt.step()
 
-        train = timed(step, 1 if heavy else 5)
+        train = timed(step, 2 if heavy else 7)
         print(json.dumps({"network": net, "preset": name, "batch": B, "frames": T, "torch_forward_ms": round(fwd, 1),
                           "torch_train_step_ms": round(train, 1), "torch_threads": torch.get_num_threads()}), flush=True)
