@@ -1,7 +1,7 @@
 /**
  * Model benchmark: for each network and preset, forward and forward+backward (one AdamW step) time
  * per batch on the active backend, next to the same networks in PyTorch (tools/reference/bench.py,
- * Debian python3-torch, one thread like wasm) run in the same invocation. One JSON line per row with
+ * Debian python3-torch, one thread like wasm) run in the same invocation, each row just before mer's. One JSON line per row with
  * the ratio mer/torch. Shapes from SPEC: MAVEN B=16 T=64; TCN-fusion B=16 T=300; AVT-CA B=8, 15 video
  * frames + 156 MFCC frames (features mode; raw 224×224 mode at B=1 on wasm, whose heap B=8 outgrows).
  * Run: npm run bench:models [-- --only <preset>] [-- --net <maven|tcn-fusion|avt-ca>] [-- --no-torch]
@@ -40,6 +40,12 @@ function timed(fn: () => void, reps: number): number {
   return median(out);
 }
 
+interface TorchRow {
+  torch_forward_ms: number;
+  torch_train_step_ms: number;
+  torch_threads: number;
+}
+
 let onWasm = false;
 
 function batchFor(net: Net, config: object): number {
@@ -58,29 +64,31 @@ async function main(): Promise<void> {
     else for (const p of Object.keys(all[net])) if (only && p !== only) delete all[net][p];
   }
 
-  let torchRows: Record<string, { torch_forward_ms: number; torch_train_step_ms: number; torch_threads: number }> = {};
-  if (!process.argv.includes('--no-torch')) {
+  // The peer runs each row just before mer's, so both sides of a ratio see the machine in the same
+  // state (this VM's speed drifts by tens of percent over minutes).
+  const withTorch = !process.argv.includes('--no-torch');
+  let torchMissing: string | undefined;
+  const runPeer = (net: Net, preset: string, config: object): TorchRow | undefined => {
+    if (!withTorch || torchMissing !== undefined) return undefined;
     const presetsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-')), 'presets.json');
-    const batches = Object.fromEntries(
-      (Object.keys(all) as Net[]).flatMap((net) => Object.keys(all[net]).map((p) => [`${net}/${p}`, batchFor(net, all[net][p])])),
-    );
-    fs.writeFileSync(presetsFile, JSON.stringify({ ...all, __batch__: batches }));
+    fs.writeFileSync(presetsFile, JSON.stringify({ [net]: { [preset]: config }, __batch__: { [`${net}/${preset}`]: batchFor(net, config) } }));
     const oneThread = { OMP_NUM_THREADS: '1', OPENBLAS_NUM_THREADS: '1', MKL_NUM_THREADS: '1' };
     const py = spawnSync('/usr/bin/python3', [path.join(__dirname, '../reference/bench.py'), presetsFile, '1'], {
       encoding: 'utf8',
       cwd: path.join(__dirname, '../reference'),
       env: { ...process.env, ...oneThread },
     });
-    if (py.status === 0) {
-      torchRows = Object.fromEntries(py.stdout.trim().split('\n').map((l) => JSON.parse(l)).map((r) => [`${r.network}/${r.preset}`, r]));
-    } else {
-      console.error(`PyTorch peer unavailable (${py.stderr.trim().split('\n').pop()}); printing mer timings only`);
+    if (py.status !== 0) {
+      torchMissing = py.stderr.trim().split('\n').pop() ?? `exit ${py.status}`;
+      console.error(`PyTorch peer unavailable (${torchMissing}); printing mer timings only`);
+      return undefined;
     }
-  }
+    return JSON.parse(py.stdout.trim().split('\n').pop() as string) as TorchRow;
+  };
 
   for (const net of Object.keys(all) as Net[]) {
     for (const [preset, config] of Object.entries(all[net])) {
-      const peerRow = torchRows[`${net}/${preset}`];
+      const peer = runPeer(net, preset, config);
       const batch = batchFor(net, config);
       const { model, inputs } = build(net, config, batch);
       const heavy = model.parameterCount() > 50e6;
@@ -100,7 +108,6 @@ async function main(): Promise<void> {
             l?.dispose();
           }, reps)
         : undefined;
-      const peer = peerRow;
       console.log(
         JSON.stringify({
           network: net,

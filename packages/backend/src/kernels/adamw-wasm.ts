@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmKernel } from './wasm-kernel-registry';
 import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /** Kernel name of the fused AdamW step (wasm with mer's kernels only). */
@@ -59,6 +60,5 @@ const adamwKernel: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 
 /** Registers the fused AdamW kernel for wasm. Idempotent. */
 export function installWasmAdamW(): void {
-  if (tf.getKernel(MER_ADAMW, 'wasm') !== undefined) return;
-  tf.registerKernel({ kernelName: MER_ADAMW, backendName: 'wasm', kernelFunc: adamwKernel });
+  registerWasmKernel(MER_ADAMW, adamwKernel);
 }

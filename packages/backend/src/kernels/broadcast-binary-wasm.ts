@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel } from './wasm-kernel-registry';
 import { heapOffset, merKernelsFor, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /**
@@ -47,18 +48,9 @@ export function broadcastBinaryFast(backend: unknown, a: tf.TensorInfo, b: tf.Te
   return out;
 }
 
-const INSTALLED = new WeakSet<tf.KernelFunc>();
-
 /** Routes wasm Add, Sub, Multiply and RealDiv with a row/scalar broadcast through mer's kernel. Idempotent. */
 export function installWasmBroadcastBinary(): void {
   for (const op of Object.keys(OPS) as (keyof typeof OPS)[]) {
-    const original = tf.getKernel(op, 'wasm');
-    if (original === undefined || INSTALLED.has(original.kernelFunc)) continue;
-    const stock = original.kernelFunc;
-    const kernelFunc: tf.KernelFunc = (args) =>
-      broadcastBinaryFast(args.backend, args.inputs['a'] as tf.TensorInfo, args.inputs['b'] as tf.TensorInfo, op) ?? stock(args);
-    INSTALLED.add(kernelFunc);
-    tf.unregisterKernel(op, 'wasm');
-    tf.registerKernel({ ...original, kernelFunc });
+    overrideWasmKernel(op, (stock) => (args) => broadcastBinaryFast(args.backend, args.inputs['a'] as tf.TensorInfo, args.inputs['b'] as tf.TensorInfo, op) ?? stock(args));
   }
 }

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from '../gradients/conv-taps';
+import { registerWasmKernel } from './wasm-kernel-registry';
 import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike, withScratch } from './wasm/mer-kernels-module';
 
 /**
@@ -125,9 +126,8 @@ const depthwiseInputGradFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
 
 /** Registers the kernels for wasm. Idempotent. */
 export function installWasmConvGrad(): void {
-  if (tf.getKernel(MER_CONV2D_FILTER_GRAD, 'wasm') !== undefined) return;
-  tf.registerKernel({ kernelName: MER_CONV2D_FILTER_GRAD, backendName: 'wasm', kernelFunc: filterGradKernel });
-  tf.registerKernel({ kernelName: MER_COL2IM, backendName: 'wasm', kernelFunc: col2imKernel });
-  tf.registerKernel({ kernelName: MER_DEPTHWISE_FILTER_GRAD, backendName: 'wasm', kernelFunc: depthwiseFilterGradFunc });
-  tf.registerKernel({ kernelName: MER_DEPTHWISE_INPUT_GRAD, backendName: 'wasm', kernelFunc: depthwiseInputGradFunc });
+  registerWasmKernel(MER_CONV2D_FILTER_GRAD, filterGradKernel);
+  registerWasmKernel(MER_COL2IM, col2imKernel);
+  registerWasmKernel(MER_DEPTHWISE_FILTER_GRAD, depthwiseFilterGradFunc);
+  registerWasmKernel(MER_DEPTHWISE_INPUT_GRAD, depthwiseInputGradFunc);
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel } from './wasm-kernel-registry';
 
 /** The members of tfjs-backend-wasm's BackendWasm used here. */
 interface RefCountingBackend {
@@ -17,15 +18,7 @@ const identity: tf.KernelFunc = ({ inputs, backend }) => {
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 };
 
-const INSTALLED = new WeakSet<tf.KernelFunc>();
-
 /** Makes wasm Identity share its input's buffer (strings keep the stock kernel). Idempotent. */
 export function installWasmIdentity(): void {
-  const original = tf.getKernel('Identity', 'wasm');
-  if (original === undefined || INSTALLED.has(original.kernelFunc)) return;
-  const stock = original.kernelFunc;
-  const kernelFunc: tf.KernelFunc = (args) => ((args.inputs['x'] as tf.TensorInfo).dtype === 'string' ? stock(args) : identity(args));
-  INSTALLED.add(kernelFunc);
-  tf.unregisterKernel('Identity', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc });
+  overrideWasmKernel('Identity', (stock) => (args) => ((args.inputs['x'] as tf.TensorInfo).dtype === 'string' ? stock(args) : identity(args)));
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmKernel } from './wasm-kernel-registry';
 import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /** Kernel names of the fused LayerNorm and its gradient (wasm with mer's kernels only). */
@@ -44,7 +45,6 @@ const layerNormGradKernel: tf.KernelFunc = ({ inputs, backend }) => {
 
 /** Registers the fused LayerNorm kernels for wasm. Idempotent. */
 export function installWasmLayerNorm(): void {
-  if (tf.getKernel(MER_LAYER_NORM, 'wasm') !== undefined) return;
-  tf.registerKernel({ kernelName: MER_LAYER_NORM, backendName: 'wasm', kernelFunc: layerNormKernel });
-  tf.registerKernel({ kernelName: MER_LAYER_NORM_GRAD, backendName: 'wasm', kernelFunc: layerNormGradKernel });
+  registerWasmKernel(MER_LAYER_NORM, layerNormKernel);
+  registerWasmKernel(MER_LAYER_NORM_GRAD, layerNormGradKernel);
 }

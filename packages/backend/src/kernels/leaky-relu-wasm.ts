@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel, registerWasmKernel } from './wasm-kernel-registry';
 import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /** Kernel name of the one-pass LeakyReLU gradient (wasm with mer's kernels only). */
@@ -51,18 +52,8 @@ export const leakyReluGradConfig: tf.GradConfig = {
   },
 };
 
-const INSTALLED = new WeakSet<tf.KernelFunc>();
-
 /** Installs the LeakyRelu kernel and its gradient kernel on wasm. Idempotent. */
 export function installWasmLeakyRelu(): void {
-  const original = tf.getKernel(tf.LeakyRelu, 'wasm');
-  if (original !== undefined && !INSTALLED.has(original.kernelFunc)) {
-    const kernelFunc = leakyRelu(original.kernelFunc);
-    INSTALLED.add(kernelFunc);
-    tf.unregisterKernel(tf.LeakyRelu, 'wasm');
-    tf.registerKernel({ ...original, kernelFunc });
-  }
-  if (tf.getKernel(MER_LEAKY_RELU_GRAD, 'wasm') === undefined) {
-    tf.registerKernel({ kernelName: MER_LEAKY_RELU_GRAD, backendName: 'wasm', kernelFunc: leakyReluGrad });
-  }
+  overrideWasmKernel(tf.LeakyRelu, leakyRelu);
+  registerWasmKernel(MER_LEAKY_RELU_GRAD, leakyReluGrad);
 }

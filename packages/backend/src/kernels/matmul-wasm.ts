@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { transposeLastTwo } from './transpose-wasm';
+import { overrideWasmKernel } from './wasm-kernel-registry';
 import { heapOffset, merKernelsFor, WasmBackendLike, withScratch } from './wasm/mer-kernels-module';
 
 /**
@@ -12,8 +13,6 @@ import { heapOffset, merKernelsFor, WasmBackendLike, withScratch } from './wasm/
  * narrower ones (a regression head's [N, k]·[k, 2]) and other dtypes go to the stock kernel, with
  * transposed operands materialised first. tools/bench/matmul.ts prints both paths per shape.
  */
-const WRAPPED = new WeakSet<tf.KernelFunc>();
-
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
 interface MatMulAttrs {
@@ -86,20 +85,11 @@ function batchMatMul(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-function wrap(kernelName: string, make: (stock: tf.KernelFunc) => tf.KernelFunc): void {
-  const original = tf.getKernel(kernelName, 'wasm');
-  if (original === undefined || WRAPPED.has(original.kernelFunc)) return;
-  const kernelFunc = make(original.kernelFunc);
-  WRAPPED.add(kernelFunc);
-  tf.unregisterKernel(kernelName, 'wasm');
-  tf.registerKernel({ ...original, kernelFunc });
-}
-
 /** Installs the fast matMul paths on the wasm backend (after its package is loaded). Idempotent. */
 export function installWasmMatMul(): void {
-  wrap('BatchMatMul', batchMatMul);
+  overrideWasmKernel('BatchMatMul', batchMatMul);
   // Dense layers' fused product (+ bias, activation): XNNPACK, transposed operands materialised.
-  wrap('_FusedMatMul', (stock) => (args) =>
+  overrideWasmKernel('_FusedMatMul', (stock) => (args) =>
     withMaterialisedTransposes(args, (inputs) => stock({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap })),
   );
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel } from './wasm-kernel-registry';
 import { heapOffset, merKernelsFor, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /**
@@ -32,14 +33,7 @@ function maxPoolGrad(stock: tf.KernelFunc): tf.KernelFunc {
   };
 }
 
-const INSTALLED = new WeakSet<tf.KernelFunc>();
-
 /** Routes wasm MaxPoolGrad through mer's kernel. Idempotent. */
 export function installWasmMaxPoolGrad(): void {
-  const original = tf.getKernel(tf.MaxPoolGrad, 'wasm');
-  if (original === undefined || INSTALLED.has(original.kernelFunc)) return;
-  const kernelFunc = maxPoolGrad(original.kernelFunc);
-  INSTALLED.add(kernelFunc);
-  tf.unregisterKernel(tf.MaxPoolGrad, 'wasm');
-  tf.registerKernel({ ...original, kernelFunc });
+  overrideWasmKernel(tf.MaxPoolGrad, maxPoolGrad);
 }

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel } from './wasm-kernel-registry';
 import { heapOffset, merKernelsFor, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /**
@@ -43,26 +44,15 @@ export function sliceFast(backend: unknown, x: tf.TensorInfo, begin: number[], s
   return out;
 }
 
-const INSTALLED = new WeakSet<tf.KernelFunc>();
-
-function override(kernelName: string, make: (stock: tf.KernelFunc) => tf.KernelFunc): void {
-  const original = tf.getKernel(kernelName, 'wasm');
-  if (original === undefined || INSTALLED.has(original.kernelFunc)) return;
-  const kernelFunc = make(original.kernelFunc);
-  INSTALLED.add(kernelFunc);
-  tf.unregisterKernel(kernelName, 'wasm');
-  tf.registerKernel({ ...original, kernelFunc });
-}
-
 /** Routes wasm Slice and SplitV through {@link sliceFast} where it applies. Idempotent. */
 export function installWasmSlice(): void {
-  override('Slice', (stock) => (args) => {
+  overrideWasmKernel('Slice', (stock) => (args) => {
     const x = args.inputs['x'] as tf.TensorInfo;
     const { begin, size } = args.attrs as unknown as { begin: number | number[]; size: number | number[] };
     const [b, s] = tf.slice_util.parseSliceParams(x as unknown as tf.Tensor, begin, size);
     return sliceFast(args.backend, x, b, s) ?? stock(args);
   });
-  override('SplitV', (stock) => (args) => {
+  overrideWasmKernel('SplitV', (stock) => (args) => {
     const x = args.inputs['x'] as tf.TensorInfo;
     const { numOrSizeSplits, axis } = args.attrs as unknown as { numOrSizeSplits: number | number[]; axis: number };
     const $axis = tf.util.parseAxisParam(axis, x.shape)[0];

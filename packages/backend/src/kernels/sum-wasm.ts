@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel } from './wasm-kernel-registry';
 import { heapOffset, merKernelsFor, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /**
@@ -40,19 +41,11 @@ export function meanFast(backend: unknown, x: tf.TensorInfo, axis: number | numb
   return out;
 }
 
-const INSTALLED = new WeakSet<tf.KernelFunc>();
-
 function override(kernelName: 'Sum' | 'Mean', fast: typeof sumFast): void {
-  const original = tf.getKernel(kernelName, 'wasm');
-  if (original === undefined || INSTALLED.has(original.kernelFunc)) return;
-  const stock = original.kernelFunc;
-  const kernelFunc: tf.KernelFunc = (args) => {
+  overrideWasmKernel(kernelName, (stock) => (args) => {
     const { axis, keepDims } = args.attrs as unknown as { axis: number | number[]; keepDims: boolean };
     return fast(args.backend, args.inputs['x'] as tf.TensorInfo, axis, keepDims) ?? stock(args);
-  };
-  INSTALLED.add(kernelFunc);
-  tf.unregisterKernel(kernelName, 'wasm');
-  tf.registerKernel({ ...original, kernelFunc });
+  });
 }
 
 /** Routes wasm Sum and Mean through {@link sumFast} / {@link meanFast} where they apply. Idempotent. */

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { overrideWasmKernel } from './wasm-kernel-registry';
 import { asAxisSwap, heapOffset, merKernelsFor, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /**
@@ -37,18 +38,7 @@ export function transposeLastTwo(backend: unknown, x: tf.TensorInfo): tf.TensorI
   return stock.kernelFunc({ inputs: { x }, backend: backend as tf.KernelBackend, attrs: { perm } as unknown as tf.NamedAttrMap }) as tf.TensorInfo;
 }
 
-const INSTALLED = new WeakSet<tf.KernelFunc>();
-
 /** Routes wasm Transpose through {@link transposeFast} where it applies. Idempotent. */
 export function installWasmTranspose(): void {
-  const original = tf.getKernel('Transpose', 'wasm');
-  if (original === undefined || INSTALLED.has(original.kernelFunc)) return;
-  const stock = original.kernelFunc;
-  const kernelFunc: tf.KernelFunc = (args) => {
-    const perm = (args.attrs as unknown as { perm: number[] }).perm;
-    return transposeFast(args.backend, args.inputs['x'] as tf.TensorInfo, perm) ?? stock(args);
-  };
-  INSTALLED.add(kernelFunc);
-  tf.unregisterKernel('Transpose', 'wasm');
-  tf.registerKernel({ ...original, kernelFunc });
+  overrideWasmKernel('Transpose', (stock) => (args) => transposeFast(args.backend, args.inputs['x'] as tf.TensorInfo, (args.attrs as unknown as { perm: number[] }).perm) ?? stock(args));
 }

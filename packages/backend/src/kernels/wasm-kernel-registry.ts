@@ -1,0 +1,22 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+const OVERRIDES = new WeakSet<tf.KernelFunc>();
+
+/**
+ * Replaces tfjs-wasm's kernel `kernelName` with `make(stock)`, keeping its setup and dispose hooks;
+ * `stock` is the kernel being replaced, for the cases the replacement leaves to it. Once per kernel:
+ * calling again (or for a kernel not registered on wasm) does nothing.
+ */
+export function overrideWasmKernel(kernelName: string, make: (stock: tf.KernelFunc) => tf.KernelFunc): void {
+  const original = tf.getKernel(kernelName, 'wasm');
+  if (original === undefined || OVERRIDES.has(original.kernelFunc)) return;
+  const kernelFunc = make(original.kernelFunc);
+  OVERRIDES.add(kernelFunc);
+  tf.unregisterKernel(kernelName, 'wasm');
+  tf.registerKernel({ ...original, kernelFunc });
+}
+
+/** Registers a kernel of mer's own (a name tfjs does not have) on wasm, once. */
+export function registerWasmKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
+  if (tf.getKernel(kernelName, 'wasm') === undefined) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
+}
