@@ -504,16 +504,16 @@ void mer_layer_norm_grad(const float *x, const float *gamma, const float *dy, co
 }
 
 /*
- * Depthwise convolution gradients (NHWC; filter [kh, kw, c, cm], output channel c·cm + q). The
- * geometry is CONV_GEOMETRY with c the input channels; cm the channel multiplier. Channel loops are
- * SIMD when cm = 1 (every mer network), scalar otherwise.
- *
- * Filter gradient: dfilter[ty, tx, ch, q] = Σ over output positions of x(tap's input) · dy(position).
+ * Depthwise convolution gradients (NHWC; filter [kh, kw, c, cm], output channel ch·cm + q), both
+ * walks over every (output position, tap) pair whose input lies inside the image. The geometry is
+ * CONV_GEOMETRY with c the input channels; cm the channel multiplier. Channel loops are SIMD when
+ * cm = 1 (every mer network), scalar otherwise.
+ *   filter gradient (toInput = 0): out = dfilter, in = x:      dfilter[tap, ch, q] += x[pos, ch] · dy[o, ch·cm+q]
+ *   input gradient  (toInput = 1): out = dx,      in = filter: dx[pos, ch] += Σ_q dy[o, ch·cm+q] · filter[tap, ch, q]
+ * out must be zeroed first.
  */
-EXPORT(mer_depthwise_filter_grad)
-void mer_depthwise_filter_grad(const float *x, const float *dy, float *dfilter, int cm, CONV_GEOMETRY) {
+static void depthwise_grad(const float *dy, const float *in, float *out, int cm, int toInput, CONV_GEOMETRY) {
   const int co = c * cm;
-  zero_floats(dfilter, kh * kw * co);
   for (int b = 0; b < batch; b++)
     for (int oy = 0; oy < oh; oy++)
       for (int ty = 0; ty < kh; ty++) {
@@ -524,54 +524,42 @@ void mer_depthwise_filter_grad(const float *x, const float *dy, float *dfilter, 
           for (int tx = 0; tx < kw; tx++) {
             const int xx = ox * sw + tx * dw - pl;
             if (xx < 0 || xx >= iw) continue;
-            const float *xp = x + (((long)b * ih + y) * iw + xx) * c;
-            float *df = dfilter + (long)(ty * kw + tx) * co;
+            const long pixel = (((long)b * ih + y) * iw + xx) * c, tap = (long)(ty * kw + tx) * co;
+            /* Filter gradient: acc = dfilter[tap], src = x[pixel]. Input gradient: acc = dx[pixel], src = filter[tap]. */
+            float *acc = toInput ? out + pixel : out + tap;
+            const float *src = toInput ? in + tap : in + pixel;
             if (cm == 1) {
               int e = 0;
               for (; e + 4 <= c; e += 4)
-                wasm_v128_store(df + e, wasm_f32x4_add(wasm_v128_load(df + e), wasm_f32x4_mul(wasm_v128_load(xp + e), wasm_v128_load(dyp + e))));
-              for (; e < c; e++) df[e] += xp[e] * dyp[e];
+                wasm_v128_store(acc + e, wasm_f32x4_add(wasm_v128_load(acc + e), wasm_f32x4_mul(wasm_v128_load(src + e), wasm_v128_load(dyp + e))));
+              for (; e < c; e++) acc[e] += src[e] * dyp[e];
+            } else if (toInput) {
+              for (int ch = 0; ch < c; ch++) {
+                float s = 0;
+                for (int q = 0; q < cm; q++) s += dyp[ch * cm + q] * src[ch * cm + q];
+                acc[ch] += s;
+              }
             } else {
               for (int ch = 0; ch < c; ch++)
-                for (int q = 0; q < cm; q++) df[ch * cm + q] += xp[ch] * dyp[ch * cm + q];
+                for (int q = 0; q < cm; q++) acc[ch * cm + q] += src[ch] * dyp[ch * cm + q];
             }
           }
         }
       }
 }
 
-/* Input gradient: dx[b, y, x, ch] = Σ over taps and output positions reading it of Σ_q dy · filter. */
+/* dfilter [kh, kw, c, cm] from x [batch, ih, iw, c] and dy [batch, oh, ow, c·cm]. */
+EXPORT(mer_depthwise_filter_grad)
+void mer_depthwise_filter_grad(const float *x, const float *dy, float *dfilter, int cm, CONV_GEOMETRY) {
+  zero_floats(dfilter, kh * kw * c * cm);
+  depthwise_grad(dy, x, dfilter, cm, 0, batch, ih, iw, c, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl);
+}
+
+/* dx [batch, ih, iw, c] from dy [batch, oh, ow, c·cm] and the filter [kh, kw, c, cm]. */
 EXPORT(mer_depthwise_input_grad)
 void mer_depthwise_input_grad(const float *dy, const float *filter, float *dx, int cm, CONV_GEOMETRY) {
-  const int co = c * cm;
   zero_floats(dx, batch * ih * iw * c);
-  for (int b = 0; b < batch; b++)
-    for (int oy = 0; oy < oh; oy++)
-      for (int ty = 0; ty < kh; ty++) {
-        const int y = oy * sh + ty * dh - pt;
-        if (y < 0 || y >= ih) continue;
-        for (int ox = 0; ox < ow; ox++) {
-          const float *dyp = dy + (((long)b * oh + oy) * ow + ox) * co;
-          for (int tx = 0; tx < kw; tx++) {
-            const int xx = ox * sw + tx * dw - pl;
-            if (xx < 0 || xx >= iw) continue;
-            float *dxp = dx + (((long)b * ih + y) * iw + xx) * c;
-            const float *f = filter + (long)(ty * kw + tx) * co;
-            if (cm == 1) {
-              int e = 0;
-              for (; e + 4 <= c; e += 4)
-                wasm_v128_store(dxp + e, wasm_f32x4_add(wasm_v128_load(dxp + e), wasm_f32x4_mul(wasm_v128_load(dyp + e), wasm_v128_load(f + e))));
-              for (; e < c; e++) dxp[e] += dyp[e] * f[e];
-            } else {
-              for (int ch = 0; ch < c; ch++) {
-                float s = 0;
-                for (int q = 0; q < cm; q++) s += dyp[ch * cm + q] * f[ch * cm + q];
-                dxp[ch] += s;
-              }
-            }
-          }
-        }
-      }
+  depthwise_grad(dy, filter, dx, cm, 1, batch, ih, iw, c, oh, ow, kh, kw, sh, sw, dh, dw, pt, pl);
 }
 
 /*
