@@ -7,11 +7,12 @@ import { heapOffset, merKernelsFor, WasmBackendLike, withScratch } from './wasm/
  * Matrix products on tfjs-backend-wasm. tfjs-wasm's BatchMatMul runs one matrix through XNNPACK
  * (25–34 GFLOP/s here, SIMD, one thread) but only untransposed — transposeB 2.0 GFLOP/s, transposeA
  * 0.4, and every matMul gradient is transposed — and batches of distinct matrices (attention's
- * [B, H, T, T] products) in a scalar loop at 1.2–2.0 GFLOP/s. mer's SIMD kernel (4×8 register tiles
- * over packed cache panels of B, A read transposed in place, B transposed once when asked) measured 26–48 GFLOP/s
- * on mer's shapes, single or batched, so float32 products with at least 8 output columns run there;
- * narrower ones (a regression head's [N, k]·[k, 2]) and other dtypes go to the stock kernel, with
- * transposed operands materialised first. tools/bench/matmul.ts prints both paths per shape.
+ * [B, H, T, T] products) in a scalar loop at 1.2–2.0 GFLOP/s. mer's SIMD kernel (4×8 register
+ * tiles over packed cache panels of B, A read transposed in place, B transposed once when asked)
+ * measured 26–42 GFLOP/s on mer's shapes, single or batched, so float32 products with at least 8
+ * output columns run there; narrower ones (a regression head's [N, k]·[k, 2]) and other dtypes go to
+ * the stock kernel, with transposed operands materialised first. tools/bench/matmul.ts prints both
+ * paths per shape.
  */
 type KernelArgs = Parameters<tf.KernelFunc>[0];
 
@@ -39,6 +40,12 @@ function withMaterialisedTransposes(args: KernelArgs, run: (inputs: tf.NamedTens
   }
 }
 
+/** The stock kernel on untransposed operands (transposes materialised first, freed afterwards). */
+function stockUntransposed(stock: tf.KernelFunc): tf.KernelFunc {
+  return (args) =>
+    withMaterialisedTransposes(args, (inputs) => stock({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap }));
+}
+
 /** Products with fewer output columns run on the stock kernel (its vector tiles are narrower). */
 const MIN_COLUMNS = 8;
 
@@ -48,8 +55,7 @@ function batchMatMul(stock: tf.KernelFunc): tf.KernelFunc {
     const { transposeA, transposeB } = args.attrs as unknown as MatMulAttrs;
     const a = args.inputs['a'] as tf.TensorInfo;
     const b = args.inputs['b'] as tf.TensorInfo;
-    const untransposed = { ...args.attrs, transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap;
-    const viaStock = () => withMaterialisedTransposes(args, (inputs) => stock({ ...args, inputs, attrs: untransposed }));
+    const viaStock = () => stockUntransposed(stock)(args);
     const kernels = merKernelsFor(args.backend);
     if (kernels === undefined || a.dtype !== 'float32' || b.dtype !== 'float32') return viaStock();
     const [ar, ac] = a.shape.slice(-2);
@@ -89,7 +95,5 @@ function batchMatMul(stock: tf.KernelFunc): tf.KernelFunc {
 export function installWasmMatMul(): void {
   overrideWasmKernel('BatchMatMul', batchMatMul);
   // Dense layers' fused product (+ bias, activation): XNNPACK, transposed operands materialised.
-  overrideWasmKernel('_FusedMatMul', (stock) => (args) =>
-    withMaterialisedTransposes(args, (inputs) => stock({ ...args, inputs, attrs: { ...args.attrs, transposeA: false, transposeB: false } as unknown as tf.NamedAttrMap })),
-  );
+  overrideWasmKernel('_FusedMatMul', stockUntransposed);
 }
