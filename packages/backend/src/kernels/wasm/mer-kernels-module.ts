@@ -61,6 +61,9 @@ export interface MerKernels {
 
 const INSTANCES = new WeakMap<WasmMemory, MerKernels>();
 
+/** `MER_WASM_KERNELS=off`, read once (this check runs on every kernel call). */
+const DISABLED = process.env['MER_WASM_KERNELS'] === 'off';
+
 /**
  * mer's SIMD kernels instantiated on the heap of this tfjs-wasm backend (the module imports the
  * backend's WebAssembly.Memory, so kernels read and write tensors in place), or undefined when this
@@ -68,7 +71,7 @@ const INSTANCES = new WeakMap<WasmMemory, MerKernels>();
  * stock kernels stay in use: for comparisons and as an escape hatch).
  */
 export function merKernelsFor(backend: unknown): MerKernels | undefined {
-  if (process.env['MER_WASM_KERNELS'] === 'off') return undefined;
+  if (DISABLED) return undefined;
   const memory = (backend as Partial<WasmBackendLike>).wasm?.asm?.memory;
   // Duck-typed: a test runner's vm realm has its own WebAssembly constructors.
   if (memory === undefined || typeof memory.grow !== 'function' || typeof memory.buffer !== 'object') return undefined;
