@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MerLayer } from '@mer/attention-fusion';
+import { AdamW } from '@mer/backend';
 import { AVT_CA_PRESETS, AvtCaConfig, AvtCaModel } from '@mer/avt-ca';
 import { MAVEN_PRESETS, MavenConfig, MavenModel } from '@mer/maven';
 import { TCN_FUSION_PRESETS, TcnFusionConfig, TcnFusionModel } from '@mer/tcn-fusion';
@@ -8,6 +9,20 @@ export type BenchNet = 'maven' | 'tcn-fusion' | 'avt-ca';
 
 /** [batch, time] per network, from SPEC: MAVEN B=16 T=64; TCN-fusion B=16 T=300; AVT-CA B=8, 15 frames. */
 export const BENCH_SHAPES: Record<BenchNet, [number, number]> = { maven: [16, 64], 'tcn-fusion': [16, 300], 'avt-ca': [8, 15] };
+
+/** One inference forward pass, read back (so the work is done when it returns). */
+export function forwardPass(model: MerLayer, inputs: tf.Tensor[]): void {
+  tf.tidy(() => {
+    (model.apply(inputs) as tf.Tensor).dataSync();
+  });
+}
+
+/** One training step: forward in training mode, mean-square loss, backward, one optimizer update. */
+export function trainStep(model: MerLayer, inputs: tf.Tensor[], optimizer: AdamW): void {
+  const loss = optimizer.minimize(() => tf.mean(tf.square(model.apply(inputs, { training: true }) as tf.Tensor)) as tf.Scalar, true, model.variables());
+  loss?.dataSync();
+  loss?.dispose();
+}
 
 /** Every preset's config, by network. */
 export function allPresetConfigs(): Record<BenchNet, Record<string, object>> {

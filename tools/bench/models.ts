@@ -1,9 +1,10 @@
 /**
  * Model benchmark: for each network and preset, forward and forward+backward (one AdamW step) time
  * per batch on the active backend, next to the same networks in PyTorch (tools/reference/bench.py,
- * Debian python3-torch, one thread like wasm) run in the same invocation, each row just before mer's. One JSON line per row with
- * the ratio mer/torch. Shapes from SPEC: MAVEN B=16 T=64; TCN-fusion B=16 T=300; AVT-CA B=8, 15 video
- * frames + 156 MFCC frames (features mode; raw 224×224 mode at B=1 on wasm, whose heap B=8 outgrows).
+ * Debian python3-torch, one thread like wasm) run in the same invocation, each row just before
+ * mer's. One JSON line per row with the ratio mer/torch. Shapes from SPEC: MAVEN B=16 T=64;
+ * TCN-fusion B=16 T=300; AVT-CA B=8, 15 video frames + 156 MFCC frames (features mode; raw 224×224
+ * mode at B=1 on wasm, whose heap B=8 outgrows).
  * Run: npm run bench:models [-- --only <preset>] [-- --net <maven|tcn-fusion|avt-ca>] [-- --no-torch]
  */
 import { spawnSync } from 'node:child_process';
@@ -13,7 +14,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { AvtCaConfig } from '@mer/avt-ca';
 import { AdamW, describeBackend, initBackend } from '@mer/backend';
-import { allPresetConfigs, BENCH_SHAPES as SHAPES, BenchNet as Net, buildBenchModel as build } from './bench-models';
+import { allPresetConfigs, BENCH_SHAPES as SHAPES, BenchNet as Net, buildBenchModel as build, forwardPass, trainStep } from './bench-models';
 
 /**
  * Raw mode (224×224 face crops through the EfficientFace-style backbone) at B=8 × 15 frames outgrows the
@@ -93,21 +94,13 @@ async function main(): Promise<void> {
       const { model, inputs } = build(net, config, batch);
       const heavy = model.parameterCount() > 50e6;
       const reps = heavy ? 3 : 7;
-      const forward = timed(() => tf.tidy(() => {
-        (model.apply(inputs) as tf.Tensor).dataSync();
-      }), reps);
+      const forward = timed(() => forwardPass(model, inputs), reps);
       // Training holds weights, gradients and two AdamW moments (16 bytes per parameter) plus activations;
       // the wasm backend's heap (wasm32) cannot hold that for the largest presets, which train on tfjs-node.
       const trainBytes = model.parameterCount() * 16;
       const fitsHeap = info.name !== 'wasm' || trainBytes < WASM_TRAIN_BUDGET_BYTES;
       const opt = new AdamW({ learningRate: 1e-4 });
-      const train = fitsHeap
-        ? timed(() => {
-            const l = opt.minimize(() => tf.mean(tf.square(model.apply(inputs, { training: true }) as tf.Tensor)) as tf.Scalar, true, model.variables());
-            l?.dataSync();
-            l?.dispose();
-          }, reps)
-        : undefined;
+      const train = fitsHeap ? timed(() => trainStep(model, inputs, opt), reps) : undefined;
       console.log(
         JSON.stringify({
           network: net,

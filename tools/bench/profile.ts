@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, describeBackend, initBackend } from '@mer/backend';
-import { buildBenchModel, BenchNet, presetConfig } from './bench-models';
+import { buildBenchModel, BenchNet, forwardPass, presetConfig, trainStep } from './bench-models';
 
 async function main(): Promise<void> {
   const arg = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
@@ -20,17 +20,7 @@ async function main(): Promise<void> {
   const batch = arg('--batch') === undefined ? undefined : Number(arg('--batch'));
   const { model, inputs } = buildBenchModel(net, presetConfig(net, preset), batch);
   const opt = new AdamW({ learningRate: 1e-4 });
-  const step = () => {
-    if (forwardOnly) {
-      tf.tidy(() => {
-        (model.apply(inputs) as tf.Tensor).dataSync();
-      });
-      return;
-    }
-    const l = opt.minimize(() => tf.mean(tf.square(model.apply(inputs, { training: true }) as tf.Tensor)) as tf.Scalar, true, model.variables());
-    l?.dataSync();
-    l?.dispose();
-  };
+  const step = () => (forwardOnly ? forwardPass(model, inputs) : trainStep(model, inputs, opt));
   step();
   const t0 = performance.now();
   const profile = await tf.profile(step);

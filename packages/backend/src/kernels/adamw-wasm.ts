@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmKernel } from './wasm-kernel-registry';
-import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike } from './wasm/mer-kernels-module';
+import { registerWasmKernel, runsOnActiveBackend } from './wasm-kernel-registry';
+import { heapOffset, requireMerKernels, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /** Kernel name of the fused AdamW step (wasm with mer's kernels only). */
 export const MER_ADAMW = 'MerAdamW';
@@ -22,7 +22,7 @@ export interface AdamWStepScalars {
 
 /** True when the active backend runs {@link adamwStep} (wasm with mer's kernels). */
 export function hasFusedAdamW(): boolean {
-  return tf.getKernel(MER_ADAMW, tf.getBackend()) !== undefined && merKernelsFor(tf.backend()) !== undefined;
+  return runsOnActiveBackend(MER_ADAMW);
 }
 
 /**

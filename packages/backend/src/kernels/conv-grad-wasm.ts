@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from '../gradients/conv-taps';
-import { registerWasmKernel } from './wasm-kernel-registry';
-import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike, withScratch } from './wasm/mer-kernels-module';
+import { registerWasmKernel, runsOnActiveBackend } from './wasm-kernel-registry';
+import { heapOffset, requireMerKernels, WasmBackendLike, withScratch } from './wasm/mer-kernels-module';
 
 /**
  * Convolution-gradient kernels for wasm (registered for wasm only; other backends build the same
@@ -21,7 +21,7 @@ function geometryArgs(g: ConvGeometry): number[] {
 
 /** True when the active backend runs {@link conv2dFilterGradKernel} and {@link col2im} (wasm with mer's kernels). */
 export function hasConvGradKernels(): boolean {
-  return tf.getKernel(MER_CONV2D_FILTER_GRAD, tf.getBackend()) !== undefined && merKernelsFor(tf.backend()) !== undefined;
+  return runsOnActiveBackend(MER_CONV2D_FILTER_GRAD);
 }
 
 /**

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmKernel } from './wasm-kernel-registry';
-import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike } from './wasm/mer-kernels-module';
+import { registerWasmKernel, runsOnActiveBackend } from './wasm-kernel-registry';
+import { heapOffset, requireMerKernels, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /** Kernel names of the fused LayerNorm and its gradient (wasm with mer's kernels only). */
 export const MER_LAYER_NORM = 'MerLayerNorm';
@@ -8,7 +8,7 @@ export const MER_LAYER_NORM_GRAD = 'MerLayerNormGrad';
 
 /** True when the active backend runs the fused LayerNorm kernels. */
 export function hasFusedLayerNorm(): boolean {
-  return tf.getKernel(MER_LAYER_NORM, tf.getBackend()) !== undefined && merKernelsFor(tf.backend()) !== undefined;
+  return runsOnActiveBackend(MER_LAYER_NORM);
 }
 
 function rowsAndDim(x: tf.TensorInfo, kernel: string, params: tf.TensorInfo[]): [number, number] {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { overrideWasmKernel, registerWasmKernel } from './wasm-kernel-registry';
+import { overrideWasmKernel, registerWasmKernel, runsOnActiveBackend } from './wasm-kernel-registry';
 import { heapOffset, merKernelsFor, requireMerKernels, WasmBackendLike } from './wasm/mer-kernels-module';
 
 /** Kernel name of the one-pass LeakyReLU gradient (wasm with mer's kernels only). */
@@ -42,7 +42,7 @@ export const leakyReluGradConfig: tf.GradConfig = {
   gradFunc: (dy, saved, attrs) => {
     const [x] = saved;
     const { alpha } = attrs as unknown as { alpha: number };
-    const fused = tf.getKernel(MER_LEAKY_RELU_GRAD, tf.getBackend()) !== undefined && merKernelsFor(tf.backend()) !== undefined && x.dtype === 'float32';
+    const fused = runsOnActiveBackend(MER_LEAKY_RELU_GRAD) && x.dtype === 'float32';
     return {
       x: () =>
         fused

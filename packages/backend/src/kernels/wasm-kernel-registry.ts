@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { merKernelsFor } from './wasm/mer-kernels-module';
 
 const OVERRIDES = new WeakSet<tf.KernelFunc>();
 
@@ -14,6 +15,11 @@ export function overrideWasmKernel(kernelName: string, make: (stock: tf.KernelFu
   OVERRIDES.add(kernelFunc);
   tf.unregisterKernel(kernelName, 'wasm');
   tf.registerKernel({ ...original, kernelFunc });
+}
+
+/** True when mer's kernel `kernelName` runs on the active backend (wasm with mer's module loaded). */
+export function runsOnActiveBackend(kernelName: string): boolean {
+  return tf.getKernel(kernelName, tf.getBackend()) !== undefined && merKernelsFor(tf.backend()) !== undefined;
 }
 
 /** Registers a kernel of mer's own (a name tfjs does not have) on wasm, once. */

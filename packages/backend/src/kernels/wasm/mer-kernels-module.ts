@@ -47,7 +47,6 @@ export interface MerKernels {
   maxPoolGrad(x: number, dy: number, dx: number, ...geometry: number[]): void;
   /** y [d0, d1, d2] dense ← x's element (i, j, e) at x[i·s0 + j·s1 + e] (32-bit words). */
   copyBlock(x: number, y: number, d0: number, d1: number, d2: number, s0: number, s1: number): void;
-  /** One AdamW step over n floats (see mer_kernels.c): θ, g, m, v in; θ', m', v' out. */
   /** y = x < 0 ? α·x : x over n floats. */
   leakyRelu(x: number, y: number, n: number, alpha: number): void;
   /** dx = x > 0 ? dy : dy·α over n floats. */
@@ -56,10 +55,32 @@ export interface MerKernels {
   layerNorm(x: number, gamma: number, beta: number, y: number, mean: number, rstd: number, rows: number, d: number, eps: number): void;
   /** Its gradient → dx [rows, d], dγ, dβ [d]. */
   layerNormGrad(x: number, gamma: number, dy: number, mean: number, rstd: number, dx: number, dgamma: number, dbeta: number, rows: number, d: number): void;
+  /** One AdamW step over n floats (see mer_kernels.c): θ, g, m, v in; θ', m', v' out. */
   adamw(theta: number, g: number, m: number, v: number, thetaOut: number, mOut: number, vOut: number, n: number, decay: number, ...scalars: number[]): void;
 }
 
-const INSTANCES = new WeakMap<WasmMemory, MerKernels>();
+/** MerKernels' functions and the mer_kernels.c exports they are. */
+const EXPORTS = {
+  gemm: 'mer_gemm',
+  swapAxes: 'mer_swap_axes',
+  sumMiddle: 'mer_sum_middle',
+  col2im: 'mer_col2im',
+  conv2dFilterGrad: 'mer_conv2d_filter_grad',
+  depthwiseFilterGrad: 'mer_depthwise_filter_grad',
+  depthwiseInputGrad: 'mer_depthwise_input_grad',
+  binaryRow: 'mer_binary_row',
+  maxPoolGrad: 'mer_max_pool_grad',
+  copyBlock: 'mer_copy_block',
+  leakyRelu: 'mer_leaky_relu',
+  leakyReluGrad: 'mer_leaky_relu_grad',
+  layerNorm: 'mer_layer_norm',
+  layerNormGrad: 'mer_layer_norm_grad',
+  adamw: 'mer_adamw',
+} as const satisfies Record<Exclude<keyof MerKernels, 'packFloats'>, string>;
+
+/** One instance per tfjs-wasm heap; per backend, the instance or null (cannot run there). */
+const BY_MEMORY = new WeakMap<WasmMemory, MerKernels>();
+const BY_BACKEND = new WeakMap<object, MerKernels | null>();
 
 /** `MER_WASM_KERNELS=off`, read once (this check runs on every kernel call). */
 const DISABLED = process.env['MER_WASM_KERNELS'] === 'off';
@@ -71,20 +92,27 @@ const DISABLED = process.env['MER_WASM_KERNELS'] === 'off';
  * stock kernels stay in use: for comparisons and as an escape hatch).
  */
 export function merKernelsFor(backend: unknown): MerKernels | undefined {
-  if (DISABLED) return undefined;
-  const memory = (backend as Partial<WasmBackendLike>).wasm?.asm?.memory;
+  if (DISABLED || typeof backend !== 'object' || backend === null) return undefined;
+  let kernels = BY_BACKEND.get(backend);
+  if (kernels === undefined) {
+    kernels = instantiate((backend as Partial<WasmBackendLike>).wasm?.asm?.memory);
+    BY_BACKEND.set(backend, kernels);
+  }
+  return kernels ?? undefined;
+}
+
+/** The module on this heap, or null when the memory is missing or shared (the threaded build). */
+function instantiate(memory: WasmMemory | undefined): MerKernels | null {
   // Duck-typed: a test runner's vm realm has its own WebAssembly constructors.
-  if (memory === undefined || typeof memory.grow !== 'function' || typeof memory.buffer !== 'object') return undefined;
-  if (Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]') return undefined;
-  let kernels = INSTANCES.get(memory);
+  if (memory === undefined || typeof memory.grow !== 'function' || typeof memory.buffer !== 'object') return null;
+  if (Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]') return null;
+  let kernels = BY_MEMORY.get(memory);
   if (kernels === undefined) {
     const module = new WASM.Module(Buffer.from(MER_KERNELS_WASM_BASE64, 'base64'));
-    const e = new WASM.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => void>;
-    kernels = {
-      gemm: e['mer_gemm'],
-      packFloats: (e['mer_pack_floats'] as unknown as () => number)(), swapAxes: e['mer_swap_axes'], sumMiddle: e['mer_sum_middle'], col2im: e['mer_col2im'], conv2dFilterGrad: e['mer_conv2d_filter_grad'], copyBlock: e['mer_copy_block'], adamw: e['mer_adamw'], leakyRelu: e['mer_leaky_relu'], leakyReluGrad: e['mer_leaky_relu_grad'], layerNorm: e['mer_layer_norm'], binaryRow: e['mer_binary_row'], maxPoolGrad: e['mer_max_pool_grad'], depthwiseFilterGrad: e['mer_depthwise_filter_grad'], depthwiseInputGrad: e['mer_depthwise_input_grad'], layerNormGrad: e['mer_layer_norm_grad'],
-    };
-    INSTANCES.set(memory, kernels);
+    const e = new WASM.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => number>;
+    const fns = Object.fromEntries(Object.entries(EXPORTS).map(([name, exported]) => [name, e[exported]]));
+    kernels = { ...fns, packFloats: e['mer_pack_floats']() } as unknown as MerKernels;
+    BY_MEMORY.set(memory, kernels);
   }
   return kernels;
 }
