@@ -16,9 +16,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, initBackend } from '@mer/backend';
-import { frameTimes, LogMelSpectrogram, logMelOfFile, Mfcc, PipelineExtractor, PipelineName, pooledLogMel } from '@mer/feature-extractors';
+import { frameTimes, LogMelSpectrogram, logMelOfFile, Mfcc, PipelineExtractor, pooledLogMel } from '@mer/feature-extractors';
 import { decodeAudio, generateTestClip, probe } from '@mer/media';
-import { extractDataset, generateVaDemo, PipelineModel, predictFiles, trainModel, trainingConfig, trainRun, BatchSource, TrainingBatch } from '@mer/pipelines';
+import { extractDataset, generateVaDemo, networkRecipe, PipelineModel, predictFiles, trainModel, trainingConfig, trainRun, BatchSource, TrainingBatch } from '@mer/pipelines';
 import { runBenchChild } from './child-process';
 
 async function childPredict(run: string, file: string, out: string): Promise<void> {
@@ -30,7 +30,7 @@ async function childPredict(run: string, file: string, out: string): Promise<voi
   console.log(JSON.stringify({ seconds: s, video_seconds: info.duration, frames, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }));
 }
 
-async function prepareRun(pipeline: PipelineName, dir: string): Promise<string> {
+async function prepareRun(pipeline: string, dir: string): Promise<string> {
   const items = generateVaDemo({ dir: path.join(dir, 'data'), train: 3, test: 1, seconds: 3 });
   const features = path.join(dir, `features-${pipeline}`);
   await extractDataset({ pipeline, dataset: 'demo', out: features, items, extractor: { faces: 'detect' } });
@@ -95,8 +95,8 @@ class RandomBatches implements BatchSource {
 
 async function trainBench(dir: string) {
   const rows: Record<string, unknown>[] = [];
-  const streams = (pipeline: PipelineName) => PipelineExtractor.create(pipeline, { faces: 'none' }).then((e) => { const s = e.streams; e.dispose(); return s; });
-  const cases: { pipeline: PipelineName; preset: string; shapes: Record<string, [number, number]>; batchSize: number; batches: number }[] = [
+  const streams = (pipeline: string) => PipelineExtractor.create(networkRecipe(pipeline), { faces: 'none' }).then((e) => { const s = e.streams; e.dispose(); return s; });
+  const cases: { pipeline: string; preset: string; shapes: Record<string, [number, number]>; batchSize: number; batches: number }[] = [
     { pipeline: 'maven', preset: 'lite', shapes: { visual: [64, 256], audio: [64, 128], text: [64, 256] }, batchSize: 16, batches: 4 },
     { pipeline: 'tcn-fusion', preset: 'lite', shapes: { visual: [300, 256], vggish: [300, 128], logmel: [300, 128] }, batchSize: 16, batches: 2 },
     { pipeline: 'tcn-fusion', preset: 'paper', shapes: { visual: [300, 256], vggish: [300, 128], logmel: [300, 128] }, batchSize: 16, batches: 1 },
@@ -104,9 +104,10 @@ async function trainBench(dir: string) {
     { pipeline: 'avt-ca', preset: 'features', shapes: { video: [15, 256], audio: [156, 10] }, batchSize: 8, batches: 4 },
   ];
   for (const c of cases) {
-    const model = PipelineModel.create(c.pipeline, c.preset, await streams(c.pipeline), { numClasses: 8, seed: 1 });
-    const task = c.pipeline === 'avt-ca' ? 'classification' : 'va';
-    const config = trainingConfig(c.pipeline, { epochs: 2, batchSize: c.batchSize, window: null, scheduler: { kind: 'none' } });
+    const recipe = networkRecipe(c.pipeline);
+    const model = PipelineModel.create(recipe, c.preset, await streams(c.pipeline), { numClasses: 8, seed: 1 });
+    const task = recipe.task;
+    const config = trainingConfig(recipe, { epochs: 2, batchSize: c.batchSize, window: null, scheduler: { kind: 'none' } });
     const history = await trainModel(model, new RandomBatches(c.shapes, c.batches, c.batchSize, task), config, { runDir: path.join(dir, `train-${c.pipeline}-${c.preset}`) });
     // Epoch 2 (warm: kernels compiled, optimiser slots created); its seconds include the checkpoint write.
     const s = history[1].seconds;
@@ -122,7 +123,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-pipelines-'));
   try {
     const predict: Record<string, unknown> = { bench: 'pipelines-predict', note: 'mer predict end to end; rtf = video seconds per wall second; generated clips have no face (the detector runs on every 5th frame, finding none)' };
-    for (const pipeline of ['maven', 'tcn-fusion'] as PipelineName[]) {
+    for (const pipeline of ['maven', 'tcn-fusion']) {
       const run = await prepareRun(pipeline, path.join(dir, pipeline));
       const talking = path.join(__dirname, '../../../shared/data/clips/talking-utterance.mp4');
       if (fs.existsSync(talking)) predict[`${pipeline}_talking_10s`] = predictBench(run, talking, path.join(dir, 'out'));

@@ -6,6 +6,7 @@ export { AVT_CA_PAPER, AVT_CA_PRESETS, avtCaConfig } from './avt-ca-config';
 export type { AvtCaConfig } from './avt-ca-config';
 export { AvtCaModel } from './avt-ca-model';
 export type { AvtCaInputs, AvtCaForwardOptions } from './avt-ca-model';
+export { avtCaRecipe, RAVDESS_CLASSES } from './avt-ca-recipe';
 
 /** Builds AVT-CA from a preset name (`paper`, `official-code`, `lite`) and overrides. */
 export function createAvtCaModel(preset = 'paper', overrides: Partial<AvtCaConfig> = {}): AvtCaModel {

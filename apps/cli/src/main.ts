@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { runInfo } from './commands/info';
+import { loadRecipeModules, recipeModulesFromEnv } from './commands/recipes';
 import { demoCommand, evalCommand, extractCommand, predictCommand, trainCommand } from './commands/pipeline-commands';
 
 const int = (v: string) => {
@@ -9,9 +10,15 @@ const int = (v: string) => {
 };
 
 const program = new Command();
+const collect = (v: string, all: string[]) => [...all, v];
+
 program
   .name('mer')
   .description('Multimodal emotion recognition: MAVEN, TCN-fusion and AVT-CA on one tfjs backend')
+  .option('--recipe <module>', 'a module exporting your own network recipe(s) to register (repeatable; also MER_RECIPES=a.js,b.js)', collect, [])
+  .hook('preAction', () => {
+    loadRecipeModules([...recipeModulesFromEnv(), ...(program.opts<{ recipe: string[] }>().recipe ?? [])]);
+  })
   .addHelpText(
     'after',
     '\nExamples:\n  $ mer demo\n  $ mer extract --pipeline avt-ca --dataset ravdess:/data/RAVDESS --out feats\n  $ mer train --features feats --out run --preset lite\n  $ mer eval --run run --split test\n  $ mer predict --run run clip.mp4 --plot',
@@ -30,7 +37,7 @@ program
 program
   .command('extract')
   .description('Extract a dataset’s features for a pipeline (resumable: finished items are skipped)')
-  .requiredOption('--pipeline <name>', 'maven | tcn-fusion | avt-ca')
+  .requiredOption('--pipeline <name>', 'a registered network: maven | tcn-fusion | avt-ca, or one a --recipe module registers')
   .requiredOption('--dataset <kind:root>', 'affwild2:<root> | ravdess:<root> | crema-d:<root> | emodb:<root>')
   .requiredOption('--out <dir>', 'features folder')
   .option('--faces <mode>', "'detect' (BlazeFace + tracking) or 'none' (frames are already face crops)", 'detect')

@@ -6,6 +6,7 @@ export { MAVEN_PAPER, MAVEN_PRESETS, mavenConfig } from './maven-config';
 export type { MavenConfig, Modality } from './maven-config';
 export { MavenModel } from './maven-model';
 export type { MavenInputs } from './maven-model';
+export { mavenRecipe } from './maven-recipe';
 
 /** Builds MAVEN from a preset name (`paper`, `official-code`, `lite`) and overrides. */
 export function createMavenModel(preset = 'paper', overrides: Partial<MavenConfig> = {}): MavenModel {

@@ -10,7 +10,7 @@ import {
   readEmoDb,
   readRavdess,
 } from '@mer/datasets';
-import type { PipelineItem } from './pipeline';
+import type { PipelineItem } from './pipeline-types';
 
 export const DATASET_KINDS = ['affwild2', 'ravdess', 'crema-d', 'emodb'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createRng } from '@mer/backend';
 import { generateTestClip } from '@mer/media';
-import type { PipelineItem } from './pipeline';
+import type { PipelineItem } from './pipeline-types';
 
 /**
  * The demo's data: synthetic clips that ffmpeg generates on the spot (no third-party media), made

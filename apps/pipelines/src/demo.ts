@@ -1,12 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@mer/backend';
-import type { PipelineName } from '@mer/feature-extractors';
 import { DEMO_CLASSES, generateClassDemo, generateVaDemo } from './demo-data';
-import type { PipelineMetrics, Prediction } from './pipeline';
+import { BUILT_IN_NETWORKS, resolveRecipe } from './network-registry';
+import type { PipelineMetrics, Prediction } from './pipeline-types';
 import { htmlReport, metricRows, vaTimelineSvg, circumplexSvg, probabilitiesSvg } from './plots';
 import { textTable } from './text-table';
-import type { TrainingConfig } from './training-config';
 import { evalRun, extractDataset, predictFiles, trainRun } from './workflow';
 
 export const DEMO_DATA_DESCRIPTION =
@@ -15,16 +14,8 @@ export const DEMO_DATA_DESCRIPTION =
   'Classification clips: 4 classes = {dark, bright picture} × {low, high tone} with random jitter. The face stage runs in ' +
   "'none' mode (whole centred frame) because there are no faces; encoders are the embedded offline defaults.";
 
-/** The demo's training setups: the `lite` presets, 15 epochs, learning rates for tiny data. */
-const DEMO_TRAINING: Record<PipelineName, Partial<TrainingConfig>> = {
-  maven: { optimizer: 'adamw', learningRate: 1e-3, epochs: 15, batchSize: 4, window: { size: 32, hop: 16 }, loss: 'mse' },
-  // TCN-fusion's own loss, 1 − CCC (SPEC); no plateau scheduler on a 15-epoch run.
-  'tcn-fusion': { optimizer: 'adamw', learningRate: 2e-3, epochs: 15, batchSize: 4, window: { size: 32, hop: 16 }, loss: 'ccc', scheduler: { kind: 'none' } },
-  'avt-ca': { optimizer: 'adam', learningRate: 1e-3, epochs: 15, batchSize: 4 },
-};
-
 export interface DemoRow {
-  pipeline: PipelineName;
+  pipeline: string;
   task: 'va' | 'classification';
   metric: string;
   value: number;
@@ -48,36 +39,42 @@ export interface DemoResult {
  * eval on the held-out clips → predict on one raw held-out clip with plots, and writes a summary
  * table and an HTML report into `out`.
  */
-export async function runDemo(options: { out: string; pipelines?: PipelineName[]; epochs?: number; log?: (line: string) => void }): Promise<DemoResult> {
+export async function runDemo(options: { out: string; pipelines?: string[]; epochs?: number; log?: (line: string) => void }): Promise<DemoResult> {
   const log = options.log ?? ((l: string) => console.log(l));
   const t0 = Date.now();
   const out = path.resolve(options.out);
   fs.mkdirSync(out, { recursive: true });
   log(DEMO_DATA_DESCRIPTION);
-  const pipelines = options.pipelines ?? ['maven', 'tcn-fusion', 'avt-ca'];
-  const needVa = pipelines.some((p) => p !== 'avt-ca');
+  const recipes = options.pipelines ? options.pipelines.map((n) => resolveRecipe(n)) : BUILT_IN_NETWORKS;
+  const noDemo = recipes.find((r) => !r.demo);
+  if (noDemo) throw new Error(`${noDemo.name}: the recipe has no demo setup`);
+  const needVa = recipes.some((r) => r.task === 'va');
+  const needClasses = recipes.some((r) => r.task === 'classification');
   const vaItems = needVa ? generateVaDemo({ dir: path.join(out, 'data', 'va') }) : [];
-  const clsItems = pipelines.includes('avt-ca') ? generateClassDemo({ dir: path.join(out, 'data', 'classes') }) : [];
+  const clsItems = needClasses ? generateClassDemo({ dir: path.join(out, 'data', 'classes') }) : [];
   log(`generated ${vaItems.length} valence-arousal clips and ${clsItems.length} classification clips in ${path.join(out, 'data')}`);
   const rows: DemoRow[] = [];
   const sections: Parameters<typeof htmlReport>[1] = [{ heading: 'data', text: [DEMO_DATA_DESCRIPTION] }];
-  for (const pipeline of pipelines) {
-    const items = pipeline === 'avt-ca' ? clsItems : vaItems;
+  for (const recipe of recipes) {
+    const pipeline = recipe.name;
+    const classification = recipe.task === 'classification';
+    const items = classification ? clsItems : vaItems;
     const features = path.join(out, pipeline, 'features');
     const run = path.join(out, pipeline, 'run');
     log(`\n[${pipeline}] extract ${items.length} clips → ${features}`);
-    const report = await extractDataset({ pipeline, dataset: 'demo', out: features, items, classes: pipeline === 'avt-ca' ? DEMO_CLASSES : undefined, extractor: { faces: 'none' } });
+    const report = await extractDataset({ pipeline, dataset: 'demo', out: features, items, classes: classification ? DEMO_CLASSES : undefined, extractor: { faces: 'none' } });
     if (report.failed.length > 0) throw new Error(`[${pipeline}] extraction failed: ${report.failed[0].file}: ${report.failed[0].error}`);
-    const training = { ...DEMO_TRAINING[pipeline], ...(options.epochs ? { epochs: options.epochs } : {}) };
+    const demo = recipe.demo!;
+    const training = { ...demo.training, ...(options.epochs ? { epochs: options.epochs } : {}) };
     const epochs = training.epochs ?? 0;
     const trainStart = Date.now();
     const trainCount = items.filter((i) => i.split === 'train').length;
     const { history } = await trainRun({
       features,
       out: run,
-      preset: 'lite',
+      preset: demo.preset,
       training,
-      onEpoch: (r) => log(`[${pipeline}] epoch ${r.epoch}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, held-out ${pipeline === 'avt-ca' ? 'macro-F1' : 'CCC'} ${r.validationScore?.toFixed(3)} (${r.seconds.toFixed(1)} s)`),
+      onEpoch: (r) => log(`[${pipeline}] epoch ${r.epoch}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, held-out ${classification ? 'macro-F1' : 'CCC'} ${r.validationScore?.toFixed(3)} (${r.seconds.toFixed(1)} s)`),
     });
     const trainSeconds = (Date.now() - trainStart) / 1000;
     const metrics = await evalRun({ run, split: 'test' });
@@ -88,7 +85,7 @@ export async function runDemo(options: { out: string; pipelines?: PipelineName[]
     rows.push(row);
     writeFileAtomic(path.join(out, pipeline, 'metrics.json'), JSON.stringify(metrics, null, 2));
     log(`[${pipeline}] held-out ${row.metric} ${row.value.toFixed(3)} (chance ${row.chance.toFixed(3)}); predictions and plots in ${predictions}`);
-    sections.push({ heading: pipeline, text: [`trained ${history.length} epochs in ${trainSeconds.toFixed(1)} s on ${trainCount} clips (lite preset)`], table: metricRows(metrics), svgs: plotsFor(pred) });
+    sections.push({ heading: pipeline, text: [`trained ${history.length} epochs in ${trainSeconds.toFixed(1)} s on ${trainCount} clips (${demo.preset} preset)`], table: metricRows(metrics), svgs: plotsFor(pred) });
   }
   const reportFile = path.join(out, 'report.html');
   writeFileAtomic(reportFile, htmlReport('mer demo', sections));
@@ -97,7 +94,7 @@ export async function runDemo(options: { out: string; pipelines?: PipelineName[]
   return { out, data: DEMO_DATA_DESCRIPTION, rows, report: reportFile, seconds: (Date.now() - t0) / 1000 };
 }
 
-function demoRow(pipeline: PipelineName, m: PipelineMetrics, trainSeconds: number, epochs: number, samplesPerSecond: number, pred: Prediction): DemoRow {
+function demoRow(pipeline: string, m: PipelineMetrics, trainSeconds: number, epochs: number, samplesPerSecond: number, pred: Prediction): DemoRow {
   if (m.task === 'va') return { pipeline, task: 'va', metric: 'CCC (mean V/A)', value: m.va.ccc, chance: 0, trainSeconds, epochs, samplesPerSecond, predictFile: pred.file };
   return { pipeline, task: 'classification', metric: 'macro-F1', value: m.classification.macroF1, chance: 1 / DEMO_CLASSES.length, trainSeconds, epochs, samplesPerSecond, predictFile: pred.file };
 }

@@ -1,5 +1,5 @@
 import * as echarts from 'echarts';
-import type { FramePrediction, PipelineMetrics } from './pipeline';
+import type { FramePrediction, PipelineMetrics } from './pipeline-types';
 
 function render(option: echarts.EChartsOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });

@@ -2,9 +2,9 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadWeights, seedDropout } from '@mer/attention-fusion';
-import { AdamW, EarlyStopping, learningRateControl, optimizerState, ReduceLROnPlateau, restoreOptimizerState, StepLR, writeFileAtomic } from '@mer/backend';
+import { AdamW, writeFileAtomic, writeFolderAtomic } from '@mer/backend';
+import { EarlyStopping, EarlyStoppingState, learningRateControl, optimizerState, ReduceLROnPlateau, restoreOptimizerState, StepLR, TrainingConfig } from '@mer/training';
 import { PipelineModel } from './pipeline-model';
-import type { TrainingConfig } from './training-config';
 
 /** A batch as both dataset kinds yield it (SequenceDataset for frame-level, ClipDataset for clips). */
 export interface TrainingBatch {
@@ -51,7 +51,7 @@ interface TrainerState {
   learningRate: number;
   bestScore: number | null;
   scheduler?: unknown;
-  earlyStopping?: { best: number | null; bestEpoch: number; epoch: number };
+  earlyStopping?: EarlyStoppingState;
   optimizer: { name: string; shape: number[] }[];
   /** Adam's running β₁ᵗ, β₂ᵗ: tfjs recomputes them as powers on restore, which differs in the last bits. */
   adamBetaPowers?: [number, number];
@@ -74,18 +74,6 @@ async function loadOptimizer(optimizer: tf.Optimizer, dir: string, state: Traine
   const bytes = fs.readFileSync(path.join(dir, 'optimizer.bin'));
   const values = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   await restoreOptimizerState(optimizer, { slots: state.optimizer, values, adamBetaPowers: state.adamBetaPowers });
-}
-
-/** Writes a whole folder atomically: build it beside, then swap it in with renames. */
-async function writeFolderAtomic(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
-  const tmp = `${dir}.tmp-${process.pid}`;
-  fs.rmSync(tmp, { recursive: true, force: true });
-  fs.mkdirSync(tmp, { recursive: true });
-  await fill(tmp);
-  const old = `${dir}.old-${process.pid}`;
-  if (fs.existsSync(dir)) fs.renameSync(dir, old);
-  fs.renameSync(tmp, dir);
-  fs.rmSync(old, { recursive: true, force: true });
 }
 
 /**
@@ -119,10 +107,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     lr.setLearningRate(state.learningRate);
     if (plateau && state.scheduler) plateau.restore(state.scheduler as Parameters<ReduceLROnPlateau['restore']>[0]);
     if (step && state.scheduler) step.restore(state.scheduler as Parameters<StepLR['restore']>[0]);
-    if (early && state.earlyStopping) {
-      const e = state.earlyStopping;
-      Object.assign(early as unknown as Record<string, unknown>, { best: e.best ?? -Infinity, bestEpoch: e.bestEpoch, epoch: e.epoch });
-    }
+    if (early && state.earlyStopping) early.restore(state.earlyStopping);
     startEpoch = state.epoch;
     bestScore = state.bestScore;
     // Epoch lines written after the checkpoint (a crash between the two) are dropped, then redone.
@@ -139,6 +124,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
   }
 
   const variables = model.layer.variables();
+  const droppable = model.recipe.droppable ?? [];
   const l2 = config.optimizer !== 'adamw' && config.weightDecay > 0 ? config.weightDecay : 0;
   let ran = 0;
   for (let epoch = startEpoch + 1; epoch <= config.epochs; epoch++) {
@@ -150,7 +136,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     let batchIndex = 0;
     const batchTotal = Math.ceil(data.size / config.batchSize);
     for (const batch of data.batches({ batchSize: config.batchSize, shuffle: true, seed: config.seed * 1_000_003 + epoch })) {
-      const drops: (undefined | 'audio' | 'video')[] = config.modalityDropout ? [undefined, flip++ % 2 === 0 ? 'audio' : 'video'] : [undefined];
+      const drops: (string | undefined)[] = config.modalityDropout && droppable.length > 0 ? [undefined, droppable[flip++ % droppable.length]] : [undefined];
       for (const drop of drops) {
         const { value, grads } = tf.variableGrads(() => {
           const out = model.forward(batch, { training: true, drop });
@@ -203,7 +189,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
         learningRate: lr.getLearningRate(),
         bestScore,
         scheduler: plateau?.state() ?? step?.state(),
-        earlyStopping: early ? (({ best, bestEpoch, epoch: e }) => ({ best, bestEpoch, epoch: e }))(early as unknown as { best: number; bestEpoch: number; epoch: number }) : undefined,
+        earlyStopping: early?.state(),
         ...(await saveOptimizer(optimizer, tmp)),
       };
       writeFileAtomic(path.join(tmp, 'state.json'), JSON.stringify(state));

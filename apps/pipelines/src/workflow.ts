@@ -2,16 +2,18 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@mer/backend';
 import { parseRavdessName, ravdessFoldSplit, writeAbawVaSubmission } from '@mer/datasets';
-import type { ExtractionReport, PipelineExtractorOptions, PipelineName } from '@mer/feature-extractors';
+import type { ExtractionReport, PipelineExtractorOptions } from '@mer/feature-extractors';
+import type { TrainingConfig } from '@mer/training';
 import { datasetItems } from './dataset-items';
-import { createPipeline, FramePrediction, loadPipeline, Pipeline, PipelineItem, PipelineMetrics, Prediction } from './pipeline';
+import { createPipeline, loadPipeline, Pipeline } from './pipeline';
+import type { FramePrediction, PipelineItem, PipelineMetrics, Prediction } from './pipeline-types';
 import { circumplexSvg, htmlReport, metricRows, probabilitiesSvg, vaTimelineSvg } from './plots';
 import type { EpochRecord } from './trainer';
-import type { TrainingConfig } from './training-config';
 
 /** `items.json` in a features folder: what `mer extract` wrote, what `mer train`/`eval` read. */
 export interface FeatureIndex {
-  pipeline: PipelineName;
+  /** The registered network the features were extracted for. */
+  pipeline: string;
   dataset: string;
   classes?: readonly string[];
   extractor: PipelineExtractorOptions;
@@ -32,7 +34,7 @@ function toItems(index: FeatureIndex, split?: string): PipelineItem[] {
 
 /** Extracts a dataset's items into `out` (resumable) and writes `out/items.json`. */
 export async function extractDataset(options: {
-  pipeline: PipelineName;
+  pipeline: string;
   dataset: string;
   out: string;
   extractor?: PipelineExtractorOptions;
@@ -76,7 +78,7 @@ export async function trainRun(options: {
   fold?: number;
   onEpoch?: (r: EpochRecord) => void;
   onBatch?: (epoch: number, done: number, total: number) => void;
-}): Promise<{ history: EpochRecord[]; pipeline: PipelineName }> {
+}): Promise<{ history: EpochRecord[]; pipeline: string }> {
   const index = readFeatureIndex(options.features);
   if (options.fold !== undefined) {
     if (!index.dataset.startsWith('ravdess')) throw new Error(`--fold: speaker folds are defined for RAVDESS (1–6); ${options.features} holds '${index.dataset}' — choose the split at extraction (--split)`);

@@ -6,6 +6,7 @@ export { TCN_FUSION_PAPER, TCN_FUSION_PRESETS, tcnFusionConfig } from './tcn-fus
 export type { TcnFusionConfig } from './tcn-fusion-config';
 export { TcnFusionModel } from './tcn-fusion-model';
 export type { TcnFusionInputs } from './tcn-fusion-model';
+export { tcnFusionRecipe } from './tcn-fusion-recipe';
 
 /** Builds TCN-fusion from a preset name (`paper`, `official-code`, `lite`) and overrides. */
 export function createTcnFusionModel(preset = 'paper', overrides: Partial<TcnFusionConfig> = {}): TcnFusionModel {

@@ -17,3 +17,18 @@ export function writeFileAtomic(file: string, data: string | Uint8Array): void {
   }
   fs.renameSync(tmp, file);
 }
+
+/**
+ * Writes a whole folder atomically: `fill` builds it beside the target, then renames swap it in.
+ * A crash leaves the old folder or the new one (or, between the two renames, the old one beside it).
+ */
+export async function writeFolderAtomic(dir: string, fill: (tmp: string) => Promise<void>): Promise<void> {
+  const tmp = `${dir}.tmp-${process.pid}`;
+  fs.rmSync(tmp, { recursive: true, force: true });
+  fs.mkdirSync(tmp, { recursive: true });
+  await fill(tmp);
+  const old = `${dir}.old-${process.pid}`;
+  if (fs.existsSync(dir)) fs.renameSync(dir, old);
+  fs.renameSync(tmp, dir);
+  fs.rmSync(old, { recursive: true, force: true });
+}

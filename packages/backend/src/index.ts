@@ -11,17 +11,13 @@ export type { RealSpectrum } from './spectral';
 export { AdamW, DEFAULT_ADAMW } from './adamw';
 export { layerNorm } from './layer-norm';
 export type { AdamWArgs } from './adamw';
-export { ReduceLROnPlateau, StepLR, EarlyStopping, learningRateControl } from './lr-schedulers';
-export type { LearningRateControl, ReduceLROnPlateauArgs } from './lr-schedulers';
 export { createRng } from './rng';
 export type { Rng } from './rng';
 export { fromTransformersTensor, toTransformersTensor } from './transformers-tensor';
 export type { TransformersTensorLike, FromTransformersOptions, ToTransformersOptions } from './transformers-tensor';
 export { findTfjsCoreCopies, assertSingleTfjsCore } from './tfjs-core-copies';
 export { onBackend, numericalGradient, relativeError } from './gradient-check';
-export { writeFileAtomic } from './atomic-write';
-export { optimizerState, restoreOptimizerState } from './optimizer-state';
-export type { OptimizerState } from './optimizer-state';
+export { writeFileAtomic, writeFolderAtomic } from './atomic-write';
 
 // Importing @mer/backend makes every mer layer trainable on every backend.
 installGradientFills();

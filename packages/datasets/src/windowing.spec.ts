@@ -26,6 +26,29 @@ describe('windowing', () => {
     expect(() => new OverlapAverager(2, 1).result()).toThrow(/frame 0 of 2 was covered by no window/);
   });
 
+  it('streamed: take() hands out finished frames and forgets them; the rows equal the whole-sequence average', () => {
+    const windows = [
+      { start: 0, end: 4, validLength: 4 },
+      { start: 2, end: 6, validLength: 4 },
+      { start: 4, end: 8, validLength: 4 },
+      { start: 5, end: 9, validLength: 4 },
+    ];
+    const values = (w: { start: number }) => Array.from({ length: 8 }, (_, i) => w.start * 10 + i);
+    const whole = new OverlapAverager(9, 2);
+    windows.forEach((w) => whole.add(w, values(w)));
+    const streamed = new OverlapAverager(0, 2);
+    const rows: number[] = [];
+    streamed.add(windows[0], values(windows[0]));
+    streamed.add(windows[1], values(windows[1]));
+    rows.push(...streamed.take(2));
+    streamed.add(windows[2], values(windows[2]));
+    rows.push(...streamed.take(4));
+    expect(() => streamed.add({ start: 3, end: 7, validLength: 4 }, values({ start: 3 }))).toThrow(/starts before frame 4/);
+    streamed.add(windows[3], values(windows[3]));
+    rows.push(...streamed.take(9));
+    expect(rows).toEqual(Array.from(whole.result()));
+  });
+
   it('AVT-CA clip sampling: 15 frames evenly over 3.6 s; audio centre crop/pad', () => {
     const idx = clipFrameIndices(300, 30);
     expect(idx).toHaveLength(15);

@@ -46,11 +46,15 @@ export function sliceWindow(sequence: Float32Array, dim: number, w: SequenceWind
 
 /**
  * Averages overlapping window predictions back onto a sequence: accumulate each window's `[size, D]`
- * output, then `result()` divides by how many windows covered each frame.
+ * output, then `result()` divides by how many windows covered each frame. For streams, `take(end)`
+ * hands out the finished frames before `end` and forgets them, so memory stays that of the windows
+ * in flight; windows may then run past `length`.
  */
 export class OverlapAverager {
-  private readonly sum: Float64Array;
-  private readonly count: Uint16Array;
+  private sum: Float64Array;
+  private count: Uint16Array;
+  /** Frame index of the first row still held. */
+  private first = 0;
 
   constructor(
     readonly length: number,
@@ -60,23 +64,50 @@ export class OverlapAverager {
     this.count = new Uint16Array(length);
   }
 
+  private ensure(end: number): void {
+    const need = end - this.first;
+    if (need <= this.count.length) return;
+    const sum = new Float64Array(need * this.dim);
+    sum.set(this.sum);
+    const count = new Uint16Array(need);
+    count.set(this.count);
+    this.sum = sum;
+    this.count = count;
+  }
+
   /** @param values [≥ validLength, D] row-major predictions for window `w` */
   add(w: SequenceWindow, values: ArrayLike<number>): void {
+    if (w.start < this.first) throw new Error(`OverlapAverager: window at frame ${w.start} starts before frame ${this.first}, which was already taken`);
+    this.ensure(w.start + w.validLength);
     for (let t = 0; t < w.validLength; t++) {
-      const frame = w.start + t;
-      this.count[frame]++;
-      for (let d = 0; d < this.dim; d++) this.sum[frame * this.dim + d] += values[t * this.dim + d];
+      const row = w.start + t - this.first;
+      this.count[row]++;
+      for (let d = 0; d < this.dim; d++) this.sum[row * this.dim + d] += values[t * this.dim + d];
     }
   }
 
-  /** @returns [T, D] averages; a frame no window covered is an error (it would be a silent 0). */
-  result(): Float32Array {
-    const out = new Float32Array(this.length * this.dim);
-    for (let t = 0; t < this.length; t++) {
-      if (this.count[t] === 0) throw new Error(`OverlapAverager: frame ${t} of ${this.length} was covered by no window`);
-      for (let d = 0; d < this.dim; d++) out[t * this.dim + d] = this.sum[t * this.dim + d] / this.count[t];
+  /**
+   * Averages of the frames from the last `take` up to `end` (exclusive), which no later window may
+   * cover; they are then forgotten. A frame no window covered is an error (it would be a silent 0).
+   * @returns [end − first, D]
+   */
+  take(end: number, total: number = end): Float32Array {
+    const rows = end - this.first;
+    this.ensure(end);
+    const out = new Float32Array(rows * this.dim);
+    for (let r = 0; r < rows; r++) {
+      if (this.count[r] === 0) throw new Error(`OverlapAverager: frame ${this.first + r} of ${total} was covered by no window`);
+      for (let d = 0; d < this.dim; d++) out[r * this.dim + d] = this.sum[r * this.dim + d] / this.count[r];
     }
+    this.sum = this.sum.slice(rows * this.dim);
+    this.count = this.count.slice(rows);
+    this.first = end;
     return out;
+  }
+
+  /** @returns [T, D] averages of every frame (or of those not yet taken). */
+  result(): Float32Array {
+    return this.take(this.length, this.length);
   }
 }
 

@@ -6,6 +6,7 @@ import { initBackend } from '@mer/backend';
 import { generateTestClip } from '@mer/media';
 import { HubAudioEncoder, HubImageEncoder, HubTextEncoder } from './hub-encoders';
 import { PipelineExtractor } from './pipeline-extractor';
+import { FRAME_PLAN } from './fixtures/test-plans';
 
 // Tiny stand-ins with the real models' input/output names, built by tools/fixtures/build-tiny-hub-models.ts.
 const models = path.join(__dirname, 'fixtures/hub-models');
@@ -66,13 +67,13 @@ describe('hub encoders through transformers.js (offline, local folders)', () => 
   });
 
   it('MAVEN extractor set with hub encoders: visual, audio and text streams from the models', async () => {
-    const ex = await PipelineExtractor.create('maven', {
+    const ex = await PipelineExtractor.create(FRAME_PLAN, {
       faces: 'none',
       visualEncoder: path.join(models, 'tiny-swin'),
       audioEncoder: path.join(models, 'tiny-hubert'),
       textEncoder: path.join(models, 'tiny-roberta'),
     });
-    expect(ex.streams.map((s) => [s.modality, s.dim])).toEqual([
+    expect(ex.streams.map((s) => [s.name, s.dim])).toEqual([
       ['visual', 8],
       ['audio', 8],
       ['text', 8],

@@ -134,6 +134,8 @@ export class HubAudioEncoder {
     private readonly extractor: (audio: Float32Array) => Promise<Record<string, unknown>>,
     private readonly model: HubModel,
     readonly sampleRate: number,
+    /** Hidden-state width, as the model's config declares it (`hidden_size`). */
+    readonly dim: number,
   ) {}
 
   static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<HubAudioEncoder> {
@@ -141,7 +143,9 @@ export class HubAudioEncoder {
     const extractor = await load('audio feature extractor', idOrPath, () => AutoProcessor.from_pretrained(id), options);
     const model = (await load('audio model', idOrPath, () => AutoModel.from_pretrained(id, { dtype: options.dtype ?? 'fp32' }), options)) as unknown as HubModel;
     const sr = (extractor as unknown as { feature_extractor?: { config?: { sampling_rate?: number } }; config?: { sampling_rate?: number } });
-    return new HubAudioEncoder(idOrPath, extractor as unknown as HubAudioEncoder['extractor'], model, sr.feature_extractor?.config?.sampling_rate ?? sr.config?.sampling_rate ?? 16000);
+    const dim = (model as unknown as { config?: { hidden_size?: number } }).config?.hidden_size;
+    if (!dim) throw new Error(`${idOrPath}: the model's config.json declares no hidden_size (the width of its hidden states)`);
+    return new HubAudioEncoder(idOrPath, extractor as unknown as HubAudioEncoder['extractor'], model, sr.feature_extractor?.config?.sampling_rate ?? sr.config?.sampling_rate ?? 16000, dim);
   }
 
   /** Hidden states of one chunk. @returns [frames, D] */

@@ -12,16 +12,18 @@ export type { LogMelPooling } from './audio-frame-features';
 export { parseTranscript, readTranscript, interpolateToFrames } from './transcript';
 export type { TranscriptSegment, FrameAlignedText } from './transcript';
 export { HashedTextEncoder } from './hashed-text-encoder';
-export { PipelineExtractor, PIPELINE_NAMES } from './pipeline-extractor';
+export { PipelineExtractor } from './pipeline-extractor';
 export type {
-  PipelineName,
+  ExtractionPlan,
   StreamSpec,
   PipelineExtractorOptions,
   ExtractedStream,
   ExtractedItem,
   ExtractionInput,
   ExtractionReport,
-} from './pipeline-extractor';
+} from './extraction-types';
+export { STREAM_EXTRACTORS } from './stream-encoders';
+export type { ExtractorKind } from './stream-encoders';
 export type { FrameEmbedder } from './face-track-extractor';
 export { HubImageEncoder, HubAudioEncoder, HubTextEncoder } from './hub-encoders';
 export type { HubOptions, FrameAlignedAudio } from './hub-encoders';

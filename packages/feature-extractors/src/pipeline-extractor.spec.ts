@@ -5,6 +5,7 @@ import { initBackend } from '@mer/backend';
 import { FeatureStore } from '@mer/datasets';
 import { generateTestClip } from '@mer/media';
 import { PipelineExtractor } from './pipeline-extractor';
+import { FRAME_PLAN, TWO_AUDIO_PLAN, CLIP_PLAN } from './fixtures/test-plans';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-pipe-fe-'));
 const clip = generateTestClip(path.join(dir, 'talk.mp4'), { seconds: 2, fps: 10, toneHz: 330 });
@@ -15,8 +16,8 @@ beforeAll(async () => {
 });
 
 describe('PipelineExtractor', () => {
-  it('maven: visual/audio/text streams aligned to the decoded frames; transcript onto frame times', async () => {
-    const ex = await PipelineExtractor.create('maven');
+  it('frame plan: visual/audio/text streams aligned to the decoded frames; transcript onto frame times', async () => {
+    const ex = await PipelineExtractor.create(FRAME_PLAN);
     expect(ex.describe().join('\n')).toContain('offline default in place of Swin-B');
     const transcript = path.join(dir, 'talk.srt');
     fs.writeFileSync(transcript, '1\n00:00:00,500 --> 00:00:01,000\nhello there\n');
@@ -38,7 +39,7 @@ describe('PipelineExtractor', () => {
   });
 
   it("faces: 'none' embeds the centred frame; a video without audio is masked, not an error", async () => {
-    const ex = await PipelineExtractor.create('tcn-fusion', { faces: 'none' });
+    const ex = await PipelineExtractor.create(TWO_AUDIO_PLAN, { faces: 'none' });
     const item = await ex.extract(silentVideo);
     expect(item.frames).toBe(12);
     expect(item.streams['visual'].mask.every((m) => m === 1)).toBe(true);
@@ -48,8 +49,8 @@ describe('PipelineExtractor', () => {
     ex.dispose();
   });
 
-  it('avt-ca: 15 sampled face frames and 156 MFCC frames per 3.6 s clip', async () => {
-    const ex = await PipelineExtractor.create('avt-ca', { faces: 'none' });
+  it('clip plan: 15 sampled face frames and 156 MFCC frames per 3.6 s clip', async () => {
+    const ex = await PipelineExtractor.create(CLIP_PLAN, { faces: 'none' });
     const item = await ex.extract(clip);
     expect(item.streams['video'].frames).toBe(15);
     expect(item.streams['audio'].frames).toBe(156);
@@ -63,7 +64,7 @@ describe('PipelineExtractor', () => {
     const broken = path.join(dir, 'broken.mp4');
     fs.writeFileSync(broken, 'not a video at all');
     const root = path.join(dir, 'features');
-    const ex = await PipelineExtractor.create('tcn-fusion');
+    const ex = await PipelineExtractor.create(TWO_AUDIO_PLAN);
     const inputs = [
       { id: 'talk', file: clip },
       { id: 'broken', file: broken },

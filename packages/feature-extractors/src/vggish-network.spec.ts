@@ -6,6 +6,7 @@ import { generateTestClip } from '@mer/media';
 import { PipelineExtractor } from './pipeline-extractor';
 import { VggishNetwork } from './vggish-network';
 import expected from './fixtures/vggish-tiny/expected.json';
+import { TWO_AUDIO_PLAN } from './fixtures/test-plans';
 
 // A VGGish-shaped network at tiny widths in PyTorch (torchvggish's layer order and flatten order),
 // converted by tools/convert/vggish_torch_to_mer.py: tools/reference/vggish_reference.py.
@@ -42,8 +43,8 @@ describe('VggishNetwork (converted weights)', () => {
 
 describe('TCN-fusion extractor set with converted VGGish weights', () => {
   it('the vggish stream is the network’s embedding per frame', async () => {
-    const ex = await PipelineExtractor.create('tcn-fusion', { faces: 'none', vggishWeights: fixture });
-    const vggish = ex.streams.find((s) => s.modality === 'vggish')!;
+    const ex = await PipelineExtractor.create(TWO_AUDIO_PLAN, { faces: 'none', vggishWeights: fixture });
+    const vggish = ex.streams.find((s) => s.name === 'vggish')!;
     expect(vggish.dim).toBe(6);
     expect(vggish.extractor).toMatch(/^vggish:/);
     const clip = generateTestClip(path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'mer-vgg-')), 'c.mp4'), { seconds: 1, fps: 10 });

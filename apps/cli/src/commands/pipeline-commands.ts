@@ -10,13 +10,15 @@ import {
   textTable,
   trainRun,
   TrainingConfig,
+  networkNames,
+  networkRecipe,
 } from '@mer/pipelines';
-import { PIPELINE_NAMES, PipelineName } from '@mer/feature-extractors';
 import { Progress } from './progress';
 
-export function checkPipeline(name: string): PipelineName {
-  if (!PIPELINE_NAMES.includes(name as PipelineName)) throw new Error(`--pipeline must be one of ${PIPELINE_NAMES.join(', ')}, got '${name}'`);
-  return name as PipelineName;
+/** A registered network's name (the three published ones, and any a --recipe module registered). */
+export function checkPipeline(name: string): string {
+  if (!networkNames().includes(name)) throw new Error(`--pipeline must be one of ${networkNames().join(', ')}, got '${name}'`);
+  return networkRecipe(name).name;
 }
 
 

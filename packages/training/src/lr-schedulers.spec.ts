@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW, EarlyStopping, initBackend, learningRateControl, ReduceLROnPlateau, StepLR } from './index';
+import { AdamW, initBackend } from '@mer/backend';
+import { EarlyStopping, learningRateControl, ReduceLROnPlateau, StepLR } from './index';
 
 // torch.optim.lr_scheduler trajectories. Produced by: /usr/bin/python3 tools/reference/schedulers_reference.py
 const METRICS = [0.1, 0.2, 0.2, 0.19, 0.21, 0.2101, 0.18, 0.17, 0.3, 0.29, 0.28, 0.27, 0.26, 0.25, 0.24];
@@ -43,5 +44,18 @@ describe('learning-rate schedulers and early stopping', () => {
     expect(steps.map((s) => s.improved)).toEqual([true, true, false, false]);
     expect(steps.map((s) => s.stop)).toEqual([false, false, false, true]);
     expect([es.best, es.bestEpoch]).toEqual([0.3, 1]);
+  });
+
+  it('EarlyStopping continues identically from its state (through JSON, as a checkpoint stores it)', () => {
+    const metrics = [0.1, 0.3, 0.2, 0.25, 0.24, 0.4, 0.3, 0.3, 0.3];
+    const straight = new EarlyStopping({ mode: 'max', patience: 3 });
+    const all = metrics.map((m) => straight.step(m));
+    const first = new EarlyStopping({ mode: 'max', patience: 3 });
+    expect(first.state()).toEqual({ best: null, bestEpoch: -1, epoch: -1 });
+    metrics.slice(0, 4).forEach((m) => first.step(m));
+    const resumed = new EarlyStopping({ mode: 'max', patience: 3 });
+    resumed.restore(JSON.parse(JSON.stringify(first.state())));
+    expect([...all.slice(0, 4), ...metrics.slice(4).map((m) => resumed.step(m))]).toEqual(all);
+    expect(resumed.state()).toEqual(straight.state());
   });
 });

@@ -123,26 +123,3 @@ export class StepLR {
     this.target.setLearningRate(this.baseLr * this.gamma ** Math.floor(this.epoch / this.stepSize));
   }
 }
-
-/** Early stopping on a validation metric: `stop` once `patience` epochs pass without an improvement > minDelta. */
-export class EarlyStopping {
-  best: number;
-  bestEpoch = -1;
-  private epoch = -1;
-
-  constructor(readonly options: { mode?: 'max' | 'min'; patience?: number; minDelta?: number } = {}) {
-    this.best = (options.mode ?? 'max') === 'max' ? -Infinity : Infinity;
-  }
-
-  /** @returns whether this epoch is the best so far, and whether training should stop */
-  step(metric: number): { improved: boolean; stop: boolean } {
-    this.epoch++;
-    const delta = this.options.minDelta ?? 0;
-    const improved = (this.options.mode ?? 'max') === 'max' ? metric > this.best + delta : metric < this.best - delta;
-    if (improved) {
-      this.best = metric;
-      this.bestEpoch = this.epoch;
-    }
-    return { improved, stop: this.epoch - this.bestEpoch >= (this.options.patience ?? 10) };
-  }
-}

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW } from './adamw';
-import { initBackend } from './backend-selection';
+import { AdamW, initBackend } from '@mer/backend';
+
 import { optimizerState, restoreOptimizerState } from './optimizer-state';
 
 describe('optimizer state capture / restore', () => {

@@ -1,0 +1,41 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { loadModel, saveWeights } from '@mer/attention-fusion';
+import { NetworkRecipe, RecipeNetwork, streamWidth, TRAINING_COMMON } from '@mer/training';
+import { MAVEN_PRESETS, MavenConfig, mavenConfig } from './maven-config';
+import { MavenModel } from './maven-model';
+
+function network(model: MavenModel): RecipeNetwork {
+  return {
+    layer: model,
+    forward: (s, o = {}) => {
+      const out = model.predict({ visual: s['visual'], audio: s['audio'], text: s['text'] }, { mask: o.mask, training: o.training });
+      return { kind: 'va', va: tf.stack([out.valence, out.arousal], -1) as tf.Tensor3D };
+    },
+    save: (dir) => saveWeights(model, dir, { model: 'maven', config: model.config }),
+  };
+}
+
+/** MAVEN as a pipeline network: Swin / HuBERT / ASR+RoBERTa streams (offline stand-ins by default) → per-frame VA. */
+export const mavenRecipe: NetworkRecipe = {
+  name: 'maven',
+  description: 'MAVEN: six-pathway bidirectional cross-modal attention, BEiT encoders, polar valence-arousal head',
+  task: 'va',
+  timing: { kind: 'frames' },
+  streams: [
+    { name: 'visual', modality: 'visual', extractor: 'face', standsInFor: 'Swin-B (1024-d)' },
+    { name: 'audio', modality: 'audio', extractor: 'logmel-mean-std', standsInFor: 'HuBERT-base (768-d)', paperExtractor: 'hub-audio' },
+    { name: 'text', modality: 'text', extractor: 'hashed-words', standsInFor: 'ASR + RoBERTa-base (768-d)', paperExtractor: 'hub-text' },
+  ],
+  presets: Object.keys(MAVEN_PRESETS),
+  defaultPreset: 'paper',
+  training: {
+    // AdamW lr 1e-4, wd 1e-2, batch 16, 200 epochs, MSE on (v, a) (eq. 32); windows of 64 frames.
+    paper: { ...TRAINING_COMMON, optimizer: 'adamw', learningRate: 1e-4, weightDecay: 1e-2, batchSize: 16, epochs: 200, loss: 'mse', scheduler: { kind: 'none' }, window: { size: 64, hop: 32 } },
+  },
+  demo: { preset: 'lite', training: { optimizer: 'adamw', learningRate: 1e-3, epochs: 15, batchSize: 4, window: { size: 32, hop: 16 }, loss: 'mse' } },
+  build: (widths, preset, options = {}) => {
+    const w = (n: string) => streamWidth(mavenRecipe, widths, n);
+    return network(new MavenModel(mavenConfig(preset, { visualDim: w('visual'), audioDim: w('audio'), textDim: w('text'), ...(options.overrides as Partial<MavenConfig>) })));
+  },
+  load: (dir) => network(loadModel(dir, 'maven', (config: MavenConfig) => new MavenModel(config))),
+};

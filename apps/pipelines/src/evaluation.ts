@@ -1,0 +1,60 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { FeatureStore } from '@mer/datasets';
+import type { ExtractedStream } from '@mer/feature-extractors';
+import { ConfusionMatrixAccumulator, ValenceArousalAccumulator } from '@mer/metrics';
+import { ClipDataset } from './clip-dataset';
+import { predictFrames } from './frame-inference';
+import type { PipelineModel } from './pipeline-model';
+import type { PipelineItem, PipelineMetrics } from './pipeline-types';
+
+/**
+ * Metrics of stored features: confusion-matrix metrics of clips (the dataset may be passed in once,
+ * for validation every epoch), or ABAW-pooled CCC/PCC/RMSE of frame-level items, read from the
+ * stores one at a time and predicted with windows of `windowSize`.
+ */
+export async function evaluateStored(
+  model: PipelineModel,
+  stores: Record<string, FeatureStore>,
+  items: readonly PipelineItem[],
+  options: { classes?: readonly string[]; windowSize: number; clips?: ClipDataset },
+): Promise<PipelineMetrics> {
+  if (model.recipe.task === 'classification') {
+    const classes = options.classes!;
+    const acc = new ConfusionMatrixAccumulator(classes.length, classes);
+    const data = options.clips ?? new ClipDataset(stores, items);
+    for (const batch of data.batches({ batchSize: 32 })) {
+      const probs = tf.tidy(() => {
+        const out = model.forward(batch);
+        return out.kind === 'classification' ? tf.softmax(out.logits) : tf.zeros([0]);
+      });
+      acc.updateFromScores(await batch.classLabels!.data(), await probs.data());
+      probs.dispose();
+      batch.dispose();
+    }
+    return { task: 'classification', classification: acc.result(), items: items.length };
+  }
+  const acc = new ValenceArousalAccumulator();
+  for (const item of items) {
+    const streams: Record<string, ExtractedStream> = {};
+    for (const [m, store] of Object.entries(stores)) {
+      const s = store.read(item.id);
+      streams[m] = { data: s.data, mask: s.mask, frames: s.frames, dim: s.dim };
+    }
+    const labels = item.frameLabels!;
+    const frames = labels.length / 2;
+    const va = await predictFrames(model, options.windowSize, streams, frames);
+    const pick = (src: Float32Array, d: number) => Float32Array.from({ length: frames }, (_, t) => src[t * 2 + d]);
+    acc.update({ valence: pick(va, 0), arousal: pick(va, 1) }, { valence: pick(labels, 0), arousal: pick(labels, 1) });
+  }
+  return { task: 'va', va: acc.result(), items: items.length };
+}
+
+/** Plain-number summary of metrics for logs and JSON output. */
+export function summariseMetrics(m: PipelineMetrics): Record<string, unknown> {
+  if (m.task === 'va') {
+    const r = (x: { ccc: number; pcc: number; rmse: number; mse: number }) => ({ ccc: x.ccc, pcc: x.pcc, rmse: x.rmse, mse: x.mse });
+    return { ccc: m.va.ccc, valence: r(m.va.valence), arousal: r(m.va.arousal), items: m.items };
+  }
+  const c = m.classification;
+  return { accuracy: c.accuracy, macroF1: c.macroF1, weightedF1: c.weightedF1, uar: c.uar, confusionMatrix: c.confusionMatrix, labels: c.labels, items: m.items };
+}

@@ -1,0 +1,37 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { writeFileAtomic } from '@mer/backend';
+import type { PipelineExtractorOptions, StreamSpec } from '@mer/feature-extractors';
+import type { TrainingConfig } from '@mer/training';
+import type { FeatureStats } from './feature-stats';
+
+/** What `pipeline.json` in a run folder holds. */
+export interface PipelineManifest {
+  /** The network's registered name. */
+  pipeline: string;
+  preset: string;
+  extractor: PipelineExtractorOptions;
+  training: TrainingConfig;
+  classes?: readonly string[];
+  streams: StreamSpec[];
+  model?: Record<string, unknown>;
+  /** Per-stream input standardisation from the training set. */
+  normalisation?: Record<string, FeatureStats>;
+}
+
+export function writeManifest(runDir: string, manifest: PipelineManifest): void {
+  writeFileAtomic(path.join(runDir, 'pipeline.json'), JSON.stringify(manifest, null, 2));
+}
+
+/**
+ * Reads a run's `pipeline.json`. Runs written before streams had names (their `modality` was the
+ * stream's name) read the same.
+ */
+export function readManifest(runDir: string): PipelineManifest {
+  const file = path.join(runDir, 'pipeline.json');
+  if (!fs.existsSync(file)) throw new Error(`${runDir}: not a mer run folder (no pipeline.json)`);
+  const m = JSON.parse(fs.readFileSync(file, 'utf8')) as PipelineManifest;
+  if (typeof m.pipeline !== 'string' || !Array.isArray(m.streams)) throw new Error(`${file}: not a mer pipeline manifest (no 'pipeline' or 'streams')`);
+  m.streams = m.streams.map((s) => (s.name ? s : { ...s, name: s.modality }));
+  return m;
+}

@@ -1,0 +1,59 @@
+import type { PipelineExtractorOptions } from '@mer/feature-extractors';
+import type { ClassificationMetrics, ValenceArousalMetrics } from '@mer/metrics';
+import type { TrainingConfig } from '@mer/training';
+import type { EpochRecord } from './trainer';
+
+/** One labelled (or unlabelled, for prediction) media file. */
+export interface PipelineItem {
+  id: string;
+  /** Video (or audio-only) file. */
+  file: string;
+  /** Transcript for text streams (bracket lines, SRT, VTT). */
+  transcript?: string;
+  /** Classification target. */
+  classLabel?: number;
+  /** Per-frame [T, 2] valence/arousal, −5 = unlabelled. Row count is authoritative. */
+  frameLabels?: Float32Array;
+  split?: string;
+}
+
+export interface PipelineOptions {
+  /** Model preset (default: the recipe's, 'paper' for the published networks). */
+  preset?: string;
+  extractor?: PipelineExtractorOptions;
+  /** Training overrides on top of the profile. */
+  training?: Partial<TrainingConfig>;
+  /** The recipe's training profile the overrides apply to. Default 'paper'. */
+  profile?: string;
+  /** Class names (classification networks). Default: the recipe's. */
+  classes?: readonly string[];
+  /** Model config overrides on top of the preset. */
+  model?: Record<string, unknown>;
+}
+
+export interface FitOptions {
+  validation?: readonly PipelineItem[];
+  /** Where features are cached (reused across runs with the same extractor config). Default `<runDir>/features`. */
+  featuresDir?: string;
+  /** Where checkpoints, metrics.jsonl and the best model go. Default a temporary folder. */
+  runDir?: string;
+  resume?: boolean;
+  onEpoch?: (record: EpochRecord) => void;
+  onBatch?: (epoch: number, done: number, total: number) => void;
+  onExtract?: (id: string, index: number, status: string) => void;
+  /** Stop after this many epochs in this call (the run can be resumed). */
+  stopAfter?: number;
+}
+
+export type PipelineMetrics = { task: 'va'; va: ValenceArousalMetrics; items: number } | { task: 'classification'; classification: ClassificationMetrics; items: number };
+
+export interface FramePrediction {
+  frame: number;
+  time: number;
+  valence: number;
+  arousal: number;
+}
+
+export type Prediction =
+  | { task: 'va'; file: string; fps: number; frameCount: number; frames: FramePrediction[]; notes: string[] }
+  | { task: 'classification'; file: string; classes: readonly string[]; probabilities: number[]; label: string; notes: string[] };

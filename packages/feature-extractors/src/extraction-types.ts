@@ -1,0 +1,83 @@
+import type { StreamDeclaration, StreamModality, StreamTiming } from '@mer/training';
+import type { FaceEmbedderModel } from './face-embedder';
+import type { HubOptions } from './hub-encoders';
+
+/** What a network asks to have extracted: its name (recorded in each store's config), timing and streams. */
+export interface ExtractionPlan {
+  name: string;
+  timing: StreamTiming;
+  streams: readonly StreamDeclaration[];
+}
+
+/** One extracted stream of a plan, as the feature store manifest and `pipeline.json` record it. */
+export interface StreamSpec {
+  /** The network input it feeds, and its feature-store folder ('visual', 'audio', 'vggish', …). */
+  name: string;
+  modality: StreamModality;
+  /** What computed it, e.g. 'blazeface+expression', 'logmel-mean-std', 'hub:facebook/hubert-base-ls960'. */
+  extractor: string;
+  dim: number;
+  config: Record<string, unknown>;
+  /** The paper's encoder this stream stands in for, when it is an offline default. */
+  standsInFor?: string;
+}
+
+export interface PipelineExtractorOptions {
+  /** 'detect' (BlazeFace + tracking, default) or 'none' (frames already show a face: centred square). */
+  faces?: 'detect' | 'none';
+  /** Shipped face encoder. Default 'expression' (256-d, real time); 'faceres' (1024-d) is ~15× slower. */
+  visualModel?: FaceEmbedderModel;
+  /** Detector every N frames, tracking in between. Default 5. */
+  detectEvery?: number;
+  /** Clip-timed plans: seconds and frames per clip (defaults: the plan's). */
+  clipSeconds?: number;
+  clipFrames?: number;
+  /**
+   * A transformers.js image model (hub id or local folder) in place of the shipped face encoder for
+   * every visual stream, e.g. 'microsoft/swin-base-patch4-window7-224' or an IResNet-50 export.
+   */
+  visualEncoder?: string;
+  /** A transformers.js speech model for streams whose paper extractor is 'hub-audio', e.g. 'facebook/hubert-base-ls960'. */
+  audioEncoder?: string;
+  /** A transformers.js text model for streams whose paper extractor is 'hub-text', e.g. 'FacebookAI/roberta-base'. */
+  textEncoder?: string;
+  /** A converted VGGish folder (see VggishNetwork) for streams whose paper extractor is 'vggish'. */
+  vggishWeights?: string;
+  /** A transformers.js ASR model (Whisper) transcribing items that come without a transcript (plans with a text stream). */
+  asrModel?: string;
+  /** Where hub models come from (offline by default). */
+  hub?: HubOptions;
+}
+
+/** One stream of one item: `[frames, dim]` with a per-row validity mask. */
+export interface ExtractedStream {
+  data: Float32Array;
+  mask: Uint8Array;
+  frames: number;
+  dim: number;
+}
+
+export interface ExtractedItem {
+  streams: Record<string, ExtractedStream>;
+  /** Rows of the frame-level streams (video frames); for clip plans the number of sampled frames. */
+  frames: number;
+  fps: number;
+  /** Seconds of each row of the visual streams. */
+  times: Float64Array;
+  /** Problems met that did not stop extraction (no face in some frames, no audio track, no transcript). */
+  notes: string[];
+}
+
+export interface ExtractionInput {
+  id: string;
+  file: string;
+  /** A transcript (bracket lines, SRT, VTT) for text streams. */
+  transcript?: string;
+}
+
+export interface ExtractionReport {
+  extracted: string[];
+  skipped: string[];
+  failed: { id: string; file: string; error: string }[];
+  notes: Record<string, string[]>;
+}

@@ -1,0 +1,174 @@
+import { MediaInfo, probe } from '@mer/media';
+import { logMelOfFile, pooledLogMel, RollingLogMel, vggishExamples } from './audio-frame-features';
+import type { ExtractedItem, ExtractedStream } from './extraction-types';
+import { extractFaceTrack } from './face-track-extractor';
+import type { Spectrogram } from './log-mel-spectrogram';
+import type { ResolvedOptions, ResolvedStream, StreamEncoders } from './stream-encoders';
+import { interpolateToFrames, readTranscript, TranscriptSegment } from './transcript';
+
+/** What frame-timed extraction works from: the plan's resolved streams and their loaded encoders. */
+export interface FrameContext {
+  streams: readonly ResolvedStream[];
+  encoders: StreamEncoders;
+  options: ResolvedOptions;
+}
+
+type Text = { segments: TranscriptSegment[]; vectors: Float32Array } | null;
+
+export function audioNotes(info: MediaInfo): string[] {
+  return info.audio.length > 0 ? [] : ['no audio track: audio features are silence, masked'];
+}
+
+const LOG_MEL_KINDS = new Set(['logmel-mean-std', 'logmel-halves', 'vggish']);
+
+/** Every stream of a frame-timed plan for a whole file, in memory. */
+export async function extractFrames(ctx: FrameContext, file: string, info: MediaInfo, options: { transcript?: string }): Promise<ExtractedItem> {
+  const notes = audioNotes(info);
+  const hasAudio = info.audio.length > 0;
+  const dim = ctx.encoders.embedder.dim;
+  let visual: ExtractedStream;
+  let fps: number;
+  if (info.video) {
+    const track = await extractFaceTrack(file, ctx.encoders.detector, ctx.encoders.embedder, { detectEvery: ctx.options.detectEvery, info });
+    visual = { data: track.features, mask: track.mask, frames: track.frames, dim: track.dim };
+    fps = track.fps;
+  } else {
+    // Audio-only input: one row per 1/25 s, visual masked.
+    fps = 25;
+    const frames = Math.max(1, Math.round(info.duration * fps));
+    visual = { data: new Float32Array(frames * dim), mask: new Uint8Array(frames), frames, dim };
+    if (ctx.streams.some((s) => s.kind === 'face')) notes.push('no video stream: visual features masked');
+  }
+  const frames = visual.frames;
+  if (frames === 0) throw new Error(`${file}: no video frames could be decoded`);
+  const noFace = frames - visual.mask.reduce((n, m) => n + m, 0);
+  if (info.video && noFace > 0) notes.push(`no face in ${noFace}/${frames} frames (masked)`);
+  const times = Float64Array.from({ length: frames }, (_, i) => i / fps);
+  const streams: Record<string, ExtractedStream> = {};
+  for (const s of ctx.streams) if (s.kind === 'face') streams[s.spec.name] = visual;
+
+  const hubAudio = ctx.encoders.audio;
+  for (const s of ctx.streams.filter((x) => x.kind === 'hub-audio')) {
+    const data = hasAudio ? (await hubAudio!.encodeFile(file, frames, fps, { info })).data : new Float32Array(frames * s.spec.dim);
+    streams[s.spec.name] = { data, mask: new Uint8Array(frames).fill(hasAudio ? 1 : 0), frames, dim: s.spec.dim };
+  }
+  if (ctx.streams.some((s) => LOG_MEL_KINDS.has(s.kind))) {
+    const spec = await logMelOfFile(file, {}, { missingAudio: 'silence', info });
+    Object.assign(streams, await logMelStreams(ctx, spec, times, hasAudio));
+  }
+  const text = await textFor(ctx, file, options, hasAudio, notes);
+  Object.assign(streams, textStreams(ctx, text, frames, 0, fps));
+  return { streams, frames, fps, times, notes };
+}
+
+/**
+ * Streaming extraction of a frame-timed plan: the video is decoded once and each decoded batch's rows
+ * of every stream go to `onChunk` as soon as they exist (audio features from a rolling log-mel), so
+ * memory does not grow with the video's length. Rows equal {@link extractFrames}'. With a hub speech
+ * encoder, or without video, the file is extracted whole first (not flat).
+ */
+export async function extractFramesStreamed(
+  ctx: FrameContext,
+  file: string,
+  options: { transcript?: string },
+  onChunk: (chunk: { first: number; count: number; fps: number; streams: Record<string, ExtractedStream> }) => Promise<void>,
+): Promise<{ frames: number; fps: number; notes: string[] }> {
+  const info = await probe(file);
+  if (!info.video || ctx.encoders.audio) {
+    const item = await extractFrames(ctx, file, info, options);
+    await onChunk({ first: 0, count: item.frames, fps: item.fps, streams: item.streams });
+    return { frames: item.frames, fps: item.fps, notes: item.notes };
+  }
+  const notes = audioNotes(info);
+  const hasAudio = info.audio.length > 0;
+  const text = await textFor(ctx, file, options, hasAudio, notes);
+  const needLogMel = ctx.streams.some((s) => LOG_MEL_KINDS.has(s.kind));
+  const rolling = needLogMel ? new RollingLogMel(file, {}, { missingAudio: 'silence', info }) : null;
+  const dim = ctx.encoders.embedder.dim;
+  let noFace = 0;
+  let fps = info.video.fps;
+  try {
+    const track = await extractFaceTrack(file, ctx.encoders.detector, ctx.encoders.embedder, {
+      detectEvery: ctx.options.detectEvery,
+      info,
+      onBatch: async (b) => {
+        fps = b.fps;
+        noFace += b.count - b.mask.reduce((n, m) => n + m, 0);
+        const times = Float64Array.from({ length: b.count }, (_, i) => (b.firstRow + i) / b.fps);
+        const streams: Record<string, ExtractedStream> = {};
+        for (const s of ctx.streams) if (s.kind === 'face') streams[s.spec.name] = { data: b.features, mask: b.mask, frames: b.count, dim };
+        if (rolling) {
+          await rolling.ensureUntil(times[b.count - 1] + 0.6);
+          const view = rolling.view();
+          Object.assign(streams, await logMelStreams(ctx, view, times.map((t) => t - view.startTime), hasAudio));
+          rolling.trimBefore((b.firstRow + b.count) / b.fps - 0.6);
+        }
+        Object.assign(streams, textStreams(ctx, text, b.count, b.firstRow, b.fps));
+        await onChunk({ first: b.firstRow, count: b.count, fps: b.fps, streams });
+      },
+    });
+    if (track.frames === 0) throw new Error(`${file}: no video frames could be decoded`);
+    if (noFace > 0) notes.push(`no face in ${noFace}/${track.frames} frames (masked)`);
+    return { frames: track.frames, fps, notes };
+  } finally {
+    await rolling?.close();
+  }
+}
+
+/** Transcript segments (from the transcript file, else ASR) and their vectors, for plans with a text stream; notes say which. */
+async function textFor(ctx: FrameContext, file: string, options: { transcript?: string }, hasAudio: boolean, notes: string[]): Promise<Text> {
+  const encoder = ctx.encoders.text;
+  if (!encoder) return null;
+  let segments: TranscriptSegment[] | null = options.transcript ? readTranscript(options.transcript) : null;
+  if (!segments && ctx.encoders.asr && hasAudio) {
+    segments = await ctx.encoders.asr.transcribe(file);
+    notes.push(`transcribed with ${ctx.encoders.asr.id}: ${segments.length} segments`);
+  }
+  if (!segments) {
+    notes.push('no transcript: text features masked');
+    return null;
+  }
+  if (segments.length === 0) notes.push('empty transcript: text masked');
+  return { segments, vectors: await encoder.encode(segments.map((seg) => seg.text)) };
+}
+
+/** Text streams of frames `firstRow … firstRow + count − 1` (MAVEN eq. 12), or zeros + mask 0. */
+function textStreams(ctx: FrameContext, text: Text, count: number, firstRow: number, fps: number): Record<string, ExtractedStream> {
+  const out: Record<string, ExtractedStream> = {};
+  for (const s of ctx.streams.filter((x) => x.kind === 'hashed-words' || x.kind === 'hub-text')) {
+    const dim = s.spec.dim;
+    if (!text) {
+      out[s.spec.name] = { data: new Float32Array(count * dim), mask: new Uint8Array(count), frames: count, dim };
+      continue;
+    }
+    const aligned = interpolateToFrames(text.segments, text.vectors, dim, count, fps, 'linear', firstRow);
+    out[s.spec.name] = { data: aligned.data, mask: aligned.mask, frames: count, dim };
+  }
+  return out;
+}
+
+/** Log-mel based streams for rows at `times` (seconds from `spec`'s first frame). */
+async function logMelStreams(ctx: FrameContext, spec: Spectrogram, times: ArrayLike<number>, hasAudio: boolean): Promise<Record<string, ExtractedStream>> {
+  const frames = times.length;
+  const mask = new Uint8Array(frames).fill(hasAudio ? 1 : 0);
+  const out: Record<string, ExtractedStream> = {};
+  for (const s of ctx.streams) {
+    if (s.kind === 'logmel-mean-std') out[s.spec.name] = { data: pooledLogMel(spec, times, 'mean-std'), mask, frames, dim: s.spec.dim };
+    else if (s.kind === 'logmel-halves') out[s.spec.name] = { data: pooledLogMel(spec, times, 'halves'), mask, frames, dim: s.spec.dim };
+    else if (s.kind === 'vggish') out[s.spec.name] = { data: await vggishStream(ctx, spec, times), mask, frames, dim: s.spec.dim };
+  }
+  return out;
+}
+
+/** VGGish embeddings of the 96×64 patch centred on each frame, 64 patches at a time. */
+async function vggishStream(ctx: FrameContext, spec: Spectrogram, times: ArrayLike<number>): Promise<Float32Array> {
+  const net = ctx.encoders.vggish!;
+  const out = new Float32Array(times.length * net.dim);
+  for (let i = 0; i < times.length; i += 64) {
+    const part = Array.from({ length: Math.min(64, times.length - i) }, (_, k) => times[i + k]);
+    const emb = net.embed(vggishExamples(spec, part));
+    out.set(await emb.data(), i * net.dim);
+    emb.dispose();
+  }
+  return out;
+}

@@ -1,0 +1,11 @@
+export { ReduceLROnPlateau, StepLR, learningRateControl } from './lr-schedulers';
+export type { LearningRateControl, ReduceLROnPlateauArgs } from './lr-schedulers';
+export { EarlyStopping } from './early-stopping';
+export type { EarlyStoppingState } from './early-stopping';
+export { optimizerState, restoreOptimizerState } from './optimizer-state';
+export type { OptimizerState } from './optimizer-state';
+export { TRAINING_COMMON } from './training-config';
+export type { TrainingConfig } from './training-config';
+export { streamWidth } from './network-recipe';
+export type { BuildOptions, ForwardOptions, NetworkOutput, NetworkRecipe, RecipeNetwork, StreamDeclaration, StreamModality, StreamTiming, Task } from './network-recipe';
+export { networkNames, networkRecipe, networkRecipes, registerNetwork } from './network-registry';
