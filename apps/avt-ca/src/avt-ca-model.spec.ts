@@ -6,6 +6,7 @@ import { overfit } from '@mer/attention-fusion';
 import { AdamW, initBackend } from '@mer/backend';
 import { crossEntropyLoss } from '@mer/heads';
 import { avtCaConfig, createAvtCaModel, loadAvtCaModel, saveAvtCaModel } from './index';
+import { folderFiles } from '@mer/media';
 
 describe('AVT-CA network', () => {
   beforeAll(async () => {
@@ -54,8 +55,8 @@ describe('AVT-CA network', () => {
     const before = tf.tidy(() => (m.apply([audio, video]) as tf.Tensor).dataSync().slice());
     expect(before.length).toBe(12);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-avtca-'));
-    await saveAvtCaModel(m, dir);
-    const loaded = loadAvtCaModel(dir);
+    await saveAvtCaModel(m, folderFiles(dir));
+    const loaded = loadAvtCaModel(folderFiles(dir));
     expect(Array.from(tf.tidy(() => (loaded.apply([audio, video]) as tf.Tensor).dataSync().slice()))).toEqual(Array.from(before));
     expect(() => tf.tidy(() => m.predict({ audio: tf.zeros([1, 30, 13]), video }))).toThrow(/audio frames are 13-d, the config expects 10 MFCCs/);
     expect(() => avtCaConfig('features', { videoChannels: [64, 64, 128, 64] })).toThrow(/equal stage-2 widths/);

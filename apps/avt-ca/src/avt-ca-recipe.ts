@@ -11,7 +11,7 @@ function network(model: AvtCaModel): RecipeNetwork {
       const out = model.predict({ audio: s['audio'], video: s['video'] }, { training: o.training, dropAudio: o.drop === 'audio', dropVideo: o.drop === 'video' });
       return { kind: 'classification', logits: out.logits as tf.Tensor2D };
     },
-    save: (dir) => saveWeights(model, dir, { model: 'avt-ca', config: model.config }),
+    save: (files) => saveWeights(model, files, { model: 'avt-ca', config: model.config }),
   };
 }
 
@@ -43,5 +43,5 @@ export const avtCaRecipe: NetworkRecipe = {
     if (config.mode !== 'features') throw new Error(`avt-ca preset '${preset}' is raw-frame mode; pipelines extract per-frame face embeddings — use 'features' or 'lite'`);
     return network(new AvtCaModel(config));
   },
-  load: (dir) => network(loadModel(dir, 'avt-ca', (config: AvtCaConfig) => new AvtCaModel(config))),
+  load: (files) => network(loadModel(files, 'avt-ca', (config: AvtCaConfig) => new AvtCaModel(config))),
 };

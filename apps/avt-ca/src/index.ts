@@ -1,3 +1,4 @@
+import type { ModelFiles } from '@mer/backend';
 import { loadModel, saveWeights } from '@mer/attention-fusion';
 import { AvtCaConfig, avtCaConfig } from './avt-ca-config';
 import { AvtCaModel } from './avt-ca-model';
@@ -13,10 +14,10 @@ export function createAvtCaModel(preset = 'paper', overrides: Partial<AvtCaConfi
   return new AvtCaModel(avtCaConfig(preset, overrides));
 }
 
-export async function saveAvtCaModel(model: AvtCaModel, dir: string): Promise<void> {
-  await saveWeights(model, dir, { model: 'avt-ca', config: model.config });
+export async function saveAvtCaModel(model: AvtCaModel, files: ModelFiles): Promise<void> {
+  await saveWeights(model, files, { model: 'avt-ca', config: model.config });
 }
 
-export function loadAvtCaModel(dir: string): AvtCaModel {
-  return loadModel(dir, 'avt-ca', (config: AvtCaConfig) => new AvtCaModel(config));
+export function loadAvtCaModel(files: ModelFiles): AvtCaModel {
+  return loadModel(files, 'avt-ca', (config: AvtCaConfig) => new AvtCaModel(config));
 }

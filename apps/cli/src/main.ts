@@ -80,7 +80,7 @@ program
 
 program
   .command('predict')
-  .description('Raw video in: per-frame valence/arousal CSV (frame,time_s,valence,arousal) or per-clip class probabilities')
+  .description('Raw video in: per-frame CSV (frame,timestamp,face_x,face_y,face_w,face_h,face_score,success,valence,arousal) or per-clip class probabilities')
   .argument('<videos...>', 'video files')
   .requiredOption('--run <dir>', 'run folder')
   .option('--out <dir>', 'output folder', 'predictions')

@@ -1,3 +1,4 @@
+import type { ModelFiles } from '@mer/backend';
 import { loadModel, saveWeights } from '@mer/attention-fusion';
 import { MavenConfig, mavenConfig } from './maven-config';
 import { MavenModel } from './maven-model';
@@ -13,10 +14,10 @@ export function createMavenModel(preset = 'paper', overrides: Partial<MavenConfi
   return new MavenModel(mavenConfig(preset, overrides));
 }
 
-export async function saveMavenModel(model: MavenModel, dir: string): Promise<void> {
-  await saveWeights(model, dir, { model: 'maven', config: model.config });
+export async function saveMavenModel(model: MavenModel, files: ModelFiles): Promise<void> {
+  await saveWeights(model, files, { model: 'maven', config: model.config });
 }
 
-export function loadMavenModel(dir: string): MavenModel {
-  return loadModel(dir, 'maven', (config: MavenConfig) => new MavenModel(config));
+export function loadMavenModel(files: ModelFiles): MavenModel {
+  return loadModel(files, 'maven', (config: MavenConfig) => new MavenModel(config));
 }

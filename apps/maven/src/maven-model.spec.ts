@@ -6,6 +6,7 @@ import { overfit } from '@mer/attention-fusion';
 import { AdamW, initBackend } from '@mer/backend';
 import { vaMseLoss } from '@mer/heads';
 import { createMavenModel, loadMavenModel, saveMavenModel } from './index';
+import { folderFiles } from '@mer/media';
 
 const feats = (b: number, t: number, seed: number) => ({
   visual: tf.randomNormal([b, t, 1024], 0, 1, 'float32', seed),
@@ -61,8 +62,8 @@ describe('MAVEN network', () => {
     const { first, last } = overfit(loss, opt, m.variables());
     expect(last).toBeLessThan(first * 0.1);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-maven-'));
-    await saveMavenModel(m, dir);
-    const loaded = loadMavenModel(dir);
+    await saveMavenModel(m, folderFiles(dir));
+    const loaded = loadMavenModel(folderFiles(dir));
     const a = tf.tidy(() => (m.apply(inputs) as tf.Tensor).dataSync().slice());
     const b = tf.tidy(() => (loaded.apply(inputs) as tf.Tensor).dataSync().slice());
     expect(Array.from(b)).toEqual(Array.from(a));

@@ -11,7 +11,7 @@ function network(model: MavenModel): RecipeNetwork {
       const out = model.predict({ visual: s['visual'], audio: s['audio'], text: s['text'] }, { mask: o.mask, training: o.training });
       return { kind: 'va', va: tf.stack([out.valence, out.arousal], -1) as tf.Tensor3D };
     },
-    save: (dir) => saveWeights(model, dir, { model: 'maven', config: model.config }),
+    save: (files) => saveWeights(model, files, { model: 'maven', config: model.config }),
   };
 }
 
@@ -37,5 +37,5 @@ export const mavenRecipe: NetworkRecipe = {
     const w = (n: string) => streamWidth(mavenRecipe, widths, n);
     return network(new MavenModel(mavenConfig(preset, { visualDim: w('visual'), audioDim: w('audio'), textDim: w('text'), ...(options.overrides as Partial<MavenConfig>) })));
   },
-  load: (dir) => network(loadModel(dir, 'maven', (config: MavenConfig) => new MavenModel(config))),
+  load: (files) => network(loadModel(files, 'maven', (config: MavenConfig) => new MavenModel(config))),
 };

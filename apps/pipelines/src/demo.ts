@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '@mer/backend';
+import { writeFileAtomic } from '@mer/media';
 import { DEMO_CLASSES, generateClassDemo, generateVaDemo } from './demo-data';
 import { BUILT_IN_NETWORKS, resolveRecipe } from './network-registry';
 import type { PipelineMetrics, Prediction } from './pipeline-types';

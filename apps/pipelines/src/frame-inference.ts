@@ -1,10 +1,18 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fixedWindows, OverlapAverager } from '@mer/datasets';
-import type { ExtractedStream, PipelineExtractor } from '@mer/feature-extractors';
+import type { ExtractedStream, FaceRows, PipelineExtractor } from '@mer/feature-extractors';
 import type { PipelineModel } from './pipeline-model';
 import type { FramePrediction } from './pipeline-types';
 
 type Rows = Record<string, { dim: number; data: Float32Array }>;
+
+/** The face columns of row `r` of `faces` (zeros, success 0, where none or no video). */
+export function faceColumns(faces: FaceRows | undefined, r: number): Pick<FramePrediction, 'faceX' | 'faceY' | 'faceW' | 'faceH' | 'faceScore' | 'success'> {
+  const x = faces?.boxes[r * 4];
+  if (!faces || x === undefined || Number.isNaN(x)) return { faceX: 0, faceY: 0, faceW: 0, faceH: 0, faceScore: 0, success: 0 };
+  const b = faces.boxes;
+  return { faceX: b[r * 4], faceY: b[r * 4 + 1], faceW: b[r * 4 + 2], faceH: b[r * 4 + 3], faceScore: faces.scores[r], success: 1 };
+}
 
 /**
  * Runs the network on full windows of `T` frames starting at `starts` (frame indices; `rows` holds
@@ -73,7 +81,8 @@ export async function predictFramesStreamed(
   let nextStart = 0;
   let lastRegular = -1;
   let emitted = 0;
-  let fps = 0;
+  let times: number[] = []; // presentation times of the rows from bufStart on
+  let faces: FramePrediction[] = []; // the face columns of the rows from bufStart on (values unset)
 
   const runWindows = async (starts: number[], T: number) => {
     const values = await forwardWindows(model, buffers, bufStart, starts, T);
@@ -82,17 +91,20 @@ export async function predictFramesStreamed(
   const emitUntil = async (end: number) => {
     if (end <= emitted) return;
     const va = avg.take(end);
-    const rows: FramePrediction[] = Array.from({ length: end - emitted }, (_, r) => ({ frame: emitted + r, time: (emitted + r) / fps, valence: va[r * 2], arousal: va[r * 2 + 1] }));
+    const rows: FramePrediction[] = Array.from({ length: end - emitted }, (_, r) => ({ ...faces[emitted + r - bufStart], valence: va[r * 2], arousal: va[r * 2 + 1] }));
     emitted = end;
     await onRows(rows);
     // Forget every feature row before the first frame a future window can still cover.
     const drop = emitted - bufStart;
     for (const buf of Object.values(buffers)) buf.data = buf.data.slice(drop * buf.dim);
+    times = times.slice(drop);
+    faces = faces.slice(drop);
     bufStart = emitted;
   };
 
   const result = await extractor.extractStream(file, options, async (c) => {
-    fps = c.fps;
+    times.push(...c.times);
+    for (let r = 0; r < c.count; r++) faces.push({ frame: c.first + r, time: c.times[r], ...faceColumns(c.faces, r), valence: 0, arousal: 0 });
     for (const [m, s] of Object.entries(c.streams)) {
       const buf = (buffers[m] ??= { dim: s.dim, data: new Float32Array(0) });
       const merged = new Float32Array(buf.data.length + s.frames * s.dim);

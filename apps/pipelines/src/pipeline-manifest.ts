@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '@mer/backend';
+import { writeFileAtomic } from '@mer/media';
 import type { PipelineExtractorOptions, StreamSpec } from '@mer/feature-extractors';
 import type { TrainingConfig } from '@mer/training';
 import type { FeatureStats } from './feature-stats';

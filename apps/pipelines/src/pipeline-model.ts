@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MerLayer, seedInitializers } from '@mer/attention-fusion';
 import type { StreamSpec } from '@mer/feature-extractors';
 import { crossEntropyLoss, vaMseLoss } from '@mer/heads';
+import { folderFiles } from '@mer/media';
 import { cccLoss, labelMask } from '@mer/metrics';
 import type { NetworkOutput, NetworkRecipe, RecipeNetwork, TrainingConfig } from '@mer/training';
 import type { FeatureStats } from './feature-stats';
@@ -38,12 +39,14 @@ export class PipelineModel {
     }
   }
 
+  /** Loads a saved network from the folder `dir`. */
   static load(recipe: NetworkRecipe, dir: string): PipelineModel {
-    return new PipelineModel(recipe, recipe.load(dir));
+    return new PipelineModel(recipe, recipe.load(folderFiles(dir)));
   }
 
+  /** Saves the network into the folder `dir` (each file atomically). */
   async save(dir: string): Promise<void> {
-    await this.network.save(dir);
+    await this.network.save(folderFiles(dir));
   }
 
   get layer(): MerLayer {

@@ -47,9 +47,20 @@ export interface FitOptions {
 
 export type PipelineMetrics = { task: 'va'; va: ValenceArousalMetrics; items: number } | { task: 'classification'; classification: ClassificationMetrics; items: number };
 
+/** One frame's prediction, with the face it was made on (OpenFace / py-feat conventions). */
 export interface FramePrediction {
   frame: number;
+  /** The frame's presentation time, seconds (its own, also for variable-rate video). */
   time: number;
+  /** The face used, in source pixels; 0 where none (success 0). */
+  faceX: number;
+  faceY: number;
+  faceW: number;
+  faceH: number;
+  /** The detector's score (1 when faces are not detected, 0 where none). */
+  faceScore: number;
+  /** 1 where a face was found in this frame. */
+  success: 0 | 1;
   valence: number;
   arousal: number;
 }

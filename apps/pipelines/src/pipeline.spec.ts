@@ -78,7 +78,9 @@ describe('CLI workflow: extract → train (checkpoints, resume) → eval → pre
     const [pred] = await predictFiles({ run, files: [clip], out, plot: true, abaw: true });
     const frames = (await probe(clip, { countFrames: true })).video!.frameCount;
     const csv = fs.readFileSync(path.join(out, 'other.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe('frame,time_s,valence,arousal');
+    expect(csv[0]).toBe('frame,timestamp,face_x,face_y,face_w,face_h,face_score,success,valence,arousal');
+    // No face detector in this run ('none'): the centred square of the 160×120 frame is the face.
+    expect(csv[1].split(',').slice(0, 8)).toEqual(['0', '0.0000', '20.0', '0.0', '120.0', '120.0', '1.000', '1']);
     expect(csv).toHaveLength(frames + 1);
     expect(pred.task === 'va' && pred.frameCount).toBe(frames);
     expect(pred.task === 'va' && pred.frames.length).toBe(frames); // kept because --plot needs them
@@ -118,6 +120,19 @@ describe('streamed prediction', () => {
     let d = 0;
     streamed.frames.forEach((f, i) => (d = Math.max(d, Math.abs(f.valence - whole.frames[i].valence), Math.abs(f.arousal - whole.frames[i].arousal))));
     expect(d).toBeLessThan(1e-5);
+    expect(streamed.frames.map((f) => [f.time, f.success, f.faceW])).toEqual(whole.frames.map((f) => [f.time, f.success, f.faceW]));
+    // A variable-rate video: every row carries its frame's own time, streamed or whole.
+    const vr = { after: 20, gap: 2, slowdown: 3 };
+    const vfr = generateTestClip(path.join(dir, 'vfr.mp4'), { seconds: 3, fps: 10, variableRate: vr });
+    for (const streaming of [true, false]) {
+      const pred = await p.predict(vfr, { streaming });
+      if (pred.task !== 'va') throw new Error('expected VA predictions');
+      expect(pred.frames).toHaveLength(30);
+      expect(pred.frames[10].time).toBeCloseTo(1.0, 3);
+      expect(pred.frames[25].time - pred.frames[24].time).toBeCloseTo(0.3, 2);
+      expect(pred.frames[20].time - pred.frames[19].time).toBeGreaterThan(2);
+      expect(pred.notes.join(' ')).toMatch(/variable frame rate/);
+    }
     p.dispose();
   });
 });

@@ -9,7 +9,7 @@ import type { NetworkRecipe, Task, TrainingConfig } from '@mer/training';
 import { ClipDataset } from './clip-dataset';
 import { evaluateStored, summariseMetrics } from './evaluation';
 import { FeatureStats, featureStats } from './feature-stats';
-import { predictFrames, predictFramesStreamed } from './frame-inference';
+import { faceColumns, predictFrames, predictFramesStreamed } from './frame-inference';
 import { resolveRecipe } from './network-registry';
 import { readManifest, writeManifest } from './pipeline-manifest';
 import { PipelineModel } from './pipeline-model';
@@ -226,7 +226,7 @@ export class Pipeline {
       return { task: 'classification', file, classes: this.classes!, probabilities: p, label: this.classes![best], notes: item.notes };
     }
     const va = await predictFrames(this.network, this.windowSize, item.streams, item.frames);
-    const frames: FramePrediction[] = Array.from({ length: item.frames }, (_, t) => ({ frame: t, time: item.times[t], valence: va[t * 2], arousal: va[t * 2 + 1] }));
+    const frames: FramePrediction[] = Array.from({ length: item.frames }, (_, t) => ({ frame: t, time: item.times[t], ...faceColumns(item.faces, t), valence: va[t * 2], arousal: va[t * 2 + 1] }));
     return { task: 'va', file, fps: item.fps, frameCount: item.frames, frames, notes: item.notes };
   }
 

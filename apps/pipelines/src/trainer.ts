@@ -2,7 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadWeights, seedDropout } from '@mer/attention-fusion';
-import { AdamW, writeFileAtomic, writeFolderAtomic } from '@mer/backend';
+import { AdamW } from '@mer/backend';
+import { folderFiles, writeFileAtomic, writeFolderAtomic } from '@mer/media';
 import { EarlyStopping, EarlyStoppingState, learningRateControl, optimizerState, ReduceLROnPlateau, restoreOptimizerState, StepLR, TrainingConfig } from '@mer/training';
 import { PipelineModel } from './pipeline-model';
 
@@ -102,7 +103,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     const stateFile = path.join(checkpointDir, 'state.json');
     if (!fs.existsSync(stateFile)) throw new Error(`${runDir}: nothing to resume (no checkpoint/state.json)`);
     const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as TrainerState;
-    loadWeights(model.layer, path.join(checkpointDir, 'model'));
+    loadWeights(model.layer, folderFiles(path.join(checkpointDir, 'model')));
     await loadOptimizer(optimizer, checkpointDir, state);
     lr.setLearningRate(state.learningRate);
     if (plateau && state.scheduler) plateau.restore(state.scheduler as Parameters<ReduceLROnPlateau['restore']>[0]);

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '@mer/backend';
+import { writeFileAtomic } from '@mer/media';
 import { parseRavdessName, ravdessFoldSplit, writeAbawVaSubmission } from '@mer/datasets';
 import type { ExtractionReport, PipelineExtractorOptions } from '@mer/feature-extractors';
 import type { TrainingConfig } from '@mer/training';
@@ -166,8 +166,10 @@ export function writePrediction(pred: Prediction, outDir: string, options: { plo
   return written;
 }
 
-const CSV_HEADER = 'frame,time_s,valence,arousal\n';
-const csvLine = (f: FramePrediction) => `${f.frame},${f.time.toFixed(4)},${f.valence.toFixed(6)},${f.arousal.toFixed(6)}\n`;
+/** Per-frame columns in OpenFace / py-feat order: frame, time, face, then the predictions. */
+const CSV_HEADER = 'frame,timestamp,face_x,face_y,face_w,face_h,face_score,success,valence,arousal\n';
+const csvLine = (f: FramePrediction) =>
+  `${f.frame},${f.time.toFixed(4)},${f.faceX.toFixed(1)},${f.faceY.toFixed(1)},${f.faceW.toFixed(1)},${f.faceH.toFixed(1)},${f.faceScore.toFixed(3)},${f.success},${f.valence.toFixed(6)},${f.arousal.toFixed(6)}\n`;
 
 /**
  * Per-frame prediction written to `<out>/<stem>.csv` as rows arrive (temp file, renamed when

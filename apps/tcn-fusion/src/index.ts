@@ -1,3 +1,4 @@
+import type { ModelFiles } from '@mer/backend';
 import { loadModel, saveWeights } from '@mer/attention-fusion';
 import { TcnFusionConfig, tcnFusionConfig } from './tcn-fusion-config';
 import { TcnFusionModel } from './tcn-fusion-model';
@@ -13,12 +14,12 @@ export function createTcnFusionModel(preset = 'paper', overrides: Partial<TcnFus
   return new TcnFusionModel(tcnFusionConfig(preset, overrides));
 }
 
-/** Saves config + weights to `dir` (atomic). */
-export async function saveTcnFusionModel(model: TcnFusionModel, dir: string): Promise<void> {
-  await saveWeights(model, dir, { model: 'tcn-fusion', config: model.config });
+/** Saves config + weights into `files` (a folder: `folderFiles(dir)` from `@mer/media`). */
+export async function saveTcnFusionModel(model: TcnFusionModel, files: ModelFiles): Promise<void> {
+  await saveWeights(model, files, { model: 'tcn-fusion', config: model.config });
 }
 
 /** Rebuilds a saved TCN-fusion model from its config and loads its weights. */
-export function loadTcnFusionModel(dir: string): TcnFusionModel {
-  return loadModel(dir, 'tcn-fusion', (config: TcnFusionConfig) => new TcnFusionModel(config));
+export function loadTcnFusionModel(files: ModelFiles): TcnFusionModel {
+  return loadModel(files, 'tcn-fusion', (config: TcnFusionConfig) => new TcnFusionModel(config));
 }

@@ -6,6 +6,7 @@ import { overfit } from '@mer/attention-fusion';
 import { AdamW, initBackend } from '@mer/backend';
 import { cccLoss } from '@mer/heads';
 import { createTcnFusionModel, loadTcnFusionModel, saveTcnFusionModel } from './index';
+import { folderFiles } from '@mer/media';
 
 function inputs(b: number, t: number, seed: number) {
   return {
@@ -53,8 +54,8 @@ describe('TCN-fusion network', () => {
     const x = inputs(2, 10, 3);
     const before = tf.tidy(() => (model.apply([x.visual, x.vggish, x.logmel]) as tf.Tensor).dataSync().slice());
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-tcn-'));
-    await saveTcnFusionModel(model, dir);
-    const loaded = loadTcnFusionModel(dir);
+    await saveTcnFusionModel(model, folderFiles(dir));
+    const loaded = loadTcnFusionModel(folderFiles(dir));
     expect(loaded.config).toEqual(model.config);
     const after = tf.tidy(() => (loaded.apply([x.visual, x.vggish, x.logmel]) as tf.Tensor).dataSync().slice());
     expect(Array.from(after)).toEqual(Array.from(before));

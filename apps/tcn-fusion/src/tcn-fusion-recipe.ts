@@ -11,7 +11,7 @@ function network(model: TcnFusionModel): RecipeNetwork {
       const out = model.predict({ visual: s['visual'], vggish: s['vggish'], logmel: s['logmel'] }, { mask: o.mask, training: o.training });
       return { kind: 'va', va: tf.stack([out.valence, out.arousal], -1) as tf.Tensor3D };
     },
-    save: (dir) => saveWeights(model, dir, { model: 'tcn-fusion', config: model.config }),
+    save: (files) => saveWeights(model, files, { model: 'tcn-fusion', config: model.config }),
   };
 }
 
@@ -38,5 +38,5 @@ export const tcnFusionRecipe: NetworkRecipe = {
     const w = (n: string) => streamWidth(tcnFusionRecipe, widths, n);
     return network(new TcnFusionModel(tcnFusionConfig(preset, { visualDim: w('visual'), vggishDim: w('vggish'), logmelDim: w('logmel'), ...(options.overrides as Partial<TcnFusionConfig>) })));
   },
-  load: (dir) => network(loadModel(dir, 'tcn-fusion', (config: TcnFusionConfig) => new TcnFusionModel(config))),
+  load: (files) => network(loadModel(files, 'tcn-fusion', (config: TcnFusionConfig) => new TcnFusionModel(config))),
 };

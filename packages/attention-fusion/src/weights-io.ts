@@ -1,8 +1,6 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { writeFileAtomic } from '@mer/backend';
+import type { ModelFiles } from '@mer/backend';
 
 /** `model.json` beside `weights.bin`: the config a model is rebuilt from, and the weight layout. */
 export interface SavedModelManifest {
@@ -14,11 +12,11 @@ export interface SavedModelManifest {
 }
 
 /**
- * Saves a layer's weights (float32, in `layer.weights` order) and a config to `dir/model.json` +
- * `dir/weights.bin`, each written atomically, weights first: a crash never leaves a manifest that
- * points at missing or torn weights.
+ * Saves a layer's weights (float32, in `layer.weights` order) and a config as `model.json` +
+ * `weights.bin` into `files` (a folder: `@mer/media`'s `folderFiles(dir)`, written atomically), weights
+ * first: a crash never leaves a manifest that points at missing or torn weights.
  */
-export async function saveWeights(layer: tfl.layers.Layer, dir: string, model: Record<string, unknown>): Promise<void> {
+export async function saveWeights(layer: tfl.layers.Layer, files: ModelFiles, model: Record<string, unknown>): Promise<void> {
   const values = layer.getWeights(); // the live variables themselves: read, never dispose
   const sizes = values.map((v) => v.size);
   const data = new Float32Array(sizes.reduce((a, b) => a + b, 0));
@@ -29,17 +27,17 @@ export async function saveWeights(layer: tfl.layers.Layer, dir: string, model: R
     weights.push({ name: layer.weights[i].name, shape: values[i].shape, offset });
     offset += sizes[i];
   }
-  writeFileAtomic(path.join(dir, 'weights.bin'), new Uint8Array(data.buffer));
+  await files.write('weights.bin', new Uint8Array(data.buffer));
   const manifest: SavedModelManifest = { format: 'mer-weights/1', model, weights, savedAt: new Date().toISOString() };
-  writeFileAtomic(path.join(dir, 'model.json'), JSON.stringify(manifest, null, 2));
+  await files.write('model.json', new TextEncoder().encode(JSON.stringify(manifest, null, 2)));
 }
 
-/** Reads `dir/model.json` (to rebuild the model from its config before {@link loadWeights}). */
-export function readModelManifest(dir: string): SavedModelManifest {
-  const file = path.join(dir, 'model.json');
-  if (!fs.existsSync(file)) throw new Error(`${dir}: no model.json (not a saved mer model)`);
-  const m = JSON.parse(fs.readFileSync(file, 'utf8')) as SavedModelManifest;
-  if (m.format !== 'mer-weights/1') throw new Error(`${file}: unknown format ${String(m.format)}`);
+/** Reads `model.json` (to rebuild the model from its config before {@link loadWeights}). */
+export function readModelManifest(files: ModelFiles): SavedModelManifest {
+  const bytes = files.read('model.json');
+  if (!bytes) throw new Error(`${files.location}: no model.json (not a saved mer model)`);
+  const m = JSON.parse(new TextDecoder().decode(bytes)) as SavedModelManifest;
+  if (m.format !== 'mer-weights/1') throw new Error(`${files.location}/model.json: unknown format ${String(m.format)}`);
   return m;
 }
 
@@ -47,11 +45,13 @@ export function readModelManifest(dir: string): SavedModelManifest {
  * Loads weights saved by {@link saveWeights} into a layer built from the same config. The count and
  * every shape must match; a mismatch names the weight.
  */
-export function loadWeights(layer: tfl.layers.Layer, dir: string): SavedModelManifest {
-  const manifest = readModelManifest(dir);
-  const bytes = fs.readFileSync(path.join(dir, 'weights.bin'));
-  const data = new Float32Array(bytes.length / 4);
-  new Uint8Array(data.buffer).set(bytes);
+export function loadWeights(layer: tfl.layers.Layer, files: ModelFiles): SavedModelManifest {
+  const manifest = readModelManifest(files);
+  const dir = files.location;
+  const bytes = files.read('weights.bin');
+  if (!bytes) throw new Error(`${dir}: model.json but no weights.bin`);
+  const data = new Float32Array(Math.floor(bytes.length / 4));
+  new Uint8Array(data.buffer).set(bytes.subarray(0, data.length * 4));
   const targets = layer.weights;
   if (targets.length !== manifest.weights.length) {
     throw new Error(`${dir}: ${manifest.weights.length} saved weights but the model has ${targets.length} (built from another config?)`);
@@ -74,11 +74,11 @@ export function loadWeights(layer: tfl.layers.Layer, dir: string): SavedModelMan
  * Rebuilds a saved model of kind `kind` from the config in its manifest (`{ model: kind, config }`,
  * as written with {@link saveWeights}) and loads its weights.
  */
-export function loadModel<C, M extends tfl.layers.Layer>(dir: string, kind: string, build: (config: C) => M): M {
-  const manifest = readModelManifest(dir);
-  if (manifest.model['model'] !== kind) throw new Error(`${dir}: holds a '${String(manifest.model['model'])}' model, not ${kind}`);
+export function loadModel<C, M extends tfl.layers.Layer>(files: ModelFiles, kind: string, build: (config: C) => M): M {
+  const manifest = readModelManifest(files);
+  if (manifest.model['model'] !== kind) throw new Error(`${files.location}: holds a '${String(manifest.model['model'])}' model, not ${kind}`);
   const model = build(manifest.model['config'] as C);
-  loadWeights(model, dir);
+  loadWeights(model, files);
   return model;
 }
 

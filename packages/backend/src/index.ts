@@ -17,7 +17,8 @@ export { fromTransformersTensor, toTransformersTensor } from './transformers-ten
 export type { TransformersTensorLike, FromTransformersOptions, ToTransformersOptions } from './transformers-tensor';
 export { findTfjsCoreCopies, assertSingleTfjsCore } from './tfjs-core-copies';
 export { onBackend, numericalGradient, relativeError } from './gradient-check';
-export { writeFileAtomic, writeFolderAtomic } from './atomic-write';
+export { memoryFiles } from './model-files';
+export type { ModelFiles } from './model-files';
 
 // Importing @mer/backend makes every mer layer trainable on every backend.
 installGradientFills();

@@ -1,6 +1,3 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
-
 /** Packages that bring or use tfjs-core; each must resolve to the same copy. */
 const DEPENDANTS = [
   '@tensorflow/tfjs-backend-wasm',
@@ -11,13 +8,19 @@ const DEPENDANTS = [
   '@tensorflow/tfjs',
 ];
 
+/**
+ * Node's resolution from `fromDir` (symbolic links resolved, as Node loads modules); undefined where
+ * it fails or where there is no `require.resolve` (a browser bundle: nothing to check there).
+ */
 function resolveFrom(request: string, fromDir: string): string | undefined {
   try {
-    return fs.realpathSync(require.resolve(request, { paths: [fromDir] }));
+    return typeof require === 'function' && typeof require.resolve === 'function' ? require.resolve(request, { paths: [fromDir] }) : undefined;
   } catch {
     return undefined;
   }
 }
+
+const dirname = (file: string) => file.replace(/[\\/][^\\/]*$/, '');
 
 /**
  * Every distinct `@tensorflow/tfjs-core` that the installed tfjs packages would load, seen from
@@ -26,7 +29,7 @@ function resolveFrom(request: string, fromDir: string): string | undefined {
  *
  * @returns map from tfjs-core's resolved package.json to the packages that load it
  */
-export function findTfjsCoreCopies(fromDir: string = __dirname): Map<string, string[]> {
+export function findTfjsCoreCopies(fromDir: string = typeof __dirname === 'string' ? __dirname : ''): Map<string, string[]> {
   const copies = new Map<string, string[]>();
   const add = (core: string | undefined, by: string) => {
     if (core === undefined) return;
@@ -36,7 +39,7 @@ export function findTfjsCoreCopies(fromDir: string = __dirname): Map<string, str
   for (const dep of DEPENDANTS) {
     const depJson = resolveFrom(`${dep}/package.json`, fromDir);
     if (depJson === undefined) continue;
-    add(resolveFrom('@tensorflow/tfjs-core/package.json', path.dirname(depJson)), dep);
+    add(resolveFrom('@tensorflow/tfjs-core/package.json', dirname(depJson)), dep);
   }
   return copies;
 }

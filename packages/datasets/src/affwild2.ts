@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '@mer/backend';
+import { writeFileAtomic } from '@mer/media';
 
 /** Aff-Wild2's marker for frames without a valence-arousal label. */
 export const AFFWILD2_UNLABELLED = -5;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { writeFileAtomic } from '@mer/backend';
+import { writeFileAtomic } from '@mer/media';
 
 /** What a feature folder was written with; a run with a different config must not mix with it. */
 export interface FeatureManifest {

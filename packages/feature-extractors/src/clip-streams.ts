@@ -39,7 +39,7 @@ export async function extractClip(ctx: FrameContext, file: string, info: MediaIn
       mask[r] = track.mask[k];
     });
     video = { data, mask, frames: clipFrames, dim };
-    times = Float64Array.from(indices, (i) => i / fps);
+    times = Float64Array.from(indices, (fi) => track.times[track.indices.indexOf(fi)]);
     const noFace = clipFrames - mask.reduce((n, m) => n + m, 0);
     if (noFace > 0) notes.push(`no face in ${noFace}/${clipFrames} sampled frames (masked)`);
   } else {

@@ -1,5 +1,6 @@
 import type { StreamDeclaration, StreamModality, StreamTiming } from '@mer/training';
 import type { FaceEmbedderModel } from './face-embedder';
+import type { FaceRows } from './face-track-extractor';
 import type { HubOptions } from './hub-encoders';
 
 /** What a network asks to have extracted: its name (recorded in each store's config), timing and streams. */
@@ -62,10 +63,27 @@ export interface ExtractedItem {
   /** Rows of the frame-level streams (video frames); for clip plans the number of sampled frames. */
   frames: number;
   fps: number;
-  /** Seconds of each row of the visual streams. */
+  /** Seconds of each row of the visual streams: the frames' own presentation times. */
   times: Float64Array;
+  /** The video's frame times stray from its nominal rate's grid (a note says by how much). */
+  variableRate?: boolean;
+  /** Frame-timed plans with a video: per row, the face used (source pixels) and its score. */
+  faces?: FaceRows;
   /** Problems met that did not stop extraction (no face in some frames, no audio track, no transcript). */
   notes: string[];
+}
+
+/** Rows `first … first + count − 1` of every stream, as streaming extraction hands them out. */
+export interface FrameChunk {
+  first: number;
+  count: number;
+  /** The video's nominal rate. */
+  fps: number;
+  /** [count] each row's presentation time, seconds. */
+  times: Float64Array;
+  /** Per row: the face used (source pixels) and its score, when the file has video. */
+  faces?: FaceRows;
+  streams: Record<string, ExtractedStream>;
 }
 
 export interface ExtractionInput {

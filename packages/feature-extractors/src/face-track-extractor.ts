@@ -22,7 +22,27 @@ export interface FaceTrackOptions {
    * no features (`features` empty, `mask`/`boxes` still per frame are not kept either): memory stays
    * one batch whatever the video length.
    */
-  onBatch?: (batch: { firstRow: number; count: number; features: Float32Array; mask: Uint8Array; fps: number }) => Promise<void> | void;
+  onBatch?: (batch: { firstRow: number; count: number; features: Float32Array; mask: Uint8Array; times: Float64Array; faces: FaceRows; fps: number }) => Promise<void> | void;
+}
+
+/** Per row: the face used, in the source video's pixels (OpenFace's face_x/y/w/h), and its detection score. */
+export interface FaceRows {
+  /** [T, 4] x, y, width, height; NaN where no face. */
+  boxes: Float32Array;
+  /** [T] the detector's score (tracked rows keep their detection's); 0 where no face, 1 without a detector. */
+  scores: Float32Array;
+}
+
+function faceRows(list: ({ box: FaceBox['box']; score: number } | null)[], width: number, height: number): FaceRows {
+  const boxes = new Float32Array(list.length * 4).fill(NaN);
+  const scores = new Float32Array(list.length);
+  list.forEach((f, i) => {
+    if (!f) return;
+    const [x0, y0, x1, y1] = f.box;
+    boxes.set([x0 * width, y0 * height, (x1 - x0) * width, (y1 - y0) * height], i * 4);
+    scores[i] = f.score;
+  });
+  return { boxes, scores };
 }
 
 /** What embeds face crops: the shipped {@link FaceEmbedder} or a hub image encoder. */
@@ -46,6 +66,11 @@ export interface FaceTrack {
   indices: number[];
   /** Per frame: the main face box used (normalised [x0, y0, x1, y1]), or null. */
   boxes: (FaceBox['box'] | null)[];
+  /** [T] each row's presentation time, seconds (a variable-rate video's own times). */
+  times: Float64Array;
+  /** Per row: the face box in source pixels and its score. */
+  faces: FaceRows;
+  /** The video's nominal rate. */
   fps: number;
 }
 
@@ -86,10 +111,15 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
   const mask: number[] = [];
   const boxes: (FaceBox['box'] | null)[] = [];
   let current: FaceBox['box'] | null = null;
+  let face: { box: FaceBox['box']; score: number } | null = null;
+  const faces: ({ box: FaceBox['box']; score: number } | null)[] = [];
+  const srcW = info.video?.width ?? 1;
+  const srcH = info.video?.height ?? 1;
   let fps = info.video?.fps ?? 0;
   const wanted = options.frameIndices ? new Set(options.frameIndices) : null;
   let streamed = 0;
   const rowIndex: number[] = [];
+  const times: number[] = [];
   for await (const batch of readVideoFrames(file, { width: options.decodeWidth ?? 320, batchSize: options.batchSize ?? 16, info })) {
     fps = batch.fps;
     const frameSize = batch.height * batch.width * 3;
@@ -102,8 +132,10 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
       const index = batch.firstIndex + i;
       if (wanted && !wanted.has(index)) continue;
       rowIndex.push(index);
+      times.push(batch.timestamps[i]);
       if (detector === null) {
         current = centreSquare(batch.width, batch.height);
+        face = { box: current, score: 1 };
       } else if (wanted || index % every === 0) {
         const frame = tf.tensor3d(batch.data.subarray(i * frameSize, (i + 1) * frameSize), [batch.height, batch.width, 3], 'int32');
         const faces = await detector.detect(frame);
@@ -111,8 +143,10 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
         const area = (f: FaceBox) => (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]);
         const main = faces.sort((a, b) => area(b) * b.score - area(a) * a.score)[0];
         current = main ? expand(main.box, margin) : null;
+        face = main ? { box: main.box, score: main.score } : null;
       }
       boxes.push(current);
+      faces.push(current ? face : null);
       mask.push(current ? 1 : 0);
       if (current) {
         const [x0, y0, x1, y1] = current;
@@ -135,10 +169,12 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
     frames.dispose();
     if (options.onBatch) {
       const count = rowIndex.length - rowsBefore;
-      await options.onBatch({ firstRow: rowsBefore, count, features: out, mask: Uint8Array.from(mask.slice(mask.length - count)), fps });
+      await options.onBatch({ firstRow: rowsBefore, count, features: out, mask: Uint8Array.from(mask.slice(mask.length - count)), times: Float64Array.from(times.slice(times.length - count)), faces: faceRows(faces.slice(faces.length - count), srcW, srcH), fps });
       // Nothing is kept: the per-frame lists are cut back to the running count.
       mask.length = 0;
       boxes.length = 0;
+      times.length = 0;
+      faces.length = 0;
       streamed += count;
       continue;
     }
@@ -155,6 +191,6 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
     const missing = [...wanted].filter((i) => !rowIndex.includes(i));
     if (missing.length > 0) throw new Error(`${file}: frames ${missing.slice(0, 5).join(', ')} requested but the video decodes to ${rowIndex.length === 0 ? 'fewer' : `at most ${Math.max(...rowIndex) + 1}`} frames`);
   }
-  if (options.onBatch) return { features: new Float32Array(0), dim, frames: streamed, indices: [], mask: new Uint8Array(0), boxes: [], fps };
-  return { features, dim, frames: mask.length, indices: rowIndex, mask: Uint8Array.from(mask), boxes, fps };
+  if (options.onBatch) return { features: new Float32Array(0), dim, frames: streamed, indices: [], mask: new Uint8Array(0), boxes: [], times: new Float64Array(0), faces: faceRows([], 1, 1), fps };
+  return { features, dim, frames: mask.length, indices: rowIndex, mask: Uint8Array.from(mask), boxes, times: Float64Array.from(times), faces: faceRows(faces, srcW, srcH), fps };
 }

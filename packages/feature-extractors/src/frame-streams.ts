@@ -1,10 +1,10 @@
-import { MediaInfo, probe } from '@mer/media';
+import { FrameRateTracker, MediaInfo, probe } from '@mer/media';
 import { logMelOfFile, pooledLogMel, RollingLogMel, vggishExamples } from './audio-frame-features';
-import type { ExtractedItem, ExtractedStream } from './extraction-types';
-import { extractFaceTrack } from './face-track-extractor';
+import type { ExtractedItem, ExtractedStream, FrameChunk } from './extraction-types';
+import { extractFaceTrack, FaceRows } from './face-track-extractor';
 import type { Spectrogram } from './log-mel-spectrogram';
 import type { ResolvedOptions, ResolvedStream, StreamEncoders } from './stream-encoders';
-import { interpolateToFrames, readTranscript, TranscriptSegment } from './transcript';
+import { interpolateToTimes, readTranscript, TranscriptSegment } from './transcript';
 
 /** What frame-timed extraction works from: the plan's resolved streams and their loaded encoders. */
 export interface FrameContext {
@@ -28,28 +28,38 @@ export async function extractFrames(ctx: FrameContext, file: string, info: Media
   const dim = ctx.encoders.embedder.dim;
   let visual: ExtractedStream;
   let fps: number;
+  let times: Float64Array;
+  let variableRate = false;
+  let faces: FaceRows | undefined;
   if (info.video) {
     const track = await extractFaceTrack(file, ctx.encoders.detector, ctx.encoders.embedder, { detectEvery: ctx.options.detectEvery, info });
     visual = { data: track.features, mask: track.mask, frames: track.frames, dim: track.dim };
     fps = track.fps;
+    times = track.times;
+    faces = track.faces;
+    const rate = new FrameRateTracker(fps);
+    rate.add(times);
+    const note = rate.note();
+    if (note) notes.push(note);
+    variableRate = note !== null;
   } else {
     // Audio-only input: one row per 1/25 s, visual masked.
     fps = 25;
     const frames = Math.max(1, Math.round(info.duration * fps));
     visual = { data: new Float32Array(frames * dim), mask: new Uint8Array(frames), frames, dim };
+    times = Float64Array.from({ length: frames }, (_, i) => i / fps);
     if (ctx.streams.some((s) => s.kind === 'face')) notes.push('no video stream: visual features masked');
   }
   const frames = visual.frames;
   if (frames === 0) throw new Error(`${file}: no video frames could be decoded`);
   const noFace = frames - visual.mask.reduce((n, m) => n + m, 0);
   if (info.video && noFace > 0) notes.push(`no face in ${noFace}/${frames} frames (masked)`);
-  const times = Float64Array.from({ length: frames }, (_, i) => i / fps);
   const streams: Record<string, ExtractedStream> = {};
   for (const s of ctx.streams) if (s.kind === 'face') streams[s.spec.name] = visual;
 
   const hubAudio = ctx.encoders.audio;
   for (const s of ctx.streams.filter((x) => x.kind === 'hub-audio')) {
-    const data = hasAudio ? (await hubAudio!.encodeFile(file, frames, fps, { info })).data : new Float32Array(frames * s.spec.dim);
+    const data = hasAudio ? (await hubAudio!.encodeFile(file, times, fps, { info })).data : new Float32Array(frames * s.spec.dim);
     streams[s.spec.name] = { data, mask: new Uint8Array(frames).fill(hasAudio ? 1 : 0), frames, dim: s.spec.dim };
   }
   if (ctx.streams.some((s) => LOG_MEL_KINDS.has(s.kind))) {
@@ -57,8 +67,8 @@ export async function extractFrames(ctx: FrameContext, file: string, info: Media
     Object.assign(streams, await logMelStreams(ctx, spec, times, hasAudio));
   }
   const text = await textFor(ctx, file, options, hasAudio, notes);
-  Object.assign(streams, textStreams(ctx, text, frames, 0, fps));
-  return { streams, frames, fps, times, notes };
+  Object.assign(streams, textStreams(ctx, text, times));
+  return { streams, frames, fps, times, variableRate, faces, notes };
 }
 
 /**
@@ -71,12 +81,12 @@ export async function extractFramesStreamed(
   ctx: FrameContext,
   file: string,
   options: { transcript?: string },
-  onChunk: (chunk: { first: number; count: number; fps: number; streams: Record<string, ExtractedStream> }) => Promise<void>,
+  onChunk: (chunk: FrameChunk) => Promise<void>,
 ): Promise<{ frames: number; fps: number; notes: string[] }> {
   const info = await probe(file);
   if (!info.video || ctx.encoders.audio) {
     const item = await extractFrames(ctx, file, info, options);
-    await onChunk({ first: 0, count: item.frames, fps: item.fps, streams: item.streams });
+    await onChunk({ first: 0, count: item.frames, fps: item.fps, times: item.times, faces: item.faces, streams: item.streams });
     return { frames: item.frames, fps: item.fps, notes: item.notes };
   }
   const notes = audioNotes(info);
@@ -87,6 +97,7 @@ export async function extractFramesStreamed(
   const dim = ctx.encoders.embedder.dim;
   let noFace = 0;
   let fps = info.video.fps;
+  const rate = new FrameRateTracker(fps);
   try {
     const track = await extractFaceTrack(file, ctx.encoders.detector, ctx.encoders.embedder, {
       detectEvery: ctx.options.detectEvery,
@@ -94,21 +105,24 @@ export async function extractFramesStreamed(
       onBatch: async (b) => {
         fps = b.fps;
         noFace += b.count - b.mask.reduce((n, m) => n + m, 0);
-        const times = Float64Array.from({ length: b.count }, (_, i) => (b.firstRow + i) / b.fps);
+        const times = b.times;
+        rate.add(times);
         const streams: Record<string, ExtractedStream> = {};
         for (const s of ctx.streams) if (s.kind === 'face') streams[s.spec.name] = { data: b.features, mask: b.mask, frames: b.count, dim };
         if (rolling) {
           await rolling.ensureUntil(times[b.count - 1] + 0.6);
           const view = rolling.view();
           Object.assign(streams, await logMelStreams(ctx, view, times.map((t) => t - view.startTime), hasAudio));
-          rolling.trimBefore((b.firstRow + b.count) / b.fps - 0.6);
+          rolling.trimBefore(times[b.count - 1] + 1 / b.fps - 0.6);
         }
-        Object.assign(streams, textStreams(ctx, text, b.count, b.firstRow, b.fps));
-        await onChunk({ first: b.firstRow, count: b.count, fps: b.fps, streams });
+        Object.assign(streams, textStreams(ctx, text, times));
+        await onChunk({ first: b.firstRow, count: b.count, fps: b.fps, times, faces: b.faces, streams });
       },
     });
     if (track.frames === 0) throw new Error(`${file}: no video frames could be decoded`);
     if (noFace > 0) notes.push(`no face in ${noFace}/${track.frames} frames (masked)`);
+    const note = rate.note();
+    if (note) notes.push(note);
     return { frames: track.frames, fps, notes };
   } finally {
     await rolling?.close();
@@ -132,8 +146,9 @@ async function textFor(ctx: FrameContext, file: string, options: { transcript?: 
   return { segments, vectors: await encoder.encode(segments.map((seg) => seg.text)) };
 }
 
-/** Text streams of frames `firstRow … firstRow + count − 1` (MAVEN eq. 12), or zeros + mask 0. */
-function textStreams(ctx: FrameContext, text: Text, count: number, firstRow: number, fps: number): Record<string, ExtractedStream> {
+/** Text streams of frames at `times` (MAVEN eq. 12), or zeros + mask 0. */
+function textStreams(ctx: FrameContext, text: Text, times: Float64Array): Record<string, ExtractedStream> {
+  const count = times.length;
   const out: Record<string, ExtractedStream> = {};
   for (const s of ctx.streams.filter((x) => x.kind === 'hashed-words' || x.kind === 'hub-text')) {
     const dim = s.spec.dim;
@@ -141,7 +156,7 @@ function textStreams(ctx: FrameContext, text: Text, count: number, firstRow: num
       out[s.spec.name] = { data: new Float32Array(count * dim), mask: new Uint8Array(count), frames: count, dim };
       continue;
     }
-    const aligned = interpolateToFrames(text.segments, text.vectors, dim, count, fps, 'linear', firstRow);
+    const aligned = interpolateToTimes(text.segments, text.vectors, dim, times, 'linear');
     out[s.spec.name] = { data: aligned.data, mask: aligned.mask, frames: count, dim };
   }
   return out;

@@ -52,7 +52,7 @@ describe('hub encoders through transformers.js (offline, local folders)', () => 
   it('audio: streamed hidden states (50 per second) pooled onto video frames', async () => {
     const enc = await HubAudioEncoder.fromPretrained(path.join(models, 'tiny-hubert'));
     const wav = generateTestClip(path.join(dir, 'tone.wav'), { seconds: 2, toneHz: 300, audioSampleRate: 16000 });
-    const a = await enc.encodeFile(wav, 20, 10, { chunkSeconds: 0.7 });
+    const a = await enc.encodeFile(wav, Float64Array.from({ length: 20 }, (_, i) => i / 10), 10, { chunkSeconds: 0.7 });
     expect(a.dim).toBe(8);
     expect(a.data.length).toBe(20 * 8);
     expect(a.modelFrameRate).toBeGreaterThan(45);

@@ -114,6 +114,20 @@ export class HubImageEncoder {
   }
 }
 
+/** The frame whose span `[times[f], times[f + 1])` holds `t` (the last spans `lastSpan`), or −1. */
+function frameAt(times: ArrayLike<number>, t: number, lastSpan: number): number {
+  const n = times.length;
+  if (n === 0 || t < times[0] || t >= times[n - 1] + lastSpan) return -1;
+  let lo = 0;
+  let hi = n - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (times[mid] <= t) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Hidden states of a speech model pooled onto video-frame times. */
 export interface FrameAlignedAudio {
   /** [T, D] row-major. */
@@ -164,8 +178,9 @@ export class HubAudioEncoder {
     return r;
   }
 
-  /** Streams `file` and pools hidden states onto `frames` video frames at `fps`. */
-  async encodeFile(file: string, frames: number, fps: number, options: AudioOptions & { chunkSeconds?: number } = {}): Promise<FrameAlignedAudio> {
+  /** Streams `file` and pools hidden states onto video frames at `times` (each frame spans until the next; the last 1/`fps`). */
+  async encodeFile(file: string, times: ArrayLike<number>, fps: number, options: AudioOptions & { chunkSeconds?: number } = {}): Promise<FrameAlignedAudio> {
+    const frames = times.length;
     const sums: Float64Array[] = [];
     const counts = new Uint32Array(frames);
     let dim = 0;
@@ -181,7 +196,7 @@ export class HubAudioEncoder {
       rate = 1 / stepSeconds;
       for (let k = 0; k < steps; k++) {
         const t = chunk.startTime + (k + 0.5) * stepSeconds;
-        const f = Math.floor(t * fps);
+        const f = frameAt(times, t, 1 / fps);
         const v = values.subarray(k * d, (k + 1) * d) as Float32Array;
         if (f >= 0 && f < frames) {
           sums[f] ??= new Float64Array(d);

@@ -4,12 +4,12 @@ export type { FaceBox, FaceDetectorOptions } from './face-detector';
 export { FaceEmbedder } from './face-embedder';
 export type { FaceEmbedderModel } from './face-embedder';
 export { extractFaceTrack } from './face-track-extractor';
-export type { FaceTrack, FaceTrackOptions } from './face-track-extractor';
+export type { FaceTrack, FaceTrackOptions, FaceRows } from './face-track-extractor';
 export { LogMelSpectrogram, Mfcc, LOG_MEL_DEFAULTS, MFCC_DEFAULTS, vggishMelFilters } from './log-mel-spectrogram';
 export type { LogMelConfig, MfccConfig, Spectrogram } from './log-mel-spectrogram';
 export { logMelOfFile, vggishExamples, pooledLogMel, frameTimes, RollingLogMel } from './audio-frame-features';
 export type { LogMelPooling } from './audio-frame-features';
-export { parseTranscript, readTranscript, interpolateToFrames } from './transcript';
+export { parseTranscript, readTranscript, interpolateToFrames, interpolateToTimes } from './transcript';
 export type { TranscriptSegment, FrameAlignedText } from './transcript';
 export { HashedTextEncoder } from './hashed-text-encoder';
 export { PipelineExtractor } from './pipeline-extractor';
@@ -19,6 +19,7 @@ export type {
   PipelineExtractorOptions,
   ExtractedStream,
   ExtractedItem,
+  FrameChunk,
   ExtractionInput,
   ExtractionReport,
 } from './extraction-types';

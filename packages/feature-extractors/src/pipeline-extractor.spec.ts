@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@mer/backend';
 import { FeatureStore } from '@mer/datasets';
-import { generateTestClip } from '@mer/media';
+import { generateTestClip, variableRateTime } from '@mer/media';
 import { PipelineExtractor } from './pipeline-extractor';
 import { FRAME_PLAN, TWO_AUDIO_PLAN, CLIP_PLAN } from './fixtures/test-plans';
 
@@ -57,6 +57,31 @@ describe('PipelineExtractor', () => {
     expect(item.streams['audio'].dim).toBe(10);
     // 2 s of video at 10 fps = 20 frames: the 15 sampled times stay inside the clip, ascending.
     expect(Array.from(item.times).every((t, i, a) => t < 2 && (i === 0 || t >= a[i - 1]))).toBe(true);
+    ex.dispose();
+  });
+
+  it('variable frame rate: streams use the frames\' own times — a tone starting in the 3.4 s gap lands on the frames after the gap, none before', async () => {
+    const vr = { after: 100, gap: 3.4, slowdown: 2 };
+    const file = generateTestClip(path.join(dir, 'vfr.mp4'), {
+      seconds: 5,
+      fps: '30000/1001',
+      variableRate: vr,
+      audioLavfi: "aevalsrc='if(gte(t,4),0.5*sin(2*PI*440*t),0)':s=16000:d=10",
+    });
+    const ex = await PipelineExtractor.create(FRAME_PLAN, { faces: 'none' });
+    const item = await ex.extract(file);
+    expect(item.variableRate).toBe(true);
+    expect(item.notes.join('\n')).toMatch(/variable frame rate: \d+\/150 frames are off the 14\.985 fps grid/);
+    expect(item.times[50]).toBeCloseTo(variableRateTime(50, 30000 / 1001, vr), 3);
+    // The loudest mel band per frame (of the 64 band means pooled over ±0.48 s around the frame).
+    const audio = item.streams['audio'];
+    const energy = Array.from({ length: item.frames }, (_, f) => Math.max(...audio.data.subarray(f * audio.dim, f * audio.dim + 64)));
+    // Frames 0–99 (true times 0–3.3 s) are silent; index / average rate would put frames 60–99 at 4.0–6.6 s, in the tone.
+    const silent = energy.filter((_, f) => item.times[f] < 3.4);
+    const tone = energy.filter((_, f) => item.times[f] > 4.6);
+    expect(silent.length).toBe(100);
+    expect(tone.length).toBe(50);
+    expect(Math.min(...tone)).toBeGreaterThan(Math.max(...silent) + 3);
     ex.dispose();
   });
 

@@ -1,7 +1,7 @@
 import { FeatureStore } from '@mer/datasets';
 import { probe } from '@mer/media';
 import { extractClip } from './clip-streams';
-import type { ExtractedItem, ExtractedStream, ExtractionInput, ExtractionPlan, ExtractionReport, PipelineExtractorOptions, StreamSpec } from './extraction-types';
+import type { ExtractedItem, ExtractionInput, ExtractionPlan, ExtractionReport, FrameChunk, PipelineExtractorOptions, StreamSpec } from './extraction-types';
 import { extractFrames, extractFramesStreamed, FrameContext } from './frame-streams';
 import { disposeEncoders, loadStreamEncoders, ResolvedOptions } from './stream-encoders';
 
@@ -52,7 +52,7 @@ export class PipelineExtractor {
   async extractStream(
     file: string,
     options: { transcript?: string },
-    onChunk: (chunk: { first: number; count: number; fps: number; streams: Record<string, ExtractedStream> }) => Promise<void>,
+    onChunk: (chunk: FrameChunk) => Promise<void>,
   ): Promise<{ frames: number; fps: number; notes: string[] }> {
     if (this.plan.timing.kind !== 'frames') throw new Error(`extractStream: ${this.plan.name} works on clips; use extract()`);
     return extractFramesStreamed(this.ctx, file, options, onChunk);

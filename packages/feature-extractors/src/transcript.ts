@@ -87,10 +87,7 @@ export interface FrameAlignedText {
 
 /**
  * MAVEN eq. 12, TemporalInterpolate: segment-level text embeddings `[S, D]` onto `frames` video
- * frames at `fps`. Frames inside a segment are speech (mask 1); with `'linear'` (default) their
- * vector is interpolated between the centres of the neighbouring segments (held beyond the first /
- * last centre), with `'hold'` it is their segment's own vector. Frames outside every segment are
- * zero with mask 0 (missing speech).
+ * frames at a constant `fps` (see {@link interpolateToTimes} for frames at their own times).
  */
 export function interpolateToFrames(
   segments: readonly TranscriptSegment[],
@@ -102,14 +99,26 @@ export function interpolateToFrames(
   /** Index of the first frame (streaming: frames `firstFrame … firstFrame + frames − 1`). */
   firstFrame = 0,
 ): FrameAlignedText {
+  return interpolateToTimes(segments, embeddings, dim, Float64Array.from({ length: frames }, (_, f) => (f + firstFrame) / fps), mode);
+}
+
+/**
+ * MAVEN eq. 12, TemporalInterpolate: segment-level text embeddings `[S, D]` onto frames at `times`
+ * (seconds; a variable-rate video's own frame times). Frames inside a segment are speech (mask 1);
+ * with `'linear'` (default) their vector is interpolated between the centres of the neighbouring
+ * segments (held beyond the first / last centre), with `'hold'` it is their segment's own vector.
+ * Frames outside every segment are zero with mask 0 (missing speech).
+ */
+export function interpolateToTimes(segments: readonly TranscriptSegment[], embeddings: Float32Array, dim: number, times: ArrayLike<number>, mode: 'linear' | 'hold' = 'linear'): FrameAlignedText {
   if (embeddings.length !== segments.length * dim) {
     throw new Error(`interpolateToFrames: ${embeddings.length} values for ${segments.length} segments × ${dim}`);
   }
+  const frames = times.length;
   const data = new Float32Array(frames * dim);
   const mask = new Uint8Array(frames);
   const centres = segments.map((s) => (s.start + s.end) / 2);
   for (let f = 0; f < frames; f++) {
-    const t = (f + firstFrame) / fps;
+    const t = times[f];
     const inside = segments.findIndex((s) => t >= s.start && t < s.end);
     if (inside < 0) continue;
     mask[f] = 1;

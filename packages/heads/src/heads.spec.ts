@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW, initBackend, onBackend } from '@mer/backend';
+import { seedInitializers } from '@mer/attention-fusion';
 import { binaryCrossEntropyLoss, ClassificationHead, crossEntropyLoss, PolarVaHead, VaRegressionHead, vaMseLoss } from './index';
 
 describe('heads', () => {
@@ -31,14 +32,18 @@ describe('heads', () => {
   });
 
   it('VaRegressionHead (LN → Linear → GELU → Dropout → Linear) learns a target with AdamW; tanh clamps', () => {
+    // Seeded initial weights: unseeded, 100 steps landed on either side of the 10× bound now and then.
+    seedInitializers(3);
     const head = new VaRegressionHead({ inputDim: 6, hidden: 16, dropout: 0 });
+    seedInitializers(null);
     const x = tf.randomNormal([4, 10, 6], 0, 1, 'float32', 2);
     const y = tf.tidy(() => tf.tanh(tf.slice(x, [0, 0, 0], [4, 10, 2])));
     const opt = new AdamW({ learningRate: 1e-2 });
     const loss = () => vaMseLoss(head.apply(x, { training: true }) as tf.Tensor, y);
     const first = tf.tidy(() => loss().dataSync()[0]);
     for (let i = 0; i < 100; i++) tf.dispose(opt.minimize(loss, true, head.variables()) ?? []);
-    expect(tf.tidy(() => loss().dataSync()[0])).toBeLessThan(first * 0.1);
+    const last = tf.tidy(() => loss().dataSync()[0]);
+    expect(last).toBeLessThan(first * 0.1);
     const typed = head.predict(x);
     expect(typed.valence.shape).toEqual([4, 10]);
     tf.dispose([x, y, typed.valence, typed.arousal]);

@@ -52,7 +52,7 @@ export async function* readAudio(file: string, options: AudioOptions = {}): Asyn
     'pipe:1',
   ];
   let offset = 0;
-  for await (const bytes of ffmpegRecords(file, args, chunkSamples * 4, true)) {
+  for await (const bytes of ffmpegRecords(file, args, chunkSamples * 4, { allowPartial: true })) {
     // Copy into an aligned buffer: the pipe's Buffer may start at any byte offset.
     const samples = new Float32Array(bytes.length >> 2);
     new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 4));

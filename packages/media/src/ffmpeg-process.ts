@@ -7,23 +7,48 @@ export function inputWithRange(file: string, start = 0, duration?: number): stri
   return [...(start > 0 ? ['-ss', String(start)] : []), '-i', file, ...(duration ? ['-t', String(duration)] : [])];
 }
 
+export interface FfmpegRecordOptions {
+  /** Yield a last, shorter record (the audio tail). */
+  allowPartial?: boolean;
+  /** Runs ffmpeg at log level info and hands each info line of stderr here (e.g. showinfo's per-frame lines). */
+  onInfo?: (line: string) => void;
+  /** Called once ffmpeg's output has closed (every info line delivered). */
+  onClose?: () => void;
+}
+
 /**
  * Runs ffmpeg with stdout as a byte stream and yields fixed-size records from it (a video frame, an
  * audio chunk). Reading is pulled by the consumer, so a slow consumer pauses ffmpeg through the
  * pipe: memory stays at one record plus the pipe buffer whatever the media length. Stopping early
  * kills ffmpeg; a non-zero exit is an error naming the file with ffmpeg's last stderr lines.
  */
-export async function* ffmpegRecords(file: string, args: string[], recordBytes: number, allowPartial = false): AsyncGenerator<Buffer> {
+export async function* ffmpegRecords(file: string, args: string[], recordBytes: number, options: FfmpegRecordOptions = {}): AsyncGenerator<Buffer> {
   const { ffmpeg } = locateFfmpeg();
-  const child = spawn(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-nostdin', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const level = options.onInfo ? 'level+info' : 'error';
+  const child = spawn(ffmpeg, ['-hide_banner', '-loglevel', level, '-nostdin', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
+  let partial = '';
   child.stderr.setEncoding('utf8');
   child.stderr.on('data', (d: string) => {
-    stderr = (stderr + d).slice(-4000);
+    if (!options.onInfo) {
+      stderr = (stderr + d).slice(-4000);
+      return;
+    }
+    const lines = (partial + d).split('\n');
+    partial = lines.pop() ?? '';
+    for (const line of lines) {
+      // Info lines go to the caller; the rest (warnings, errors) make the error message.
+      if (line.includes('[info]')) options.onInfo(line);
+      else stderr = `${stderr}${line}\n`.slice(-4000);
+    }
   });
   const exited = new Promise<number | null>((resolve, reject) => {
     child.on('error', (e) => reject(new MediaError(file, 'decode-failed', `could not start ffmpeg: ${e.message}`)));
-    child.on('close', (code) => resolve(code));
+    child.on('close', (code) => {
+      if (partial && options.onInfo) options.onInfo(partial);
+      options.onClose?.();
+      resolve(code);
+    });
   });
   let pending: Buffer[] = [];
   let pendingBytes = 0;
@@ -46,7 +71,7 @@ export async function* ffmpegRecords(file: string, args: string[], recordBytes: 
     if (code !== 0) {
       throw new MediaError(file, 'decode-failed', `ffmpeg exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
     }
-    if (pendingBytes > 0 && allowPartial) yield Buffer.concat(pending, pendingBytes); // the audio tail
+    if (pendingBytes > 0 && options.allowPartial) yield Buffer.concat(pending, pendingBytes); // the audio tail
   } finally {
     if (!finished) {
       child.kill('SIGKILL');

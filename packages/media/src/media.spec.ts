@@ -1,7 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { decodeAudio, generateTestClip, locateFfmpeg, MediaError, probe, readAudio, readVideoFrames } from './index';
+import { checkFrameRate, decodeAudio, generateTestClip, locateFfmpeg, MediaError, probe, readAudio, readVideoFrames, variableRateTime } from './index';
 
 let dir: string;
 let clip: string;
@@ -84,6 +85,30 @@ describe('readVideoFrames', () => {
     expect(total).toBe(50);
     expect(sizes).toEqual([16, 16, 16, 2]);
     expect(firstPixelSum).toBeGreaterThan(0); // the test pattern, not a black frame
+  });
+
+  it('a variable-rate video: every frame carries its own presentation time (equal to ffprobe\'s), not index / fps', async () => {
+    const vr = { after: 100, gap: 3.4, slowdown: 2 };
+    const file = generateTestClip(path.join(dir, 'vfr.mp4'), { seconds: 5, fps: '30000/1001', variableRate: vr, toneHz: false });
+    const { ffprobe } = locateFfmpeg();
+    const probed = spawnSync(ffprobe, ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=pts_time', '-of', 'csv=p=0', file], { encoding: 'utf8' })
+      .stdout.trim()
+      .split('\n')
+      .filter((l) => l.trim() !== '') // ffprobe's csv has an empty line for the first frame's side data
+      .map((l) => Number(l.replace(/,$/, '')));
+    const times: number[] = [];
+    for await (const b of readVideoFrames(file, { width: 80 })) times.push(...b.timestamps);
+    expect(times).toHaveLength(probed.length);
+    times.forEach((t, i) => expect(Math.abs(t - probed[i])).toBeLessThan(1e-3));
+    // Frame 50: 1.668 s (ffprobe), where index / average rate would say 3.3 s.
+    expect(times[50]).toBeCloseTo(variableRateTime(50, 30000 / 1001, vr), 3);
+    // The jump and the slower rate after it (the encoder places the first late frame within a frame of the request).
+    expect(times[100] - times[99]).toBeGreaterThan(3.3);
+    expect(times[121] - times[120]).toBeCloseTo(2 / (30000 / 1001), 3);
+    const check = checkFrameRate(times, 30000 / 1001);
+    expect(check.variableRate).toBe(true);
+    expect(check.offGrid).toBe(times.length - 100);
+    expect(checkFrameRate(times.slice(0, 100), 30000 / 1001).variableRate).toBe(false);
   });
 
   it('resamples to a requested fps and width (aspect kept)', async () => {

@@ -20,6 +20,16 @@ export interface TestClipOptions {
   videoLavfi?: string;
   /** A whole lavfi audio input (overrides toneHz), e.g. `aevalsrc=0.3*sin(2*PI*220*t):s=16000:d=4`. */
   audioLavfi?: string;
+  /**
+   * Variable frame rate, as phones record: frames `0 … after − 1` at `fps`, then a jump of `gap`
+   * seconds, then frames `slowdown` times further apart.
+   */
+  variableRate?: { after: number; gap: number; slowdown: number };
+}
+
+/** The presentation time of frame `n` of a clip made with {@link TestClipOptions.variableRate}. */
+export function variableRateTime(n: number, fps: number, vr: { after: number; gap: number; slowdown: number }): number {
+  return n < vr.after ? n / fps : vr.after / fps + vr.gap + ((n - vr.after) * vr.slowdown) / fps;
 }
 
 /**
@@ -44,6 +54,11 @@ export function generateTestClip(file: string, options: TestClipOptions = {}): s
     if (layout === 'stereo') args.push('-ac', '2');
   }
   const ext = path.extname(file).toLowerCase();
+  if (withVideo && options.variableRate) {
+    const { after, gap, slowdown } = options.variableRate;
+    const f = typeof fps === 'string' ? `(${fps})` : String(fps);
+    args.push('-vf', `setpts='if(lt(N,${after}),N/${f},${after}/${f}+${gap}+(N-${after})*${slowdown}/${f})/TB'`, '-vsync', 'vfr');
+  }
   if (withVideo) args.push(...(ext === '.avi' ? ['-c:v', 'mpeg4'] : ['-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'ultrafast']));
   if (tone !== false || options.audioLavfi) args.push(...(ext === '.mp4' ? ['-c:a', 'aac'] : ['-c:a', 'pcm_s16le']));
   if (options.videoLavfi || options.audioLavfi) args.push('-shortest');

@@ -1,4 +1,5 @@
 import { ffmpegRecords, inputWithRange } from './ffmpeg-process';
+import { FrameClock } from './frame-clock';
 import { MediaError } from './media-error';
 import { MediaInfo, probe } from './probe';
 
@@ -27,8 +28,13 @@ export interface VideoFrameBatch {
   height: number;
   /** Index of the first frame in the output sequence. */
   firstIndex: number;
-  /** Seconds from the start of the file, one per frame (index / fps + start). */
+  /**
+   * Seconds from the start of the file, one per frame: the frame's own presentation time (so a
+   * variable-rate video gets its true times), or the grid `start + index / fps` when `fps` resamples
+   * to a constant rate (or the container gives a frame no time).
+   */
   timestamps: Float64Array;
+  /** The nominal (or requested) rate. */
   fps: number;
 }
 
@@ -46,8 +52,9 @@ export function outputSize(srcW: number, srcH: number, width?: number, height?: 
 
 /**
  * Streams a video as batches of RGB frames at its native rate or a requested fps/size. Memory is
- * one batch plus the pipe, whatever the video's length. Timestamps assume a constant frame rate
- * (index / fps), which is what the annotation formats mer reads assume too.
+ * one batch plus the pipe, whatever the video's length. At the native rate every decoded frame comes
+ * out once, with its true presentation time (variable-rate video — phones — included); with `fps`
+ * the video is resampled to that constant rate and times are its grid.
  */
 export async function* readVideoFrames(file: string, options: VideoFrameOptions = {}): AsyncGenerator<VideoFrameBatch> {
   const info = options.info ?? (await probe(file));
@@ -57,7 +64,8 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
   const { width, height } = outputSize(info.video.width, info.video.height, options.width, options.height);
   const batchSize = Math.max(1, options.batchSize ?? 16);
   const start = options.start ?? 0;
-  const filters = [options.fps ? `fps=${options.fps}` : undefined, `scale=${width}:${height}:flags=bilinear`].filter(Boolean);
+  const clock = new FrameClock();
+  const filters = [options.fps ? `fps=${options.fps}` : undefined, `scale=${width}:${height}:flags=bilinear`, options.fps ? undefined : 'showinfo'].filter(Boolean);
   const args = [
     ...inputWithRange(file, start, options.duration),
     '-map',
@@ -74,19 +82,24 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
   const frameBytes = width * height * 3;
   let index = 0;
   let batch: Buffer[] = [];
-  const flush = (): VideoFrameBatch => {
+  const flush = async (): Promise<VideoFrameBatch> => {
     const data = new Uint8Array(batch.length * frameBytes);
     batch.forEach((f, i) => data.set(f, i * frameBytes));
-    const timestamps = Float64Array.from({ length: batch.length }, (_, i) => start + (index - batch.length + i) / fps);
+    if (!options.fps) await clock.until(index);
+    const timestamps = Float64Array.from({ length: batch.length }, (_, i) => {
+      const n = index - batch.length + i;
+      return start + (clock.time(n) ?? n / fps);
+    });
     const out = { data, count: batch.length, width, height, firstIndex: index - batch.length, timestamps, fps };
     batch = [];
     return out;
   };
-  for await (const frame of ffmpegRecords(file, args, frameBytes)) {
+  const records = ffmpegRecords(file, args, frameBytes, options.fps ? {} : { onInfo: (l) => clock.line(l), onClose: () => clock.close() });
+  for await (const frame of records) {
     batch.push(frame);
     index++;
-    if (batch.length === batchSize) yield flush();
+    if (batch.length === batchSize) yield await flush();
   }
-  if (batch.length > 0) yield flush();
+  if (batch.length > 0) yield await flush();
   if (index === 0) throw new MediaError(file, 'decode-failed', 'no video frames could be decoded');
 }

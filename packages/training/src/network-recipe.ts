@@ -1,4 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
+import type { ModelFiles } from '@mer/backend';
 import type { MerLayer } from '@mer/attention-fusion';
 import type { TrainingConfig } from './training-config';
 
@@ -57,8 +58,8 @@ export interface RecipeNetwork {
   readonly layer: MerLayer;
   /** Named streams, each [B, T, width], → outputs. */
   forward(streams: Record<string, tf.Tensor3D>, options?: ForwardOptions): NetworkOutput;
-  /** Writes the network (config + weights) into `dir`, which the recipe's `load` reads back. */
-  save(dir: string): Promise<void>;
+  /** Writes the network (config + weights) into `files`, which the recipe's `load` reads back. */
+  save(files: ModelFiles): Promise<void>;
 }
 
 export interface BuildOptions {
@@ -92,7 +93,7 @@ export interface NetworkRecipe {
   /** Builds the network for the extracted streams' widths (by stream name). */
   build(widths: Record<string, number>, preset: string, options?: BuildOptions): RecipeNetwork;
   /** Loads what `RecipeNetwork.save` wrote. */
-  load(dir: string): RecipeNetwork;
+  load(files: ModelFiles): RecipeNetwork;
 }
 
 /** The width of stream `name`, or an error naming the streams there are. */
