@@ -8,7 +8,7 @@ const mer = (...args: string[]) =>
   spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(__dirname, 'main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 120_000 });
 
 describe('mer (the CLI, from source)', () => {
-  it.each(['demo', 'extract', 'train', 'eval', 'predict', 'info'])('`mer %s --help` shows an example', (command) => {
+  it.each(['demo', 'extract', 'train', 'cv', 'eval', 'predict', 'info'])('`mer %s --help` shows an example', (command) => {
     const r = mer(command, '--help');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Example:\n\s+\$ (MER_BACKEND=\w+ )?mer /);

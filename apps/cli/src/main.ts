@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import { runInfo } from './commands/info';
 import { loadRecipeModules, recipeModulesFromEnv } from './commands/recipes';
+import { cvCommand } from './commands/cv-command';
 import { demoCommand, evalCommand, extractCommand, predictCommand, trainCommand } from './commands/pipeline-commands';
 
 const int = (v: string) => {
@@ -41,7 +42,7 @@ program
   .requiredOption('--dataset <kind:root>', 'affwild2:<root> | ravdess:<root> | crema-d:<root> | emodb:<root>')
   .requiredOption('--out <dir>', 'features folder')
   .option('--faces <mode>', "'detect' (BlazeFace + tracking) or 'none' (frames are already face crops)", 'detect')
-  .option('--split <how>', "replace the dataset's split, e.g. random:0.25 (stratified, seeded)")
+  .option('--split <how>', "replace the dataset's split: random:0.25 (stratified, seeded) or speaker:03,08 (those speakers/actors are the test set)")
   .option('--fold <n>', 'RAVDESS speaker fold 1–6 instead of the AVT-CA split', int)
   .option('--limit <n>', 'only the first n items', int)
   .option('--visual-encoder <id|dir>', 'transformers.js image model instead of the shipped face encoder (e.g. microsoft/swin-base-patch4-window7-224)')
@@ -59,7 +60,7 @@ program
   .description('Train on a features folder (train split; validation or test split for model selection)')
   .requiredOption('--features <dir>', 'folder written by mer extract')
   .requiredOption('--out <dir>', 'run folder: pipeline.json, metrics.jsonl, checkpoint/, best/')
-  .option('--preset <name>', 'paper | official-code | lite (AVT-CA also features)', 'paper')
+  .option('--preset <name>', "the network's preset: paper (default) | official-code | lite (AVT-CA also features)")
   .option('--config <file>', 'JSON training overrides, e.g. {"learningRate":1e-3,"epochs":30,"model":{"beitDepth":2}}')
   .option('--epochs <n>', 'number of epochs', int)
   .option('--fold <n>', 'RAVDESS speaker fold 1–6 (its actors validate, the rest train)', int)
@@ -67,6 +68,19 @@ program
   .option('--json', 'one JSON line per epoch')
   .addHelpText('after', '\nExample:\n  $ mer train --features feats --out run --preset lite --epochs 30\n  $ mer train --features feats --out run --resume')
   .action(trainCommand);
+
+program
+  .command('cv')
+  .description('Speaker-independent cross-validation on a features folder: per-fold and mean ± std metrics (resumable per fold)')
+  .requiredOption('--features <dir>', 'folder written by mer extract')
+  .requiredOption('--out <dir>', 'folder for one run per fold (fold-N/) and cv.json')
+  .option('--folds <scheme>', 'loso (leave one speaker out) | ravdess6 (the six RAVDESS actor folds) | <k> speaker groups', 'loso')
+  .option('--preset <name>', "the network's preset (default: the recipe's)")
+  .option('--config <file>', 'JSON training overrides, as for mer train')
+  .option('--epochs <n>', 'number of epochs', int)
+  .option('--json', 'one JSON line per fold, then the summary')
+  .addHelpText('after', '\nEach fold: its speakers are held out, the next fold\'s speakers select the epoch, the rest train.\n\nExample:\n  $ mer cv --features feats-emodb --out cv-emodb --folds loso --preset lite')
+  .action(cvCommand);
 
 program
   .command('eval')

@@ -80,18 +80,42 @@ export function datasetItems(spec: string, options: { fold?: number; split?: str
       id: it.id,
       file: it.file,
       classLabel: it.emotion,
+      speaker: String(it.actor).padStart(2, '0'),
       split: options.fold ? ravdessFoldSplit(it.actor, options.fold) : ravdessAvtCaSplit(it.actor),
     }));
   } else if (kind === 'crema-d') {
     classes = CREMA_D_EMOTIONS;
     items = readCremaD({ root })
       .filter((it) => !it.broken && (options.audioOnly ? it.audioFile : it.videoFile ?? it.audioFile))
-      .map((it) => ({ id: it.id, file: (options.audioOnly ? it.audioFile : it.videoFile ?? it.audioFile)!, classLabel: it.emotion, split: it.actor <= 1073 ? 'train' : it.actor <= 1082 ? 'validation' : 'test' }));
+      .map((it) => ({
+        id: it.id,
+        file: (options.audioOnly ? it.audioFile : it.videoFile ?? it.audioFile)!,
+        classLabel: it.emotion,
+        speaker: String(it.actor),
+        split: it.actor <= 1073 ? 'train' : it.actor <= 1082 ? 'validation' : 'test',
+      }));
   } else {
     classes = EMODB_EMOTIONS;
-    items = readEmoDb({ root }).map((it) => ({ id: it.id, file: it.file, classLabel: it.emotion, split: 'train' }));
+    items = readEmoDb({ root }).map((it) => ({ id: it.id, file: it.file, classLabel: it.emotion, speaker: it.speaker, split: 'train' }));
   }
   if (items.length === 0) throw new Error(`${root}: no ${kind} items found`);
-  if (options.split?.startsWith('random:')) items = stratifiedSplit(items, Number(options.split.slice(7)), options.seed);
+  if (options.split) items = resplit(items, options.split, options.seed);
   return { kind, root, classes, items };
+}
+
+/**
+ * Replaces the dataset's own split: `random:<fraction>` (stratified, seeded) or `speaker:<ids>`
+ * (those speakers/actors are 'test', the rest 'train': speaker-independent).
+ */
+export function resplit(items: PipelineItem[], how: string, seed?: number): PipelineItem[] {
+  if (how.startsWith('random:')) return stratifiedSplit(items, Number(how.slice(7)), seed);
+  if (how.startsWith('speaker:')) {
+    const held = new Set(how.slice(8).split(',').map((s) => s.trim()).filter((s) => s !== ''));
+    const known = new Set(items.map((i) => i.speaker).filter((s): s is string => s !== undefined));
+    if (known.size === 0) throw new Error(`--split ${how}: this dataset's items name no speakers`);
+    const unknown = [...held].filter((s) => !known.has(s));
+    if (held.size === 0 || unknown.length > 0) throw new Error(`--split ${how}: unknown speaker(s) ${unknown.join(', ') || '(none given)'}; the dataset has ${[...known].sort().join(', ')}`);
+    return items.map((i) => ({ ...i, split: held.has(i.speaker ?? '') ? 'test' : 'train' }));
+  }
+  throw new Error(`--split '${how}': expected random:<fraction> or speaker:<id,id,…>`);
 }

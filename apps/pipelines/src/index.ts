@@ -25,3 +25,6 @@ export type { FeatureIndex } from './workflow';
 export { runDemo, summaryTable, DEMO_DATA_DESCRIPTION } from './demo';
 export type { DemoResult, DemoRow } from './demo';
 export { textTable } from './text-table';
+export { crossValidate, itemSpeaker } from './cross-validation';
+export type { CrossValidationResult, FoldResult } from './cross-validation';
+export { resplit } from './dataset-items';

@@ -15,6 +15,8 @@ export interface PipelineItem {
   /** Per-frame [T, 2] valence/arousal, −5 = unlabelled. Row count is authoritative. */
   frameLabels?: Float32Array;
   split?: string;
+  /** Speaker / actor, for speaker-independent splits and cross-validation. */
+  speaker?: string;
 }
 
 export interface PipelineOptions {

@@ -6,6 +6,7 @@ import type { ExtractionReport, PipelineExtractorOptions } from '@mer/feature-ex
 import type { TrainingConfig } from '@mer/training';
 import { datasetItems } from './dataset-items';
 import { createPipeline, loadPipeline, Pipeline } from './pipeline';
+import { readManifest } from './pipeline-manifest';
 import type { FramePrediction, PipelineItem, PipelineMetrics, Prediction } from './pipeline-types';
 import { circumplexSvg, htmlReport, metricRows, probabilitiesSvg, vaTimelineSvg } from './plots';
 import type { EpochRecord } from './trainer';
@@ -17,7 +18,7 @@ export interface FeatureIndex {
   dataset: string;
   classes?: readonly string[];
   extractor: PipelineExtractorOptions;
-  items: { id: string; file: string; split?: string; classLabel?: number; frameLabels?: number[]; transcript?: string }[];
+  items: { id: string; file: string; split?: string; speaker?: string; classLabel?: number; frameLabels?: number[]; transcript?: string }[];
 }
 
 export function readFeatureIndex(featuresDir: string): FeatureIndex {
@@ -26,7 +27,7 @@ export function readFeatureIndex(featuresDir: string): FeatureIndex {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as FeatureIndex;
 }
 
-function toItems(index: FeatureIndex, split?: string): PipelineItem[] {
+export function toItems(index: FeatureIndex, split?: string): PipelineItem[] {
   return index.items
     .filter((i) => split === undefined || i.split === split)
     .map((i) => ({ ...i, frameLabels: i.frameLabels ? Float32Array.from(i.frameLabels) : undefined }));
@@ -76,23 +77,29 @@ export async function trainRun(options: {
   stopAfter?: number;
   /** RAVDESS speaker fold 1–6: its 4 actors are the validation/test split, the rest train. */
   fold?: number;
+  /** Replaces every item's split (cross-validation folds). */
+  resplit?: (item: FeatureIndex['items'][number]) => string;
+  /** Which split selects the epoch: 'validation' only (never the test speakers), or (default) 'validation', else 'test'. */
+  selectOn?: 'validation' | 'validation-else-test';
   onEpoch?: (r: EpochRecord) => void;
   onBatch?: (epoch: number, done: number, total: number) => void;
 }): Promise<{ history: EpochRecord[]; pipeline: string }> {
   const index = readFeatureIndex(options.features);
+  if (options.resplit) index.items = index.items.map((i) => ({ ...i, split: options.resplit!(i) }));
   if (options.fold !== undefined) {
     if (!index.dataset.startsWith('ravdess')) throw new Error(`--fold: speaker folds are defined for RAVDESS (1–6); ${options.features} holds '${index.dataset}' — choose the split at extraction (--split)`);
     index.items = index.items.map((i) => ({ ...i, split: ravdessFoldSplit(parseRavdessName(i.file).actor, options.fold!) }));
   }
   const train = toItems(index, 'train');
   if (train.length === 0) throw new Error(`${options.features}/items.json: no items in split 'train'`);
-  const validation = toItems(index, 'validation').length > 0 ? toItems(index, 'validation') : toItems(index, 'test');
-  let preset = options.preset ?? 'paper';
+  const inner = toItems(index, 'validation');
+  const validation = inner.length > 0 || options.selectOn === 'validation' ? inner : toItems(index, 'test');
+  let preset = options.preset;
   let training = options.training;
   let model = options.model;
   if (options.resume) {
     // A resumed run keeps the setup it was started with.
-    const manifest = JSON.parse(fs.readFileSync(path.join(options.out, 'pipeline.json'), 'utf8')) as { preset: string; training: TrainingConfig; model?: Record<string, unknown> };
+    const manifest = readManifest(options.out);
     preset = manifest.preset;
     training = manifest.training;
     model = manifest.model;

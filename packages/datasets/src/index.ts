@@ -32,3 +32,5 @@ export type { FeatureManifest, FeatureStoreOptions, StoredSequence } from './fea
 export { SequenceDataset } from './sequence-dataset';
 export type { LabelledItem, SequenceBatch, SequenceDatasetOptions } from './sequence-dataset';
 export { walkFiles } from './walk-files';
+export { foldSplits, parseFoldScheme, speakerFolds } from './speaker-folds';
+export type { FoldScheme } from './speaker-folds';

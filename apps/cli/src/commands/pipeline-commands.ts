@@ -1,4 +1,3 @@
-import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
   evalRun,
@@ -14,6 +13,7 @@ import {
   networkRecipe,
 } from '@mer/pipelines';
 import { Progress } from './progress';
+import { readTrainingConfig } from './training-options';
 
 /** A registered network's name (the three published ones, and any a --recipe module registered). */
 export function checkPipeline(name: string): string {
@@ -72,18 +72,8 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
   for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
 }
 
-export async function trainCommand(opts: { features: string; out: string; preset: string; config?: string; epochs?: number; fold?: number; resume?: boolean; json?: boolean }): Promise<void> {
-  let training: Partial<TrainingConfig> & { model?: Record<string, unknown> } = {};
-  if (opts.config) {
-    if (!fs.existsSync(opts.config)) throw new Error(`${opts.config}: config file not found`);
-    try {
-      training = JSON.parse(fs.readFileSync(opts.config, 'utf8')) as typeof training;
-    } catch (e) {
-      throw new Error(`${opts.config}: not valid JSON (${(e as Error).message})`);
-    }
-  }
-  const { model, ...rest } = training;
-  if (opts.epochs !== undefined) rest.epochs = opts.epochs;
+export async function trainCommand(opts: { features: string; out: string; preset?: string; config?: string; epochs?: number; fold?: number; resume?: boolean; json?: boolean }): Promise<void> {
+  const { training: rest, model } = readTrainingConfig(opts.config, opts.epochs);
   let bar: Progress | null = null;
   const { history } = await trainRun({
     features: opts.features,

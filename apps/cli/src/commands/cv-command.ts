@@ -1,0 +1,41 @@
+import { crossValidate, FoldResult, textTable } from '@mer/pipelines';
+import { readTrainingConfig } from './training-options';
+
+const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '—');
+
+/** The per-fold table: held-out speakers, sizes, kept epoch and the headline metrics. */
+function foldRow(f: FoldResult): string[] {
+  const m = f.metrics;
+  const va = 'ccc' in m;
+  return [String(f.fold), f.heldOut.join(' '), String(f.trainItems), String(f.testItems), `${f.bestEpoch}/${f.epochs}`, ...(va ? [num(m['ccc'])] : [num(m['uar']), num(m['macroF1']), num(m['accuracy'])])];
+}
+
+export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; config?: string; epochs?: number; json?: boolean }): Promise<void> {
+  const { training, model } = readTrainingConfig(opts.config, opts.epochs);
+  const result = await crossValidate({
+    features: opts.features,
+    out: opts.out,
+    folds: opts.folds,
+    preset: opts.preset,
+    training,
+    model,
+    onEpoch: (fold, r) => {
+      if (!opts.json) process.stderr.write(`fold ${fold} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, inner validation ${r.validationScore.toFixed(4)}` : ''}${r.best ? ' (best)' : ''}\n`);
+    },
+    onFold: (f, how) => {
+      if (opts.json) console.log(JSON.stringify({ ...f, status: how }));
+      else console.error(`fold ${f.fold} (${f.heldOut.join(', ')} held out) ${how === 'done' ? 'already done' : 'done'} in ${f.seconds.toFixed(1)} s`);
+    },
+  });
+  if (opts.json) {
+    console.log(JSON.stringify({ summary: result.summary, scheme: result.scheme, folds: result.folds.length }));
+    return;
+  }
+  const va = result.folds.some((f) => 'ccc' in f.metrics);
+  const head = ['fold', 'held out', 'train', 'test', 'epoch', ...(va ? ['CCC'] : ['UAR', 'macro-F1', 'accuracy'])];
+  const s = result.summary;
+  const pm = (k: string) => (s[k] ? `${s[k].mean.toFixed(3)} ± ${s[k].std.toFixed(3)}` : '—');
+  const foot = ['mean ± std', '', '', '', '', ...(va ? [pm('ccc')] : [pm('uar'), pm('macroF1'), pm('accuracy')])];
+  console.log(textTable([head, ...result.folds.map(foldRow), foot], { rule: true }));
+  console.log(`${result.folds.length} folds (${result.scheme}); per-fold runs and cv.json in ${opts.out}`);
+}

@@ -1,0 +1,52 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateTestClip } from '@mer/media';
+import { crossValidate } from './cross-validation';
+import { datasetItems } from './dataset-items';
+import { extractDataset, readFeatureIndex } from './workflow';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-cv-'));
+const data = path.join(dir, 'emodb');
+// EmoDB-named recordings: 3 speakers × (anger W, sadness T) × 2, the class carried by the tone.
+for (const speaker of ['03', '08', '10']) {
+  for (const [k, emotion] of ['W', 'T', 'W', 'T'].entries()) {
+    generateTestClip(path.join(data, `${speaker}a0${k + 1}${emotion}a.wav`), { seconds: 1, toneHz: emotion === 'W' ? 880 : 220 });
+  }
+}
+const features = path.join(dir, 'features');
+const training = { epochs: 2, batchSize: 4, learningRate: 1e-3 };
+
+describe('speaker-independent evaluation', () => {
+  beforeAll(async () => {
+    await extractDataset({ pipeline: 'avt-ca', dataset: `emodb:${data}`, out: features, extractor: { faces: 'none' } });
+  });
+
+  it('--split speaker:<ids> holds those speakers out; unknown ids are named', () => {
+    const items = datasetItems(`emodb:${data}`, { split: 'speaker:08' }).items;
+    expect(items.filter((i) => i.split === 'test').map((i) => i.speaker)).toEqual(['08', '08', '08', '08']);
+    expect(items.filter((i) => i.split === 'train')).toHaveLength(8);
+    expect(() => datasetItems(`emodb:${data}`, { split: 'speaker:09' })).toThrow('unknown speaker(s) 09; the dataset has 03, 08, 10');
+    expect(readFeatureIndex(features).items[0].speaker).toBe('03');
+  });
+
+  it('LOSO: every speaker held out once, selected on another training speaker; a killed run resumes per fold', async () => {
+    const out = path.join(dir, 'cv');
+    const first = await crossValidate({ features, out, folds: 'loso', preset: 'lite', training });
+    expect(first.folds.map((f) => [f.heldOut, f.validation, f.trainItems, f.testItems])).toEqual([
+      [['03'], ['08'], 4, 4],
+      [['08'], ['10'], 4, 4],
+      [['10'], ['03'], 4, 4],
+    ]);
+    expect(first.summary['uar'].mean).toBeGreaterThanOrEqual(0);
+    expect(first.summary['uar'].std).toBeGreaterThanOrEqual(0);
+    expect(fs.existsSync(path.join(out, 'cv.json'))).toBe(true);
+    // A kill during fold 2 (its result not yet written) and before fold 3 started.
+    fs.rmSync(path.join(out, 'fold-2', 'result.json'));
+    fs.rmSync(path.join(out, 'fold-3'), { recursive: true });
+    const seen: string[] = [];
+    const again = await crossValidate({ features, out, folds: 'loso', preset: 'lite', training, onFold: (f, how) => seen.push(`${f.fold}:${how}`) });
+    expect(seen).toEqual(['1:done', '2:resumed', '3:new']);
+    expect(again.folds.map((f) => f.metrics)).toEqual(first.folds.map((f) => f.metrics));
+  });
+});
