@@ -24,7 +24,9 @@ import { runBenchChild } from './child-process';
 async function childPredict(run: string, file: string, out: string): Promise<void> {
   const info = await probe(file);
   const t0 = performance.now();
-  const [pred] = await predictFiles({ run, files: [file], out });
+  const {
+    predictions: [pred],
+  } = await predictFiles({ run, files: [file], out });
   const s = (performance.now() - t0) / 1000;
   const frames = pred.task === 'va' ? pred.frameCount : 0;
   console.log(JSON.stringify({ seconds: s, video_seconds: info.duration, frames, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }));

@@ -5,11 +5,11 @@ import {
   RAVDESS_EMOTIONS,
   ravdessAvtCaSplit,
   ravdessFoldSplit,
-  readAffWild2,
   readCremaD,
   readEmoDb,
   readRavdess,
 } from '@mer/datasets';
+import { affWild2Items } from './affwild2-items';
 import type { PipelineItem } from './pipeline-types';
 
 export const DATASET_KINDS = ['affwild2', 'ravdess', 'crema-d', 'emodb'] as const;
@@ -21,6 +21,8 @@ export interface DatasetItems {
   /** Class names for classification datasets. */
   classes?: readonly string[];
   items: PipelineItem[];
+  /** What the reader noticed and did not stop for (missing optional splits, unlabelled items). */
+  notes: string[];
 }
 
 /** Parses `<kind>:<root>` as the CLI takes it. */
@@ -53,7 +55,8 @@ export function stratifiedSplit(items: PipelineItem[], testFraction: number, see
 }
 
 /**
- * The items of a dataset with labels and a split: Aff-Wild2 train/validation (per-frame VA),
+ * The items of a dataset with labels and a split: Aff-Wild2 train/validation (per-frame VA; `fold`
+ * 1–6: TCN-fusion's six folds),
  * RAVDESS audio-video files (AVT-CA split, or speaker fold `fold` 1–6), CREMA-D (videos, or the wavs
  * when `audioOnly`; broken files skipped), EmoDB wavs. `split: 'random:<fraction>'` replaces the
  * dataset's own split with a stratified random one.
@@ -62,18 +65,9 @@ export function datasetItems(spec: string, options: { fold?: number; split?: str
   const { kind, root } = parseDatasetSpec(spec);
   let items: PipelineItem[];
   let classes: readonly string[] | undefined;
+  let notes: string[] = [];
   if (kind === 'affwild2') {
-    items = (['train', 'validation'] as const).flatMap((split) =>
-      readAffWild2({ root, split }).map((it) => {
-        if (!it.videoFile) throw new Error(`${it.annotationFile}: no video found for '${it.videoName}' under ${root}`);
-        const labels = new Float32Array(it.valence.length * 2);
-        for (let t = 0; t < it.valence.length; t++) {
-          labels[t * 2] = it.valence[t];
-          labels[t * 2 + 1] = it.arousal[t];
-        }
-        return { id: it.name, file: it.videoFile, frameLabels: labels, split };
-      }),
-    );
+    ({ items, notes } = affWild2Items(root, options.fold));
   } else if (kind === 'ravdess') {
     classes = RAVDESS_EMOTIONS;
     items = readRavdess({ root, modality: options.audioOnly ? 'audio-only' : 'audio-video' }).map((it) => ({
@@ -100,7 +94,7 @@ export function datasetItems(spec: string, options: { fold?: number; split?: str
   }
   if (items.length === 0) throw new Error(`${root}: no ${kind} items found`);
   if (options.split) items = resplit(items, options.split, options.seed);
-  return { kind, root, classes, items };
+  return { kind, root, classes, items, notes };
 }
 
 /**

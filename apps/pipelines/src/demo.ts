@@ -6,7 +6,8 @@ import { BUILT_IN_NETWORKS, resolveRecipe } from './network-registry';
 import type { PipelineMetrics, Prediction } from './pipeline-types';
 import { htmlReport, metricRows, vaTimelineSvg, circumplexSvg, probabilitiesSvg } from './plots';
 import { textTable } from './text-table';
-import { evalRun, extractDataset, predictFiles, trainRun } from './workflow';
+import { predictFiles } from './prediction-output';
+import { evalRun, extractDataset, trainRun } from './workflow';
 
 export const DEMO_DATA_DESCRIPTION =
   'Demo data: synthetic clips generated here by ffmpeg (no third-party media, no faces). VA clips: a textured grey picture whose ' +
@@ -80,7 +81,9 @@ export async function runDemo(options: { out: string; pipelines?: string[]; epoc
     const metrics = await evalRun({ run, split: 'test' });
     const test = items.filter((i) => i.split === 'test');
     const predictions = path.join(out, pipeline, 'predictions');
-    const [pred] = await predictFiles({ run, files: [test[0].file], out: predictions, plot: true });
+    const {
+      predictions: [pred],
+    } = await predictFiles({ run, files: [test[0].file], out: predictions, plot: true });
     const row = demoRow(pipeline, metrics, trainSeconds, history.length, (trainCount * history.length) / trainSeconds, pred);
     rows.push(row);
     writeFileAtomic(path.join(out, pipeline, 'metrics.json'), JSON.stringify(metrics, null, 2));

@@ -17,6 +17,10 @@ export interface PipelineItem {
   split?: string;
   /** Speaker / actor, for speaker-independent splits and cross-validation. */
   speaker?: string;
+  /** The person annotated in a two-person video (Aff-Wild2 `_left` / `_right`). */
+  person?: 'left' | 'right';
+  /** The dataset's aligned face crops of this item (Aff-Wild2 `cropped_aligned/<name>`). */
+  faceCrops?: string;
 }
 
 export interface PipelineOptions {

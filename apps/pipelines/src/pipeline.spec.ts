@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import { generateTestClip, probe } from '@mer/media';
 import { createPipeline, loadPipeline } from './pipeline';
 import { DEMO_CLASSES, generateClassDemo, generateVaDemo } from './demo-data';
-import { evalRun, extractDataset, predictFiles, trainRun } from './workflow';
+import { predictFiles } from './prediction-output';
+import { evalRun, extractDataset, trainRun } from './workflow';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-pipelines-'));
 const classItems = generateClassDemo({ dir: path.join(dir, 'cls'), perClassTrain: 2, perClassTest: 1 });
@@ -75,7 +76,9 @@ describe('CLI workflow: extract → train (checkpoints, resume) → eval → pre
     expect(m.task === 'va' && Number.isFinite(m.va.ccc)).toBe(true);
     const clip = generateTestClip(path.join(dir, 'other.mp4'), { seconds: 1.7, fps: 15 });
     const out = path.join(dir, 'preds');
-    const [pred] = await predictFiles({ run, files: [clip], out, plot: true, abaw: true });
+    const {
+      predictions: [pred],
+    } = await predictFiles({ run, files: [clip], out, plot: true, abaw: true });
     const frames = (await probe(clip, { countFrames: true })).video!.frameCount;
     const csv = fs.readFileSync(path.join(out, 'other.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('frame,timestamp,face_x,face_y,face_w,face_h,face_score,success,valence,arousal');

@@ -28,9 +28,13 @@ export async function createPipeline(network: string | NetworkRecipe, options: P
   return new Pipeline(recipe, options.preset ?? recipe.defaultPreset, extractor, training, classes, options.model, null, options.extractor ?? {});
 }
 
-/** Loads a trained pipeline from a run folder (its `pipeline.json` and best model). */
-export async function loadPipeline(runDir: string): Promise<Pipeline> {
+/**
+ * Loads a trained pipeline from a run folder (its `pipeline.json` and best model). `extractor`
+ * changes how new media are read (e.g. `{ face: 'left' }`), not what the model was trained on.
+ */
+export async function loadPipeline(runDir: string, reading: Partial<PipelineExtractorOptions> = {}): Promise<Pipeline> {
   const m = readManifest(runDir);
+  m.extractor = { ...m.extractor, ...reading };
   const recipe = resolveRecipe(m.pipeline);
   await initBackend();
   const best = path.join(runDir, 'best');
@@ -96,7 +100,11 @@ export class Pipeline {
 
   /** Extracts (or reuses) every item's features into `featuresDir`. */
   async extract(items: readonly PipelineItem[], featuresDir: string, onItem?: FitOptions['onExtract']): Promise<ExtractionReport> {
-    return this.extractor.extractAll(items, featuresDir, onItem);
+    return this.extractor.extractAll(
+      items.map((i) => ({ ...i, frames: i.frameLabels ? i.frameLabels.length / 2 : undefined })),
+      featuresDir,
+      onItem,
+    );
   }
 
   private checkLabels(items: readonly PipelineItem[]): void {
@@ -134,6 +142,9 @@ export class Pipeline {
     if (items.length === 0) throw new Error(`${this.name}: no training items`);
     this.checkLabels(items);
     this.checkLabels(options.validation ?? []);
+    if (this.task === 'va' && items.every((i) => i.frameLabels!.every((v) => v === -5))) {
+      throw new Error(`${this.name}: the training items have no labelled frame (every value is −5): ${items.map((i) => i.file).join(', ')}`);
+    }
     const runDir = options.runDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `mer-run-${this.name}-`));
     const featuresDir = options.featuresDir ?? path.join(runDir, 'features');
     const stores = await this.stores([...items, ...(options.validation ?? [])], featuresDir, options.onExtract);

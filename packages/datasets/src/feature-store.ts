@@ -153,6 +153,10 @@ export class FeatureStore {
     }
     const data = new Float32Array(meta.frames * meta.dim);
     new Uint8Array(data.buffer).set(bytes);
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new Error(`${this.file(id, '.f32')}: value ${data[bad]} at frame ${Math.floor(bad / meta.dim)}, dimension ${bad % meta.dim} (item '${id}'): features must be finite — re-extract this item`);
+    }
     const mask = meta.mask ? Uint8Array.from(meta.mask) : new Uint8Array(meta.frames).fill(1);
     return { data, frames: meta.frames, dim: meta.dim, mask, meta: meta.meta };
   }

@@ -1,6 +1,6 @@
 import type { StreamDeclaration, StreamModality, StreamTiming } from '@mer/training';
 import type { FaceEmbedderModel } from './face-embedder';
-import type { FaceRows } from './face-track-extractor';
+import type { FaceRows, FaceSelection } from './face-track-extractor';
 import type { HubOptions } from './hub-encoders';
 
 /** What a network asks to have extracted: its name (recorded in each store's config), timing and streams. */
@@ -24,8 +24,14 @@ export interface StreamSpec {
 }
 
 export interface PipelineExtractorOptions {
-  /** 'detect' (BlazeFace + tracking, default) or 'none' (frames already show a face: centred square). */
-  faces?: 'detect' | 'none';
+  /**
+   * 'detect' (BlazeFace + tracking, default), 'none' (frames already show a face: centred square), or
+   * 'cropped-aligned' (the dataset's own aligned crops, one per annotated frame, where an item has
+   * them; items without are detected, with a note).
+   */
+  faces?: 'detect' | 'none' | 'cropped-aligned';
+  /** Which face to follow in the raw video: 'main' (default), 'largest', 'left', 'right' (an item's own `person` wins). */
+  face?: FaceSelection;
   /** Shipped face encoder. Default 'expression' (256-d, real time); 'faceres' (1024-d) is ~15× slower. */
   visualModel?: FaceEmbedderModel;
   /** Detector every N frames, tracking in between. Default 5. */
@@ -86,11 +92,21 @@ export interface FrameChunk {
   streams: Record<string, ExtractedStream>;
 }
 
-export interface ExtractionInput {
-  id: string;
-  file: string;
+/** What is known of one item beyond its file. */
+export interface ItemSources {
   /** A transcript (bracket lines, SRT, VTT) for text streams. */
   transcript?: string;
+  /** The person this item annotates in a two-person video (Aff-Wild2 `_left` / `_right`). */
+  person?: 'left' | 'right';
+  /** The dataset's aligned face crops of this item (`cropped_aligned/<name>`: 00001.jpg, … per frame). */
+  faceCrops?: string;
+  /** The annotation's row count (authoritative frame count for crops). */
+  frames?: number;
+}
+
+export interface ExtractionInput extends ItemSources {
+  id: string;
+  file: string;
 }
 
 export interface ExtractionReport {

@@ -18,6 +18,12 @@ export interface FaceTrackOptions {
   frameIndices?: readonly number[];
   info?: MediaInfo;
   /**
+   * Which face to follow when several are seen: 'main' (default: largest × most confident),
+   * 'largest', or the 'left' / 'right' person of a two-person video (the left-most / right-most face
+   * where both are detected; where only one is, the one nearest the box this track last had).
+   */
+  select?: FaceSelection;
+  /**
    * Streaming: called with each decoded batch's rows as they are ready. The returned track then holds
    * no features (`features` empty, `mask`/`boxes` still per frame are not kept either): memory stays
    * one batch whatever the video length.
@@ -43,6 +49,25 @@ function faceRows(list: ({ box: FaceBox['box']; score: number } | null)[], width
     scores[i] = f.score;
   });
   return { boxes, scores };
+}
+
+export type FaceSelection = 'main' | 'largest' | 'left' | 'right';
+
+const area = (f: FaceBox) => (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]);
+const centreX = (b: FaceBox['box']) => (b[0] + b[2]) / 2;
+
+/** The detected face a track follows: by rule where the rule decides, else the one nearest the previous box. */
+export function pickFace(faces: readonly FaceBox[], select: FaceSelection, previous: FaceBox['box'] | null): FaceBox | undefined {
+  if (faces.length === 0) return undefined;
+  if (select === 'main') return [...faces].sort((a, b) => area(b) * b.score - area(a) * a.score)[0];
+  if (select === 'largest') return [...faces].sort((a, b) => area(b) - area(a))[0];
+  if (faces.length === 1 && previous) {
+    // One face seen: it is this person only if it is where this person was (else the other person is visible).
+    const only = faces[0];
+    return Math.abs(centreX(only.box) - centreX(previous)) < (previous[2] - previous[0]) ? only : undefined;
+  }
+  const byX = [...faces].sort((a, b) => centreX(a.box) - centreX(b.box));
+  return select === 'left' ? byX[0] : byX[byX.length - 1];
 }
 
 /** What embeds face crops: the shipped {@link FaceEmbedder} or a hub image encoder. */
@@ -140,8 +165,7 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
         const frame = tf.tensor3d(batch.data.subarray(i * frameSize, (i + 1) * frameSize), [batch.height, batch.width, 3], 'int32');
         const faces = await detector.detect(frame);
         frame.dispose();
-        const area = (f: FaceBox) => (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]);
-        const main = faces.sort((a, b) => area(b) * b.score - area(a) * a.score)[0];
+        const main = pickFace(faces, options.select ?? 'main', face?.box ?? null);
         current = main ? expand(main.box, margin) : null;
         face = main ? { box: main.box, score: main.score } : null;
       }

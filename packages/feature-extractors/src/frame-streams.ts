@@ -1,6 +1,7 @@
 import { FrameRateTracker, MediaInfo, probe } from '@mer/media';
 import { logMelOfFile, pooledLogMel, RollingLogMel, vggishExamples } from './audio-frame-features';
-import type { ExtractedItem, ExtractedStream, FrameChunk } from './extraction-types';
+import { extractCropTrack } from './crop-track-extractor';
+import type { ExtractedItem, ExtractedStream, FrameChunk, ItemSources } from './extraction-types';
 import { extractFaceTrack, FaceRows } from './face-track-extractor';
 import type { Spectrogram } from './log-mel-spectrogram';
 import type { ResolvedOptions, ResolvedStream, StreamEncoders } from './stream-encoders';
@@ -22,7 +23,7 @@ export function audioNotes(info: MediaInfo): string[] {
 const LOG_MEL_KINDS = new Set(['logmel-mean-std', 'logmel-halves', 'vggish']);
 
 /** Every stream of a frame-timed plan for a whole file, in memory. */
-export async function extractFrames(ctx: FrameContext, file: string, info: MediaInfo, options: { transcript?: string }): Promise<ExtractedItem> {
+export async function extractFrames(ctx: FrameContext, file: string, info: MediaInfo, options: ItemSources): Promise<ExtractedItem> {
   const notes = audioNotes(info);
   const hasAudio = info.audio.length > 0;
   const dim = ctx.encoders.embedder.dim;
@@ -32,7 +33,7 @@ export async function extractFrames(ctx: FrameContext, file: string, info: Media
   let variableRate = false;
   let faces: FaceRows | undefined;
   if (info.video) {
-    const track = await extractFaceTrack(file, ctx.encoders.detector, ctx.encoders.embedder, { detectEvery: ctx.options.detectEvery, info });
+    const track = await faceTrack(ctx, file, info, options, notes);
     visual = { data: track.features, mask: track.mask, frames: track.frames, dim: track.dim };
     fps = track.fps;
     times = track.times;
@@ -54,6 +55,13 @@ export async function extractFrames(ctx: FrameContext, file: string, info: Media
   if (frames === 0) throw new Error(`${file}: no video frames could be decoded`);
   const noFace = frames - visual.mask.reduce((n, m) => n + m, 0);
   if (info.video && noFace > 0) notes.push(`no face in ${noFace}/${frames} frames (masked)`);
+  if (options.frames !== undefined && options.frames !== frames) {
+    notes.push(
+      options.frames > frames
+        ? `the annotation has ${options.frames} rows but the video decodes to ${frames} frames: rows ${frames + 1}–${options.frames} have no features (masked)`
+        : `the video decodes to ${frames} frames but the annotation has ${options.frames} rows: frames after row ${options.frames} are unused`,
+    );
+  }
   const streams: Record<string, ExtractedStream> = {};
   for (const s of ctx.streams) if (s.kind === 'face') streams[s.spec.name] = visual;
 
@@ -80,7 +88,7 @@ export async function extractFrames(ctx: FrameContext, file: string, info: Media
 export async function extractFramesStreamed(
   ctx: FrameContext,
   file: string,
-  options: { transcript?: string },
+  options: ItemSources,
   onChunk: (chunk: FrameChunk) => Promise<void>,
 ): Promise<{ frames: number; fps: number; notes: string[] }> {
   const info = await probe(file);
@@ -102,6 +110,7 @@ export async function extractFramesStreamed(
     const track = await extractFaceTrack(file, ctx.encoders.detector, ctx.encoders.embedder, {
       detectEvery: ctx.options.detectEvery,
       info,
+      select: options.person ?? ctx.options.face,
       onBatch: async (b) => {
         fps = b.fps;
         noFace += b.count - b.mask.reduce((n, m) => n + m, 0);
@@ -129,8 +138,22 @@ export async function extractFramesStreamed(
   }
 }
 
+/** The visual rows of a whole file: the dataset's aligned crops when asked for and present, else faces found in the video. */
+async function faceTrack(ctx: FrameContext, file: string, info: MediaInfo, options: ItemSources, notes: string[]) {
+  const e = ctx.encoders;
+  if (ctx.options.faces === 'cropped-aligned') {
+    if (options.faceCrops) {
+      const rows = options.frames ?? (await probe(file, { countFrames: true })).video!.frameCount;
+      notes.push(`faces: the dataset's aligned crops in ${options.faceCrops}`);
+      return extractCropTrack(options.faceCrops, rows, e.embedder, { fps: info.video!.fps });
+    }
+    notes.push('faces: no aligned crops for this item; detected in the video');
+  }
+  return extractFaceTrack(file, e.detector, e.embedder, { detectEvery: ctx.options.detectEvery, info, select: options.person ?? ctx.options.face });
+}
+
 /** Transcript segments (from the transcript file, else ASR) and their vectors, for plans with a text stream; notes say which. */
-async function textFor(ctx: FrameContext, file: string, options: { transcript?: string }, hasAudio: boolean, notes: string[]): Promise<Text> {
+async function textFor(ctx: FrameContext, file: string, options: ItemSources, hasAudio: boolean, notes: string[]): Promise<Text> {
   const encoder = ctx.encoders.text;
   if (!encoder) return null;
   let segments: TranscriptSegment[] | null = options.transcript ? readTranscript(options.transcript) : null;

@@ -3,8 +3,9 @@ export { FaceDetector } from './face-detector';
 export type { FaceBox, FaceDetectorOptions } from './face-detector';
 export { FaceEmbedder } from './face-embedder';
 export type { FaceEmbedderModel } from './face-embedder';
-export { extractFaceTrack } from './face-track-extractor';
-export type { FaceTrack, FaceTrackOptions, FaceRows } from './face-track-extractor';
+export { extractFaceTrack, pickFace } from './face-track-extractor';
+export { extractCropTrack } from './crop-track-extractor';
+export type { FaceTrack, FaceTrackOptions, FaceRows, FaceSelection } from './face-track-extractor';
 export { LogMelSpectrogram, Mfcc, LOG_MEL_DEFAULTS, MFCC_DEFAULTS, vggishMelFilters } from './log-mel-spectrogram';
 export type { LogMelConfig, MfccConfig, Spectrogram } from './log-mel-spectrogram';
 export { logMelOfFile, vggishExamples, pooledLogMel, frameTimes, RollingLogMel } from './audio-frame-features';
@@ -20,6 +21,7 @@ export type {
   ExtractedStream,
   ExtractedItem,
   FrameChunk,
+  ItemSources,
   ExtractionInput,
   ExtractionReport,
 } from './extraction-types';

@@ -1,7 +1,7 @@
 import { FeatureStore } from '@mer/datasets';
 import { probe } from '@mer/media';
 import { extractClip } from './clip-streams';
-import type { ExtractedItem, ExtractionInput, ExtractionPlan, ExtractionReport, FrameChunk, PipelineExtractorOptions, StreamSpec } from './extraction-types';
+import type { ExtractedItem, ExtractionInput, ExtractionPlan, ExtractionReport, FrameChunk, ItemSources, PipelineExtractorOptions, StreamSpec } from './extraction-types';
 import { extractFrames, extractFramesStreamed, FrameContext } from './frame-streams';
 import { disposeEncoders, loadStreamEncoders, ResolvedOptions } from './stream-encoders';
 
@@ -35,7 +35,7 @@ export class PipelineExtractor {
   }
 
   /** Extracts every stream of one video (or audio-only file: the visual streams are then all masked). */
-  async extract(file: string, options: { transcript?: string } = {}): Promise<ExtractedItem> {
+  async extract(file: string, options: ItemSources = {}): Promise<ExtractedItem> {
     const timing = this.plan.timing;
     const info = await probe(file, { countFrames: timing.kind === 'clip' });
     if (timing.kind === 'clip') {
@@ -51,7 +51,7 @@ export class PipelineExtractor {
    */
   async extractStream(
     file: string,
-    options: { transcript?: string },
+    options: ItemSources,
     onChunk: (chunk: FrameChunk) => Promise<void>,
   ): Promise<{ frames: number; fps: number; notes: string[] }> {
     if (this.plan.timing.kind !== 'frames') throw new Error(`extractStream: ${this.plan.name} works on clips; use extract()`);
@@ -81,7 +81,7 @@ export class PipelineExtractor {
         continue;
       }
       try {
-        const item = await this.extract(input.file, { transcript: input.transcript });
+        const item = await this.extract(input.file, { transcript: input.transcript, person: input.person, faceCrops: input.faceCrops, frames: input.frames });
         for (const [name, stream] of Object.entries(item.streams)) {
           stores[name].write(input.id, stream.data, { mask: stream.mask, meta: { file: input.file, fps: item.fps } });
         }

@@ -64,7 +64,7 @@ export async function loadStreamEncoders(plan: ExtractionPlan, o: ResolvedOption
   const kinds = plan.streams.map((d) => chooseKind(plan, d, o));
   const uses = (k: ExtractorKind) => kinds.includes(k);
   const hub = o.hub ?? {};
-  const detector = o.faces === 'detect' && uses('face') ? await FaceDetector.load() : null;
+  const detector = o.faces !== 'none' && uses('face') ? await FaceDetector.load() : null;
   const embedder: Embedder = o.visualEncoder ? await HubImageEncoder.fromPretrained(o.visualEncoder, hub) : await FaceEmbedder.load(o.visualModel);
   const audio = uses('hub-audio') ? await HubAudioEncoder.fromPretrained(o.audioEncoder!, hub) : null;
   const text = uses('hub-text') ? await HubTextEncoder.fromPretrained(o.textEncoder!, hub) : uses('hashed-words') ? new HashedTextEncoder(256) : null;
@@ -82,9 +82,9 @@ export async function loadStreamEncoders(plan: ExtractionPlan, o: ResolvedOption
         case 'face':
           return {
             ...base,
-            extractor: `${o.faces === 'detect' ? 'blazeface' : 'centre-crop'}+${visualName}`,
+            extractor: `${{ detect: 'blazeface', none: 'centre-crop', 'cropped-aligned': 'cropped-aligned' }[o.faces]}+${visualName}`,
             dim: embedder.dim,
-            config: { faces: o.faces, model: visualName, detectEvery: o.detectEvery, ...clip },
+            config: { faces: o.faces, model: visualName, detectEvery: o.detectEvery, ...(o.face && o.face !== 'main' ? { select: o.face } : {}), ...clip },
             standsInFor: o.visualEncoder ? undefined : decl.standsInFor,
           };
         case 'logmel-mean-std':

@@ -16,3 +16,5 @@ export { writeFileAtomic, writeFolderAtomic } from './atomic-write';
 export { folderFiles } from './folder-files';
 export { checkFrameRate, FrameRateTracker } from './frame-clock';
 export type { FrameRateCheck } from './frame-clock';
+export { readImageFrames } from './image-frames';
+export type { ImageBatch } from './image-frames';

@@ -26,7 +26,7 @@ export interface ExtractOptions {
   pipeline: string;
   dataset: string;
   out: string;
-  faces: string;
+  faces?: string;
   split?: string;
   fold?: number;
   limit?: number;
@@ -41,7 +41,7 @@ export interface ExtractOptions {
 
 export async function extractCommand(opts: ExtractOptions): Promise<void> {
   const pipeline = checkPipeline(opts.pipeline);
-  if (opts.faces !== 'detect' && opts.faces !== 'none') throw new Error(`--faces must be detect or none, got '${opts.faces}'`);
+  if (opts.faces !== undefined && !['detect', 'none', 'cropped-aligned'].includes(opts.faces)) throw new Error(`--faces must be detect, none or cropped-aligned, got '${opts.faces}'`);
   let bar: Progress | null = null;
   const report = await extractDataset({
     pipeline,
@@ -51,7 +51,7 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
     fold: opts.fold,
     limit: opts.limit,
     extractor: {
-      faces: opts.faces,
+      faces: opts.faces as 'detect' | 'none' | 'cropped-aligned' | undefined,
       visualEncoder: opts.visualEncoder,
       audioEncoder: opts.audioEncoder,
       textEncoder: opts.textEncoder,
@@ -68,6 +68,7 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
     return;
   }
   console.log(`${report.extracted.length} extracted, ${report.skipped.length} already done (skipped), ${report.failed.length} failed → ${opts.out}`);
+  for (const note of report.datasetNotes) console.log(`  ${note}`);
   for (const [id, notes] of Object.entries(report.notes)) console.log(`  ${id}: ${notes.join('; ')}`);
   for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
 }
@@ -110,18 +111,25 @@ export async function evalCommand(opts: { run: string; split: string; features?:
   }
 }
 
-export async function predictCommand(files: string[], opts: { run: string; out: string; plot?: boolean; abaw?: boolean; json?: boolean }): Promise<void> {
-  if (files.length === 0) throw new Error('give at least one video file');
-  const bar = new Progress('predict', files.length, opts.json);
+export async function predictCommand(inputs: string[], opts: { run: string; out: string; plot?: boolean; abaw?: boolean; recursive?: boolean; face?: string; json?: boolean }): Promise<void> {
+  if (inputs.length === 0) throw new Error('give at least one video file, folder or glob');
+  const face = opts.face === undefined ? undefined : checkFace(opts.face);
+  let bar: Progress | null = null;
   let done = 0;
-  await predictFiles({
+  const tick = (file: string) => {
+    bar ??= new Progress('predict', inputs.length, opts.json);
+    bar.tick(++done, path.basename(file));
+  };
+  const report = await predictFiles({
     run: opts.run,
-    files,
+    files: inputs,
     out: opts.out,
+    recursive: opts.recursive,
+    face,
     plot: opts.plot,
     abaw: opts.abaw,
     onFile: (file, pred, written) => {
-      bar.tick(++done, path.basename(file));
+      tick(file);
       if (opts.json) {
         console.log(JSON.stringify(pred.task === 'va' ? { file, task: pred.task, frames: pred.frameCount, fps: pred.fps, written, notes: pred.notes } : { ...pred, written }));
       } else {
@@ -129,7 +137,20 @@ export async function predictCommand(files: string[], opts: { run: string; out: 
         console.log(`${file}: ${what} → ${written.join(', ')}${pred.notes.length ? `\n  ${pred.notes.join('; ')}` : ''}`);
       }
     },
+    onError: (file, error) => {
+      tick(file);
+      if (opts.json) console.log(JSON.stringify({ file, error }));
+      console.error(`mer: ${error.startsWith(file) ? error : `${file}: ${error}`}`);
+    },
   });
+  if (!opts.json) console.log(`${report.predictions.length} predicted, ${report.failed.length} failed; summary: ${report.summary}`);
+  if (report.failed.length > 0) process.exitCode = 1;
+}
+
+const FACES = ['main', 'largest', 'left', 'right'] as const;
+function checkFace(face: string): (typeof FACES)[number] {
+  if (!(FACES as readonly string[]).includes(face)) throw new Error(`--face must be one of ${FACES.join(', ')}, got '${face}'`);
+  return face as (typeof FACES)[number];
 }
 
 export async function demoCommand(opts: { out: string; epochs?: number; pipelines?: string; json?: boolean }): Promise<void> {
