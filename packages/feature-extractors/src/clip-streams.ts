@@ -3,6 +3,8 @@ import { decodeAudio, MediaInfo } from '@mer/media';
 import type { ExtractedItem, ExtractedStream } from './extraction-types';
 import { extractFaceTrack } from './face-track-extractor';
 import { audioNotes, FrameContext } from './frame-streams';
+import { egemapsOfSamples } from './acoustic/acoustic-file';
+import { egemapsFunctionals } from './acoustic/egemaps-functionals';
 import { Mfcc } from './log-mel-spectrogram';
 
 /**
@@ -21,6 +23,19 @@ export async function extractClip(ctx: FrameContext, file: string, info: MediaIn
     const coeffs = await mfcc.compute(samples);
     const stream: ExtractedStream = { data: coeffs.data, mask: new Uint8Array(coeffs.frames).fill(info.audio.length > 0 ? 1 : 0), frames: coeffs.frames, dim: coeffs.bands };
     for (const s of mfccStreams) streams[s.spec.name] = stream;
+  }
+  const acoustic = ctx.streams.filter((s) => s.kind === 'egemaps' || s.kind === 'egemaps-functionals');
+  if (acoustic.length > 0) {
+    const audio = await decodeAudio(file, { sampleRate: 16000, missingAudio: 'silence', info });
+    const llds = egemapsOfSamples(centreCropOrPad(audio.samples, Math.round(clipSeconds * 16000)));
+    const has = info.audio.length > 0 ? 1 : 0;
+    for (const s of acoustic) {
+      if (s.kind === 'egemaps') {
+        streams[s.spec.name] = { data: llds.data, mask: new Uint8Array(llds.frames).fill(has), frames: llds.frames, dim: s.spec.dim };
+      } else {
+        streams[s.spec.name] = { data: egemapsFunctionals(llds).values, mask: Uint8Array.of(has), frames: 1, dim: s.spec.dim };
+      }
+    }
   }
   const dim = ctx.encoders.embedder.dim;
   let video: ExtractedStream;

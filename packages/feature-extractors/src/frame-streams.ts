@@ -1,5 +1,7 @@
 import { FrameRateTracker, MediaInfo, probe } from '@mer/media';
 import { logMelOfFile, pooledLogMel, RollingLogMel, vggishExamples } from './audio-frame-features';
+import { EGEMAPS_LLD_DIM, egemapsOfFile, poolLlds } from './acoustic/acoustic-file';
+import type { AcousticLlds } from './acoustic/egemaps-llds';
 import { extractCropTrack } from './crop-track-extractor';
 import type { ExtractedItem, ExtractedStream, FrameChunk, ItemSources } from './extraction-types';
 import { extractFaceTrack, FaceRows } from './face-track-extractor';
@@ -20,7 +22,13 @@ export function audioNotes(info: MediaInfo): string[] {
   return info.audio.length > 0 ? [] : ['no audio track: audio features are silence, masked'];
 }
 
-const LOG_MEL_KINDS = new Set(['logmel-mean-std', 'logmel-halves', 'vggish']);
+const LOG_MEL_KINDS = new Set(['logmel-mean-std', 'logmel-halves', 'vggish', 'logmel-mean-std+egemaps']);
+const EGEMAPS_KINDS = new Set(['egemaps', 'logmel-mean-std+egemaps']);
+
+/** The file's eGeMAPS descriptors when a stream needs them and it has audio. */
+async function acousticLlds(ctx: FrameContext, file: string, info: MediaInfo): Promise<AcousticLlds | null> {
+  return ctx.streams.some((s) => EGEMAPS_KINDS.has(s.kind)) && info.audio.length > 0 ? egemapsOfFile(file, info) : null;
+}
 
 /** Every stream of a frame-timed plan for a whole file, in memory. */
 export async function extractFrames(ctx: FrameContext, file: string, info: MediaInfo, options: ItemSources): Promise<ExtractedItem> {
@@ -70,10 +78,9 @@ export async function extractFrames(ctx: FrameContext, file: string, info: Media
     const data = hasAudio ? (await hubAudio!.encodeFile(file, times, fps, { info })).data : new Float32Array(frames * s.spec.dim);
     streams[s.spec.name] = { data, mask: new Uint8Array(frames).fill(hasAudio ? 1 : 0), frames, dim: s.spec.dim };
   }
-  if (ctx.streams.some((s) => LOG_MEL_KINDS.has(s.kind))) {
-    const spec = await logMelOfFile(file, {}, { missingAudio: 'silence', info });
-    Object.assign(streams, await logMelStreams(ctx, spec, times, hasAudio));
-  }
+  const llds = await acousticLlds(ctx, file, info);
+  const spec = ctx.streams.some((s) => LOG_MEL_KINDS.has(s.kind)) ? await logMelOfFile(file, {}, { missingAudio: 'silence', info }) : null;
+  Object.assign(streams, await audioStreams(ctx, spec, times, times, llds, fps, hasAudio));
   const text = await textFor(ctx, file, options, hasAudio, notes);
   Object.assign(streams, textStreams(ctx, text, times));
   return { streams, frames, fps, times, variableRate, faces, notes };
@@ -101,6 +108,7 @@ export async function extractFramesStreamed(
   const hasAudio = info.audio.length > 0;
   const text = await textFor(ctx, file, options, hasAudio, notes);
   const needLogMel = ctx.streams.some((s) => LOG_MEL_KINDS.has(s.kind));
+  const llds = await acousticLlds(ctx, file, info);
   const rolling = needLogMel ? new RollingLogMel(file, {}, { missingAudio: 'silence', info }) : null;
   const dim = ctx.encoders.embedder.dim;
   let noFace = 0;
@@ -118,12 +126,10 @@ export async function extractFramesStreamed(
         rate.add(times);
         const streams: Record<string, ExtractedStream> = {};
         for (const s of ctx.streams) if (s.kind === 'face') streams[s.spec.name] = { data: b.features, mask: b.mask, frames: b.count, dim };
-        if (rolling) {
-          await rolling.ensureUntil(times[b.count - 1] + 0.6);
-          const view = rolling.view();
-          Object.assign(streams, await logMelStreams(ctx, view, times.map((t) => t - view.startTime), hasAudio));
-          rolling.trimBefore(times[b.count - 1] + 1 / b.fps - 0.6);
-        }
+        if (rolling) await rolling.ensureUntil(times[b.count - 1] + 0.6);
+        const view = rolling ? rolling.view() : null;
+        Object.assign(streams, await audioStreams(ctx, view, view ? times.map((t) => t - view.startTime) : times, times, llds, b.fps, hasAudio));
+        rolling?.trimBefore(times[b.count - 1] + 1 / b.fps - 0.6);
         Object.assign(streams, textStreams(ctx, text, times));
         await onChunk({ first: b.firstRow, count: b.count, fps: b.fps, times, faces: b.faces, streams });
       },
@@ -185,15 +191,34 @@ function textStreams(ctx: FrameContext, text: Text, times: Float64Array): Record
   return out;
 }
 
-/** Log-mel based streams for rows at `times` (seconds from `spec`'s first frame). */
-async function logMelStreams(ctx: FrameContext, spec: Spectrogram, times: ArrayLike<number>, hasAudio: boolean): Promise<Record<string, ExtractedStream>> {
+/**
+ * The audio streams of rows at `times` (seconds; `specTimes` the same relative to `spec`'s first
+ * frame): log-mel poolings, VGGish, eGeMAPS descriptors pooled per frame, or both side by side.
+ */
+async function audioStreams(ctx: FrameContext, spec: Spectrogram | null, specTimes: ArrayLike<number>, times: ArrayLike<number>, llds: AcousticLlds | null, fps: number, hasAudio: boolean): Promise<Record<string, ExtractedStream>> {
   const frames = times.length;
   const mask = new Uint8Array(frames).fill(hasAudio ? 1 : 0);
   const out: Record<string, ExtractedStream> = {};
+  const acoustic = () => (llds ? poolLlds(llds, times, fps) : new Float32Array(frames * EGEMAPS_LLD_DIM));
   for (const s of ctx.streams) {
-    if (s.kind === 'logmel-mean-std') out[s.spec.name] = { data: pooledLogMel(spec, times, 'mean-std'), mask, frames, dim: s.spec.dim };
-    else if (s.kind === 'logmel-halves') out[s.spec.name] = { data: pooledLogMel(spec, times, 'halves'), mask, frames, dim: s.spec.dim };
-    else if (s.kind === 'vggish') out[s.spec.name] = { data: await vggishStream(ctx, spec, times), mask, frames, dim: s.spec.dim };
+    const put = (data: Float32Array) => (out[s.spec.name] = { data, mask, frames, dim: s.spec.dim });
+    if (s.kind === 'logmel-mean-std') put(pooledLogMel(spec!, specTimes, 'mean-std'));
+    else if (s.kind === 'logmel-halves') put(pooledLogMel(spec!, specTimes, 'halves'));
+    else if (s.kind === 'vggish') put(await vggishStream(ctx, spec!, specTimes));
+    else if (s.kind === 'egemaps') put(acoustic());
+    else if (s.kind === 'logmel-mean-std+egemaps') put(sideBySide(pooledLogMel(spec!, specTimes, 'mean-std'), acoustic(), frames));
+  }
+  return out;
+}
+
+/** Rows of `a` and `b` concatenated: [T, Da] ⊕ [T, Db] → [T, Da + Db]. */
+function sideBySide(a: Float32Array, b: Float32Array, frames: number): Float32Array {
+  const da = a.length / frames;
+  const db = b.length / frames;
+  const out = new Float32Array(frames * (da + db));
+  for (let t = 0; t < frames; t++) {
+    out.set(a.subarray(t * da, (t + 1) * da), t * (da + db));
+    out.set(b.subarray(t * db, (t + 1) * db), t * (da + db) + da);
   }
   return out;
 }

@@ -6,6 +6,7 @@ import { FaceEmbedder } from './face-embedder';
 import type { FrameEmbedder } from './face-track-extractor';
 import { HashedTextEncoder } from './hashed-text-encoder';
 import { HubAudioEncoder, HubImageEncoder, HubTextEncoder } from './hub-encoders';
+import { EGEMAPS_FUNCTIONALS_DIM, EGEMAPS_LLD_DIM } from './acoustic/acoustic-file';
 import { MFCC_DEFAULTS } from './log-mel-spectrogram';
 import { SpeechTranscriber } from './speech-transcriber';
 import { VggishNetwork } from './vggish-network';
@@ -20,6 +21,9 @@ export const STREAM_EXTRACTORS = {
   'hashed-words': { modality: 'text', timings: ['frames'], about: 'feature-hashed transcript words, interpolated onto frames (MAVEN eq. 12)' },
   'hub-text': { modality: 'text', timings: ['frames'], about: 'a transformers.js text model per transcript segment, interpolated onto frames' },
   mfcc: { modality: 'audio', timings: ['clip'], about: 'librosa-style MFCCs (10) of the clip at 22.05 kHz' },
+  egemaps: { modality: 'audio', timings: ['frames', 'clip'], about: 'the 25 eGeMAPS low-level descriptors per 10 ms (pooled onto frame times; on clips, the centred clip\'s sequence)' },
+  'egemaps-functionals': { modality: 'audio', timings: ['clip'], about: '77 eGeMAPS-style functionals of the centred clip (one row)' },
+  'logmel-mean-std+egemaps': { modality: 'audio', timings: ['frames'], about: 'log-mel mean/std (128) beside the pooled eGeMAPS descriptors (25)' },
 } as const;
 
 export type ExtractorKind = keyof typeof STREAM_EXTRACTORS;
@@ -45,6 +49,7 @@ export interface StreamEncoders {
 export type ResolvedOptions = PipelineExtractorOptions & Required<Pick<PipelineExtractorOptions, 'faces' | 'visualModel' | 'detectEvery'>>;
 
 export const VGGISH_LOG_MEL = { sampleRate: 16000, window: 0.96, melBands: 64 };
+export const EGEMAPS_CONFIG = { version: 'mer-egemaps/1', sampleRate: 16000, formantSampleRate: 11000, timeStep: 0.01 };
 
 /** Which extractor computes `decl` under these options: the paper's when the user supplied its model. */
 function chooseKind(plan: ExtractionPlan, decl: StreamDeclaration, o: ResolvedOptions): ExtractorKind {
@@ -98,6 +103,12 @@ export async function loadStreamEncoders(plan: ExtractionPlan, o: ResolvedOption
           return { ...base, extractor: kind, dim: text!.dim, config: { dim: text!.dim, interpolation: 'linear' } };
         case 'hub-text':
           return { ...base, extractor: `hub:${o.textEncoder}`, dim: text!.dim, config: { pooling: 'attention-masked-mean', interpolation: 'linear' }, standsInFor: 'ASR (transcripts are given)' };
+        case 'egemaps':
+          return { ...base, extractor: kind, dim: EGEMAPS_LLD_DIM, config: { ...EGEMAPS_CONFIG, ...clip } };
+        case 'egemaps-functionals':
+          return { ...base, extractor: kind, dim: EGEMAPS_FUNCTIONALS_DIM, config: { ...EGEMAPS_CONFIG, functionals: 'mer-egemaps-functionals/1', ...clip } };
+        case 'logmel-mean-std+egemaps':
+          return { ...base, extractor: kind, dim: 2 * VGGISH_LOG_MEL.melBands + EGEMAPS_LLD_DIM, config: { ...VGGISH_LOG_MEL, egemaps: EGEMAPS_CONFIG } };
         case 'mfcc':
           return { ...base, extractor: kind, dim: MFCC_DEFAULTS.coefficients, config: { sampleRate: MFCC_DEFAULTS.sampleRate, coefficients: MFCC_DEFAULTS.coefficients, ...clip } };
       }
