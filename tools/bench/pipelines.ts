@@ -99,9 +99,9 @@ async function trainBench(dir: string) {
   const rows: Record<string, unknown>[] = [];
   const streams = (pipeline: string) => PipelineExtractor.create(networkRecipe(pipeline), { faces: 'none' }).then((e) => { const s = e.streams; e.dispose(); return s; });
   const cases: { pipeline: string; preset: string; shapes: Record<string, [number, number]>; batchSize: number; batches: number }[] = [
-    { pipeline: 'maven', preset: 'lite', shapes: { visual: [64, 256], audio: [64, 128], text: [64, 256] }, batchSize: 16, batches: 4 },
-    { pipeline: 'tcn-fusion', preset: 'lite', shapes: { visual: [300, 256], vggish: [300, 128], logmel: [300, 128] }, batchSize: 16, batches: 2 },
-    { pipeline: 'tcn-fusion', preset: 'paper', shapes: { visual: [300, 256], vggish: [300, 128], logmel: [300, 128] }, batchSize: 16, batches: 1 },
+    { pipeline: 'maven', preset: 'lite', shapes: { visual: [64, 256], audio: [64, 153], text: [64, 256] }, batchSize: 16, batches: 4 },
+    { pipeline: 'tcn-fusion', preset: 'lite', shapes: { visual: [300, 256], vggish: [300, 153], logmel: [300, 128] }, batchSize: 16, batches: 2 },
+    { pipeline: 'tcn-fusion', preset: 'paper', shapes: { visual: [300, 256], vggish: [300, 153], logmel: [300, 128] }, batchSize: 16, batches: 1 },
     { pipeline: 'avt-ca', preset: 'lite', shapes: { video: [15, 256], audio: [156, 10] }, batchSize: 8, batches: 8 },
     { pipeline: 'avt-ca', preset: 'features', shapes: { video: [15, 256], audio: [156, 10] }, batchSize: 8, batches: 4 },
   ];

@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { loadModel, saveWeights } from '@mer/attention-fusion';
-import { NetworkRecipe, RecipeNetwork, streamWidth, TRAINING_COMMON } from '@mer/training';
+import { NetworkRecipe, RecipeNetwork, SMALL_DATA_TRAINING, streamWidth, TRAINING_COMMON } from '@mer/training';
 import { AVT_CA_PRESETS, AvtCaConfig, avtCaConfig } from './avt-ca-config';
 import { AvtCaModel } from './avt-ca-model';
 
@@ -33,8 +33,10 @@ export const avtCaRecipe: NetworkRecipe = {
   training: {
     // The paper: Adam lr 0.01, wd 1e-3, batch 8, 128 epochs, cross-entropy.
     paper: { ...TRAINING_COMMON, optimizer: 'adam', learningRate: 0.01, weightDecay: 1e-3, batchSize: 8, epochs: 128, loss: 'cross-entropy', scheduler: { kind: 'none' }, window: null },
+    // Hundreds of clips from a handful of speakers (EmoDB, one RAVDESS fold): see npm run bench:real-data.
+    'small-data': { ...SMALL_DATA_TRAINING },
   },
-  demo: { preset: 'lite', training: { optimizer: 'adam', learningRate: 1e-3, epochs: 15, batchSize: 4 } },
+  demo: { preset: 'lite', profile: 'paper', training: { optimizer: 'adam', learningRate: 1e-3, epochs: 15, batchSize: 4 } },
   defaultClasses: RAVDESS_CLASSES,
   droppable: ['audio', 'video'],
   build: (widths, preset, options = {}) => {

@@ -23,7 +23,7 @@ export const mavenRecipe: NetworkRecipe = {
   timing: { kind: 'frames' },
   streams: [
     { name: 'visual', modality: 'visual', extractor: 'face', standsInFor: 'Swin-B (1024-d)' },
-    { name: 'audio', modality: 'audio', extractor: 'logmel-mean-std', standsInFor: 'HuBERT-base (768-d)', paperExtractor: 'hub-audio' },
+    { name: 'audio', modality: 'audio', extractor: 'logmel-mean-std+egemaps', standsInFor: 'HuBERT-base (768-d)', paperExtractor: 'hub-audio' },
     { name: 'text', modality: 'text', extractor: 'hashed-words', standsInFor: 'ASR + RoBERTa-base (768-d)', paperExtractor: 'hub-text' },
   ],
   presets: Object.keys(MAVEN_PRESETS),

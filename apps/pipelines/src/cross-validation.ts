@@ -19,6 +19,8 @@ export interface FoldResult {
   testItems: number;
   epochs: number;
   bestEpoch: number;
+  /** The kept epoch's score on the inner validation speakers (macro-F1 or CCC); absent without them. */
+  innerScore?: number;
   seconds: number;
   /** `summariseMetrics` of the held-out speakers. */
   metrics: Record<string, unknown>;
@@ -76,6 +78,7 @@ export async function crossValidate(options: {
   out: string;
   folds: FoldScheme | string;
   preset?: string;
+  profile?: string;
   training?: Partial<TrainingConfig>;
   model?: Record<string, unknown>;
   onFold?: (r: FoldResult, resumed: 'done' | 'resumed' | 'new') => void;
@@ -106,6 +109,7 @@ export async function crossValidate(options: {
       features: options.features,
       out: run,
       preset: options.preset,
+      profile: options.profile,
       training: options.training,
       model: options.model,
       resume,
@@ -131,6 +135,7 @@ export async function crossValidate(options: {
       testItems: test.length,
       epochs: history.length,
       bestEpoch: best?.epoch ?? history.length,
+      innerScore: best?.validationScore,
       seconds: (Date.now() - t0) / 1000,
       metrics,
     };

@@ -60,6 +60,8 @@ export async function runDemo(options: { out: string; pipelines?: string[]; epoc
     const pipeline = recipe.name;
     const classification = recipe.task === 'classification';
     const items = classification ? clsItems : vaItems;
+    // Each run of the demo starts its pipelines afresh (its data are regenerated, and defaults may have changed).
+    fs.rmSync(path.join(out, pipeline), { recursive: true, force: true });
     const features = path.join(out, pipeline, 'features');
     const run = path.join(out, pipeline, 'run');
     log(`\n[${pipeline}] extract ${items.length} clips → ${features}`);
@@ -74,6 +76,7 @@ export async function runDemo(options: { out: string; pipelines?: string[]; epoc
       features,
       out: run,
       preset: demo.preset,
+      profile: demo.profile ?? 'paper',
       training,
       onEpoch: (r) => log(`[${pipeline}] epoch ${r.epoch}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, held-out ${classification ? 'macro-F1' : 'CCC'} ${r.validationScore?.toFixed(3)} (${r.seconds.toFixed(1)} s)`),
     });

@@ -22,6 +22,8 @@ export type ModelOutput = NetworkOutput;
  */
 export class PipelineModel {
   private normalisers: Record<string, { mean: tf.Tensor1D; scale: tf.Tensor1D }> = {};
+  /** Per-class loss weights (class-balanced training), or null. */
+  classWeights: number[] | null = null;
 
   private constructor(
     readonly recipe: NetworkRecipe,
@@ -87,7 +89,7 @@ export class PipelineModel {
     return tf.tidy(() => {
       if (output.kind === 'classification') {
         if (!target.classLabels) throw new Error('classification loss needs class labels');
-        return crossEntropyLoss(output.logits, target.classLabels);
+        return crossEntropyLoss(output.logits, target.classLabels, { classWeights: this.classWeights ?? undefined });
       }
       if (!target.frameLabels) throw new Error('valence-arousal loss needs per-frame labels');
       const valid = target.mask ? tf.mul(labelMask(target.frameLabels), target.mask) : labelMask(target.frameLabels);

@@ -17,6 +17,14 @@ import type { FitOptions, FramePrediction, PipelineItem, PipelineMetrics, Pipeli
 import { EpochRecord, trainModel } from './trainer';
 import { trainingConfig } from './training-config';
 
+/** scikit-learn's 'balanced' class weights N / (K · n_c); a class absent from training gets weight 0. */
+function balancedWeights(labels: readonly number[], k: number): number[] {
+  const counts = new Array<number>(k).fill(0);
+  for (const l of labels) counts[l]++;
+  const present = counts.filter((c) => c > 0).length;
+  return counts.map((c) => (c > 0 ? labels.length / (present * c) : 0));
+}
+
 /** Builds a pipeline for a registered network (by name) or a recipe: extractors now, the network on first fit. */
 export async function createPipeline(network: string | NetworkRecipe, options: PipelineOptions = {}): Promise<Pipeline> {
   const recipe = resolveRecipe(network);
@@ -152,6 +160,7 @@ export class Pipeline {
       this.setNormalisation(Object.fromEntries(Object.entries(stores).map(([m, s]) => [m, featureStats(s, items.map((i) => i.id))])));
     }
     const model = this.ensureModel();
+    model.classWeights = this.task === 'classification' && this.training.classBalance ? balancedWeights(items.map((i) => i.classLabel!), this.classes!.length) : null;
     this.writeManifest(runDir);
     const validation = options.validation && options.validation.length > 0 ? options.validation : null;
     const clips = validation && this.task === 'classification' ? new ClipDataset(stores, validation) : undefined;

@@ -75,6 +75,8 @@ export async function trainRun(options: {
   features: string;
   out: string;
   preset?: string;
+  /** The recipe's training profile the overrides apply to (default: the recipe's default). */
+  profile?: string;
   training?: Partial<TrainingConfig>;
   model?: Record<string, unknown>;
   resume?: boolean;
@@ -114,7 +116,7 @@ export async function trainRun(options: {
     training = manifest.training;
     model = manifest.model;
   }
-  const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, classes: index.classes, model });
+  const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, profile: options.resume ? undefined : options.profile, classes: index.classes, model });
   try {
     writeFileAtomic(path.join(options.out, 'source.json'), JSON.stringify({ features: path.resolve(options.features) }));
     const history = await p.fit(train, { validation, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch });

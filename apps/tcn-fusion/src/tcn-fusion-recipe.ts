@@ -23,7 +23,7 @@ export const tcnFusionRecipe: NetworkRecipe = {
   timing: { kind: 'frames' },
   streams: [
     { name: 'visual', modality: 'visual', extractor: 'face', standsInFor: 'IResNet-50 (512-d)' },
-    { name: 'vggish', modality: 'audio', extractor: 'logmel-mean-std', standsInFor: 'VGGish (128-d)', paperExtractor: 'vggish' },
+    { name: 'vggish', modality: 'audio', extractor: 'logmel-mean-std+egemaps', standsInFor: 'VGGish (128-d)', paperExtractor: 'vggish' },
     { name: 'logmel', modality: 'audio', extractor: 'logmel-halves', standsInFor: 'LogMel-VGG (128-d)' },
   ],
   presets: Object.keys(TCN_FUSION_PRESETS),

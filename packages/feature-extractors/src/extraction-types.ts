@@ -54,6 +54,12 @@ export interface PipelineExtractorOptions {
   asrModel?: string;
   /** Where hub models come from (offline by default). */
   hub?: HubOptions;
+  /**
+   * Another offline extractor for a stream, by stream name: e.g. `{ audio: 'egemaps' }` gives AVT-CA
+   * the eGeMAPS descriptors instead of MFCCs (`mer extract --stream audio=egemaps`). The extractor
+   * must compute the stream's modality at the plan's timing.
+   */
+  streams?: Record<string, string>;
 }
 
 /** One stream of one item: `[frames, dim]` with a per-row validity mask. */

@@ -55,7 +55,7 @@ export const EGEMAPS_CONFIG = { version: 'mer-egemaps/1', sampleRate: 16000, for
 function chooseKind(plan: ExtractionPlan, decl: StreamDeclaration, o: ResolvedOptions): ExtractorKind {
   const paper = decl.paperExtractor;
   const supplied = (paper === 'hub-audio' && o.audioEncoder) || (paper === 'hub-text' && o.textEncoder) || (paper === 'vggish' && o.vggishWeights);
-  const kind = (supplied ? paper : decl.extractor) as ExtractorKind;
+  const kind = (supplied ? paper : (o.streams?.[decl.name] ?? decl.extractor)) as ExtractorKind;
   const known = STREAM_EXTRACTORS[kind];
   if (!known) throw new Error(`${plan.name}: stream '${decl.name}' names extractor '${kind}', which is not one of ${Object.keys(STREAM_EXTRACTORS).join(', ')}`);
   if (known.modality !== decl.modality) throw new Error(`${plan.name}: stream '${decl.name}' is ${decl.modality} but extractor '${kind}' computes ${known.modality}`);
@@ -66,6 +66,8 @@ function chooseKind(plan: ExtractionPlan, decl: StreamDeclaration, o: ResolvedOp
 /** Loads the models the plan's streams need and states every stream's width and config. */
 export async function loadStreamEncoders(plan: ExtractionPlan, o: ResolvedOptions): Promise<{ streams: ResolvedStream[]; encoders: StreamEncoders }> {
   if (plan.streams.length === 0) throw new Error(`${plan.name}: the recipe declares no input streams`);
+  const unknown = Object.keys(o.streams ?? {}).filter((n) => !plan.streams.some((d) => d.name === n));
+  if (unknown.length > 0) throw new Error(`${plan.name}: no stream named ${unknown.join(', ')} (its streams: ${plan.streams.map((d) => d.name).join(', ')})`);
   const kinds = plan.streams.map((d) => chooseKind(plan, d, o));
   const uses = (k: ExtractorKind) => kinds.includes(k);
   const hub = o.hub ?? {};

@@ -73,6 +73,10 @@ describe('heads', () => {
       const lse = Math.log(Math.exp(2) + Math.exp(1) + 1);
       const expected = ((lse - 2) + Math.log(3)) / 2;
       expect(crossEntropyLoss(logits, labels).dataSync()[0]).toBeCloseTo(expected, 5);
+      // Class weights as PyTorch's `weight`: Σ w_y · loss / Σ w_y.
+      const weighted = (1 * (lse - 2) + 3 * Math.log(3)) / (1 + 3);
+      expect(crossEntropyLoss(logits, labels, { classWeights: [1, 2, 3] }).dataSync()[0]).toBeCloseTo(weighted, 5);
+      expect(() => crossEntropyLoss(logits, labels, { classWeights: [1, 2] })).toThrow('2 class weights for 3 classes');
       const bce = binaryCrossEntropyLoss(tf.tensor2d([[0, 100, -100]]), tf.tensor2d([[1, 1, 0]])).dataSync()[0];
       expect(bce).toBeCloseTo(Math.log(2) / 3, 5);
       expect(Number.isFinite(binaryCrossEntropyLoss(tf.tensor2d([[1e4]]), tf.tensor2d([[0]])).dataSync()[0])).toBe(true);

@@ -16,13 +16,19 @@ export function vaMseLoss(prediction: tf.Tensor, target: tf.Tensor, mask?: tf.Te
  * Softmax cross-entropy from logits and integer labels, averaged over the batch.
  * @param logits [B, K] @param labels [B] int32
  */
-export function crossEntropyLoss(logits: tf.Tensor, labels: tf.Tensor, options: { labelSmoothing?: number } = {}): tf.Scalar {
+export function crossEntropyLoss(logits: tf.Tensor, labels: tf.Tensor, options: { labelSmoothing?: number; classWeights?: readonly number[] } = {}): tf.Scalar {
   return tf.tidy(() => {
     const k = logits.shape[logits.rank - 1] as number;
     if (labels.shape[0] !== logits.shape[0]) throw new Error(`crossEntropyLoss: ${labels.shape[0]} labels for ${logits.shape[0]} rows of logits`);
     const eps = options.labelSmoothing ?? 0;
-    const target = tf.add(tf.mul(tf.oneHot(tf.cast(labels, 'int32'), k), 1 - eps), eps / k); // [B, K]
-    return tf.neg(tf.mean(tf.sum(tf.mul(target, tf.logSoftmax(logits)), -1))) as tf.Scalar;
+    const oneHot = tf.oneHot(tf.cast(labels, 'int32'), k);
+    const target = tf.add(tf.mul(oneHot, 1 - eps), eps / k); // [B, K]
+    const perRow = tf.neg(tf.sum(tf.mul(target, tf.logSoftmax(logits)), -1)); // [B]
+    if (!options.classWeights) return tf.mean(perRow) as tf.Scalar;
+    if (options.classWeights.length !== k) throw new Error(`crossEntropyLoss: ${options.classWeights.length} class weights for ${k} classes`);
+    // PyTorch's weighted mean: Σ w_y · loss / Σ w_y.
+    const w = tf.sum(tf.mul(oneHot, tf.tensor1d(options.classWeights as number[])), -1); // [B]
+    return tf.div(tf.sum(tf.mul(w, perRow)), tf.sum(w)) as tf.Scalar;
   });
 }
 

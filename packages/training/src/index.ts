@@ -4,7 +4,7 @@ export { EarlyStopping } from './early-stopping';
 export type { EarlyStoppingState } from './early-stopping';
 export { optimizerState, restoreOptimizerState } from './optimizer-state';
 export type { OptimizerState } from './optimizer-state';
-export { TRAINING_COMMON } from './training-config';
+export { SMALL_DATA_TRAINING, TRAINING_COMMON } from './training-config';
 export type { TrainingConfig } from './training-config';
 export { streamWidth } from './network-recipe';
 export type { BuildOptions, ForwardOptions, NetworkOutput, NetworkRecipe, RecipeNetwork, StreamDeclaration, StreamModality, StreamTiming, Task } from './network-recipe';

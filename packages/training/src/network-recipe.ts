@@ -84,8 +84,10 @@ export interface NetworkRecipe {
   defaultPreset: string;
   /** Named training setups; `paper` is the paper's own. */
   training: { paper: TrainingConfig } & Record<string, TrainingConfig>;
-  /** The setup `mer demo` uses on its small synthetic set. */
-  demo?: { preset: string; training: Partial<TrainingConfig> };
+  /** The profile used when none is named. Default 'paper'. */
+  defaultProfile?: string;
+  /** The setup `mer demo` uses on its small synthetic set (overrides on top of `profile`, default 'paper'). */
+  demo?: { preset: string; profile?: string; training: Partial<TrainingConfig> };
   /** Classification: class names used when the data names none. */
   defaultClasses?: readonly string[];
   /** Streams that modality dropout zeroes, in turn. */

@@ -10,13 +10,14 @@ function foldRow(f: FoldResult): string[] {
   return [String(f.fold), f.heldOut.join(' '), String(f.trainItems), String(f.testItems), `${f.bestEpoch}/${f.epochs}`, ...(va ? [num(m['ccc'])] : [num(m['uar']), num(m['macroF1']), num(m['accuracy'])])];
 }
 
-export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; config?: string; epochs?: number; json?: boolean }): Promise<void> {
+export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; profile?: string; config?: string; epochs?: number; json?: boolean }): Promise<void> {
   const { training, model } = readTrainingConfig(opts.config, opts.epochs);
   const result = await crossValidate({
     features: opts.features,
     out: opts.out,
     folds: opts.folds,
     preset: opts.preset,
+    profile: opts.profile,
     training,
     model,
     onEpoch: (fold, r) => {

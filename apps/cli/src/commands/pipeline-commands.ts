@@ -36,7 +36,20 @@ export interface ExtractOptions {
   asrModel?: string;
   modelDir?: string;
   allowRemote?: boolean;
+  stream?: string[];
   json?: boolean;
+}
+
+/** `--stream audio=egemaps` → `{ audio: 'egemaps' }`. */
+function parseStreamOptions(list: readonly string[]): Record<string, string> | undefined {
+  if (list.length === 0) return undefined;
+  return Object.fromEntries(
+    list.map((kv) => {
+      const [name, extractor] = kv.split('=');
+      if (!name || !extractor) throw new Error(`--stream '${kv}': expected <stream>=<extractor>, e.g. audio=egemaps`);
+      return [name, extractor];
+    }),
+  );
 }
 
 export async function extractCommand(opts: ExtractOptions): Promise<void> {
@@ -56,6 +69,7 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
       audioEncoder: opts.audioEncoder,
       textEncoder: opts.textEncoder,
       asrModel: opts.asrModel,
+      streams: parseStreamOptions(opts.stream ?? []),
       hub: opts.modelDir || opts.allowRemote ? { localModelPath: opts.modelDir, allowRemote: opts.allowRemote } : undefined,
     },
     onItem: (id, i, total, status) => {
@@ -73,13 +87,14 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
   for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
 }
 
-export async function trainCommand(opts: { features: string; out: string; preset?: string; config?: string; epochs?: number; fold?: number; resume?: boolean; json?: boolean }): Promise<void> {
+export async function trainCommand(opts: { features: string; out: string; preset?: string; profile?: string; config?: string; epochs?: number; fold?: number; resume?: boolean; json?: boolean }): Promise<void> {
   const { training: rest, model } = readTrainingConfig(opts.config, opts.epochs);
   let bar: Progress | null = null;
   const { history } = await trainRun({
     features: opts.features,
     out: opts.out,
     preset: opts.preset,
+    profile: opts.profile,
     training: rest,
     model,
     resume: opts.resume,

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench:real-data [-- <emodb-dir>] [--work <dir>] [--configs a,b] [--parallel 2]`
+ *
+ * Speaker-independent speech emotion on real recordings: leave-one-speaker-out over the EmoDB folder
+ * (8 speakers, 421 utterances; ../shared/data/emodb by default) for AVT-CA (audio path: the clips have
+ * no video) with each offline audio encoder and training profile, beside an independent classic peer
+ * (tools/reference/real_data_peer.py, scikit-learn, run with Debian's python3) on the same folds.
+ * Every mer fold selects its epoch on an inner validation speaker taken from the training speakers;
+ * the default configuration is chosen by the mean inner-validation score, never by the held-out
+ * speakers. Prints a JSON line per fold and per system, then a table. Feature stores and fold runs
+ * are kept in --work, so a stopped run resumes. A benchmark, not a test: ~1 h on 2 cores.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+const root = path.join(__dirname, '../..');
+const args = process.argv.slice(2);
+const flag = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const data = path.resolve(args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? path.join(root, '../shared/data/emodb'));
+const work = path.resolve(flag('--work') ?? path.join(os.tmpdir(), 'mer-bench-real-data'));
+const parallel = Number(flag('--parallel') ?? 2);
+
+interface Config {
+  id: string;
+  audio: string;
+  profile: string;
+  training?: Record<string, unknown>;
+  about: string;
+}
+
+const CONFIGS: Config[] = [
+  { id: 'mfcc-paper-lr1e-3', audio: 'mfcc', profile: 'paper', training: { learningRate: 1e-3, epochs: 30 }, about: "AVT-CA lite, MFCC (the offline default), the paper's Adam at lr 1e-3, 30 epochs" },
+  { id: 'mfcc-small-data', audio: 'mfcc', profile: 'small-data', about: 'AVT-CA lite, MFCC, small-data profile' },
+  { id: 'egemaps-paper-lr1e-3', audio: 'egemaps', profile: 'paper', training: { learningRate: 1e-3, epochs: 30 }, about: "AVT-CA lite, eGeMAPS descriptors, the paper's Adam at lr 1e-3, 30 epochs" },
+  { id: 'egemaps-small-data', audio: 'egemaps', profile: 'small-data', about: 'AVT-CA lite, eGeMAPS descriptors, small-data profile' },
+];
+const chosen = flag('--configs') ? CONFIGS.filter((c) => flag('--configs')!.split(',').includes(c.id)) : CONFIGS;
+
+function mer(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'apps/cli/src/main.ts'), ...argv], { cwd: root });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+async function extract(audio: string): Promise<string> {
+  const out = path.join(work, `features-${audio}`);
+  const r = await mer(['extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--out', out, '--faces', 'none', '--stream', `audio=${audio}`, '--json']);
+  if (r.code !== 0) throw new Error(`extract ${audio}: ${r.stderr}`);
+  return out;
+}
+
+interface Fold {
+  fold: number;
+  heldOut: string[];
+  innerScore?: number;
+  bestEpoch: number;
+  epochs: number;
+  seconds: number;
+  metrics: { uar: number; macroF1: number; accuracy: number };
+}
+
+async function runConfig(c: Config, features: string): Promise<{ config: Config; folds: Fold[]; seconds: number }> {
+  const t0 = Date.now();
+  const out = path.join(work, `cv-${c.id}`);
+  const config = path.join(work, `${c.id}.json`);
+  fs.writeFileSync(config, JSON.stringify(c.training ?? {}));
+  const r = await mer(['cv', '--features', features, '--out', out, '--folds', 'loso', '--preset', 'lite', '--profile', c.profile, '--config', config, '--json']);
+  if (r.code !== 0) throw new Error(`cv ${c.id}: ${r.stderr}`);
+  const cv = JSON.parse(fs.readFileSync(path.join(out, 'cv.json'), 'utf8')) as { folds: Fold[] };
+  return { config: c, folds: cv.folds, seconds: (Date.now() - t0) / 1000 };
+}
+
+const stats = (v: number[]) => {
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  const s = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / (v.length - 1)) : 0;
+  return { mean: +m.toFixed(4), std: +s.toFixed(4) };
+};
+
+async function main(): Promise<void> {
+  if (!fs.existsSync(data)) throw new Error(`${data}: no EmoDB folder (give its path)`);
+  fs.mkdirSync(work, { recursive: true });
+  const t0 = Date.now();
+  // The peer first (seconds), then mer's configurations, `parallel` at a time (tfjs-wasm runs on one thread each).
+  const py = spawnSync('/usr/bin/python3', [path.join(root, 'tools/reference/real_data_peer.py'), data], { encoding: 'utf8' });
+  if (py.status !== 0) throw new Error(`peer: ${py.stderr}`);
+  const peerLines = py.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  for (const l of peerLines) console.log(JSON.stringify({ bench: 'real-data', ...l }));
+  const peerRows = peerLines.filter((l) => 'fold' in l) as unknown as { uar: number; macroF1: number; accuracy: number }[];
+  const featureDirs: Record<string, string> = {};
+  for (const audio of [...new Set(chosen.map((c) => c.audio))]) featureDirs[audio] = await extract(audio);
+  const results: Awaited<ReturnType<typeof runConfig>>[] = [];
+  const queue = [...chosen];
+  await Promise.all(
+    Array.from({ length: Math.max(1, parallel) }, async () => {
+      for (let c = queue.shift(); c; c = queue.shift()) {
+        const r = await runConfig(c, featureDirs[c.audio]);
+        for (const f of r.folds) console.log(JSON.stringify({ bench: 'real-data', system: `mer ${c.id}`, fold: f.heldOut.join(','), inner_macroF1: f.innerScore, epoch: `${f.bestEpoch}/${f.epochs}`, ...f.metrics }));
+        results.push(r);
+      }
+    }),
+  );
+  const table: string[][] = [['system', 'UAR', 'macro-F1', 'accuracy', 'inner-validation macro-F1 (selection)', 'wall s']];
+  const pm = (s: { mean: number; std: number }) => `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`;
+  table.push(['peer: MFCC+Δ stats → logistic regression (scikit-learn)', pm(stats(peerRows.map((r) => r.uar))), pm(stats(peerRows.map((r) => r.macroF1))), pm(stats(peerRows.map((r) => r.accuracy))), '(inner LOSO picks C)', '']);
+  const summaries = results.map((r) => {
+    const s = {
+      id: r.config.id,
+      about: r.config.about,
+      uar: stats(r.folds.map((f) => f.metrics.uar)),
+      macroF1: stats(r.folds.map((f) => f.metrics.macroF1)),
+      accuracy: stats(r.folds.map((f) => f.metrics.accuracy)),
+      inner: stats(r.folds.map((f) => f.innerScore ?? 0)),
+      seconds: r.seconds,
+    };
+    console.log(JSON.stringify({ bench: 'real-data', system: `mer ${s.id}`, summary: s }));
+    table.push([`mer ${s.id}`, pm(s.uar), pm(s.macroF1), pm(s.accuracy), pm(s.inner), s.seconds.toFixed(0)]);
+    return s;
+  });
+  const best = [...summaries].sort((a, b) => b.inner.mean - a.inner.mean)[0];
+  const peerUar = stats(peerRows.map((r) => r.uar)).mean;
+  console.log(JSON.stringify({ bench: 'real-data', selected: best?.id, selected_by: 'mean inner-validation macro-F1 (training speakers only)', selected_uar: best?.uar, peer_uar: peerUar, difference: best ? +(best.uar.mean - peerUar).toFixed(4) : null, seconds: (Date.now() - t0) / 1000 }));
+  const widths = table[0].map((_, j) => Math.max(...table.map((r) => r[j].length)));
+  for (const [i, r] of table.entries()) {
+    console.log(r.map((c, j) => c.padEnd(widths[j])).join('  '));
+    if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
+  }
+  console.log(`selected by inner validation: ${best?.id}; folds: ${peerRows.length} (leave one speaker out); wall ${((Date.now() - t0) / 60000).toFixed(1)} min; work dir ${work}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
