@@ -47,3 +47,7 @@ export { trackFormants } from './acoustic/formants';
 export type { FormantOptions, FormantTrack } from './acoustic/formants';
 export { voiceReport } from './acoustic/voice-report';
 export type { VoiceReport } from './acoustic/voice-report';
+export { ExpressionClassifier, EXPRESSION_CLASSES } from './analysis/expression-classifier';
+export type { Expression } from './analysis/expression-classifier';
+export { alignedCrops, eyeLineAngle } from './analysis/aligned-crops';
+export { SpeechDetector } from './analysis/speech-detector';

