@@ -1,8 +1,10 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { runInfo } from './commands/info';
 import { loadRecipeModules, recipeModulesFromEnv } from './commands/recipes';
 import { cvCommand } from './commands/cv-command';
-import { demoCommand, evalCommand, extractCommand, predictCommand, trainCommand } from './commands/pipeline-commands';
+import { extractCommand } from './commands/extract-command';
+import { mergeCommand } from './commands/merge-command';
+import { demoCommand, evalCommand, predictCommand, trainCommand } from './commands/pipeline-commands';
 
 const int = (v: string) => {
   const n = Number(v);
@@ -45,6 +47,10 @@ program
   .option('--split <how>', "replace the dataset's split: random:0.25 (stratified, seeded) or speaker:03,08 (those speakers/actors are the test set)")
   .option('--fold <n>', "RAVDESS speaker fold 1–6 instead of the AVT-CA split; Aff-Wild2: TCN-fusion's fold 1–6 (1–5 training chunks, 6 the validation set)", int)
   .option('--limit <n>', 'only the first n items', int)
+  .option('--jobs <n>', 'worker processes on this machine, writing into the one folder (default: the number of cores)', int)
+  .option('--shard <i/N>', 'extract only shard i (from 0) of N into this folder; join the shards with mer features merge')
+  .option('--shards <n>', 'the shard count when the index comes from the scheduler: JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array)', int)
+  .addOption(new Option('--worker').hideHelp())
   .option('--stream <name=extractor>', 'another offline extractor for a stream, e.g. audio=egemaps (repeatable)', collect, [])
   .option('--visual-encoder <id|dir>', 'transformers.js image model instead of the shipped face encoder (e.g. microsoft/swin-base-patch4-window7-224)')
   .option('--audio-encoder <id|dir>', 'MAVEN: transformers.js speech model (e.g. facebook/hubert-base-ls960)')
@@ -56,10 +62,19 @@ program
   .addHelpText('after', '\nExample:\n  $ mer extract --pipeline avt-ca --dataset emodb:/data/emodb --split random:0.25 --out feats-emodb')
   .action(extractCommand);
 
+const features = program.command('features').description('Work with features folders');
+features
+  .command('merge')
+  .description("Join the shards of one extraction (or disjoint extractions with one setup) into one folder, checking that they agree and that none is missing")
+  .argument('<stores...>', 'features folders')
+  .requiredOption('--out <dir>', 'the merged folder')
+  .addHelpText('after', '\nExample:\n  $ mer features merge feats-shard-0 feats-shard-1 feats-shard-2 --out feats')
+  .action(mergeCommand);
+
 program
   .command('train')
   .description('Train on a features folder (train split; validation or test split for model selection)')
-  .requiredOption('--features <dir>', 'folder written by mer extract')
+  .requiredOption('--features <dirs...>', 'folder(s) written by mer extract (several: shards, merged into <out>/features first)')
   .requiredOption('--out <dir>', 'run folder: pipeline.json, metrics.jsonl, checkpoint/, best/')
   .option('--preset <name>', "the network's preset: paper (default) | official-code | lite (AVT-CA also features)")
   .option('--profile <name>', "the network's training profile: paper (the paper's setup) | small-data (AVT-CA) …; default the network's")

@@ -30,3 +30,6 @@ export { textTable } from './text-table';
 export { crossValidate, itemSpeaker } from './cross-validation';
 export type { CrossValidationResult, FoldResult } from './cross-validation';
 export { resplit } from './dataset-items';
+export { mergeFeatureStores } from './feature-merge';
+export { resolveShard, shardItems } from './sharding';
+export type { Shard } from './sharding';

@@ -6,6 +6,7 @@ import type { ExtractionReport, PipelineExtractorOptions } from '@mer/feature-ex
 import type { TrainingConfig } from '@mer/training';
 import { affWild2FoldSplit } from './affwild2-items';
 import { datasetItems } from './dataset-items';
+import { idsHash, Shard, shardItems } from './sharding';
 import { createPipeline, loadPipeline } from './pipeline';
 import { readManifest } from './pipeline-manifest';
 import type { PipelineItem, PipelineMetrics } from './pipeline-types';
@@ -20,6 +21,8 @@ export interface FeatureIndex {
   classes?: readonly string[];
   extractor: PipelineExtractorOptions;
   items: { id: string; file: string; split?: string; speaker?: string; person?: 'left' | 'right'; faceCrops?: string; classLabel?: number; frameLabels?: number[]; transcript?: string }[];
+  /** Set when this folder holds one shard of a larger extraction (`mer features merge` joins them). */
+  shard?: Shard & { totalItems: number; idsHash: string };
 }
 
 export function readFeatureIndex(featuresDir: string): FeatureIndex {
@@ -45,10 +48,15 @@ export async function extractDataset(options: {
   limit?: number;
   items?: PipelineItem[];
   classes?: readonly string[];
+  /** Extract only this shard's items (its own items.json says which shard of how many). */
+  shard?: Shard | null;
+  /** 'write' (default) the folder's items.json; 'only' write it and extract nothing; 'skip' it (parallel workers). */
+  index?: 'write' | 'only' | 'skip';
   onItem?: (id: string, index: number, total: number, status: string) => void;
 }): Promise<ExtractionReport & { total: number; datasetNotes: string[] }> {
   const ds = options.items ? { items: options.items, classes: options.classes } : datasetItems(options.dataset, { split: options.split, fold: options.fold, audioOnly: false });
-  const items = options.limit ? ds.items.slice(0, options.limit) : ds.items;
+  const all = options.limit ? ds.items.slice(0, options.limit) : ds.items;
+  const items = shardItems(all, options.shard ?? null);
   const dsNotes = 'notes' in ds ? ds.notes : [];
   // The dataset's own aligned face crops are the faces when it has them (Aff-Wild2 cropped_aligned).
   const extractor: PipelineExtractorOptions = { ...options.extractor, faces: options.extractor?.faces ?? (items.some((i) => i.faceCrops) ? 'cropped-aligned' : undefined) };
@@ -59,8 +67,10 @@ export async function extractDataset(options: {
     classes: ds.classes,
     extractor,
     items: items.map((i) => ({ ...i, frameLabels: i.frameLabels ? Array.from(i.frameLabels) : undefined })),
+    shard: options.shard ? { ...options.shard, totalItems: all.length, idsHash: idsHash(all.map((i) => i.id)) } : undefined,
   };
-  writeFileAtomic(path.join(options.out, 'items.json'), JSON.stringify(index));
+  if (options.index !== 'skip') writeFileAtomic(path.join(options.out, 'items.json'), JSON.stringify(index));
+  if (options.index === 'only') return { extracted: [], skipped: [], failed: [], notes: {}, total: items.length, datasetNotes: dsNotes };
   const p = await createPipeline(options.pipeline, { extractor, classes: ds.classes });
   try {
     const report = await p.extract(items, options.out, (id, i, status) => options.onItem?.(id, i, items.length, status));

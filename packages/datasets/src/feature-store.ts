@@ -54,7 +54,8 @@ export function configHash(config: Record<string, unknown>): string {
   return createHash('sha256').update(stableJson(config)).digest('hex').slice(0, 16);
 }
 
-function safeName(id: string): string {
+/** The file name (without extension) an item id is stored under: unsafe characters as %xx. */
+export function storeItemName(id: string): string {
   return id.replace(/[^A-Za-z0-9._-]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
@@ -115,7 +116,7 @@ export class FeatureStore {
   }
 
   private file(id: string, ext: string): string {
-    return path.join(this.dir, 'items', `${safeName(id)}${ext}`);
+    return path.join(this.dir, 'items', `${storeItemName(id)}${ext}`);
   }
 
   /** True once an item was completely written. */

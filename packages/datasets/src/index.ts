@@ -27,7 +27,7 @@ export {
   alignToFrameCount,
 } from './windowing';
 export type { SequenceWindow, WindowOptions } from './windowing';
-export { FeatureStore, configHash } from './feature-store';
+export { FeatureStore, configHash, storeItemName } from './feature-store';
 export type { FeatureManifest, FeatureStoreOptions, StoredSequence } from './feature-store';
 export { SequenceDataset } from './sequence-dataset';
 export type { LabelledItem, SequenceBatch, SequenceDatasetOptions } from './sequence-dataset';

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import {
   evalRun,
   extractDataset,
+  mergeFeatureStores,
   metricRows,
   predictFiles,
   runDemo,
@@ -22,76 +23,15 @@ export function checkPipeline(name: string): string {
 }
 
 
-export interface ExtractOptions {
-  pipeline: string;
-  dataset: string;
-  out: string;
-  faces?: string;
-  split?: string;
-  fold?: number;
-  limit?: number;
-  visualEncoder?: string;
-  audioEncoder?: string;
-  textEncoder?: string;
-  asrModel?: string;
-  modelDir?: string;
-  allowRemote?: boolean;
-  stream?: string[];
-  json?: boolean;
-}
-
-/** `--stream audio=egemaps` → `{ audio: 'egemaps' }`. */
-function parseStreamOptions(list: readonly string[]): Record<string, string> | undefined {
-  if (list.length === 0) return undefined;
-  return Object.fromEntries(
-    list.map((kv) => {
-      const [name, extractor] = kv.split('=');
-      if (!name || !extractor) throw new Error(`--stream '${kv}': expected <stream>=<extractor>, e.g. audio=egemaps`);
-      return [name, extractor];
-    }),
-  );
-}
-
-export async function extractCommand(opts: ExtractOptions): Promise<void> {
-  const pipeline = checkPipeline(opts.pipeline);
-  if (opts.faces !== undefined && !['detect', 'none', 'cropped-aligned'].includes(opts.faces)) throw new Error(`--faces must be detect, none or cropped-aligned, got '${opts.faces}'`);
-  let bar: Progress | null = null;
-  const report = await extractDataset({
-    pipeline,
-    dataset: opts.dataset,
-    out: opts.out,
-    split: opts.split,
-    fold: opts.fold,
-    limit: opts.limit,
-    extractor: {
-      faces: opts.faces as 'detect' | 'none' | 'cropped-aligned' | undefined,
-      visualEncoder: opts.visualEncoder,
-      audioEncoder: opts.audioEncoder,
-      textEncoder: opts.textEncoder,
-      asrModel: opts.asrModel,
-      streams: parseStreamOptions(opts.stream ?? []),
-      hub: opts.modelDir || opts.allowRemote ? { localModelPath: opts.modelDir, allowRemote: opts.allowRemote } : undefined,
-    },
-    onItem: (id, i, total, status) => {
-      bar ??= new Progress('extract', total, opts.json);
-      bar.tick(i + 1, `${status} ${id}`);
-    },
-  });
-  if (opts.json) {
-    console.log(JSON.stringify(report));
-    return;
-  }
-  console.log(`${report.extracted.length} extracted, ${report.skipped.length} already done (skipped), ${report.failed.length} failed → ${opts.out}`);
-  for (const note of report.datasetNotes) console.log(`  ${note}`);
-  for (const [id, notes] of Object.entries(report.notes)) console.log(`  ${id}: ${notes.join('; ')}`);
-  for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
-}
-
-export async function trainCommand(opts: { features: string; out: string; preset?: string; profile?: string; config?: string; epochs?: number; fold?: number; resume?: boolean; json?: boolean }): Promise<void> {
+export async function trainCommand(opts: { features: string | string[]; out: string; preset?: string; profile?: string; config?: string; epochs?: number; fold?: number; resume?: boolean; json?: boolean }): Promise<void> {
   const { training: rest, model } = readTrainingConfig(opts.config, opts.epochs);
+  const list = Array.isArray(opts.features) ? opts.features : [opts.features];
+  // Several folders (the shards of one extraction): joined into the run's own features folder first.
+  const featuresDir = list.length === 1 ? list[0] : path.join(opts.out, 'features');
+  if (list.length > 1) mergeFeatureStores(list, featuresDir);
   let bar: Progress | null = null;
   const { history } = await trainRun({
-    features: opts.features,
+    features: featuresDir,
     out: opts.out,
     preset: opts.preset,
     profile: opts.profile,

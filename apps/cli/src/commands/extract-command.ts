@@ -1,0 +1,135 @@
+import { fork } from 'node:child_process';
+import * as os from 'node:os';
+import { extractDataset, resolveShard } from '@mer/pipelines';
+import { checkPipeline } from './pipeline-commands';
+import { Progress } from './progress';
+
+export interface ExtractOptions {
+  pipeline: string;
+  dataset: string;
+  out: string;
+  faces?: string;
+  split?: string;
+  fold?: number;
+  limit?: number;
+  visualEncoder?: string;
+  audioEncoder?: string;
+  textEncoder?: string;
+  asrModel?: string;
+  modelDir?: string;
+  allowRemote?: boolean;
+  stream?: string[];
+  /** Worker processes on this machine (default: the number of cores). */
+  jobs?: number;
+  /** This process's shard, `i/N`; or `--shards N` with a scheduler's array index. */
+  shard?: string;
+  shards?: number;
+  /** Internal: a worker of a parallel run (the parent wrote items.json). */
+  worker?: boolean;
+  json?: boolean;
+}
+
+type Report = Awaited<ReturnType<typeof extractDataset>>;
+
+/** `--stream audio=egemaps` → `{ audio: 'egemaps' }`. */
+function parseStreamOptions(list: readonly string[]): Record<string, string> | undefined {
+  if (list.length === 0) return undefined;
+  return Object.fromEntries(
+    list.map((kv) => {
+      const [name, extractor] = kv.split('=');
+      if (!name || !extractor) throw new Error(`--stream '${kv}': expected <stream>=<extractor>, e.g. audio=egemaps`);
+      return [name, extractor];
+    }),
+  );
+}
+
+/** Runs `jobs` copies of this very command as worker processes, each on one shard of the items, into the one folder. */
+async function runWorkers(jobs: number, json: boolean): Promise<Report> {
+  const args = process.argv.slice(2);
+  const bar = new Progress('extract', jobs, json);
+  let done = 0;
+  const reports = await Promise.all(
+    Array.from(
+      { length: jobs },
+      (_, k) =>
+        new Promise<Report>((resolve, reject) => {
+          const child = fork(process.argv[1], [...args, '--jobs', '1', '--shard', `${k}/${jobs}`, '--worker', '--json'], { execArgv: process.execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+          let out = '';
+          let err = '';
+          child.stdout!.on('data', (d) => (out += d));
+          child.stderr!.on('data', (d) => (err = (err + d).slice(-4000)));
+          child.on('close', (code) => {
+            bar.tick(++done, `worker ${k + 1}/${jobs} ${code === 0 ? 'done' : 'failed'}`);
+            const last = out.trim().split('\n').pop() ?? '';
+            if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as Report);
+            else reject(new Error(`extraction worker ${k + 1}/${jobs} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`));
+          });
+        }),
+    ),
+  );
+  const merged: Report = { extracted: [], skipped: [], failed: [], notes: {}, total: 0, datasetNotes: reports[0]?.datasetNotes ?? [] };
+  for (const r of reports) {
+    merged.extracted.push(...r.extracted);
+    merged.skipped.push(...r.skipped);
+    merged.failed.push(...r.failed);
+    Object.assign(merged.notes, r.notes);
+    merged.total += r.total;
+  }
+  return merged;
+}
+
+/**
+ * `mer extract`: one process (`--jobs 1`), `--jobs N` worker processes writing into the one folder
+ * (each item atomically; a rerun skips finished items), or one shard of the items (`--shard i/N`, or a
+ * Kubernetes Indexed Job / Slurm array index) into a folder of its own for `mer features merge`.
+ */
+export async function extractCommand(opts: ExtractOptions): Promise<void> {
+  const pipeline = checkPipeline(opts.pipeline);
+  if (opts.faces !== undefined && !['detect', 'none', 'cropped-aligned'].includes(opts.faces)) throw new Error(`--faces must be detect, none or cropped-aligned, got '${opts.faces}'`);
+  const shard = resolveShard({ shard: opts.shard, shards: opts.shards });
+  const jobs = shard ? 1 : (opts.jobs ?? os.availableParallelism());
+  const common = {
+    pipeline,
+    dataset: opts.dataset,
+    out: opts.out,
+    split: opts.split,
+    fold: opts.fold,
+    limit: opts.limit,
+    extractor: {
+      faces: opts.faces as 'detect' | 'none' | 'cropped-aligned' | undefined,
+      visualEncoder: opts.visualEncoder,
+      audioEncoder: opts.audioEncoder,
+      textEncoder: opts.textEncoder,
+      asrModel: opts.asrModel,
+      streams: parseStreamOptions(opts.stream ?? []),
+      hub: opts.modelDir || opts.allowRemote ? { localModelPath: opts.modelDir, allowRemote: opts.allowRemote } : undefined,
+    },
+  };
+  let report: Report;
+  if (jobs > 1) {
+    // The folder's items.json is the whole list; the workers share the items round robin.
+    await extractDataset({ ...common, index: 'only' });
+    report = await runWorkers(jobs, Boolean(opts.json));
+  } else {
+    let bar: Progress | null = null;
+    report = await extractDataset({
+      ...common,
+      // A worker's shard is part of its parent's folder, whose items.json lists them all.
+      shard,
+      index: opts.worker ? 'skip' : 'write',
+      onItem: (id, i, total, status) => {
+        bar ??= new Progress(shard ? `extract ${shard.index}/${shard.count}` : 'extract', total, opts.json);
+        bar.tick(i + 1, `${status} ${id}`);
+      },
+    });
+  }
+  if (opts.json) {
+    console.log(JSON.stringify(report));
+    return;
+  }
+  const how = jobs > 1 ? ` by ${jobs} processes` : shard ? ` (shard ${shard.index}/${shard.count})` : '';
+  console.log(`${report.extracted.length} extracted${how}, ${report.skipped.length} already done (skipped), ${report.failed.length} failed → ${opts.out}`);
+  for (const note of report.datasetNotes) console.log(`  ${note}`);
+  for (const [id, notes] of Object.entries(report.notes)) console.log(`  ${id}: ${notes.join('; ')}`);
+  for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
+}
