@@ -24,7 +24,7 @@ program
   })
   .addHelpText(
     'after',
-    '\nExamples:\n  $ mer demo\n  $ mer extract --pipeline avt-ca --dataset ravdess:/data/RAVDESS --out feats\n  $ mer train --features feats --out run --preset lite\n  $ mer eval --run run --split test\n  $ mer predict --run run clip.mp4 --plot',
+    '\nExamples:\n  $ mer demo\n  $ mer extract --pipeline avt-ca --dataset ravdess:/data/RAVDESS --out feats\n  $ mer train --features feats --out run --preset lite\n  $ mer eval --run run --split test\n  $ mer cv --features feats-emodb --out cv --folds loso --preset lite\n  $ mer predict --run run clip.mp4 --plot\n  $ mer features merge feats-0 feats-1 --out feats',
   );
 
 program

@@ -1,19 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { loadModel, saveWeights } from '@mer/attention-fusion';
-import { NetworkRecipe, RecipeNetwork, streamWidth, TRAINING_COMMON } from '@mer/training';
+import { loadModel } from '@mer/attention-fusion';
+import { NetworkRecipe, streamWidth, TRAINING_COMMON, vaNetwork } from '@mer/training';
 import { MAVEN_PRESETS, MavenConfig, mavenConfig } from './maven-config';
 import { MavenModel } from './maven-model';
 
-function network(model: MavenModel): RecipeNetwork {
-  return {
-    layer: model,
-    forward: (s, o = {}) => {
-      const out = model.predict({ visual: s['visual'], audio: s['audio'], text: s['text'] }, { mask: o.mask, training: o.training });
-      return { kind: 'va', va: tf.stack([out.valence, out.arousal], -1) as tf.Tensor3D };
-    },
-    save: (files) => saveWeights(model, files, { model: 'maven', config: model.config }),
-  };
-}
+const network = (model: MavenModel) => vaNetwork(model, 'maven', ['visual', 'audio', 'text']);
 
 /** MAVEN as a pipeline network: Swin / HuBERT / ASR+RoBERTa streams (offline stand-ins by default) → per-frame VA. */
 export const mavenRecipe: NetworkRecipe = {

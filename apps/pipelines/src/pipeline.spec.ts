@@ -106,7 +106,7 @@ describe('train --fold (RAVDESS speaker folds)', () => {
     expect(history).toHaveLength(1);
     // 2 validation clips (actors 1 and 11) → the validation metrics count 2 items.
     expect((history[0].validation as { items: number }).items).toBe(2);
-    await expect(trainRun({ features: path.join(dir, 'features-maven'), out: path.join(dir, 'run-x'), fold: 1 })).rejects.toThrow(/speaker folds are defined for RAVDESS/);
+    await expect(trainRun({ features: path.join(dir, 'features-maven'), out: path.join(dir, 'run-x'), fold: 1 })).rejects.toThrow(/folds are defined for RAVDESS \(1–6, speakers\) and Aff-Wild2/);
   });
 });
 

@@ -1,19 +1,9 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { loadModel, saveWeights } from '@mer/attention-fusion';
-import { NetworkRecipe, RecipeNetwork, streamWidth, TRAINING_COMMON } from '@mer/training';
+import { loadModel } from '@mer/attention-fusion';
+import { NetworkRecipe, streamWidth, TRAINING_COMMON, vaNetwork } from '@mer/training';
 import { TCN_FUSION_PRESETS, TcnFusionConfig, tcnFusionConfig } from './tcn-fusion-config';
 import { TcnFusionModel } from './tcn-fusion-model';
 
-function network(model: TcnFusionModel): RecipeNetwork {
-  return {
-    layer: model,
-    forward: (s, o = {}) => {
-      const out = model.predict({ visual: s['visual'], vggish: s['vggish'], logmel: s['logmel'] }, { mask: o.mask, training: o.training });
-      return { kind: 'va', va: tf.stack([out.valence, out.arousal], -1) as tf.Tensor3D };
-    },
-    save: (files) => saveWeights(model, files, { model: 'tcn-fusion', config: model.config }),
-  };
-}
+const network = (model: TcnFusionModel) => vaNetwork(model, 'tcn-fusion', ['visual', 'vggish', 'logmel']);
 
 /** TCN-fusion as a pipeline network: IResNet-50 / VGGish / LogMel-VGG streams (offline stand-ins by default) → per-frame VA. */
 export const tcnFusionRecipe: NetworkRecipe = {
