@@ -1,7 +1,6 @@
 import * as path from 'node:path';
 import {
   evalRun,
-  extractDataset,
   mergeFeatureStores,
   metricRows,
   predictFiles,
@@ -9,7 +8,6 @@ import {
   summariseMetrics,
   textTable,
   trainRun,
-  TrainingConfig,
   networkNames,
   networkRecipe,
 } from '@mer/pipelines';
