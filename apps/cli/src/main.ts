@@ -2,6 +2,7 @@ import { Command, Option } from 'commander';
 import { runInfo } from './commands/info';
 import { loadRecipeModules, recipeModulesFromEnv } from './commands/recipes';
 import { cvCommand } from './commands/cv-command';
+import { analyzeCommand } from './commands/analyze-command';
 import { extractCommand } from './commands/extract-command';
 import { mergeCommand } from './commands/merge-command';
 import { demoCommand, evalCommand, predictCommand, trainCommand } from './commands/pipeline-commands';
@@ -24,8 +25,20 @@ program
   })
   .addHelpText(
     'after',
-    '\nExamples:\n  $ mer demo\n  $ mer extract --pipeline avt-ca --dataset ravdess:/data/RAVDESS --out feats\n  $ mer train --features feats --out run --preset lite\n  $ mer eval --run run --split test\n  $ mer cv --features feats-emodb --out cv --folds loso --preset lite\n  $ mer predict --run run clip.mp4 --plot\n  $ mer features merge feats-0 feats-1 --out feats',
+    '\nExamples:\n  $ mer analyze clip.mp4\n  $ mer demo\n  $ mer extract --pipeline avt-ca --dataset ravdess:/data/RAVDESS --out feats\n  $ mer train --features feats --out run --preset lite\n  $ mer eval --run run --split test\n  $ mer cv --features feats-emodb --out cv --folds loso --preset lite\n  $ mer predict --run run clip.mp4 --plot\n  $ mer features merge feats-0 feats-1 --out feats',
   );
+
+program
+  .command('analyze')
+  .description('Your video, no training: per frame, the face and its expression probabilities (the pretrained model shipped with mer), speech probability, loudness and F0; a CSV and an HTML report per file, summary.csv over all')
+  .argument('<inputs...>', 'video files, folders or globs (quoted: "clips/*.mp4")')
+  .option('--out <dir>', 'output folder', 'analysis')
+  .option('--recursive', "folders' subfolders too")
+  .option('--face <which>', 'the person to follow: largest (default) | main | left | right')
+  .option('--detect-every <n>', 'run the face detector every n frames, following the face in between (every frame is classified)', int)
+  .option('--json', 'one JSON line per file')
+  .addHelpText('after', '\nExample:\n  $ mer analyze talk.mp4 --out analysis')
+  .action(analyzeCommand);
 
 program
   .command('demo')
@@ -114,7 +127,7 @@ program
   .command('predict')
   .description('Raw video in: per-frame CSV (frame,timestamp,face_x,face_y,face_w,face_h,face_score,success,valence,arousal) or per-clip class probabilities')
   .argument('<inputs...>', 'video files, folders or globs (quoted: "clips/*.mp4")')
-  .requiredOption('--run <dir>', 'run folder')
+  .option('--run <dir>', 'run folder (without one: mer analyze, the shipped pretrained expression model)')
   .option('--out <dir>', 'output folder (one CSV per file, and summary.csv over all)', 'predictions')
   .option('--recursive', "folders' subfolders too")
   .option('--face <which>', 'the person to follow: main (default) | largest | left | right')

@@ -106,3 +106,19 @@ export function metricRows(m: PipelineMetrics): (string | number)[][] {
     ['UAR', c.uar],
   ];
 }
+
+/** Class probabilities over time (one line per class), e.g. the shipped expression model's per frame. */
+export function classTimelineSvg(times: readonly number[], classes: readonly string[], probabilities: readonly (readonly number[] | null)[], title = 'class probabilities over time'): string {
+  return render(
+    {
+      title: { text: title, left: 'center', textStyle: { fontSize: 13 } },
+      legend: { bottom: 0 },
+      grid: { left: 50, right: 20, top: 40, bottom: 50 },
+      xAxis: { type: 'value', name: 's', min: 0 },
+      yAxis: { type: 'value', min: 0, max: 1 },
+      series: classes.map((c, k) => ({ name: c, type: 'line', showSymbol: false, connectNulls: false, data: times.map((t, i) => [t, probabilities[i] ? probabilities[i]![k] : null]) })),
+    },
+    720,
+    300,
+  );
+}

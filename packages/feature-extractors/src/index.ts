@@ -51,3 +51,5 @@ export { ExpressionClassifier, EXPRESSION_CLASSES } from './analysis/expression-
 export type { Expression } from './analysis/expression-classifier';
 export { alignedCrops, eyeLineAngle } from './analysis/aligned-crops';
 export { SpeechDetector } from './analysis/speech-detector';
+export { prosody, rowsAt } from './acoustic/prosody';
+export type { Prosody } from './acoustic/prosody';

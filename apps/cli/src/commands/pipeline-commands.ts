@@ -11,6 +11,7 @@ import {
   networkNames,
   networkRecipe,
 } from '@mer/pipelines';
+import { analyzeCommand } from './analyze-command';
 import { Progress } from './progress';
 import { readTrainingConfig } from './training-options';
 
@@ -64,8 +65,14 @@ export async function evalCommand(opts: { run: string; split: string; features?:
   }
 }
 
-export async function predictCommand(inputs: string[], opts: { run: string; out: string; plot?: boolean; abaw?: boolean; recursive?: boolean; face?: string; json?: boolean }): Promise<void> {
+export async function predictCommand(inputs: string[], opts: { run?: string; out: string; plot?: boolean; abaw?: boolean; recursive?: boolean; face?: string; json?: boolean }): Promise<void> {
   if (inputs.length === 0) throw new Error('give at least one video file, folder or glob');
+  if (!opts.run) {
+    console.error('mer predict: no --run given (no trained network): running mer analyze — per-frame expressions from the pretrained model shipped with mer');
+    const face = opts.face === 'main' || opts.face === undefined ? undefined : opts.face;
+    return analyzeCommand(inputs, { out: opts.out, recursive: opts.recursive, face, json: opts.json });
+  }
+  const run = opts.run;
   const face = opts.face === undefined ? undefined : checkFace(opts.face);
   let bar: Progress | null = null;
   let done = 0;
@@ -74,7 +81,7 @@ export async function predictCommand(inputs: string[], opts: { run: string; out:
     bar.tick(++done, path.basename(file));
   };
   const report = await predictFiles({
-    run: opts.run,
+    run,
     files: inputs,
     out: opts.out,
     recursive: opts.recursive,

@@ -1,0 +1,30 @@
+import * as path from 'node:path';
+import { analyze, FaceSelection } from '@mer/pipelines';
+import { Progress } from './progress';
+
+const FACES = ['largest', 'main', 'left', 'right'] as const;
+
+export async function analyzeCommand(inputs: string[], opts: { out: string; recursive?: boolean; face?: string; detectEvery?: number; json?: boolean }): Promise<void> {
+  if (inputs.length === 0) throw new Error('give at least one video file, folder or glob');
+  if (opts.face !== undefined && !(FACES as readonly string[]).includes(opts.face)) throw new Error(`--face must be one of ${FACES.join(', ')}, got '${opts.face}'`);
+  let done = 0;
+  const bar = new Progress('analyze', inputs.length, opts.json);
+  const r = await analyze(inputs, {
+    out: opts.out,
+    recursive: opts.recursive,
+    face: opts.face as FaceSelection | undefined,
+    detectEvery: opts.detectEvery,
+    onFile: (f) => {
+      bar.tick(++done, path.basename(f.file));
+      if (opts.json) console.log(JSON.stringify(f));
+      else console.log(`${f.file}: ${f.frames} frames, a face in ${f.faceFrames}, mostly ${f.dominantExpression ?? '—'}, speech in ${(100 * f.speechFraction).toFixed(0)} % → ${f.csv}, ${f.report}${f.notes.length ? `\n  ${f.notes.join('; ')}` : ''}`);
+    },
+    onError: (file, error) => {
+      bar.tick(++done, path.basename(file));
+      if (opts.json) console.log(JSON.stringify({ file, error }));
+      console.error(`mer: ${error.startsWith(file) ? error : `${file}: ${error}`}`);
+    },
+  });
+  if (!opts.json) console.log(`${r.files.length} analysed, ${r.failed.length} failed; summary: ${r.summary}`);
+  if (r.failed.length > 0) process.exitCode = 1;
+}
