@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mer/backend';
-import { alignedCrops, EXPRESSION_CLASSES, ExpressionClassifier, FaceBox, FaceDetector, FaceSelection, pickFace, prosody, rowsAt, SpeechDetector } from '@mer/feature-extractors';
+import { alignedCrops, EXPRESSION_CLASSES, ExpressionClassifier, FaceBox, FaceDetector, FaceFollower, FaceSelection, prosody, rowsAt, SpeechDetector } from '@mer/feature-extractors';
 import { decodeAudio, FrameRateTracker, probe, readVideoFrames, writeFileAtomic } from '@mer/media';
 import { expandInputs } from './prediction-output';
 import { classTimelineSvg, htmlReport } from './plots';
@@ -61,7 +61,7 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
   const voice = prosody(audio.samples);
   const fps = info.video.fps;
   const every = Math.max(1, o.detectEvery ?? 3);
-  const select = o.face ?? 'largest';
+  const follower = new FaceFollower(o.face ?? 'largest');
   const csv = path.join(o.out, `${stem}.csv`);
   const tmp = path.join(o.out, `.${stem}.csv.${process.pid}.tmp`);
   const fd = fs.openSync(tmp, 'w');
@@ -83,7 +83,7 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
       const crops: tf.Tensor4D[] = [];
       for (let i = 0; i < b.count; i++) {
         const frame = tf.tensor3d(b.data.subarray(i * size, (i + 1) * size), [b.height, b.width, 3], 'int32');
-        if ((b.firstIndex + i) % every === 0) face = pickFace(await m.detector.detect(frame), select, face?.box ?? null) ?? null;
+        if ((b.firstIndex + i) % every === 0) face = follower.update(await m.detector.detect(frame)) ?? null;
         faces.push(face);
         if (face) crops.push(alignedCrops(frame, [face], m.classifier.inputSize));
         frame.dispose();

@@ -1,6 +1,7 @@
 import type { StreamDeclaration, StreamModality, StreamTiming } from '@mer/training';
 import type { FaceEmbedderModel } from './face-embedder';
-import type { FaceRows, FaceSelection } from './face-track-extractor';
+import type { FaceSelection } from './face-follower';
+import type { FaceRows } from './face-track-extractor';
 import type { HubOptions } from './hub-encoders';
 
 /** What a network asks to have extracted: its name (recorded in each store's config), timing and streams. */

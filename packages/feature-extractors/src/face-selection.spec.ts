@@ -1,5 +1,5 @@
 import type { FaceBox } from './face-detector';
-import { pickFace } from './face-track-extractor';
+import { FaceFollower, pickFace } from './face-follower';
 
 const face = (x0: number, size: number, score = 0.9): FaceBox => ({ box: [x0, 0.3, x0 + size, 0.3 + size], score, keypoints: [] });
 
@@ -22,5 +22,14 @@ describe('which face a track follows', () => {
     const moved = face(0.15, 0.2);
     expect(pickFace([moved], 'left', left.box)).toBe(moved);
     expect(pickFace([], 'right', right.box)).toBeUndefined();
+  });
+
+  it('a followed person stays themselves while out of the picture, however many detections pass', () => {
+    const f = new FaceFollower('left');
+    expect(f.update([right, left])).toBe(left);
+    expect(f.update([right])).toBeUndefined(); // the left person left
+    expect(f.update([right])).toBeUndefined(); // still gone: the track does not jump to the right person
+    const back = face(0.12, 0.2);
+    expect(f.update([right, back])).toBe(back);
   });
 });

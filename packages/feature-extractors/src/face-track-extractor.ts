@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MediaInfo, probe, readVideoFrames } from '@mer/media';
 import { FaceBox, FaceDetector } from './face-detector';
+import { FaceFollower, FaceSelection } from './face-follower';
 
 export interface FaceTrackOptions {
   /** Run the detector every N frames and track the main face in between. Default 5. */
@@ -49,25 +50,6 @@ function faceRows(list: ({ box: FaceBox['box']; score: number } | null)[], width
     scores[i] = f.score;
   });
   return { boxes, scores };
-}
-
-export type FaceSelection = 'main' | 'largest' | 'left' | 'right';
-
-const area = (f: FaceBox) => (f.box[2] - f.box[0]) * (f.box[3] - f.box[1]);
-const centreX = (b: FaceBox['box']) => (b[0] + b[2]) / 2;
-
-/** The detected face a track follows: by rule where the rule decides, else the one nearest the previous box. */
-export function pickFace(faces: readonly FaceBox[], select: FaceSelection, previous: FaceBox['box'] | null): FaceBox | undefined {
-  if (faces.length === 0) return undefined;
-  if (select === 'main') return [...faces].sort((a, b) => area(b) * b.score - area(a) * a.score)[0];
-  if (select === 'largest') return [...faces].sort((a, b) => area(b) - area(a))[0];
-  if (faces.length === 1 && previous) {
-    // One face seen: it is this person only if it is where this person was (else the other person is visible).
-    const only = faces[0];
-    return Math.abs(centreX(only.box) - centreX(previous)) < (previous[2] - previous[0]) ? only : undefined;
-  }
-  const byX = [...faces].sort((a, b) => centreX(a.box) - centreX(b.box));
-  return select === 'left' ? byX[0] : byX[byX.length - 1];
 }
 
 /** What embeds face crops: the shipped {@link FaceEmbedder} or a hub image encoder. */
@@ -138,6 +120,7 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
   let current: FaceBox['box'] | null = null;
   let face: { box: FaceBox['box']; score: number } | null = null;
   const faces: ({ box: FaceBox['box']; score: number } | null)[] = [];
+  const follower = new FaceFollower(options.select ?? 'main');
   const srcW = info.video?.width ?? 1;
   const srcH = info.video?.height ?? 1;
   let fps = info.video?.fps ?? 0;
@@ -165,7 +148,7 @@ export async function extractFaceTrack(file: string, detector: FaceDetector | nu
         const frame = tf.tensor3d(batch.data.subarray(i * frameSize, (i + 1) * frameSize), [batch.height, batch.width, 3], 'int32');
         const faces = await detector.detect(frame);
         frame.dispose();
-        const main = pickFace(faces, options.select ?? 'main', face?.box ?? null);
+        const main = follower.update(faces);
         current = main ? expand(main.box, margin) : null;
         face = main ? { box: main.box, score: main.score } : null;
       }
