@@ -19,7 +19,6 @@ export function pickFace(faces: readonly FaceBox[], select: FaceSelection, previ
   return select === 'left' ? byX[0] : byX[byX.length - 1];
 }
 
-
 /**
  * Follows one person across detection frames: each detection picks the face by `select`, and
  * remembers where that person was last seen — also through frames where they are not found — so a
