@@ -43,30 +43,36 @@ function parseStreamOptions(list: readonly string[]): Record<string, string> | u
   );
 }
 
-/** Runs `jobs` copies of this very command as worker processes, each on one shard of the items, into the one folder. */
-async function runWorkers(jobs: number, json: boolean): Promise<Report> {
+/**
+ * Runs shards 0 … jobs − 2 as worker processes (copies of this very command) and the last shard in
+ * this process, all into the one folder: one process start-up fewer than `jobs` workers.
+ */
+async function runWorkers(jobs: number, json: boolean, inProcess: (shard: { index: number; count: number }) => Promise<Report>): Promise<Report> {
   const args = process.argv.slice(2);
   const bar = new Progress('extract', jobs, json);
   let done = 0;
-  const reports = await Promise.all(
-    Array.from(
-      { length: jobs },
-      (_, k) =>
-        new Promise<Report>((resolve, reject) => {
-          const child = fork(process.argv[1], [...args, '--jobs', '1', '--shard', `${k}/${jobs}`, '--worker', '--json'], { execArgv: process.execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-          let out = '';
-          let err = '';
-          child.stdout!.on('data', (d) => (out += d));
-          child.stderr!.on('data', (d) => (err = (err + d).slice(-4000)));
-          child.on('close', (code) => {
-            bar.tick(++done, `worker ${k + 1}/${jobs} ${code === 0 ? 'done' : 'failed'}`);
-            const last = out.trim().split('\n').pop() ?? '';
-            if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as Report);
-            else reject(new Error(`extraction worker ${k + 1}/${jobs} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`));
-          });
-        }),
-    ),
+  const workers = Array.from(
+    { length: jobs - 1 },
+    (_, k) =>
+      new Promise<Report>((resolve, reject) => {
+        const child = fork(process.argv[1], [...args, '--jobs', '1', '--shard', `${k}/${jobs}`, '--worker', '--json'], { execArgv: process.execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+        let out = '';
+        let err = '';
+        child.stdout!.on('data', (d) => (out += d));
+        child.stderr!.on('data', (d) => (err = (err + d).slice(-4000)));
+        child.on('close', (code) => {
+          bar.tick(++done, `worker ${k + 1}/${jobs} ${code === 0 ? 'done' : 'failed'}`);
+          const last = out.trim().split('\n').pop() ?? '';
+          if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as Report);
+          else reject(new Error(`extraction worker ${k + 1}/${jobs} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`));
+        });
+      }),
   );
+  const own = inProcess({ index: jobs - 1, count: jobs }).then((r) => {
+    bar.tick(++done, `worker ${jobs}/${jobs} done`);
+    return r;
+  });
+  const reports = await Promise.all([...workers, own]);
   const merged: Report = { extracted: [], skipped: [], failed: [], notes: {}, total: 0, datasetNotes: reports[0]?.datasetNotes ?? [] };
   for (const r of reports) {
     merged.extracted.push(...r.extracted);
@@ -109,7 +115,7 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
   if (jobs > 1) {
     // The folder's items.json is the whole list; the workers share the items round robin.
     await extractDataset({ ...common, index: 'only' });
-    report = await runWorkers(jobs, Boolean(opts.json));
+    report = await runWorkers(jobs, Boolean(opts.json), (shard) => extractDataset({ ...common, shard, index: 'skip' }));
   } else {
     let bar: Progress | null = null;
     report = await extractDataset({
