@@ -3,8 +3,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mer/backend';
 import { alignedCrops, EXPRESSION_CLASSES, ExpressionClassifier, FaceBox, FaceDetector, FaceFollower, FaceSelection, prosody, rowsAt, SpeechDetector } from '@mer/feature-extractors';
-import { decodeAudio, FrameRateTracker, probe, readVideoFrames, writeFileAtomic } from '@mer/media';
-import { expandInputs } from './prediction-output';
+import { AtomicFileWriter, decodeAudio, FrameRateTracker, probe, readVideoFrames, writeFileAtomic } from '@mer/media';
+import { expandInputs, outputStems } from './prediction-output';
 import { classTimelineSvg, htmlReport } from './plots';
 
 /** What `analyze` writes for one file. */
@@ -52,7 +52,7 @@ interface Models {
  */
 async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOptions): Promise<AnalyzedFile> {
   if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
-  const info = await probe(file, { countFrames: true });
+  const info = await probe(file);
   if (!info.video) throw new Error(`${file}: no video stream — analyze reads faces (use mer extract / train for audio-only data)`);
   const notes: string[] = [];
   const audio = await decodeAudio(file, { sampleRate: 16000, missingAudio: 'silence', info });
@@ -63,8 +63,7 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
   const every = Math.max(1, o.detectEvery ?? 3);
   const follower = new FaceFollower(o.face ?? 'largest');
   const csv = path.join(o.out, `${stem}.csv`);
-  const tmp = path.join(o.out, `.${stem}.csv.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
+  const writer = new AtomicFileWriter(csv);
   const keepEvery = Math.max(1, Math.ceil(info.video.frameCount / 1500));
   const plotTimes: number[] = [];
   const plotProbs: (number[] | null)[] = [];
@@ -75,7 +74,7 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
   let faceFrames = 0;
   let speechFrames = 0;
   try {
-    fs.writeSync(fd, HEADER);
+    writer.write(HEADER);
     for await (const b of readVideoFrames(file, { width: 320, info })) {
       rate.add(b.timestamps);
       const size = b.height * b.width * 3;
@@ -113,19 +112,12 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
           plotProbs.push(p);
         }
       }
-      fs.writeSync(fd, lines);
+      writer.write(lines);
     }
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
     if (frames === 0) throw new Error(`${file}: no video frames could be decoded`);
-    fs.renameSync(tmp, csv);
+    writer.commit();
   } catch (e) {
-    try {
-      fs.closeSync(fd);
-    } catch {
-      // already closed
-    }
-    fs.rmSync(tmp, { force: true });
+    writer.abort();
     throw e;
   }
   const vfr = rate.note();
@@ -155,16 +147,13 @@ export async function analyze(inputs: readonly string[], options: AnalyzeOptions
   const models: Models = { detector: await FaceDetector.load(), classifier: await ExpressionClassifier.load(), vad: await SpeechDetector.load() };
   const done: AnalyzedFile[] = [];
   const failed: { file: string; error: string }[] = [];
-  const used = new Map<string, number>();
+  const stems = outputStems(files);
   let summary = `file,status,frames,seconds,face_frames,dominant_expression,${EXPRESSION_CLASSES.map((c) => `mean_${c}`).join(',')},speech_fraction,notes\n`;
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   try {
     for (const file of files) {
-      const base = path.basename(file).replace(/\.[^.]+$/, '');
-      const n = (used.get(base) ?? 0) + 1;
-      used.set(base, n);
       try {
-        const r = await analyzeFile(file, n === 1 ? base : `${base}-${n}`, models, options);
+        const r = await analyzeFile(file, stems.get(file)!, models, options);
         done.push(r);
         summary += `${q(file)},ok,${r.frames},${r.seconds.toFixed(2)},${r.faceFrames},${r.dominantExpression ?? ''},${r.meanProbabilities.map((v) => v.toFixed(4)).join(',')},${r.speechFraction.toFixed(3)},${q(r.notes.join('; '))}\n`;
         options.onFile?.(r);

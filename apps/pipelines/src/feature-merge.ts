@@ -1,11 +1,9 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FeatureManifest, storeItemName as safe } from '@mer/datasets';
+import { configHash, FeatureManifest, storeItemName as safe } from '@mer/datasets';
 import { writeFileAtomic } from '@mer/media';
 import { idsHash } from './sharding';
 import { FeatureIndex, readFeatureIndex } from './workflow';
-
-const stable = (v: unknown): string => JSON.stringify(v, (_k, x) => (x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => a.localeCompare(b))) : x));
 
 /** The stream folders of a features folder (those with a manifest.json), with their manifests. */
 function streamManifests(dir: string): Map<string, FeatureManifest> {
@@ -29,7 +27,8 @@ export function mergeFeatureStores(stores: readonly string[], out: string): { it
   const indexes = stores.map((s) => readFeatureIndex(s));
   const manifests = stores.map((s) => streamManifests(s));
   const first = indexes[0];
-  const setup = (i: FeatureIndex) => stable({ pipeline: i.pipeline, dataset: i.dataset, classes: i.classes, extractor: i.extractor });
+  // The same order-independent hash that guards feature stores' extractor configs.
+  const setup = (i: FeatureIndex) => configHash({ pipeline: i.pipeline, dataset: i.dataset, classes: i.classes, extractor: i.extractor } as Record<string, unknown>);
   indexes.forEach((ix, k) => {
     if (setup(ix) !== setup(first)) throw new Error(`${stores[k]}: extracted with another setup than ${stores[0]} (network, dataset, classes or extractor options differ)`);
     const streams = manifests[k];

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeAbawVaSubmission } from '@mer/datasets';
 import type { FaceSelection } from '@mer/feature-extractors';
-import { writeFileAtomic } from '@mer/media';
+import { AtomicFileWriter, writeFileAtomic } from '@mer/media';
 import { glob } from 'tinyglobby';
 import { loadPipeline, Pipeline } from './pipeline';
 import type { FramePrediction, Prediction } from './pipeline-types';
@@ -36,7 +36,7 @@ export async function expandInputs(inputs: readonly string[], options: { recursi
 }
 
 /** Output stems that stay unique when two inputs share a file name (`clip`, `clip-2`, …). */
-function stems(files: readonly string[]): Map<string, string> {
+export function outputStems(files: readonly string[]): Map<string, string> {
   const used = new Map<string, number>();
   const out = new Map<string, string>();
   for (const f of files) {
@@ -102,16 +102,14 @@ const csvLine = (f: FramePrediction) =>
  * complete), keeping rows in memory only when plots or the ABAW file need them.
  */
 async function predictVaToCsv(p: Pipeline, file: string, out: string, stem: string, keepRows: boolean): Promise<{ pred: Prediction; csv: string; stats: RowStats }> {
-  fs.mkdirSync(out, { recursive: true });
   const csv = path.join(out, `${stem}.csv`);
-  const tmp = path.join(out, `.${stem}.csv.${process.pid}.tmp`);
-  const fd = fs.openSync(tmp, 'w');
+  const writer = new AtomicFileWriter(csv);
   const frames: FramePrediction[] = [];
   const stats: RowStats = { rows: 0, faces: 0, valence: 0, arousal: 0 };
   try {
-    fs.writeSync(fd, CSV_HEADER);
+    writer.write(CSV_HEADER);
     const r = await p.predictStream(file, (rows) => {
-      fs.writeSync(fd, rows.map(csvLine).join(''));
+      writer.write(rows.map(csvLine).join(''));
       for (const f of rows) {
         stats.rows++;
         stats.faces += f.success;
@@ -120,13 +118,10 @@ async function predictVaToCsv(p: Pipeline, file: string, out: string, stem: stri
       }
       if (keepRows) frames.push(...rows);
     });
-    fs.fsyncSync(fd);
-    fs.closeSync(fd);
-    fs.renameSync(tmp, csv);
+    writer.commit();
     return { pred: { task: 'va', file, fps: r.fps, frameCount: r.frames, frames, notes: r.notes }, csv, stats };
   } catch (e) {
-    fs.closeSync(fd);
-    fs.rmSync(tmp, { force: true });
+    writer.abort();
     throw e;
   }
 }
@@ -184,7 +179,7 @@ export async function predictFiles(options: {
   if (files.length === 0) throw new Error('no input files');
   const p = await loadPipeline(options.run, options.face ? { face: options.face } : {});
   const report: PredictReport = { predictions: [], failed: [], summary: path.join(options.out, 'summary.csv') };
-  const names = stems(files);
+  const names = outputStems(files);
   let summary = SUMMARY_HEADER;
   try {
     for (const file of files) {

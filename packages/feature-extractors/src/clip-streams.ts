@@ -3,8 +3,9 @@ import { decodeAudio, MediaInfo } from '@mer/media';
 import type { ExtractedItem, ExtractedStream } from './extraction-types';
 import { extractFaceTrack } from './face-track-extractor';
 import { audioNotes, FrameContext } from './frame-streams';
-import { egemapsOfSamples } from './acoustic/acoustic-file';
+import { decodeBoth } from './acoustic/acoustic-file';
 import { egemapsFunctionals } from './acoustic/egemaps-functionals';
+import { egemapsLlds } from './acoustic/egemaps-llds';
 import { Mfcc } from './log-mel-spectrogram';
 
 /**
@@ -26,8 +27,9 @@ export async function extractClip(ctx: FrameContext, file: string, info: MediaIn
   }
   const acoustic = ctx.streams.filter((s) => s.kind === 'egemaps' || s.kind === 'egemaps-functionals');
   if (acoustic.length > 0) {
-    const audio = await decodeAudio(file, { sampleRate: 16000, missingAudio: 'silence', info });
-    const llds = egemapsOfSamples(centreCropOrPad(audio.samples, Math.round(clipSeconds * 16000)));
+    // The centred clip at both rates (ffmpeg resamples, as for whole files).
+    const [x16, x11] = await decodeBoth(file, info);
+    const llds = egemapsLlds(centreCropOrPad(x16, Math.round(clipSeconds * 16000)), centreCropOrPad(x11, Math.round(clipSeconds * 11000)));
     const has = info.audio.length > 0 ? 1 : 0;
     for (const s of acoustic) {
       if (s.kind === 'egemaps') {

@@ -40,7 +40,7 @@ export type { FaceCrops } from './face-crops';
 export { egemapsLlds, EGEMAPS_LLD_NAMES } from './acoustic/egemaps-llds';
 export type { AcousticLlds } from './acoustic/egemaps-llds';
 export { egemapsFunctionals } from './acoustic/egemaps-functionals';
-export { egemapsOfFile, egemapsOfSamples, poolLlds, EGEMAPS_FUNCTIONALS_DIM, EGEMAPS_LLD_DIM } from './acoustic/acoustic-file';
+export { egemapsOfFile, poolLlds, EGEMAPS_FUNCTIONALS_DIM, EGEMAPS_LLD_DIM } from './acoustic/acoustic-file';
 export { trackPitch } from './acoustic/pitch';
 export type { PitchOptions, PitchTrack } from './acoustic/pitch';
 export { glottalPulses, voiceQuality } from './acoustic/glottal-pulses';

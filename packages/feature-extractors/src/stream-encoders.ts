@@ -49,7 +49,7 @@ export interface StreamEncoders {
 export type ResolvedOptions = PipelineExtractorOptions & Required<Pick<PipelineExtractorOptions, 'faces' | 'visualModel' | 'detectEvery'>>;
 
 export const VGGISH_LOG_MEL = { sampleRate: 16000, window: 0.96, melBands: 64 };
-export const EGEMAPS_CONFIG = { version: 'mer-egemaps/1', sampleRate: 16000, formantSampleRate: 11000, timeStep: 0.01 };
+export const EGEMAPS_CONFIG = { version: 'mer-egemaps/2', sampleRate: 16000, formantSampleRate: 11000, timeStep: 0.01 };
 
 /** Which extractor computes `decl` under these options: the paper's when the user supplied its model. */
 function chooseKind(plan: ExtractionPlan, decl: StreamDeclaration, o: ResolvedOptions): ExtractorKind {

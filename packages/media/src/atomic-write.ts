@@ -32,3 +32,38 @@ export async function writeFolderAtomic(dir: string, fill: (tmp: string) => Prom
   fs.renameSync(tmp, dir);
   fs.rmSync(old, { recursive: true, force: true });
 }
+
+/**
+ * A file written piece by piece (a CSV streamed row by row) into a temporary file beside it: `commit()`
+ * syncs it and renames it over the target; `abort()` removes it. Readers never see a half-written file.
+ */
+export class AtomicFileWriter {
+  private readonly tmp: string;
+  private fd: number | null;
+
+  constructor(readonly file: string) {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    this.tmp = path.join(path.dirname(file), `.${path.basename(file)}.${process.pid}.tmp`);
+    this.fd = fs.openSync(this.tmp, 'w');
+  }
+
+  write(data: string | Uint8Array): void {
+    if (this.fd === null) throw new Error(`${this.file}: already committed or aborted`);
+    fs.writeSync(this.fd, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+  }
+
+  commit(): void {
+    if (this.fd === null) throw new Error(`${this.file}: already committed or aborted`);
+    fs.fsyncSync(this.fd);
+    fs.closeSync(this.fd);
+    this.fd = null;
+    fs.renameSync(this.tmp, this.file);
+  }
+
+  /** Drops the partial file (safe to call after a failed commit or twice). */
+  abort(): void {
+    if (this.fd !== null) fs.closeSync(this.fd);
+    this.fd = null;
+    fs.rmSync(this.tmp, { force: true });
+  }
+}

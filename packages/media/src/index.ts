@@ -12,7 +12,7 @@ export { readAudio, decodeAudio } from './audio-stream';
 export type { AudioOptions, AudioChunk } from './audio-stream';
 export { generateTestClip, variableRateTime } from './test-media';
 export type { TestClipOptions } from './test-media';
-export { writeFileAtomic, writeFolderAtomic } from './atomic-write';
+export { AtomicFileWriter, writeFileAtomic, writeFolderAtomic } from './atomic-write';
 export { folderFiles } from './folder-files';
 export { checkFrameRate, FrameRateTracker } from './frame-clock';
 export type { FrameRateCheck } from './frame-clock';

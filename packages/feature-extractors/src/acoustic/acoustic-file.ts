@@ -5,8 +5,8 @@ import { AcousticLlds, EGEMAPS_LLD_NAMES, egemapsLlds } from './egemaps-llds';
 export const EGEMAPS_FUNCTIONALS_DIM = 77;
 export const EGEMAPS_LLD_DIM = EGEMAPS_LLD_NAMES.length;
 
-/** The file's audio at 16 kHz and 11 kHz (ffmpeg's resampler), mono; silence when it has none. */
-async function decodeBoth(file: string, info: MediaInfo): Promise<[Float32Array, Float32Array]> {
+/** The file's audio at 16 kHz and 11 kHz (ffmpeg's resampler, also for formants), mono; silence when it has none. */
+export async function decodeBoth(file: string, info: MediaInfo): Promise<[Float32Array, Float32Array]> {
   const a = await decodeAudio(file, { sampleRate: 16000, missingAudio: 'silence', info });
   const b = await decodeAudio(file, { sampleRate: 11000, missingAudio: 'silence', info });
   return [a.samples, b.samples];
@@ -15,17 +15,6 @@ async function decodeBoth(file: string, info: MediaInfo): Promise<[Float32Array,
 /** eGeMAPS LLDs of a whole file (10 ms rows). Memory: the decoded audio while computing, then 1 KB per second. */
 export async function egemapsOfFile(file: string, info: MediaInfo): Promise<AcousticLlds> {
   const [x16, x11] = await decodeBoth(file, info);
-  return egemapsLlds(x16, x11);
-}
-
-/** eGeMAPS LLDs of given samples (16 kHz): the 11 kHz copy for formants is made by linear interpolation. */
-export function egemapsOfSamples(x16: Float32Array): AcousticLlds {
-  const n = Math.floor((x16.length * 11000) / 16000);
-  const x11 = Float32Array.from({ length: n }, (_, i) => {
-    const s = (i * 16000) / 11000;
-    const k = Math.floor(s);
-    return (x16[k] ?? 0) + ((x16[k + 1] ?? x16[k] ?? 0) - (x16[k] ?? 0)) * (s - k);
-  });
   return egemapsLlds(x16, x11);
 }
 

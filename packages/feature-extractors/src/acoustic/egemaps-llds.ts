@@ -1,7 +1,7 @@
 import { trackFormants } from './formants';
 import { glottalPulses, voiceQuality } from './glottal-pulses';
 import { trackPitch } from './pitch';
-import { bandEnergy, bandMax, dctCoefficients, harmonicLevel, melFilters, spectralSlope } from './spectral-descriptors';
+import { bandEnergy, bandMax, dctCoefficients, harmonicLevel, loudnessOf, melEnergies, melFilters, spectralSlope } from './spectral-descriptors';
 import { powerSpectra } from './spectra';
 
 /**
@@ -76,8 +76,8 @@ export function egemapsLlds(x16: Float32Array, x11: Float32Array): AcousticLlds 
   for (let t = 0; t < frames; t++) {
     const p = spec.power.subarray(t * spec.bins, (t + 1) * spec.bins);
     const row = data.subarray(t * DIM, (t + 1) * DIM);
-    const mels = Float64Array.from(filters, (w) => w.reduce((s, v, k) => s + v * p[k], 0));
-    row[0] = mels.reduce((s, v) => s + Math.pow(v, 0.3), 0);
+    const mels = melEnergies(p, filters);
+    row[0] = loudnessOf(mels);
     row[1] = 10 * Math.log10((bandEnergy(p, spec.binHz, 50, 1000) + 1e-12) / (bandEnergy(p, spec.binHz, 1000, 5000) + 1e-12));
     row[2] = 10 * Math.log10((bandMax(p, spec.binHz, 0, 2000) + 1e-12) / (bandMax(p, spec.binHz, 2000, 5000) + 1e-12));
     row[3] = spectralSlope(p, spec.binHz, 0, 500);

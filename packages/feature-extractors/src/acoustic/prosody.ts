@@ -1,5 +1,5 @@
 import { trackPitch } from './pitch';
-import { melFilters } from './spectral-descriptors';
+import { loudnessOf, melEnergies, melFilters } from './spectral-descriptors';
 import { powerSpectra } from './spectra';
 
 /** F0 and loudness per 10 ms of 16 kHz audio: the two eGeMAPS descriptors that are cheap to compute. */
@@ -16,10 +16,7 @@ export function prosody(x16: Float32Array): Prosody {
   const frames = pitch.f0.length;
   const spec = powerSpectra(x16, 16000, { window: 400, hop: 160, frames });
   const filters = melFilters(spec.bins, spec.binHz, 26, 20, 8000);
-  const loudness = Float32Array.from({ length: frames }, (_, t) => {
-    const p = spec.power.subarray(t * spec.bins, (t + 1) * spec.bins);
-    return filters.reduce((s, w) => s + Math.pow(w.reduce((a, v, k) => a + v * p[k], 0), 0.3), 0);
-  });
+  const loudness = Float32Array.from({ length: frames }, (_, t) => loudnessOf(melEnergies(spec.power.subarray(t * spec.bins, (t + 1) * spec.bins), filters)));
   return { f0: pitch.f0, loudness, timeStep: pitch.timeStep };
 }
 

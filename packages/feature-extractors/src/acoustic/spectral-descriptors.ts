@@ -67,3 +67,15 @@ export function dctCoefficients(x: Float64Array, count: number): number[] {
     return s * Math.sqrt(2 / n);
   });
 }
+
+/** Band energies of one power spectrum through `filters`. */
+export function melEnergies(p: Float32Array, filters: readonly Float32Array[]): Float64Array {
+  return Float64Array.from(filters, (w) => w.reduce((s, v, k) => s + v * p[k], 0));
+}
+
+/** eGeMAPS loudness of band energies: Σ energy^0.3 (Zwicker's power law on an auditory spectrum). */
+export function loudnessOf(bands: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < bands.length; i++) s += Math.pow(bands[i], 0.3);
+  return s;
+}
