@@ -9,7 +9,10 @@
  *   log-mel features and MFCC.
  * - `train`: training throughput (samples/s: windows or clips per second, forward + backward +
  *   optimiser) per pipeline and preset on random features of the real widths.
- * Run: npm run bench:pipelines [-- --long]
+ * - `analyze`: `mer analyze` (the shipped expression model, every frame classified, one face) real-time
+ *   factor and peak RSS on the real talking clip and on a generated clip of a real face (the portrait
+ *   in human's FaceID screenshot, looped, 640×360, 10 fps, with a tone) of 60 s and (with --long) 600 s.
+ * Run: npm run bench:pipelines [-- --long] [-- --analyze-only]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -17,8 +20,9 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, initBackend } from '@mer/backend';
 import { frameTimes, LogMelSpectrogram, logMelOfFile, Mfcc, PipelineExtractor, pooledLogMel } from '@mer/feature-extractors';
-import { decodeAudio, generateTestClip, probe } from '@mer/media';
-import { extractDataset, generateVaDemo, networkRecipe, PipelineModel, predictFiles, trainModel, trainingConfig, trainRun, BatchSource, TrainingBatch } from '@mer/pipelines';
+import { execFileSync } from 'node:child_process';
+import { decodeAudio, generateTestClip, locateFfmpeg, probe } from '@mer/media';
+import { analyze, extractDataset, generateVaDemo, networkRecipe, PipelineModel, predictFiles, trainModel, trainingConfig, trainRun, BatchSource, TrainingBatch } from '@mer/pipelines';
 import { runBenchChild } from './child-process';
 
 async function childPredict(run: string, file: string, out: string): Promise<void> {
@@ -30,6 +34,27 @@ async function childPredict(run: string, file: string, out: string): Promise<voi
   const s = (performance.now() - t0) / 1000;
   const frames = pred.task === 'va' ? pred.frameCount : 0;
   console.log(JSON.stringify({ seconds: s, video_seconds: info.duration, frames, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+async function childAnalyze(file: string, out: string): Promise<void> {
+  const info = await probe(file);
+  const t0 = performance.now();
+  const r = await analyze([file], { out });
+  const s = (performance.now() - t0) / 1000;
+  console.log(JSON.stringify({ seconds: s, video_seconds: info.duration, frames: r.files[0].frames, face_frames: r.files[0].faceFrames, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }));
+}
+
+/** A clip of a real face: human's FaceID portrait (MIT), looped, centred on 640×360, with a 220 Hz tone. */
+function faceClip(file: string, seconds: number): string {
+  const portrait = path.join(path.dirname(require.resolve('@vladmandic/human')), '../assets/screenshot-faceid.jpg');
+  const filter = '[0]crop=160:160:4:132,scale=240:240,pad=640:360:200:60,format=yuv420p[v]';
+  execFileSync(locateFfmpeg().ffmpeg, ['-loglevel', 'error', '-y', '-loop', '1', '-framerate', '10', '-i', portrait, '-f', 'lavfi', '-i', `sine=frequency=220:sample_rate=16000:duration=${seconds}`, '-filter_complex', filter, '-map', '[v]', '-map', '1:a', '-t', String(seconds), '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', file]);
+  return file;
+}
+
+function analyzeBench(file: string, out: string) {
+  const r = runBenchChild<{ seconds: number; video_seconds: number; frames: number; face_frames: number; peak_rss_mb: number }>(__filename, ['analyze', file, out]);
+  return { frames: r.frames, face_frames: r.face_frames, video_s: +r.video_seconds.toFixed(2), wall_s: +r.seconds.toFixed(1), rtf: +(r.video_seconds / r.seconds).toFixed(2), peak_rss_mb: +r.peak_rss_mb.toFixed(0) };
 }
 
 async function prepareRun(pipeline: string, dir: string): Promise<string> {
@@ -124,10 +149,15 @@ async function main(): Promise<void> {
   await initBackend();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-pipelines-'));
   try {
+    const talking = path.join(__dirname, '../../../shared/data/clips/talking-utterance.mp4');
+    const analyzed: Record<string, unknown> = { bench: 'pipelines-analyze', note: 'mer analyze in one process per clip: BlazeFace every 3rd frame, every frame classified; rtf = video seconds per wall second (model loading included)' };
+    if (fs.existsSync(talking)) analyzed['talking_10s'] = analyzeBench(talking, path.join(dir, 'out'));
+    for (const seconds of process.argv.includes('--long') ? [60, 600] : [60]) analyzed[`face_${seconds}s`] = analyzeBench(faceClip(path.join(dir, `face-${seconds}.mp4`), seconds), path.join(dir, 'out'));
+    console.log(JSON.stringify(analyzed));
+    if (process.argv.includes('--analyze-only')) return;
     const predict: Record<string, unknown> = { bench: 'pipelines-predict', note: 'mer predict end to end; rtf = video seconds per wall second; generated clips have no face (the detector runs on every 5th frame, finding none)' };
     for (const pipeline of ['maven', 'tcn-fusion']) {
       const run = await prepareRun(pipeline, path.join(dir, pipeline));
-      const talking = path.join(__dirname, '../../../shared/data/clips/talking-utterance.mp4');
       if (fs.existsSync(talking)) predict[`${pipeline}_talking_10s`] = predictBench(run, talking, path.join(dir, 'out'));
       for (const seconds of process.argv.includes('--long') ? [60, 600] : [60]) {
         const clip = path.join(dir, `clip-${seconds}.mp4`);
@@ -145,7 +175,7 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === '--child') {
   initBackend()
-    .then(() => childPredict(process.argv[4], process.argv[5], process.argv[6]))
+    .then(() => (process.argv[3] === 'analyze' ? childAnalyze(process.argv[4], process.argv[5]) : childPredict(process.argv[4], process.argv[5], process.argv[6])))
     .catch((e) => (console.error(e), process.exit(1)));
 } else {
   main().catch((e) => (console.error(e), process.exit(1)));

@@ -11,7 +11,7 @@ describe('mer (the CLI, from source)', () => {
   it.each(['analyze', 'demo', 'extract', 'train', 'cv', 'eval', 'predict', 'info'])('`mer %s --help` shows an example', (command) => {
     const r = mer(command, '--help');
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/Example:\n\s+\$ (MER_BACKEND=\w+ )?mer /);
+    expect(r.stdout).toMatch(/Examples?:\n\s+\$ (MER_BACKEND=\w+ )?mer /);
   });
 
   it('bad input fails with a clear message and exit code 1', () => {

@@ -30,14 +30,17 @@ program
 
 program
   .command('analyze')
-  .description('Your video, no training: per frame, the face and its expression probabilities (the pretrained model shipped with mer), speech probability, loudness and F0; a CSV and an HTML report per file, summary.csv over all')
+  .description('Your video, no training: per frame and face, the face box and its expression probabilities (the pretrained model shipped with mer), valence/arousal derived from them, speech probability, loudness and F0; a CSV and an HTML report per file, summary.csv over all')
   .argument('<inputs...>', 'video files, folders or globs (quoted: "clips/*.mp4")')
   .option('--out <dir>', 'output folder', 'analysis')
   .option('--recursive', "folders' subfolders too")
-  .option('--face <which>', 'the person to follow: largest (default) | main | left | right')
-  .option('--detect-every <n>', 'run the face detector every n frames, following the face in between (every frame is classified)', int)
+  .option('--faces <which>', 'whose faces: largest (default) | main | left | right (one row per frame), or all (every face tracked, a stable face_id each)')
+  .option('--face <which>', 'the same as --faces')
+  .option('--detect-every <n>', 'run the face detector every n frames, following the faces in between (every frame is classified)', int)
+  .option('--crop <mode>', "how face crops are turned upright: eyes (default: level eye line) | reference (@vladmandic/human's own rule)")
+  .option('--va-table <file>', 'category → valence/arousal table (JSON {"happy": [v, a], …} or CSV class,valence,arousal); default Russell & Mehrabian 1977')
   .option('--json', 'one JSON line per file')
-  .addHelpText('after', '\nExample:\n  $ mer analyze talk.mp4 --out analysis')
+  .addHelpText('after', '\nExamples:\n  $ mer analyze talk.mp4 --out analysis\n  $ mer analyze "interviews/*.mp4" --faces all --va-table my-table.csv')
   .action(analyzeCommand);
 
 program
@@ -54,7 +57,7 @@ program
   .command('extract')
   .description('Extract a dataset’s features for a pipeline (resumable: finished items are skipped)')
   .requiredOption('--pipeline <name>', 'a registered network: maven | tcn-fusion | avt-ca, or one a --recipe module registers')
-  .requiredOption('--dataset <kind:root>', 'affwild2:<root> | ravdess:<root> | crema-d:<root> | emodb:<root>')
+  .requiredOption('--dataset <kind:root>', 'affwild2:<root> | ravdess:<root> | crema-d:<root> | emodb:<root> | cmu-mosei:<folder of the SDK .csd files>')
   .requiredOption('--out <dir>', 'features folder')
   .option('--faces <mode>', "detect (BlazeFace + tracking; default) | none (frames are already face crops) | cropped-aligned (the dataset's own crops; default where Aff-Wild2 has cropped_aligned/)")
   .option('--split <how>', "replace the dataset's split: random:0.25 (stratified, seeded) or speaker:03,08 (those speakers/actors are the test set)")
@@ -65,6 +68,10 @@ program
   .option('--shards <n>', 'the shard count when the index comes from the scheduler: JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array)', int)
   .addOption(new Option('--worker').hideHelp())
   .option('--stream <name=extractor>', 'another offline extractor for a stream, e.g. audio=egemaps (repeatable)', collect, [])
+  .option('--folds <file>', "CMU-MOSEI: the standard folds, a JSON {train, valid, test} of video ids or the SDK's cmu_mosei_std_folds.py")
+  .option('--labels <task>', 'CMU-MOSEI: emotions (six, multi-label; default) | sentiment2 (negative vs non-negative) | sentiment7 (−3 … 3)')
+  .option('--steps <n>', "CMU-MOSEI: steps each sequence is averaged onto per segment (default: the network's clip frames)", int)
+  .option('--sequence <stream=file.csd>', 'CMU-MOSEI: the sequence a stream takes, e.g. video=CMU_MOSEI_VisualOpenFace2.csd (repeatable)', collect, [])
   .option('--visual-encoder <id|dir>', 'transformers.js image model instead of the shipped face encoder (e.g. microsoft/swin-base-patch4-window7-224)')
   .option('--audio-encoder <id|dir>', 'MAVEN: transformers.js speech model (e.g. facebook/hubert-base-ls960)')
   .option('--text-encoder <id|dir>', 'MAVEN: transformers.js text model (e.g. FacebookAI/roberta-base)')
@@ -72,7 +79,7 @@ program
   .option('--model-dir <dir>', 'folder of local model snapshots (<id>/config.json, onnx/…)')
   .option('--allow-remote', 'allow downloading hub models (needs internet)')
   .option('--json', 'machine-readable report')
-  .addHelpText('after', '\nExample:\n  $ mer extract --pipeline avt-ca --dataset emodb:/data/emodb --split random:0.25 --out feats-emodb')
+  .addHelpText('after', '\nExamples:\n  $ mer extract --pipeline avt-ca --dataset emodb:/data/emodb --split random:0.25 --out feats-emodb\n  $ mer extract --pipeline avt-ca --dataset cmu-mosei:/data/mosei --folds cmu_mosei_std_folds.py --out feats-mosei')
   .action(extractCommand);
 
 const features = program.command('features').description('Work with features folders');

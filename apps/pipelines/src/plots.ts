@@ -9,8 +9,11 @@ function render(option: echarts.EChartsOption, width: number, height: number): s
   return svg;
 }
 
+/** A point of a valence/arousal curve. */
+export type VaPoint = Pick<FramePrediction, 'time' | 'valence' | 'arousal'>;
+
 /** Valence and arousal over time (SVG), with the labels when given. */
-export function vaTimelineSvg(frames: readonly FramePrediction[], options: { title?: string; labels?: Float32Array } = {}): string {
+export function vaTimelineSvg(frames: readonly VaPoint[], options: { title?: string; labels?: Float32Array } = {}): string {
   const series: echarts.SeriesOption[] = [
     { name: 'valence', type: 'line', showSymbol: false, data: frames.map((f) => [f.time, f.valence]) },
     { name: 'arousal', type: 'line', showSymbol: false, data: frames.map((f) => [f.time, f.arousal]) },
@@ -36,7 +39,7 @@ export function vaTimelineSvg(frames: readonly FramePrediction[], options: { tit
 }
 
 /** The frames on Russell's circumplex: valence (x) × arousal (y) in [−1, 1], coloured by time. */
-export function circumplexSvg(frames: readonly FramePrediction[], options: { title?: string } = {}): string {
+export function circumplexSvg(frames: readonly VaPoint[], options: { title?: string } = {}): string {
   const circle = Array.from({ length: 73 }, (_, i) => [Math.cos((i * Math.PI) / 36), Math.sin((i * Math.PI) / 36)]);
   const last = frames.length ? frames[frames.length - 1].time : 1;
   return render(
@@ -95,6 +98,14 @@ export function metricRows(m: PipelineMetrics): (string | number)[][] {
       ['CCC', m.va.valence.ccc, m.va.arousal.ccc, m.va.ccc],
       ['PCC', m.va.valence.pcc, m.va.arousal.pcc, (m.va.valence.pcc + m.va.arousal.pcc) / 2],
       ['RMSE', m.va.valence.rmse, m.va.arousal.rmse, (m.va.valence.rmse + m.va.arousal.rmse) / 2],
+    ];
+  }
+  if (m.task === 'multilabel') {
+    const l = m.multilabel;
+    return [
+      ['label', 'accuracy', 'F1', 'weighted accuracy', 'present'],
+      ...l.perLabel.map((p, k) => [l.labels?.[k] ?? String(k), p.accuracy, p.f1, p.weightedAccuracy, `${p.positives}/${p.positives + p.negatives}`]),
+      ['mean', l.meanAccuracy, l.meanF1, l.meanWeightedAccuracy, ''],
     ];
   }
   const c = m.classification;

@@ -61,6 +61,21 @@ export interface PipelineExtractorOptions {
    * must compute the stream's modality at the plan's timing.
    */
   streams?: Record<string, string>;
+  /**
+   * Streams whose features a dataset reader wrote straight into the feature store, by stream name:
+   * e.g. CMU-MOSEI's computational sequences (`{ audio: { source: 'COVAREP', dim: 74 } }`). They are
+   * not computed from media: extracting such a plan from a video is an error naming the stream.
+   */
+  precomputed?: Record<string, PrecomputedStream>;
+}
+
+/** A stream a dataset reader supplies: where its features come from and their width. */
+export interface PrecomputedStream {
+  /** What computed them, e.g. 'COVAREP' or 'FACET 4.2' (CMU-MultimodalSDK sequence names). */
+  source: string;
+  dim: number;
+  /** How they were put on the stream's rows (recorded in the store's config). */
+  config?: Record<string, unknown>;
 }
 
 /** One stream of one item: `[frames, dim]` with a per-row validity mask. */

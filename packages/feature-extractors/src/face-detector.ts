@@ -20,6 +20,12 @@ export interface FaceDetectorOptions {
   iouThreshold?: number;
   /** Faces kept per frame. Default 5. */
   maxFaces?: number;
+  /**
+   * Letterbox the frame to a square before resizing to 256 (default true: the face keeps its aspect),
+   * or stretch it to 256 × 256 as `@vladmandic/human`'s own pipeline does (`false`; what its
+   * expression model's crops are made from, so `mer analyze` uses it).
+   */
+  letterbox?: boolean;
 }
 
 /** Anchor centres of BlazeFace's 256×256 "back" model: 16×16 grid × 2, then 8×8 grid × 6. */
@@ -32,7 +38,7 @@ function blazeFaceAnchors(): Float32Array {
 }
 
 /**
- * BlazeFace (back camera model, 256×256) face detector on mer's tfjs: letterboxes a frame to a square,
+ * BlazeFace (back camera model, 256×256) face detector on mer's tfjs: letterboxes a frame to a square (or stretches it),
  * decodes the 896 anchors (centre = anchor + offset / 256, size = raw / 256), keeps faces above
  * `minScore` after non-max suppression.
  */
@@ -47,7 +53,7 @@ export class FaceDetector {
 
   static async load(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
     const model = await loadGraphModelFromFile(options.modelPath ?? humanModelPath('blazeface'));
-    return new FaceDetector(model, { minScore: options.minScore ?? 0.5, iouThreshold: options.iouThreshold ?? 0.3, maxFaces: options.maxFaces ?? 5 });
+    return new FaceDetector(model, { minScore: options.minScore ?? 0.5, iouThreshold: options.iouThreshold ?? 0.3, maxFaces: options.maxFaces ?? 5, letterbox: options.letterbox ?? true });
   }
 
   /**
@@ -56,10 +62,10 @@ export class FaceDetector {
    */
   async detect(frame: tf.Tensor3D): Promise<FaceBox[]> {
     const [h, w] = frame.shape;
-    const side = Math.max(h, w);
+    const side = this.options.letterbox ? Math.max(h, w) : 0;
     const { boxes, scores, keypoints } = tf.tidy(() => {
-      // Letterbox to a square (keeps the face's aspect), resize to 256, scale to [−1, 1].
-      const padded = tf.pad(tf.cast(frame, 'float32'), [[0, side - h], [0, side - w], [0, 0]]);
+      // Letterbox to a square (keeps the face's aspect) or not, resize to 256, scale to [−1, 1].
+      const padded = side ? tf.pad(tf.cast(frame, 'float32'), [[0, side - h], [0, side - w], [0, 0]]) : tf.cast(frame, 'float32');
       const input = tf.sub(tf.div(tf.image.resizeBilinear(tf.expandDims(padded, 0) as tf.Tensor4D, [256, 256]), 127.5), 1);
       const outs = this.model.execute(input) as tf.Tensor[];
       const byShape = (rows: number, cols: number) => outs.find((o) => o.shape[1] === rows && o.shape[2] === cols) as tf.Tensor3D;
@@ -77,9 +83,9 @@ export class FaceDetector {
     const keep = await tf.image.nonMaxSuppressionAsync(boxes, scores, this.options.maxFaces, this.options.iouThreshold, this.options.minScore);
     const [b, s, k, idx] = await Promise.all([boxes.data(), scores.data(), keypoints.data(), keep.data()]);
     tf.dispose([boxes, scores, keypoints, keep]);
-    // Undo the letterbox: coordinates are in the padded square (side × side).
-    const sx = side / w;
-    const sy = side / h;
+    // Undo the letterbox: coordinates are in the padded square (side × side). Stretched: already the frame's.
+    const sx = side ? side / w : 1;
+    const sy = side ? side / h : 1;
     return Array.from(idx).map((i) => ({
       box: [b[i * 4 + 1] * sx, b[i * 4] * sy, b[i * 4 + 3] * sx, b[i * 4 + 2] * sy] as [number, number, number, number],
       score: s[i],

@@ -26,6 +26,7 @@ export type {
   ItemSources,
   ExtractionInput,
   ExtractionReport,
+  PrecomputedStream,
 } from './extraction-types';
 export { STREAM_EXTRACTORS } from './stream-encoders';
 export type { ExtractorKind } from './stream-encoders';
@@ -49,9 +50,14 @@ export { trackFormants } from './acoustic/formants';
 export type { FormantOptions, FormantTrack } from './acoustic/formants';
 export { voiceReport } from './acoustic/voice-report';
 export type { VoiceReport } from './acoustic/voice-report';
-export { ExpressionClassifier, EXPRESSION_CLASSES } from './analysis/expression-classifier';
-export type { Expression } from './analysis/expression-classifier';
-export { alignedCrops, eyeLineAngle } from './analysis/aligned-crops';
+export { ExpressionClassifier, EXPRESSION_CLASSES, EXPRESSION_CROPS } from './analysis/expression-classifier';
+export type { Expression, ExpressionCropMode } from './analysis/expression-classifier';
+export { alignedCrops, eyeLineAngle, noseMouthAngle } from './analysis/aligned-crops';
+export type { CropOptions } from './analysis/aligned-crops';
 export { SpeechDetector } from './analysis/speech-detector';
 export { prosody, rowsAt } from './acoustic/prosody';
 export type { Prosody } from './acoustic/prosody';
+export { FaceTracker } from './face-tracker';
+export type { FaceTrackerOptions, TrackedFace } from './face-tracker';
+export { expressionVa, readVaTable, RUSSELL_MEHRABIAN_1977 } from './analysis/expression-va';
+export type { CategoryVaTable } from './analysis/expression-va';

@@ -36,6 +36,7 @@ export class PipelineExtractor {
 
   /** Extracts every stream of one video (or audio-only file: the visual streams are then all masked). */
   async extract(file: string, options: ItemSources = {}): Promise<ExtractedItem> {
+    this.checkComputable(file);
     const timing = this.plan.timing;
     const info = await probe(file, { countFrames: timing.kind === 'clip' });
     if (timing.kind === 'clip') {
@@ -55,7 +56,16 @@ export class PipelineExtractor {
     onChunk: (chunk: FrameChunk) => Promise<void>,
   ): Promise<{ frames: number; fps: number; notes: string[] }> {
     if (this.plan.timing.kind !== 'frames') throw new Error(`extractStream: ${this.plan.name} works on clips; use extract()`);
+    this.checkComputable(file);
     return extractFramesStreamed(this.ctx, file, options, onChunk);
+  }
+
+  /** Precomputed streams (a dataset's own features) cannot be made from media. */
+  private checkComputable(file: string): void {
+    const pre = this.ctx.streams.filter((s) => s.kind === 'precomputed');
+    if (pre.length > 0) {
+      throw new Error(`${file}: the stream${pre.length > 1 ? 's' : ''} ${pre.map((s) => `'${s.spec.name}' (${s.spec.config['source']})`).join(', ')} of this setup come from a dataset's own precomputed features (e.g. mer extract --dataset cmu-mosei:<folder>); they cannot be computed from a video`);
+    }
   }
 
   /** Opens (or resumes) the feature stores of every stream under `root`. */

@@ -28,10 +28,10 @@ export const STREAM_EXTRACTORS = {
 
 export type ExtractorKind = keyof typeof STREAM_EXTRACTORS;
 
-/** A declared stream with the extractor chosen for it (the default, or the paper's when the user gave its model). */
+/** A declared stream with the extractor chosen for it (the default, or the paper's when the user gave its model), or 'precomputed' by a dataset reader. */
 export interface ResolvedStream {
   spec: StreamSpec;
-  kind: ExtractorKind;
+  kind: ExtractorKind | 'precomputed';
 }
 
 export type Embedder = FrameEmbedder & { dispose(): void };
@@ -68,7 +68,9 @@ export async function loadStreamEncoders(plan: ExtractionPlan, o: ResolvedOption
   if (plan.streams.length === 0) throw new Error(`${plan.name}: the recipe declares no input streams`);
   const unknown = Object.keys(o.streams ?? {}).filter((n) => !plan.streams.some((d) => d.name === n));
   if (unknown.length > 0) throw new Error(`${plan.name}: no stream named ${unknown.join(', ')} (its streams: ${plan.streams.map((d) => d.name).join(', ')})`);
-  const kinds = plan.streams.map((d) => chooseKind(plan, d, o));
+  const unknownPre = Object.keys(o.precomputed ?? {}).filter((n) => !plan.streams.some((d) => d.name === n));
+  if (unknownPre.length > 0) throw new Error(`${plan.name}: no stream named ${unknownPre.join(', ')} (its streams: ${plan.streams.map((d) => d.name).join(', ')})`);
+  const kinds = plan.streams.map((d) => (o.precomputed?.[d.name] ? 'precomputed' : chooseKind(plan, d, o)));
   const uses = (k: ExtractorKind) => kinds.includes(k);
   const hub = o.hub ?? {};
   const detector = o.faces !== 'none' && uses('face') ? await FaceDetector.load() : null;
@@ -86,6 +88,10 @@ export async function loadStreamEncoders(plan: ExtractionPlan, o: ResolvedOption
     const base = { name: decl.name, modality: decl.modality, standsInFor: decl.standsInFor };
     const spec = ((): StreamSpec => {
       switch (kind) {
+        case 'precomputed': {
+          const pre = o.precomputed![decl.name];
+          return { ...base, extractor: `precomputed:${pre.source}`, dim: pre.dim, config: { source: pre.source, ...pre.config }, standsInFor: decl.standsInFor };
+        }
         case 'face':
           return {
             ...base,

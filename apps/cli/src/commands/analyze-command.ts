@@ -1,23 +1,30 @@
 import * as path from 'node:path';
+import { EXPRESSION_CLASSES, readVaTable } from '@mer/feature-extractors';
 import { analyze, FaceSelection } from '@mer/pipelines';
 import { Progress } from './progress';
 
-const FACES = ['largest', 'main', 'left', 'right'] as const;
+const FACES = ['largest', 'main', 'left', 'right', 'all'] as const;
+const CROPS = ['eyes', 'reference'] as const;
 
-export async function analyzeCommand(inputs: string[], opts: { out: string; recursive?: boolean; face?: string; detectEvery?: number; json?: boolean }): Promise<void> {
+export async function analyzeCommand(inputs: string[], opts: { out: string; recursive?: boolean; face?: string; faces?: string; detectEvery?: number; crop?: string; vaTable?: string; json?: boolean }): Promise<void> {
   if (inputs.length === 0) throw new Error('give at least one video file, folder or glob');
+  opts = { ...opts, face: opts.faces ?? opts.face };
   if (opts.face !== undefined && !(FACES as readonly string[]).includes(opts.face)) throw new Error(`--face must be one of ${FACES.join(', ')}, got '${opts.face}'`);
+  if (opts.crop !== undefined && !(CROPS as readonly string[]).includes(opts.crop)) throw new Error(`--crop must be one of ${CROPS.join(', ')}, got '${opts.crop}'`);
+  const vaTable = opts.vaTable ? readVaTable(opts.vaTable, EXPRESSION_CLASSES) : undefined;
   let done = 0;
   const bar = new Progress('analyze', inputs.length, opts.json);
   const r = await analyze(inputs, {
     out: opts.out,
     recursive: opts.recursive,
-    face: opts.face as FaceSelection | undefined,
+    face: opts.face as FaceSelection | 'all' | undefined,
+    crop: opts.crop as (typeof CROPS)[number] | undefined,
+    vaTable,
     detectEvery: opts.detectEvery,
     onFile: (f) => {
       bar.tick(++done, path.basename(f.file));
       if (opts.json) console.log(JSON.stringify(f));
-      else console.log(`${f.file}: ${f.frames} frames, a face in ${f.faceFrames}, mostly ${f.dominantExpression ?? '—'}, speech in ${(100 * f.speechFraction).toFixed(0)} % → ${f.csv}, ${f.report}${f.notes.length ? `\n  ${f.notes.join('; ')}` : ''}`);
+      else console.log(`${f.file}: ${f.frames} frames, a face in ${f.faceFrames}${f.faces > 1 ? ` (${f.faces} faces)` : ''}, mostly ${f.dominantExpression ?? '—'}, valence ${f.meanValence.toFixed(2)}, arousal ${f.meanArousal.toFixed(2)}, speech in ${(100 * f.speechFraction).toFixed(0)} % → ${f.csv}, ${f.report}${f.notes.length ? `\n  ${f.notes.join('; ')}` : ''}`);
     },
     onError: (file, error) => {
       bar.tick(++done, path.basename(file));

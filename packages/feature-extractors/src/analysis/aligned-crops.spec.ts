@@ -37,7 +37,7 @@ describe('face crops turned upright by the eye line', () => {
     const tilted = tf.image.cropAndResize(tf.expandDims(tf.cast(frame, 'float32'), 0) as tf.Tensor4D, [[0.2, 0.2, 0.8, 0.8]], [0], [60, 60]);
     const before = (await tilted.data()) as Float32Array;
     expect(spotRow(before, 60, 30, 60) - spotRow(before, 60, 0, 30)).toBeGreaterThan(15);
-    const crops = alignedCrops(frame, [face], 60, 1);
+    const crops = alignedCrops(frame, [face], 60, { scale: 1 });
     expect(crops.shape).toEqual([1, 60, 60, 3]);
     const after = (await crops.data()) as Float32Array;
     expect(Math.abs(spotRow(after, 60, 30, 60) - spotRow(after, 60, 0, 30))).toBeLessThan(1.5);

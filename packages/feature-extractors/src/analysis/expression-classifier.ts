@@ -1,15 +1,34 @@
 import type * as tfc from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
+import type { FaceBox } from '../face-detector';
 import { humanModelPath, loadGraphModelFromFile } from '../graph-model-files';
+import { alignedCrops, CropOptions } from './aligned-crops';
 
 /** The shipped expression model's classes, in its output order (`@vladmandic/human`'s emotion model). */
 export const EXPRESSION_CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', 'surprise', 'neutral'] as const;
 export type Expression = (typeof EXPRESSION_CLASSES)[number];
 
 /**
+ * How the expression model's crops are cut, after human's own pipeline: the BlazeFace box (from a
+ * detector with `letterbox: false`, as human's) enlarged 1.4×, squared on the pixel grid, cut at the
+ * detector's 256 × 256, then resized to 64. `reference` is human's exactly: turned upright by the
+ * nose–mouth line when it tilts more than 0.2 rad. `eyes` (mer's default) levels the eye line, always:
+ * the nose–mouth line is short and its angle noisy (0.2–0.4 rad on frames whose eyes are within 0.1 rad
+ * of level in the real talking clip), so human turns upright faces by up to ~20°.
+ */
+export const EXPRESSION_CROPS = {
+  eyes: { scale: 1.4, via: 256, minAngle: 0, upright: 'eyes' },
+  reference: { scale: 1.4, via: 256, minAngle: 0.2, upright: 'nose-mouth' },
+} as const satisfies Record<string, CropOptions>;
+export type ExpressionCropMode = keyof typeof EXPRESSION_CROPS;
+
+/** The graph node whose output, averaged over space, is the appearance vector {@link ExpressionClassifier.run} returns. */
+const FEATURE_NODE = 'StatefulPartitionedCall/model_1/add_2/add';
+
+/**
  * The pretrained facial-expression classifier that ships inside `@vladmandic/human` (MIT; 64×64
- * grayscale CNN, 7 classes), with human's own preprocessing: RGB in [0, 1] → luma (0.2989, 0.587,
- * 0.114) → (g − 0.5) · 2.
+ * grayscale CNN, 7 classes), with human's own preprocessing: the crop of {@link EXPRESSION_CROPS},
+ * RGB in [0, 1] → luma (0.2989, 0.587, 0.114) → (g − 0.5) · 2.
  */
 export class ExpressionClassifier {
   readonly inputSize = 64;
@@ -25,14 +44,38 @@ export class ExpressionClassifier {
   }
 
   /**
+   * The faces of one frame cut for the model ({@link EXPRESSION_CROPS}).
+   * @param frame [H, W, 3] RGB 0–255
+   * @returns [faces, 64, 64, 3] RGB 0–255
+   */
+  crops(frame: tf.Tensor3D, faces: readonly Pick<FaceBox, 'box' | 'keypoints'>[], mode: ExpressionCropMode = 'eyes'): tf.Tensor4D {
+    return alignedCrops(frame, faces, this.inputSize, EXPRESSION_CROPS[mode]);
+  }
+
+  private input(crops: tf.Tensor4D): tf.Tensor4D {
+    const rgb = tf.div(tf.cast(crops, 'float32'), 255);
+    const gray = tf.sum(tf.mul(rgb, tf.tensor1d([0.2989, 0.587, 0.114])), -1, true);
+    return tf.mul(tf.sub(gray, 0.5), 2) as tf.Tensor4D;
+  }
+
+  /**
    * @param crops [N, 64, 64, 3] RGB face crops, 0–255
    * @returns [N, 7] class probabilities
    */
   classify(crops: tf.Tensor4D): tf.Tensor2D {
+    return tf.tidy(() => this.model.execute(this.input(crops)) as tf.Tensor2D);
+  }
+
+  /**
+   * Probabilities and, from the same pass, the network's last feature map averaged over space: an
+   * appearance vector (used to tell tracked faces apart; it is an expression network's, not an identity model's).
+   * @param crops [N, 64, 64, 3] RGB 0–255
+   * @returns probabilities [N, 7], features [N, D]
+   */
+  run(crops: tf.Tensor4D): { probabilities: tf.Tensor2D; features: tf.Tensor2D } {
     return tf.tidy(() => {
-      const rgb = tf.div(tf.cast(crops, 'float32'), 255);
-      const gray = tf.sum(tf.mul(rgb, tf.tensor1d([0.2989, 0.587, 0.114])), -1, true);
-      return this.model.execute(tf.mul(tf.sub(gray, 0.5), 2)) as tf.Tensor2D;
+      const [p, f] = this.model.execute(this.input(crops), [this.model.outputs[0].name, FEATURE_NODE]) as tf.Tensor[];
+      return { probabilities: p as tf.Tensor2D, features: tf.mean(f, [1, 2]) as tf.Tensor2D };
     });
   }
 
