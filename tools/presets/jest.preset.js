@@ -23,7 +23,15 @@ module.exports = {
         sourceMaps: 'inline',
       },
     ],
+    // h5wasm (CMU-MOSEI .csd files, @mer/datasets) ships only ES modules for Node. Production code loads
+    // it with Node's require(esm); jest's module system cannot, so under jest its files are compiled
+    // to CommonJS by the same swc transform.
+    'node_modules/h5wasm/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs', ignoreDynamic: false } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!h5wasm/)'],
   moduleNameMapper,
   // Numeric tests on wasm can take a few seconds each on a 2-core machine.
   testTimeout: 60_000,

@@ -9,10 +9,10 @@ import type { BatchSource, TrainingBatch } from './trainer';
  * held in memory.
  */
 export class ClipDataset implements BatchSource {
-  private readonly data: { id: string; label: number; streams: Record<string, Float32Array> }[] = [];
+  private readonly data: { id: string; label: number; targets?: Float32Array; streams: Record<string, Float32Array> }[] = [];
   private readonly shapes: Record<string, [number, number]> = {};
 
-  constructor(stores: Record<string, FeatureStore>, items: readonly { id: string; classLabel?: number }[]) {
+  constructor(stores: Record<string, FeatureStore>, items: readonly { id: string; classLabel?: number; multiLabel?: Float32Array }[]) {
     for (const item of items) {
       const streams: Record<string, Float32Array> = {};
       for (const [m, store] of Object.entries(stores)) {
@@ -25,7 +25,7 @@ export class ClipDataset implements BatchSource {
         this.shapes[m] = [s.frames, s.dim];
         streams[m] = s.data;
       }
-      this.data.push({ id: item.id, label: item.classLabel ?? -1, streams });
+      this.data.push({ id: item.id, label: item.classLabel ?? -1, targets: item.multiLabel, streams });
     }
   }
 
@@ -44,11 +44,14 @@ export class ClipDataset implements BatchSource {
         features[m] = tf.tensor3d(buf, [chosen.length, frames, dim]);
       }
       const classLabels = tf.tensor1d(chosen.map((c) => c.label), 'int32');
+      const k = chosen[0].targets?.length ?? 0;
+      const multiLabels = k > 0 ? tf.tensor2d(Float32Array.from(chosen.flatMap((c) => Array.from(c.targets!))), [chosen.length, k]) : undefined;
       yield {
         features,
         classLabels,
+        multiLabels,
         ids: chosen.map((c) => c.id),
-        dispose: () => tf.dispose([...Object.values(features), classLabels]),
+        dispose: () => tf.dispose([...Object.values(features), classLabels, ...(multiLabels ? [multiLabels] : [])]),
       };
     }
   }

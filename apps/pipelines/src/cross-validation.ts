@@ -50,6 +50,9 @@ const HEADLINE: Record<string, (m: Record<string, unknown>) => number> = {
   macroF1: (m) => m['macroF1'] as number,
   uar: (m) => m['uar'] as number,
   ccc: (m) => m['ccc'] as number,
+  meanAccuracy: (m) => m['meanAccuracy'] as number,
+  meanF1: (m) => m['meanF1'] as number,
+  meanWeightedAccuracy: (m) => m['meanWeightedAccuracy'] as number,
   cccValence: (m) => (m['valence'] as { ccc: number } | undefined)?.ccc as number,
   cccArousal: (m) => (m['arousal'] as { ccc: number } | undefined)?.ccc as number,
 };

@@ -30,7 +30,7 @@ export function parseDatasetSpec(spec: string): { kind: DatasetKind; root: strin
   const i = spec.indexOf(':');
   const kind = (i < 0 ? spec : spec.slice(0, i)) as DatasetKind;
   if (kind === ('cmu-mosei' as DatasetKind)) {
-    throw new Error("cmu-mosei: raw-media extraction needs the videos; the CMU-MultimodalSDK .csd features are read by @mer/datasets (openCsd/readMoseiLabels) but not yet wired into 'mer extract'");
+    throw new Error('cmu-mosei: its features come from the CMU-MultimodalSDK computational sequences, not from media — use extractMosei() (mer extract --dataset cmu-mosei:<folder of .csd files>)');
   }
   if (!DATASET_KINDS.includes(kind) || i < 0) throw new Error(`--dataset '${spec}': expected <kind>:<root> with kind one of ${DATASET_KINDS.join(', ')}, e.g. ravdess:/data/RAVDESS`);
   return { kind, root: spec.slice(i + 1) };

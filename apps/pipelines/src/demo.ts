@@ -102,6 +102,7 @@ export async function runDemo(options: { out: string; pipelines?: string[]; epoc
 
 function demoRow(pipeline: string, m: PipelineMetrics, trainSeconds: number, epochs: number, samplesPerSecond: number, pred: Prediction): DemoRow {
   if (m.task === 'va') return { pipeline, task: 'va', metric: 'CCC (mean V/A)', value: m.va.ccc, chance: 0, trainSeconds, epochs, samplesPerSecond, predictFile: pred.file };
+  if (m.task !== 'classification') throw new Error(`${pipeline}: the demo has no ${m.task} task`);
   return { pipeline, task: 'classification', metric: 'macro-F1', value: m.classification.macroF1, chance: 1 / DEMO_CLASSES.length, trainSeconds, epochs, samplesPerSecond, predictFile: pred.file };
 }
 

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FeatureStore } from '@mer/datasets';
 import type { ExtractedStream } from '@mer/feature-extractors';
-import { ConfusionMatrixAccumulator, ValenceArousalAccumulator } from '@mer/metrics';
+import { ConfusionMatrixAccumulator, MultiLabelAccumulator, ValenceArousalAccumulator } from '@mer/metrics';
 import { ClipDataset } from './clip-dataset';
 import { predictFrames } from './frame-inference';
 import type { PipelineModel } from './pipeline-model';
@@ -16,8 +16,23 @@ export async function evaluateStored(
   model: PipelineModel,
   stores: Record<string, FeatureStore>,
   items: readonly PipelineItem[],
-  options: { classes?: readonly string[]; windowSize: number; clips?: ClipDataset },
+  options: { classes?: readonly string[]; windowSize: number; clips?: ClipDataset; multiLabel?: boolean },
 ): Promise<PipelineMetrics> {
+  if (model.recipe.task === 'classification' && options.multiLabel) {
+    const classes = options.classes!;
+    const acc = new MultiLabelAccumulator(classes.length, classes);
+    const data = options.clips ?? new ClipDataset(stores, items);
+    for (const batch of data.batches({ batchSize: 32 })) {
+      const probs = tf.tidy(() => {
+        const out = model.forward(batch);
+        return out.kind === 'classification' ? tf.sigmoid(out.logits) : tf.zeros([0]);
+      });
+      acc.update(await probs.data(), await batch.multiLabels!.data());
+      probs.dispose();
+      batch.dispose();
+    }
+    return { task: 'multilabel', multilabel: acc.result(), items: items.length };
+  }
   if (model.recipe.task === 'classification') {
     const classes = options.classes!;
     const acc = new ConfusionMatrixAccumulator(classes.length, classes);
@@ -54,6 +69,10 @@ export function summariseMetrics(m: PipelineMetrics): Record<string, unknown> {
   if (m.task === 'va') {
     const r = (x: { ccc: number; pcc: number; rmse: number; mse: number }) => ({ ccc: x.ccc, pcc: x.pcc, rmse: x.rmse, mse: x.mse });
     return { ccc: m.va.ccc, valence: r(m.va.valence), arousal: r(m.va.arousal), items: m.items };
+  }
+  if (m.task === 'multilabel') {
+    const l = m.multilabel;
+    return { meanAccuracy: l.meanAccuracy, meanF1: l.meanF1, meanWeightedAccuracy: l.meanWeightedAccuracy, perLabel: Object.fromEntries(l.perLabel.map((p, k) => [l.labels?.[k] ?? String(k), p])), items: m.items };
   }
   const c = m.classification;
   return { accuracy: c.accuracy, macroF1: c.macroF1, weightedF1: c.weightedF1, uar: c.uar, confusionMatrix: c.confusionMatrix, labels: c.labels, items: m.items };

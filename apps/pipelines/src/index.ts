@@ -36,3 +36,5 @@ export type { Shard } from './sharding';
 export { analyze } from './analyze';
 export type { FaceSelection } from '@mer/feature-extractors';
 export type { AnalyzedFile, AnalyzeOptions } from './analyze';
+export { extractMosei, MOSEI_TASKS } from './mosei-features';
+export type { MoseiExtractOptions, MoseiTask } from './mosei-features';

@@ -17,6 +17,8 @@ export interface PipelineManifest {
   model?: Record<string, unknown>;
   /** Per-stream input standardisation from the training set. */
   normalisation?: Record<string, FeatureStats>;
+  /** Multi-label classification (each class present or not). */
+  multiLabel?: boolean;
 }
 
 export function writeManifest(runDir: string, manifest: PipelineManifest): void {

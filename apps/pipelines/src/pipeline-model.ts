@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MerLayer, seedInitializers } from '@mer/attention-fusion';
 import type { StreamSpec } from '@mer/feature-extractors';
-import { crossEntropyLoss, vaMseLoss } from '@mer/heads';
+import { binaryCrossEntropyLoss, crossEntropyLoss, vaMseLoss } from '@mer/heads';
 import { folderFiles } from '@mer/media';
 import { cccLoss, labelMask } from '@mer/metrics';
 import type { NetworkOutput, NetworkRecipe, RecipeNetwork, TrainingConfig } from '@mer/training';
@@ -83,10 +83,12 @@ export class PipelineModel {
 
   /**
    * The configured loss. VA: `mse` (MAVEN eq. 32) or `ccc` (1 − CCC), over frames that are real
-   * (mask) and labelled (≠ −5); classification: cross-entropy.
+   * (mask) and labelled (≠ −5); classification: cross-entropy, or with multi-label targets binary
+   * cross-entropy of each class's sigmoid.
    */
-  loss(output: ModelOutput, target: { frameLabels?: tf.Tensor3D; classLabels?: tf.Tensor1D; mask?: tf.Tensor2D }, kind: TrainingConfig['loss']): tf.Scalar {
+  loss(output: ModelOutput, target: { frameLabels?: tf.Tensor3D; classLabels?: tf.Tensor1D; multiLabels?: tf.Tensor2D; mask?: tf.Tensor2D }, kind: TrainingConfig['loss']): tf.Scalar {
     return tf.tidy(() => {
+      if (output.kind === 'classification' && target.multiLabels) return binaryCrossEntropyLoss(output.logits, target.multiLabels);
       if (output.kind === 'classification') {
         if (!target.classLabels) throw new Error('classification loss needs class labels');
         return crossEntropyLoss(output.logits, target.classLabels, { classWeights: this.classWeights ?? undefined });

@@ -1,5 +1,5 @@
 import type { PipelineExtractorOptions } from '@mer/feature-extractors';
-import type { ClassificationMetrics, ValenceArousalMetrics } from '@mer/metrics';
+import type { ClassificationMetrics, MultiLabelMetrics, ValenceArousalMetrics } from '@mer/metrics';
 import type { TrainingConfig } from '@mer/training';
 import type { EpochRecord } from './trainer';
 
@@ -12,6 +12,8 @@ export interface PipelineItem {
   transcript?: string;
   /** Classification target. */
   classLabel?: number;
+  /** Multi-label target: [C] 1 where the class is present (CMU-MOSEI emotions: intensity > 0), else 0. */
+  multiLabel?: Float32Array;
   /** Per-frame [T, 2] valence/arousal, −5 = unlabelled. Row count is authoritative. */
   frameLabels?: Float32Array;
   split?: string;
@@ -35,6 +37,11 @@ export interface PipelineOptions {
   classes?: readonly string[];
   /** Model config overrides on top of the preset. */
   model?: Record<string, unknown>;
+  /**
+   * Multi-label classification: each class present or not (sigmoid + binary cross-entropy; per-class
+   * accuracy, F1 and weighted accuracy), e.g. CMU-MOSEI's six emotions. Any classification network.
+   */
+  multiLabel?: boolean;
 }
 
 export interface FitOptions {
@@ -51,7 +58,10 @@ export interface FitOptions {
   stopAfter?: number;
 }
 
-export type PipelineMetrics = { task: 'va'; va: ValenceArousalMetrics; items: number } | { task: 'classification'; classification: ClassificationMetrics; items: number };
+export type PipelineMetrics =
+  | { task: 'va'; va: ValenceArousalMetrics; items: number }
+  | { task: 'classification'; classification: ClassificationMetrics; items: number }
+  | { task: 'multilabel'; multilabel: MultiLabelMetrics; items: number };
 
 /** One frame's prediction, with the face it was made on (OpenFace / py-feat conventions). */
 export interface FramePrediction {

@@ -33,7 +33,8 @@ export async function createPipeline(network: string | NetworkRecipe, options: P
   const classes = recipe.task === 'classification' ? (options.classes ?? recipe.defaultClasses) : undefined;
   if (recipe.task === 'classification' && !classes) throw new Error(`${recipe.name}: a classification network needs class names (options.classes)`);
   const training = trainingConfig(recipe, options.training, options.profile);
-  return new Pipeline(recipe, options.preset ?? recipe.defaultPreset, extractor, training, classes, options.model, null, options.extractor ?? {});
+  if (options.multiLabel && recipe.task !== 'classification') throw new Error(`${recipe.name}: multi-label targets need a classification network (this one's task is ${recipe.task})`);
+  return new Pipeline(recipe, options.preset ?? recipe.defaultPreset, extractor, training, classes, options.model, null, options.extractor ?? {}, options.multiLabel ?? false);
 }
 
 /**
@@ -49,7 +50,7 @@ export async function loadPipeline(runDir: string, reading: Partial<PipelineExtr
   if (!fs.existsSync(best)) throw new Error(`${runDir}: no trained model yet (no best/ folder) — was training interrupted before the first epoch ended?`);
   const extractor = await PipelineExtractor.create(recipe, m.extractor);
   const model = PipelineModel.load(recipe, best);
-  const pipeline = new Pipeline(recipe, m.preset, extractor, m.training, m.classes, m.model, model, m.extractor);
+  const pipeline = new Pipeline(recipe, m.preset, extractor, m.training, m.classes, m.model, model, m.extractor, m.multiLabel ?? false);
   if (m.normalisation) pipeline.setNormalisation(m.normalisation);
   return pipeline;
 }
@@ -72,6 +73,8 @@ export class Pipeline {
     private readonly modelOverrides: Record<string, unknown> | undefined,
     private model: PipelineModel | null,
     private readonly extractorOptions: PipelineExtractorOptions,
+    /** Each class present or not (sigmoid, binary cross-entropy), rather than one class per item. */
+    readonly multiLabel = false,
   ) {
     this.task = recipe.task;
   }
@@ -118,7 +121,12 @@ export class Pipeline {
   private checkLabels(items: readonly PipelineItem[]): void {
     for (const item of items) {
       if (this.task === 'va' && !item.frameLabels) throw new Error(`${item.file}: item '${item.id}' has no per-frame valence/arousal labels`);
-      if (this.task === 'classification') {
+      if (this.task === 'classification' && this.multiLabel) {
+        const t = item.multiLabel;
+        if (!t || t.length !== this.classes!.length || t.some((v) => v !== 0 && v !== 1)) {
+          throw new Error(`${item.file}: item '${item.id}' needs a multi-label target of ${this.classes!.length} values in {0, 1} (${this.classes!.join(', ')}), got ${t ? `[${Array.from(t).join(', ')}]` : 'none'}`);
+        }
+      } else if (this.task === 'classification') {
         const k = this.classes!.length;
         if (item.classLabel === undefined || !Number.isInteger(item.classLabel) || item.classLabel < 0 || item.classLabel >= k) {
           throw new Error(`${item.file}: item '${item.id}' has class label ${item.classLabel}, expected 0..${k - 1} (${this.classes!.join(', ')})`);
@@ -160,7 +168,7 @@ export class Pipeline {
       this.setNormalisation(Object.fromEntries(Object.entries(stores).map(([m, s]) => [m, featureStats(s, items.map((i) => i.id))])));
     }
     const model = this.ensureModel();
-    model.classWeights = this.task === 'classification' && this.training.classBalance ? balancedWeights(items.map((i) => i.classLabel!), this.classes!.length) : null;
+    model.classWeights = this.task === 'classification' && !this.multiLabel && this.training.classBalance ? balancedWeights(items.map((i) => i.classLabel!), this.classes!.length) : null;
     this.writeManifest(runDir);
     const validation = options.validation && options.validation.length > 0 ? options.validation : null;
     const clips = validation && this.task === 'classification' ? new ClipDataset(stores, validation) : undefined;
@@ -172,8 +180,8 @@ export class Pipeline {
       onBatch: options.onBatch,
       validate: validation
         ? async () => {
-            const m = await evaluateStored(model, stores, validation, { classes: this.classes, windowSize: this.windowSize, clips });
-            return { score: m.task === 'va' ? m.va.ccc : m.classification.macroF1, metrics: summariseMetrics(m) };
+            const m = await evaluateStored(model, stores, validation, { classes: this.classes, windowSize: this.windowSize, clips, multiLabel: this.multiLabel });
+            return { score: m.task === 'va' ? m.va.ccc : m.task === 'multilabel' ? m.multilabel.meanF1 : m.classification.macroF1, metrics: summariseMetrics(m) };
           }
         : undefined,
     });
@@ -195,6 +203,7 @@ export class Pipeline {
       streams: this.extractor.streams,
       model: this.modelOverrides,
       normalisation: this.normalisation,
+      ...(this.multiLabel ? { multiLabel: true } : {}),
     });
   }
 
@@ -208,7 +217,7 @@ export class Pipeline {
   async evaluate(items: readonly PipelineItem[], options: { featuresDir?: string } = {}): Promise<PipelineMetrics> {
     this.checkLabels(items);
     const featuresDir = options.featuresDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `mer-eval-${this.name}-`));
-    return evaluateStored(this.network, await this.stores(items, featuresDir), items, { classes: this.classes, windowSize: this.windowSize });
+    return evaluateStored(this.network, await this.stores(items, featuresDir), items, { classes: this.classes, windowSize: this.windowSize, multiLabel: this.multiLabel });
   }
 
   /**
@@ -238,12 +247,15 @@ export class Pipeline {
       const probs = tf.tidy(() => {
         const features = Object.fromEntries(Object.entries(item.streams).map(([m, s]) => [m, tf.tensor3d(s.data, [1, s.frames, s.dim])]));
         const out = model.forward({ features });
-        return out.kind === 'classification' ? tf.softmax(out.logits) : tf.zeros([1, 1]);
+        if (out.kind !== 'classification') return tf.zeros([1, 1]);
+        return this.multiLabel ? tf.sigmoid(out.logits) : tf.softmax(out.logits);
       });
       const p = Array.from(await probs.data());
       probs.dispose();
       const best = p.indexOf(Math.max(...p));
-      return { task: 'classification', file, classes: this.classes!, probabilities: p, label: this.classes![best], notes: item.notes };
+      // Multi-label: every class above 0.5, joined ('none' when no class is present).
+      const label = this.multiLabel ? this.classes!.filter((_, k) => p[k] > 0.5).join('+') || 'none' : this.classes![best];
+      return { task: 'classification', file, classes: this.classes!, probabilities: p, label, notes: item.notes };
     }
     const va = await predictFrames(this.network, this.windowSize, item.streams, item.frames);
     const frames: FramePrediction[] = Array.from({ length: item.frames }, (_, t) => ({ frame: t, time: item.times[t], ...faceColumns(item.faces, t), valence: va[t * 2], arousal: va[t * 2 + 1] }));

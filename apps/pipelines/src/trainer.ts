@@ -13,6 +13,8 @@ export interface TrainingBatch {
   mask?: tf.Tensor2D;
   frameLabels?: tf.Tensor3D;
   classLabels?: tf.Tensor1D;
+  /** [B, C] multi-label targets in {0, 1}. */
+  multiLabels?: tf.Tensor2D;
   ids: string[];
   dispose(): void;
 }

@@ -19,8 +19,10 @@ export interface FeatureIndex {
   pipeline: string;
   dataset: string;
   classes?: readonly string[];
+  /** Multi-label targets (each class present or not), e.g. CMU-MOSEI's six emotions. */
+  multiLabel?: boolean;
   extractor: PipelineExtractorOptions;
-  items: { id: string; file: string; split?: string; speaker?: string; person?: 'left' | 'right'; faceCrops?: string; classLabel?: number; frameLabels?: number[]; transcript?: string }[];
+  items: { id: string; file: string; split?: string; speaker?: string; person?: 'left' | 'right'; faceCrops?: string; classLabel?: number; multiLabel?: number[]; frameLabels?: number[]; transcript?: string }[];
   /** Set when this folder holds one shard of a larger extraction (`mer features merge` joins them). */
   shard?: Shard & { totalItems: number; idsHash: string };
 }
@@ -34,7 +36,7 @@ export function readFeatureIndex(featuresDir: string): FeatureIndex {
 export function toItems(index: FeatureIndex, split?: string): PipelineItem[] {
   return index.items
     .filter((i) => split === undefined || i.split === split)
-    .map((i) => ({ ...i, frameLabels: i.frameLabels ? Float32Array.from(i.frameLabels) : undefined }));
+    .map((i) => ({ ...i, frameLabels: i.frameLabels ? Float32Array.from(i.frameLabels) : undefined, multiLabel: i.multiLabel ? Float32Array.from(i.multiLabel) : undefined }));
 }
 
 /** Extracts a dataset's items into `out` (resumable) and writes `out/items.json`. */
@@ -66,7 +68,7 @@ export async function extractDataset(options: {
     dataset: options.dataset,
     classes: ds.classes,
     extractor,
-    items: items.map((i) => ({ ...i, frameLabels: i.frameLabels ? Array.from(i.frameLabels) : undefined })),
+    items: items.map((i) => ({ ...i, frameLabels: i.frameLabels ? Array.from(i.frameLabels) : undefined, multiLabel: i.multiLabel ? Array.from(i.multiLabel) : undefined })),
     shard: options.shard ? { ...options.shard, totalItems: all.length, idsHash: idsHash(all.map((i) => i.id)) } : undefined,
   };
   if (options.index !== 'skip') writeFileAtomic(path.join(options.out, 'items.json'), JSON.stringify(index));
@@ -126,7 +128,7 @@ export async function trainRun(options: {
     training = manifest.training;
     model = manifest.model;
   }
-  const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, profile: options.resume ? undefined : options.profile, classes: index.classes, model });
+  const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, profile: options.resume ? undefined : options.profile, classes: index.classes, model, multiLabel: index.multiLabel });
   try {
     writeFileAtomic(path.join(options.out, 'source.json'), JSON.stringify({ features: path.resolve(options.features) }));
     const history = await p.fit(train, { validation, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch });

@@ -1,29 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { loadH5wasm, openCsd, readMoseiFolds, readMoseiLabels } from './index';
+import { openCsd, readMoseiFolds, readMoseiLabels, writeCsd } from './index';
 
 let dir: string;
 beforeAll(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-mosei-'));
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
-
-/** Writes a tiny computational sequence in the CMU-MultimodalSDK layout with h5wasm. */
-async function writeCsd(file: string, root: string, videos: Record<string, { features: number[][]; intervals: number[][] }>) {
-  const h5 = await loadH5wasm();
-  const f = new h5.File(file, 'w');
-  const g = f.create_group(root);
-  const data = g.create_group('data');
-  for (const [id, v] of Object.entries(videos)) {
-    const vg = data.create_group(id);
-    vg.create_dataset({ name: 'features', data: Float32Array.from(v.features.flat()), shape: [v.features.length, v.features[0].length], dtype: '<f4' });
-    vg.create_dataset({ name: 'intervals', data: Float64Array.from(v.intervals.flat()), shape: [v.intervals.length, 2], dtype: '<f8' });
-  }
-  const meta = g.create_group('metadata');
-  meta.create_dataset({ name: 'root name', data: [root] });
-  f.close();
-}
 
 describe('CMU-MOSEI computational sequences', () => {
   it('reads labels [sentiment, 6 emotions] with multi-label binarisation (present if > 0)', async () => {
@@ -50,6 +34,7 @@ describe('CMU-MOSEI computational sequences', () => {
     const s = csd.get('v1');
     expect([s.rows, s.dim]).toEqual([2, 3]);
     expect(Array.from(s.features)).toEqual([1, 0, 3, 4, 5, 6]);
+    expect(s.nonFinite).toBe(1);
     expect(() => csd.get('nope')).toThrow(/video 'nope' has no features\/intervals/);
     csd.close();
   });

@@ -14,6 +14,8 @@ export interface CsdSequence {
   intervals: Float64Array;
   rows: number;
   dim: number;
+  /** Values that were −inf, +inf or NaN in the file (COVAREP has −inf), replaced by 0. */
+  nonFinite: number;
 }
 
 /** A CMU-MultimodalSDK computational sequence (`.csd`, HDF5). */
@@ -62,7 +64,8 @@ function toFloat32(v: unknown): Float32Array {
 
 /**
  * Opens a `.csd` file: `<root>/data/<video>/{features [N×D], intervals [N×2]}` and `<root>/metadata/*`.
- * Reads one video at a time (the file can be gigabytes). Infinite values (COVAREP has −inf) become 0.
+ * Reads one video at a time (the file can be gigabytes). Infinite and NaN values (COVAREP has −inf)
+ * become 0, counted in each sequence's `nonFinite`.
  */
 export async function openCsd(file: string): Promise<CsdFile> {
   if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
@@ -106,11 +109,17 @@ export async function openCsd(file: string): Promise<CsdFile> {
       if (!feats || !ints) throw new Error(`${file}: video '${videoId}' has no features/intervals`);
       const shape: number[] = feats.shape;
       const features = toFloat32(feats.value).slice();
-      for (let i = 0; i < features.length; i++) if (!Number.isFinite(features[i])) features[i] = 0;
+      let nonFinite = 0;
+      for (let i = 0; i < features.length; i++) {
+        if (!Number.isFinite(features[i])) {
+          features[i] = 0;
+          nonFinite++;
+        }
+      }
       const intervals = Float64Array.from(ints.value as ArrayLike<number>);
       const rows = shape[0];
       if (intervals.length !== rows * 2) throw new Error(`${file}: video '${videoId}' has ${rows} feature rows but ${intervals.length / 2} intervals`);
-      return { features, intervals, rows, dim: shape.length > 1 ? shape[1] : 1 };
+      return { features, intervals, rows, dim: shape.length > 1 ? shape[1] : 1, nonFinite };
     },
     close: () => f.close(),
   };

@@ -14,6 +14,10 @@ export type { RavdessEmotion, RavdessName, RavdessItem, RavdessOptions } from '.
 export { CREMA_D_EMOTIONS, CREMA_D_SENTENCES, CREMA_D_BROKEN, parseCremaDName, readCremaDRatings, readCremaD } from './crema-d';
 export type { CremaDEmotion, CremaDName, CremaDRating, CremaDItem } from './crema-d';
 export { MOSEI_LABELS, MOSEI_EMOTIONS, openCsd, readMoseiLabels, readMoseiFolds, loadH5wasm } from './cmu-mosei';
+export { alignToSteps } from './csd-alignment';
+export { writeCsd } from './csd-writer';
+export type { CsdVideo } from './csd-writer';
+export type { AlignedSteps } from './csd-alignment';
 export type { CsdFile, CsdSequence, MoseiSegment, MoseiFolds } from './cmu-mosei';
 export { EMODB_EMOTIONS, EMODB_SPEAKERS, parseEmoDbName, readEmoDb, emoDbSpeakerSplit } from './emodb';
 export type { EmoDbItem } from './emodb';

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
-import { extractDataset, resolveShard } from '@mer/pipelines';
+import { extractDataset, extractMosei, MOSEI_TASKS, MoseiTask, resolveShard } from '@mer/pipelines';
 import { checkPipeline } from './pipeline-commands';
 import { Progress } from './progress';
 
@@ -24,6 +24,11 @@ export interface ExtractOptions {
   /** This process's shard, `i/N`; or `--shards N` with a scheduler's array index. */
   shard?: string;
   shards?: number;
+  /** CMU-MOSEI: the standard folds file, the label task, steps per segment, `stream=file.csd` choices. */
+  folds?: string;
+  labels?: string;
+  steps?: number;
+  sequence?: string[];
   /** Internal: a worker of a parallel run (the parent wrote items.json). */
   worker?: boolean;
   json?: boolean;
@@ -91,6 +96,7 @@ async function runWorkers(jobs: number, json: boolean, inProcess: (shard: { inde
  */
 export async function extractCommand(opts: ExtractOptions): Promise<void> {
   const pipeline = checkPipeline(opts.pipeline);
+  if (opts.dataset.startsWith('cmu-mosei:')) return extractMoseiCommand(pipeline, opts);
   if (opts.faces !== undefined && !['detect', 'none', 'cropped-aligned'].includes(opts.faces)) throw new Error(`--faces must be detect, none or cropped-aligned, got '${opts.faces}'`);
   const shard = resolveShard({ shard: opts.shard, shards: opts.shards });
   const jobs = shard ? 1 : (opts.jobs ?? os.availableParallelism());
@@ -137,5 +143,32 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
   console.log(`${report.extracted.length} extracted${how}, ${report.skipped.length} already done (skipped), ${report.failed.length} failed → ${opts.out}`);
   for (const note of report.datasetNotes) console.log(`  ${note}`);
   for (const [id, notes] of Object.entries(report.notes)) console.log(`  ${id}: ${notes.join('; ')}`);
+  for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
+}
+
+/** `mer extract --dataset cmu-mosei:<folder>`: the store straight from the SDK's computational sequences. */
+async function extractMoseiCommand(pipeline: string, opts: ExtractOptions): Promise<void> {
+  if (opts.labels !== undefined && !(opts.labels in MOSEI_TASKS)) throw new Error(`--labels must be one of ${Object.keys(MOSEI_TASKS).join(', ')}, got '${opts.labels}'`);
+  let bar: Progress | null = null;
+  const report = await extractMosei({
+    pipeline,
+    folder: opts.dataset.slice('cmu-mosei:'.length),
+    out: opts.out,
+    folds: opts.folds,
+    task: opts.labels as MoseiTask | undefined,
+    steps: opts.steps,
+    sequences: parseStreamOptions(opts.sequence ?? []),
+    limit: opts.limit,
+    onItem: (id, i, total, status) => {
+      bar ??= new Progress('extract', total, opts.json);
+      bar.tick(i + 1, `${status} ${id}`);
+    },
+  });
+  if (opts.json) {
+    console.log(JSON.stringify(report));
+    return;
+  }
+  console.log(`${report.extracted.length} segments written from the computational sequences, ${report.skipped.length} already done (skipped), ${report.failed.length} failed → ${opts.out}`);
+  for (const note of report.datasetNotes) console.log(`  ${note}`);
   for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
 }
