@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { tsupPreset } from '../../tools/presets/tsup.preset';
 
-export default defineConfig(tsupPreset());
+// The face process of two-process prediction is its own entry (forked by face-track-process.ts).
+export default defineConfig(tsupPreset({ entry: ['src/index.ts', 'src/face-track-worker.ts'] }));

@@ -2,7 +2,9 @@
  * Pipeline benchmarks, one JSON line each:
  * - `predict`: end-to-end `mer predict` (decode → BlazeFace + tracking → expression embedding →
  *   log-mel → MAVEN-lite / TCN-fusion-lite → CSV) real-time factor = video seconds per wall second,
- *   and peak RSS, on the real 10 s talking clip (when ../shared/data exists) and on generated clips
+ *   and peak RSS, on the real 10 s talking clip (when ../shared/data exists; with 1 and 2 processes,
+ *   `--workers`, interleaved, three runs each, medians — peak RSS is the main process's, the face
+ *   process's own is not in it) and on generated clips
  *   of 60 s and (with --long) 600 s (no face in them: detection every 5th frame finds none, so no
  *   embedding runs). Each prediction runs in its own process.
  * - `audio`: audio seconds per second for the log-mel front end (streamed from a file), pooled
@@ -10,9 +12,10 @@
  * - `train`: training throughput (samples/s: windows or clips per second, forward + backward +
  *   optimiser) per pipeline and preset on random features of the real widths.
  * - `analyze`: `mer analyze` (the shipped expression model, every frame classified, one face) real-time
- *   factor and peak RSS on the real talking clip and on a generated clip of a real face (the portrait
+ *   factor and peak RSS on the real talking clip (1 and 2 processes, interleaved, three runs each,
+ *   medians) and, in one process, on a generated clip of a real face (the portrait
  *   in human's FaceID screenshot, looped, 640×360, 10 fps, with a tone) of 60 s and (with --long) 600 s.
- * Run: npm run bench:pipelines [-- --long] [-- --analyze-only]
+ * Run: npm run bench:pipelines [-- --long] [-- --analyze-only | --predict-only]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -25,21 +28,23 @@ import { decodeAudio, generateTestClip, locateFfmpeg, probe } from '@mer/media';
 import { analyze, extractDataset, generateVaDemo, networkRecipe, PipelineModel, predictFiles, trainModel, trainingConfig, trainRun, BatchSource, TrainingBatch } from '@mer/pipelines';
 import { runBenchChild } from './child-process';
 
-async function childPredict(run: string, file: string, out: string): Promise<void> {
+async function childPredict(run: string, file: string, out: string, workers: number): Promise<void> {
   const info = await probe(file);
   const t0 = performance.now();
   const {
     predictions: [pred],
-  } = await predictFiles({ run, files: [file], out });
+  } = await predictFiles({ run, files: [file], out, workers });
   const s = (performance.now() - t0) / 1000;
   const frames = pred.task === 'va' ? pred.frameCount : 0;
   console.log(JSON.stringify({ seconds: s, video_seconds: info.duration, frames, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }));
 }
 
-async function childAnalyze(file: string, out: string): Promise<void> {
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function childAnalyze(file: string, out: string, workers: number): Promise<void> {
   const info = await probe(file);
   const t0 = performance.now();
-  const r = await analyze([file], { out });
+  const r = await analyze([file], { out, workers });
   const s = (performance.now() - t0) / 1000;
   console.log(JSON.stringify({ seconds: s, video_seconds: info.duration, frames: r.files[0].frames, face_frames: r.files[0].faceFrames, peak_rss_mb: process.resourceUsage().maxRSS / 1024 }));
 }
@@ -52,8 +57,8 @@ function faceClip(file: string, seconds: number): string {
   return file;
 }
 
-function analyzeBench(file: string, out: string) {
-  const r = runBenchChild<{ seconds: number; video_seconds: number; frames: number; face_frames: number; peak_rss_mb: number }>(__filename, ['analyze', file, out]);
+function analyzeBench(file: string, out: string, workers = 1) {
+  const r = runBenchChild<{ seconds: number; video_seconds: number; frames: number; face_frames: number; peak_rss_mb: number }>(__filename, ['analyze', file, out, String(workers)]);
   return { frames: r.frames, face_frames: r.face_frames, video_s: +r.video_seconds.toFixed(2), wall_s: +r.seconds.toFixed(1), rtf: +(r.video_seconds / r.seconds).toFixed(2), peak_rss_mb: +r.peak_rss_mb.toFixed(0) };
 }
 
@@ -66,8 +71,8 @@ async function prepareRun(pipeline: string, dir: string): Promise<string> {
   return run;
 }
 
-function predictBench(run: string, file: string, out: string) {
-  const r = runBenchChild<{ seconds: number; video_seconds: number; frames: number; peak_rss_mb: number }>(__filename, ['predict', run, file, out]);
+function predictBench(run: string, file: string, out: string, workers = 1) {
+  const r = runBenchChild<{ seconds: number; video_seconds: number; frames: number; peak_rss_mb: number }>(__filename, ['predict', run, file, out, String(workers)]);
   return { frames: r.frames, video_s: +r.video_seconds.toFixed(2), wall_s: +r.seconds.toFixed(1), rtf: +(r.video_seconds / r.seconds).toFixed(2), peak_rss_mb: +r.peak_rss_mb.toFixed(0) };
 }
 
@@ -150,15 +155,26 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-pipelines-'));
   try {
     const talking = path.join(__dirname, '../../../shared/data/clips/talking-utterance.mp4');
-    const analyzed: Record<string, unknown> = { bench: 'pipelines-analyze', note: 'mer analyze in one process per clip: BlazeFace every 3rd frame, every frame classified; rtf = video seconds per wall second (model loading included)' };
-    if (fs.existsSync(talking)) analyzed['talking_10s'] = analyzeBench(talking, path.join(dir, 'out'));
-    for (const seconds of process.argv.includes('--long') ? [60, 600] : [60]) analyzed[`face_${seconds}s`] = analyzeBench(faceClip(path.join(dir, `face-${seconds}.mp4`), seconds), path.join(dir, 'out'));
-    console.log(JSON.stringify(analyzed));
+    const analyzed: Record<string, unknown> = process.argv.includes('--predict-only') ? {} : { bench: 'pipelines-analyze', note: 'mer analyze in one process per clip: BlazeFace every 3rd frame, every frame classified; rtf = video seconds per wall second (model loading included)' };
+    if (!process.argv.includes('--predict-only')) {
+      if (fs.existsSync(talking)) {
+        const runs: Record<number, ReturnType<typeof analyzeBench>[]> = { 1: [], 2: [] };
+        for (let k = 0; k < 3; k++) for (const w of [1, 2]) runs[w].push(analyzeBench(talking, path.join(dir, 'out'), w));
+        for (const w of [1, 2]) analyzed[`talking_10s_${w}proc`] = { ...runs[w][0], wall_s: median(runs[w].map((r) => r.wall_s)), rtf: median(runs[w].map((r) => r.rtf)), peak_rss_mb: median(runs[w].map((r) => r.peak_rss_mb)), rtfs: runs[w].map((r) => r.rtf) };
+      }
+      for (const seconds of process.argv.includes('--long') ? [60, 600] : [60]) analyzed[`face_${seconds}s`] = analyzeBench(faceClip(path.join(dir, `face-${seconds}.mp4`), seconds), path.join(dir, 'out'));
+      console.log(JSON.stringify(analyzed));
+    }
     if (process.argv.includes('--analyze-only')) return;
     const predict: Record<string, unknown> = { bench: 'pipelines-predict', note: 'mer predict end to end; rtf = video seconds per wall second; generated clips have no face (the detector runs on every 5th frame, finding none)' };
     for (const pipeline of ['maven', 'tcn-fusion']) {
       const run = await prepareRun(pipeline, path.join(dir, pipeline));
-      if (fs.existsSync(talking)) predict[`${pipeline}_talking_10s`] = predictBench(run, talking, path.join(dir, 'out'));
+      if (fs.existsSync(talking)) {
+        // 1 and 2 processes interleaved, three times each; medians.
+        const runs: Record<number, ReturnType<typeof predictBench>[]> = { 1: [], 2: [] };
+        for (let k = 0; k < 3; k++) for (const w of [1, 2]) runs[w].push(predictBench(run, talking, path.join(dir, 'out'), w));
+        for (const w of [1, 2]) predict[`${pipeline}_talking_10s_${w}proc`] = { ...runs[w][0], wall_s: median(runs[w].map((r) => r.wall_s)), rtf: median(runs[w].map((r) => r.rtf)), peak_rss_mb: median(runs[w].map((r) => r.peak_rss_mb)), rtfs: runs[w].map((r) => r.rtf) };
+      }
       for (const seconds of process.argv.includes('--long') ? [60, 600] : [60]) {
         const clip = path.join(dir, `clip-${seconds}.mp4`);
         if (!fs.existsSync(clip)) generateTestClip(clip, { seconds, fps: 30, width: 640, height: 360, toneHz: 300 });
@@ -166,6 +182,7 @@ async function main(): Promise<void> {
       }
     }
     console.log(JSON.stringify(predict));
+    if (process.argv.includes('--predict-only')) return;
     console.log(JSON.stringify({ bench: 'pipelines-audio', ...(await audioBench(dir)) }));
     console.log(JSON.stringify({ bench: 'pipelines-train', backend: tf.getBackend(), rows: await trainBench(dir) }));
   } finally {
@@ -175,7 +192,7 @@ async function main(): Promise<void> {
 
 if (process.argv[2] === '--child') {
   initBackend()
-    .then(() => (process.argv[3] === 'analyze' ? childAnalyze(process.argv[4], process.argv[5]) : childPredict(process.argv[4], process.argv[5], process.argv[6])))
+    .then(() => (process.argv[3] === 'analyze' ? childAnalyze(process.argv[4], process.argv[5], Number(process.argv[6] ?? 1)) : childPredict(process.argv[4], process.argv[5], process.argv[6], Number(process.argv[7] ?? 1))))
     .catch((e) => (console.error(e), process.exit(1)));
 } else {
   main().catch((e) => (console.error(e), process.exit(1)));

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
+import * as tf from '@tensorflow/tfjs-core';
 import { generateTestClip, locateFfmpeg } from '@mer/media';
 import { analyze } from './analyze';
 
@@ -38,7 +39,9 @@ describe('mer analyze: a video in, per-frame expressions out, nothing trained', 
     const filter = "[0]crop=160:160:4:132,split[a][b];[a][b]hstack,drawbox=x=160:y=0:w=160:h=160:color=black:t=fill:enable='between(t,0.8,1.4)',format=yuv420p";
     execFileSync(locateFfmpeg().ffmpeg, ['-loglevel', 'error', '-y', '-loop', '1', '-i', portrait, '-t', '2', '-r', '10', '-filter_complex', filter, clip]);
     const out = path.join(dir, 'two');
+    const before = tf.memory().numTensors;
     const r = await analyze([clip], { out, face: 'all', detectEvery: 1 });
+    expect(tf.memory().numTensors).toBe(before); // nothing left behind: memory stays flat however long the video
     expect(r.failed).toEqual([]);
     expect(r.files[0].faces).toBe(2);
     const rows = fs.readFileSync(path.join(out, 'two.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
@@ -58,6 +61,22 @@ describe('mer analyze: a video in, per-frame expressions out, nothing trained', 
     const v = Object.values(table).reduce((s, [tv], i) => s + p[i] * tv, 0);
     expect(Number(c[17])).toBeCloseTo(v, 3);
     expect(fs.readFileSync(path.join(out, 'two.report.html'), 'utf8')).toMatch(/face 1 \(\d+ frames\)[\s\S]*face 2 \(\d+ frames\)[\s\S]*circumplex trail/);
+  });
+
+  it('two processes (workers: 2) write the rows of one process', async () => {
+    const portrait = path.join(path.dirname(require.resolve('@vladmandic/human')), '../assets/screenshot-faceid.jpg');
+    const clip = path.join(dir, 'moving.mp4');
+    const filter = "[0]crop=160:160:4:132,scale=200:200[f];color=c=gray:s=640x360:r=15[bg];[bg][f]overlay=x='100+40*t':y=80:shortest=1,format=yuv420p[v]";
+    execFileSync(locateFfmpeg().ffmpeg, ['-loglevel', 'error', '-y', '-loop', '1', '-i', portrait, '-f', 'lavfi', '-i', 'sine=frequency=300:sample_rate=16000:duration=3', '-filter_complex', filter, '-map', '[v]', '-map', '1:a', '-t', '3', '-c:v', 'libx264', '-preset', 'ultrafast', '-c:a', 'aac', clip]);
+    const csv = async (workers: number) => {
+      const out = path.join(dir, `w${workers}`);
+      const r = await analyze([clip], { out, workers });
+      expect(r.failed).toEqual([]);
+      return fs.readFileSync(path.join(out, 'moving.csv'), 'utf8');
+    };
+    const one = await csv(1);
+    expect(one.trim().split('\n').slice(1).filter((l) => l.split(',')[8] === '1')).toHaveLength(45);
+    expect(await csv(2)).toBe(one);
   });
 
   // The real clips, where ../shared/data exists.

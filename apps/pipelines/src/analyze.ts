@@ -2,8 +2,29 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mer/backend';
-import { CategoryVaTable, EXPRESSION_CLASSES, ExpressionClassifier, ExpressionCropMode, expressionVa, FaceBox, FaceDetector, FaceFollower, FaceSelection, FaceTracker, prosody, rowsAt, RUSSELL_MEHRABIAN_1977, SpeechDetector, TrackedFace } from '@mer/feature-extractors';
-import { AtomicFileWriter, decodeAudio, FrameRateTracker, probe, readVideoFrames, writeFileAtomic } from '@mer/media';
+import {
+  CategoryVaTable,
+  EXPRESSION_CLASSES,
+  ExpressionClassifier,
+  ExpressionCropMode,
+  ExpressionFaceBatch,
+  expressionVa,
+  FaceBox,
+  FaceDetector,
+  FacePick,
+  FaceSelection,
+  FaceTracker,
+  followOne,
+  prosody,
+  rowsAt,
+  RUSSELL_MEHRABIAN_1977,
+  SpeechDetector,
+  cropExpressionFaces,
+  DetectedFaceBatch,
+  detectExpressionFaces,
+  detectExpressionFacesInProcess,
+} from '@mer/feature-extractors';
+import { AtomicFileWriter, decodeAudio, FrameRateTracker, probe, writeFileAtomic } from '@mer/media';
 import { expandInputs, outputStems } from './prediction-output';
 import { AnalysisSummary } from './analysis-report';
 
@@ -40,6 +61,12 @@ export interface AnalyzeOptions {
   detectEvery?: number;
   /** How crops are turned upright: 'eyes' (default) or human's own 'reference' pipeline. */
   crop?: ExpressionCropMode;
+  /**
+   * Processes per video: 2 decodes, detects and crops in a second process while this one classifies
+   * and writes rows (same rows as 1). `face: 'all'` runs in one process (its tracker needs the
+   * classifier's appearance vectors). Default 1.
+   */
+  workers?: number;
   /** Category → valence/arousal table; default Russell & Mehrabian (1977). */
   vaTable?: CategoryVaTable;
   recursive?: boolean;
@@ -64,25 +91,18 @@ function squareBox(b: FaceBox['box'], width: number, height: number): [number, n
   return [((b[0] + b[2]) / 2) * width - side / 2, ((b[1] + b[3]) / 2) * height - side / 2, side, side];
 }
 
-/** Picks the faces of each detection frame: one by rule, or all on tracks. */
-function facePicker(select: FaceSelection | 'all', m: Models): (faces: FaceBox[], frame: tf.Tensor3D, time: number) => Promise<TrackedFace[]> {
-  if (select === 'all') {
-    const tracker = new FaceTracker();
-    const pick = async (faces: FaceBox[], frame: tf.Tensor3D, time: number) =>
-      tracker.update(faces, time, async (f) => {
-        const crop = m.classifier.crops(frame, [f]);
-        const { probabilities, features } = m.classifier.run(crop);
-        const look = (await features.data()) as Float32Array;
-        tf.dispose([crop, probabilities, features]);
-        return look;
-      });
-    return Object.assign(pick, { tracker });
-  }
-  const follower = new FaceFollower(select);
-  return async (faces) => {
-    const f = follower.update(faces);
-    return f ? [{ ...f, id: 1 }] : [];
-  };
+/** Every face on its own track; a face that continues no track is compared with lost ones by the appearance of its crop. */
+function trackAll(m: Models): FacePick & { tracker: FaceTracker } {
+  const tracker = new FaceTracker();
+  const pick = async (faces: FaceBox[], frame: tf.Tensor3D, time: number) =>
+    tracker.update(faces, time, async (f) => {
+      const crop = m.classifier.crops(frame, [f]);
+      const { probabilities, features } = m.classifier.run(crop);
+      const look = (await features.data()) as Float32Array;
+      tf.dispose([crop, probabilities, features]);
+      return look;
+    });
+  return Object.assign(pick, { tracker });
 }
 
 /**
@@ -105,58 +125,52 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
   const fps = info.video.fps;
   const every = Math.max(1, o.detectEvery ?? 3);
   const table = o.vaTable ?? RUSSELL_MEHRABIAN_1977;
-  const pick = facePicker(o.face ?? 'largest', m);
-  const tracker = (pick as { tracker?: FaceTracker }).tracker;
+  const select = o.face ?? 'largest';
+  // Two processes (one person): decode and detection there; crops, classification and rows here.
+  const twoProcesses = (o.workers ?? 1) > 1 && select !== 'all';
+  const all = select === 'all' ? trackAll(m) : null;
   const csv = path.join(o.out, `${stem}.csv`);
   const writer = new AtomicFileWriter(csv);
   const summary = new AnalysisSummary(Math.max(1, Math.ceil(info.video.frameCount / 1500)));
   const rate = new FrameRateTracker(fps);
   const [W, H] = [info.video.width, info.video.height];
-  let current: TrackedFace[] = [];
+  const K = EXPRESSION_CLASSES.length;
+  const onBatch = async (b: ExpressionFaceBatch) => {
+    rate.add(b.timestamps);
+    const n = b.crops.length / (64 * 64 * 3);
+    const run = n > 0 ? tf.tidy(() => m.classifier.run(tf.tensor4d(b.crops, [n, 64, 64, 3]))) : null;
+    const [probs, looks] = run ? await Promise.all([run.probabilities.data(), run.features.data()]) : [new Float32Array(0), new Float32Array(0)];
+    const D = run ? run.features.shape[1] : 0;
+    if (run) tf.dispose([run.probabilities, run.features]);
+    const times = b.timestamps;
+    const sp = SpeechDetector.perFrame(speech, times, fps);
+    const loud = rowsAt(voice.loudness, voice.timeStep, times);
+    const f0 = rowsAt(voice.f0, voice.timeStep, times);
+    let k = 0;
+    let lines = '';
+    for (let i = 0; i < b.count; i++) {
+      const frame = b.firstIndex + i;
+      const audioCells = `${sp[i].toFixed(3)},${loud[i].toFixed(3)},${f0[i].toFixed(1)}`;
+      const rows: { id: number; probabilities: number[]; va: [number, number] }[] = [];
+      for (const f of b.faces[i]) {
+        const p = Array.from(probs.subarray(k * K, (k + 1) * K));
+        all?.tracker.observe(f.id, looks.subarray(k * D, (k + 1) * D));
+        k++;
+        const va = expressionVa(p, EXPRESSION_CLASSES, table);
+        rows.push({ id: f.id, probabilities: p, va });
+        const box = squareBox(f.box, W, H);
+        lines += `${frame},${times[i].toFixed(4)},${f.id},${box.map((v) => v.toFixed(1)).join(',')},${f.score.toFixed(3)},1,${p.map((v) => v.toFixed(4)).join(',')},${EXPRESSION_CLASSES[p.indexOf(Math.max(...p))]},${va[0].toFixed(4)},${va[1].toFixed(4)},${audioCells}\n`;
+      }
+      if (b.faces[i].length === 0) lines += `${frame},${times[i].toFixed(4)},,0.0,0.0,0.0,0.0,0,0,${EXPRESSION_CLASSES.map(() => '').join(',')},,,,${audioCells}\n`;
+      summary.addFrame(frame, times[i], sp[i], rows);
+    }
+    writer.write(lines);
+  };
   try {
     writer.write(HEADER);
-    for await (const b of readVideoFrames(file, { width: 320, info })) {
-      rate.add(b.timestamps);
-      const size = b.height * b.width * 3;
-      const faces: TrackedFace[][] = [];
-      const crops: tf.Tensor4D[] = [];
-      for (let i = 0; i < b.count; i++) {
-        const frame = tf.tensor3d(b.data.subarray(i * size, (i + 1) * size), [b.height, b.width, 3], 'int32');
-        if ((b.firstIndex + i) % every === 0) current = await pick(await m.detector.detect(frame), frame, b.timestamps[i]);
-        faces.push(current);
-        if (current.length > 0) crops.push(m.classifier.crops(frame, current, o.crop));
-        frame.dispose();
-      }
-      const run = crops.length ? m.classifier.run(tf.concat(crops, 0) as tf.Tensor4D) : null;
-      tf.dispose(crops);
-      const [probs, looks] = run ? await Promise.all([run.probabilities.data(), run.features.data()]) : [new Float32Array(0), new Float32Array(0)];
-      const D = run ? run.features.shape[1] : 0;
-      if (run) tf.dispose([run.probabilities, run.features]);
-      const times = b.timestamps;
-      const sp = SpeechDetector.perFrame(speech, times, fps);
-      const loud = rowsAt(voice.loudness, voice.timeStep, times);
-      const f0 = rowsAt(voice.f0, voice.timeStep, times);
-      const K = EXPRESSION_CLASSES.length;
-      let k = 0;
-      let lines = '';
-      for (let i = 0; i < b.count; i++) {
-        const frame = b.firstIndex + i;
-        const audioCells = `${sp[i].toFixed(3)},${loud[i].toFixed(3)},${f0[i].toFixed(1)}`;
-        const rows: { id: number; probabilities: number[]; va: [number, number] }[] = [];
-        for (const f of faces[i]) {
-          const p = Array.from(probs.subarray(k * K, (k + 1) * K));
-          tracker?.observe(f.id, looks.subarray(k * D, (k + 1) * D));
-          k++;
-          const va = expressionVa(p, EXPRESSION_CLASSES, table);
-          rows.push({ id: f.id, probabilities: p, va });
-          const box = squareBox(f.box, W, H);
-          lines += `${frame},${times[i].toFixed(4)},${f.id},${box.map((v) => v.toFixed(1)).join(',')},${f.score.toFixed(3)},1,${p.map((v) => v.toFixed(4)).join(',')},${EXPRESSION_CLASSES[p.indexOf(Math.max(...p))]},${va[0].toFixed(4)},${va[1].toFixed(4)},${audioCells}\n`;
-        }
-        if (faces[i].length === 0) lines += `${frame},${times[i].toFixed(4)},,0.0,0.0,0.0,0.0,0,0,${EXPRESSION_CLASSES.map(() => '').join(',')},,,,${audioCells}\n`;
-        summary.addFrame(frame, times[i], sp[i], rows);
-      }
-      writer.write(lines);
-    }
+    const onDetected = async (b: DetectedFaceBatch) => onBatch(await cropExpressionFaces(b, o.crop));
+    if (twoProcesses) await detectExpressionFacesInProcess(file, { select: select as FaceSelection, detectEvery: every }, onDetected);
+    else await detectExpressionFaces(file, m.detector, { detectEvery: every, info }, all ?? followOne(select as FaceSelection), onDetected);
     if (summary.frames === 0) throw new Error(`${file}: no video frames could be decoded`);
     writer.commit();
   } catch (e) {

@@ -172,12 +172,17 @@ export async function predictFiles(options: {
   abaw?: boolean;
   /** Which face to follow: 'main' (the run's setting), 'largest', 'left', 'right'. */
   face?: FaceSelection;
+  /**
+   * Processes per video: 2 decodes and embeds the faces in a second process while this one computes
+   * audio and fuses (frame-level networks; same rows as 1). Default 1.
+   */
+  workers?: number;
   onFile?: (file: string, pred: Prediction, written: string[]) => void;
   onError?: (file: string, error: string) => void;
 }): Promise<PredictReport> {
   const files = await expandInputs(options.files, { recursive: options.recursive });
   if (files.length === 0) throw new Error('no input files');
-  const p = await loadPipeline(options.run, options.face ? { face: options.face } : {});
+  const p = await loadPipeline(options.run, { ...(options.face ? { face: options.face } : {}), ...((options.workers ?? 1) > 1 ? { faceProcess: true } : {}) });
   const report: PredictReport = { predictions: [], failed: [], summary: path.join(options.out, 'summary.csv') };
   const names = outputStems(files);
   let summary = SUMMARY_HEADER;

@@ -67,6 +67,12 @@ export interface PipelineExtractorOptions {
    * not computed from media: extracting such a plan from a video is an error naming the stream.
    */
   precomputed?: Record<string, PrecomputedStream>;
+  /**
+   * Streaming prediction: face detection runs in a second process (which decodes the video itself)
+   * ahead of this one, which crops, embeds, computes audio and fuses (two cores for one video; same
+   * rows). Default false.
+   */
+  faceProcess?: boolean;
 }
 
 /** A stream a dataset reader supplies: where its features come from and their width. */

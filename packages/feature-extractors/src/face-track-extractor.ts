@@ -109,7 +109,7 @@ function centreSquare(width: number, height: number): FaceBox['box'] {
  * already (e.g. Aff-Wild2's cropped_aligned, or faceless synthetic clips): the centred square of
  * every frame is embedded and every frame counts as a face.
  */
-export async function extractFaceTrack(file: string, detector: FaceDetector | null, embedder: FrameEmbedder, options: FaceTrackOptions = {}): Promise<FaceTrack> {
+export async function extractFaceTrack(file: string, detector: Pick<FaceDetector, 'detect'> | null, embedder: FrameEmbedder, options: FaceTrackOptions = {}): Promise<FaceTrack> {
   const info = options.info ?? (await probe(file));
   const every = Math.max(1, options.detectEvery ?? 5);
   const margin = options.margin ?? 0.2;

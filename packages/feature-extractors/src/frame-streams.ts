@@ -4,7 +4,8 @@ import { EGEMAPS_LLD_DIM, egemapsOfFile, poolLlds } from './acoustic/acoustic-fi
 import type { AcousticLlds } from './acoustic/egemaps-llds';
 import { extractCropTrack } from './crop-track-extractor';
 import type { ExtractedItem, ExtractedStream, FrameChunk, ItemSources } from './extraction-types';
-import { extractFaceTrack, FaceRows } from './face-track-extractor';
+import { extractFaceTrack, FaceRows, FaceTrackOptions } from './face-track-extractor';
+import { RemoteFaceDetections } from './face-track-process';
 import type { Spectrogram } from './log-mel-spectrogram';
 import type { ResolvedOptions, ResolvedStream, StreamEncoders } from './stream-encoders';
 import { interpolateToTimes, readTranscript, TranscriptSegment } from './transcript';
@@ -108,18 +109,19 @@ export async function extractFramesStreamed(
   const hasAudio = info.audio.length > 0;
   const text = await textFor(ctx, file, options, hasAudio, notes);
   const needLogMel = ctx.streams.some((s) => LOG_MEL_KINDS.has(s.kind));
-  const llds = await acousticLlds(ctx, file, info);
+  // The whole file's eGeMAPS descriptors; with a face process they are computed while it starts and decodes.
+  const lldsReady = acousticLlds(ctx, file, info);
+  lldsReady.catch(() => undefined); // awaited below; a failure surfaces there
+  if (!ctx.options.faceProcess) await lldsReady;
   const rolling = needLogMel ? new RollingLogMel(file, {}, { missingAudio: 'silence', info }) : null;
   const dim = ctx.encoders.embedder.dim;
   let noFace = 0;
   let fps = info.video.fps;
   const rate = new FrameRateTracker(fps);
+  let remote: RemoteFaceDetections | null = null;
   try {
-    const track = await extractFaceTrack(file, ctx.encoders.detector, ctx.encoders.embedder, {
-      detectEvery: ctx.options.detectEvery,
-      info,
-      select: options.person ?? ctx.options.face,
-      onBatch: async (b) => {
+    const onBatch = async (b: Parameters<NonNullable<FaceTrackOptions['onBatch']>>[0]) => {
+      const llds = await lldsReady;
         fps = b.fps;
         noFace += b.count - b.mask.reduce((n, m) => n + m, 0);
         const times = b.times;
@@ -132,14 +134,18 @@ export async function extractFramesStreamed(
         rolling?.trimBefore(times[b.count - 1] + 1 / b.fps - 0.6);
         Object.assign(streams, textStreams(ctx, text, times));
         await onChunk({ first: b.firstRow, count: b.count, fps: b.fps, times, faces: b.faces, streams });
-      },
-    });
+    };
+    // Two cores for one video: BlazeFace runs in a second process (decoding the video itself) ahead of
+    // this one, which crops, embeds, computes audio and hands the rows to the caller's fusion.
+    remote = ctx.options.faceProcess && ctx.encoders.detector ? new RemoteFaceDetections(file, { detectEvery: ctx.options.detectEvery }) : null;
+    const track = await extractFaceTrack(file, remote ?? ctx.encoders.detector, ctx.encoders.embedder, { detectEvery: ctx.options.detectEvery, info, select: options.person ?? ctx.options.face, onBatch });
     if (track.frames === 0) throw new Error(`${file}: no video frames could be decoded`);
     if (noFace > 0) notes.push(`no face in ${noFace}/${track.frames} frames (masked)`);
     const note = rate.note();
     if (note) notes.push(note);
     return { frames: track.frames, fps, notes };
   } finally {
+    remote?.close();
     await rolling?.close();
   }
 }

@@ -61,3 +61,7 @@ export { FaceTracker } from './face-tracker';
 export type { FaceTrackerOptions, TrackedFace } from './face-tracker';
 export { expressionVa, readVaTable, RUSSELL_MEHRABIAN_1977 } from './analysis/expression-va';
 export type { CategoryVaTable } from './analysis/expression-va';
+export { cropExpressionFaces, detectExpressionFaces, followOne } from './analysis/expression-face-stream';
+export type { DetectedFaceBatch, ExpressionFaceBatch, ExpressionFaceOptions, FacePick } from './analysis/expression-face-stream';
+export { detectExpressionFacesInProcess, RemoteFaceDetections } from './face-track-process';
+export type { DetectionProcessOptions, ExpressionFaceProcessOptions } from './face-track-process';

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXPRESSION_CLASSES, readVaTable } from '@mer/feature-extractors';
 import { analyze, FaceSelection } from '@mer/pipelines';
@@ -6,7 +7,7 @@ import { Progress } from './progress';
 const FACES = ['largest', 'main', 'left', 'right', 'all'] as const;
 const CROPS = ['eyes', 'reference'] as const;
 
-export async function analyzeCommand(inputs: string[], opts: { out: string; recursive?: boolean; face?: string; faces?: string; detectEvery?: number; crop?: string; vaTable?: string; json?: boolean }): Promise<void> {
+export async function analyzeCommand(inputs: string[], opts: { out: string; recursive?: boolean; face?: string; faces?: string; detectEvery?: number; crop?: string; vaTable?: string; workers?: number; json?: boolean }): Promise<void> {
   if (inputs.length === 0) throw new Error('give at least one video file, folder or glob');
   opts = { ...opts, face: opts.faces ?? opts.face };
   if (opts.face !== undefined && !(FACES as readonly string[]).includes(opts.face)) throw new Error(`--face must be one of ${FACES.join(', ')}, got '${opts.face}'`);
@@ -20,6 +21,7 @@ export async function analyzeCommand(inputs: string[], opts: { out: string; recu
     face: opts.face as FaceSelection | 'all' | undefined,
     crop: opts.crop as (typeof CROPS)[number] | undefined,
     vaTable,
+    workers: opts.workers ?? Math.min(2, os.availableParallelism()),
     detectEvery: opts.detectEvery,
     onFile: (f) => {
       bar.tick(++done, path.basename(f.file));

@@ -1,3 +1,4 @@
+import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   evalRun,
@@ -65,7 +66,7 @@ export async function evalCommand(opts: { run: string; split: string; features?:
   }
 }
 
-export async function predictCommand(inputs: string[], opts: { run?: string; out: string; plot?: boolean; abaw?: boolean; recursive?: boolean; face?: string; json?: boolean }): Promise<void> {
+export async function predictCommand(inputs: string[], opts: { run?: string; out: string; plot?: boolean; abaw?: boolean; recursive?: boolean; face?: string; workers?: number; json?: boolean }): Promise<void> {
   if (inputs.length === 0) throw new Error('give at least one video file, folder or glob');
   if (!opts.run) {
     console.error('mer predict: no --run given (no trained network): running mer analyze — per-frame expressions from the pretrained model shipped with mer');
@@ -88,6 +89,7 @@ export async function predictCommand(inputs: string[], opts: { run?: string; out
     face,
     plot: opts.plot,
     abaw: opts.abaw,
+    workers: opts.workers ?? Math.min(2, os.availableParallelism()),
     onFile: (file, pred, written) => {
       tick(file);
       if (opts.json) {

@@ -1,0 +1,170 @@
+import { fork } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { DetectedFaceBatch } from './analysis/expression-face-stream';
+import type { FaceBox, FaceDetectorOptions } from './face-detector';
+import type { FaceSelection } from './face-follower';
+
+/** The detections of one decoded batch: the frames the detector ran on, in order. */
+export interface DetectionBatch {
+  detections: { index: number; faces: FaceBox[] }[];
+}
+
+/** What `mer analyze`'s face process does: decode, and detect one person followed by rule. */
+export interface ExpressionFaceProcessOptions {
+  select: FaceSelection;
+  detectEvery: number;
+}
+
+/** What the detection process of a prediction does: decode as the caller does, detect every N frames. */
+export interface DetectionProcessOptions {
+  detectEvery: number;
+  decodeWidth?: number;
+  detector?: Omit<FaceDetectorOptions, 'modelPath'>;
+}
+
+/** parent → child */
+export type FaceProcessRequest =
+  | { type: 'start-detect'; file: string; options: DetectionProcessOptions }
+  | { type: 'start-expression'; file: string; options: ExpressionFaceProcessOptions }
+  | { type: 'ack' };
+/** child → parent */
+export type FaceProcessMessage = { type: 'batch'; batch: DetectionBatch | DetectedFaceBatch } | { type: 'done'; frames: number; fps: number } | { type: 'error'; message: string };
+
+/**
+ * Batches the face process may run ahead of the parent (16 frames each: at most 2.8 MB of decoded
+ * 320-wide frames): the queue between them is bounded, so memory stays flat.
+ */
+export const FACE_QUEUE_DEPTH = 8;
+
+/** The child's entry: the built `.js` beside this file, or the TypeScript source run through tsx. */
+function workerEntry(): { file: string; execArgv: string[]; env: NodeJS.ProcessEnv } {
+  const js = path.join(__dirname, 'face-track-worker.js');
+  if (fs.existsSync(js)) return { file: js, execArgv: [], env: process.env };
+  const ts = path.join(__dirname, 'face-track-worker.ts');
+  if (!fs.existsSync(ts)) throw new Error(`the face process entry is missing beside ${__filename} (face-track-worker.js/.ts); rebuild @mer/feature-extractors`);
+  const tsconfig = path.resolve(__dirname, '../../../tsconfig.json');
+  const env = { ...process.env, ...(process.env['TSX_TSCONFIG_PATH'] || !fs.existsSync(tsconfig) ? {} : { TSX_TSCONFIG_PATH: tsconfig }) };
+  return { file: ts, execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href], env };
+}
+
+/**
+ * Runs one job in a second process and hands its batches to `onBatch` in order, one at a time; each is
+ * acknowledged when handled, and the child runs at most {@link FACE_QUEUE_DEPTH} batches ahead. A
+ * failure in either process stops both.
+ */
+function runFaceProcess<B>(file: string, request: FaceProcessRequest, onBatch: (b: B) => Promise<void> | void): { done: Promise<{ frames: number; fps: number }>; stop: () => void } {
+  const entry = workerEntry();
+  const child = fork(entry.file, [], { execArgv: entry.execArgv, env: entry.env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  let stderr = '';
+  child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
+  let settled = false;
+  const done = new Promise<{ frames: number; fps: number }>((resolve, reject) => {
+    let chain = Promise.resolve();
+    const finish = (error: Error | null, value?: { frames: number; fps: number }) => {
+      if (settled) return;
+      settled = true;
+      if (error) child.kill();
+      if (error) reject(error);
+      else resolve(value!);
+    };
+    child.on('message', (m: FaceProcessMessage) => {
+      if (m.type === 'batch') {
+        chain = chain.then(async () => {
+          if (settled) return;
+          try {
+            await onBatch(m.batch as B);
+            if (child.connected) child.send({ type: 'ack' } satisfies FaceProcessRequest);
+          } catch (e) {
+            finish(e as Error);
+          }
+        });
+      } else if (m.type === 'done') {
+        chain.then(() => finish(null, { frames: m.frames, fps: m.fps }));
+      } else {
+        finish(new Error(m.message));
+      }
+    });
+    // A send to a process that already ended (EPIPE) is reported by 'exit', with its stderr.
+    child.on('error', (e: NodeJS.ErrnoException) => e.code !== 'EPIPE' && finish(new Error(`${file}: the face process failed: ${e.message}`)));
+    child.on('exit', (code) => {
+      chain.then(() => finish(new Error(`${file}: the face process exited (code ${code}) before finishing${stderr ? `: ${stderr.trim().split('\n').slice(-3).join(' | ')}` : ''}`)));
+    });
+    child.send(request);
+  });
+  return {
+    done,
+    stop: () => {
+      settled = true;
+      child.kill();
+    },
+  };
+}
+
+/**
+ * `mer analyze`'s detection side (decode, detection, following one person: see
+ * `detectExpressionFaces`) in a second process while the caller crops, classifies and writes rows.
+ */
+export function detectExpressionFacesInProcess(file: string, options: ExpressionFaceProcessOptions, onBatch: (b: DetectedFaceBatch) => Promise<void> | void): Promise<{ frames: number; fps: number }> {
+  return runFaceProcess(file, { type: 'start-expression', file, options }, onBatch).done;
+}
+
+/**
+ * A face detector whose detections come from a second process that decodes the same video and runs
+ * BlazeFace on every `detectEvery`-th frame ahead of the caller: `detect(frame)` returns the next
+ * detection in order, for the caller's detection frames (0, N, 2N, …). Two cores for one video, the
+ * same boxes as detecting here (same decoder, same model). `close()` when done.
+ */
+export class RemoteFaceDetections {
+  private readonly queue: DetectionBatch['detections'] = [];
+  private waiting: (() => void) | null = null;
+  private room: (() => void) | null = null;
+  private next = 0;
+  private finished = false;
+  private failure: Error | null = null;
+  private readonly job: { done: Promise<{ frames: number; fps: number }>; stop: () => void };
+
+  constructor(
+    readonly file: string,
+    readonly options: DetectionProcessOptions,
+  ) {
+    this.job = runFaceProcess<DetectionBatch>(file, { type: 'start-detect', file, options }, async (b) => {
+      this.queue.push(...b.detections);
+      this.wakeReader();
+      // Acknowledge (let the child go on) only while the caller keeps up.
+      while (this.queue.length > 4 * 16 && !this.finished) await new Promise<void>((r) => (this.room = r));
+    });
+    this.job.done.then(
+      () => ((this.finished = true), this.wakeReader()),
+      (e: Error) => ((this.failure = e), (this.finished = true), this.wakeReader()),
+    );
+  }
+
+  private wakeReader(): void {
+    this.waiting?.();
+    this.waiting = null;
+  }
+
+  /** The next detection frame's faces (the frame argument is the caller's copy; it is not sent). */
+  async detect(_frame?: unknown): Promise<FaceBox[]> {
+    while (this.queue.length === 0) {
+      if (this.failure) throw this.failure;
+      if (this.finished) throw new Error(`${this.file}: the detection process ended before frame ${this.next}`);
+      await new Promise<void>((r) => (this.waiting = r));
+    }
+    const d = this.queue.shift()!;
+    this.room?.();
+    this.room = null;
+    const expected = this.next;
+    this.next += Math.max(1, this.options.detectEvery);
+    if (d.index !== expected) throw new Error(`${this.file}: the detection process is at frame ${d.index}, this one at ${expected}`);
+    return d.faces;
+  }
+
+  close(): void {
+    this.finished = true;
+    this.room?.();
+    this.job.stop();
+  }
+}

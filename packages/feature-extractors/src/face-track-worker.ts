@@ -1,0 +1,83 @@
+/**
+ * The second process of two-process analysis and prediction (see face-track-process.ts): decodes a
+ * video and runs BlazeFace on it, streaming results back batch by batch, never more than
+ * FACE_QUEUE_DEPTH batches ahead of the parent's acknowledgements.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@mer/backend';
+import { readVideoFrames } from '@mer/media';
+import { detectExpressionFaces, followOne } from './analysis/expression-face-stream';
+import { FaceDetector } from './face-detector';
+import { DetectionBatch, FACE_QUEUE_DEPTH, FaceProcessMessage, FaceProcessRequest } from './face-track-process';
+
+let inFlight = 0;
+let wake: (() => void) | null = null;
+
+const send = (m: FaceProcessMessage) => new Promise<void>((resolve, reject) => process.send!(m, (err: Error | null) => (err ? reject(err) : resolve())));
+
+/** Sends a batch once fewer than FACE_QUEUE_DEPTH are waiting for the parent. */
+async function sendBatch(batch: Extract<FaceProcessMessage, { type: 'batch' }>['batch']): Promise<void> {
+  while (inFlight >= FACE_QUEUE_DEPTH) await new Promise<void>((r) => (wake = r));
+  inFlight++;
+  await send({ type: 'batch', batch });
+}
+
+/** `mer analyze`: decoded frames and the followed person's faces. */
+async function runExpression(req: FaceProcessRequest & { type: 'start-expression' }): Promise<void> {
+  await initBackend();
+  const detector = await FaceDetector.load({ letterbox: false });
+  let frames = 0;
+  let fps = 0;
+  try {
+    await detectExpressionFaces(req.file, detector, { detectEvery: req.options.detectEvery }, followOne(req.options.select), async (b) => {
+      frames += b.count;
+      fps = b.fps;
+      await sendBatch(b);
+    });
+    await send({ type: 'done', frames, fps });
+  } finally {
+    detector.dispose();
+  }
+}
+
+/** Prediction: the detector's faces on every N-th decoded frame, decoded as the parent decodes. */
+async function runDetect(req: FaceProcessRequest & { type: 'start-detect' }): Promise<void> {
+  await initBackend();
+  const detector = await FaceDetector.load(req.options.detector ?? {});
+  const every = Math.max(1, req.options.detectEvery);
+  let frames = 0;
+  let fps = 0;
+  try {
+    for await (const b of readVideoFrames(req.file, { width: req.options.decodeWidth ?? 320 })) {
+      const size = b.height * b.width * 3;
+      const batch: DetectionBatch = { detections: [] };
+      for (let i = 0; i < b.count; i++) {
+        const index = b.firstIndex + i;
+        if (index % every !== 0) continue;
+        const frame = tf.tensor3d(b.data.subarray(i * size, (i + 1) * size), [b.height, b.width, 3], 'int32');
+        batch.detections.push({ index, faces: await detector.detect(frame) });
+        frame.dispose();
+      }
+      frames += b.count;
+      fps = b.fps;
+      if (batch.detections.length > 0) await sendBatch(batch);
+    }
+    await send({ type: 'done', frames, fps });
+  } finally {
+    detector.dispose();
+  }
+}
+
+process.on('message', (m: FaceProcessRequest) => {
+  if (m.type === 'ack') {
+    inFlight--;
+    wake?.();
+    wake = null;
+    return;
+  }
+  (m.type === 'start-detect' ? runDetect(m) : runExpression(m))
+    .then(() => process.disconnect())
+    .catch((e: Error) => {
+      process.send!({ type: 'error', message: e.message } satisfies FaceProcessMessage, () => process.exit(1));
+    });
+});
