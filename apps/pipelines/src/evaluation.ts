@@ -6,6 +6,21 @@ import { ClipDataset } from './clip-dataset';
 import { predictFrames } from './frame-inference';
 import type { PipelineModel } from './pipeline-model';
 import type { PipelineItem, PipelineMetrics } from './pipeline-types';
+import type { TrainingBatch } from './trainer';
+
+/** Each batch of clips through the network: its class probabilities (softmax, or sigmoid per class for multi-label). */
+async function eachClipBatch(model: PipelineModel, data: ClipDataset, activation: 'softmax' | 'sigmoid', use: (probs: Float32Array, batch: TrainingBatch) => Promise<void>): Promise<void> {
+  for (const batch of data.batches({ batchSize: 32 })) {
+    const probs = tf.tidy(() => {
+      const out = model.forward(batch);
+      if (out.kind !== 'classification') return tf.zeros([0]);
+      return activation === 'sigmoid' ? tf.sigmoid(out.logits) : tf.softmax(out.logits);
+    });
+    await use((await probs.data()) as Float32Array, batch);
+    probs.dispose();
+    batch.dispose();
+  }
+}
 
 /**
  * Metrics of stored features: confusion-matrix metrics of clips (the dataset may be passed in once,
@@ -18,34 +33,16 @@ export async function evaluateStored(
   items: readonly PipelineItem[],
   options: { classes?: readonly string[]; windowSize: number; clips?: ClipDataset; multiLabel?: boolean },
 ): Promise<PipelineMetrics> {
-  if (model.recipe.task === 'classification' && options.multiLabel) {
-    const classes = options.classes!;
-    const acc = new MultiLabelAccumulator(classes.length, classes);
-    const data = options.clips ?? new ClipDataset(stores, items);
-    for (const batch of data.batches({ batchSize: 32 })) {
-      const probs = tf.tidy(() => {
-        const out = model.forward(batch);
-        return out.kind === 'classification' ? tf.sigmoid(out.logits) : tf.zeros([0]);
-      });
-      acc.update(await probs.data(), await batch.multiLabels!.data());
-      probs.dispose();
-      batch.dispose();
-    }
-    return { task: 'multilabel', multilabel: acc.result(), items: items.length };
-  }
   if (model.recipe.task === 'classification') {
     const classes = options.classes!;
-    const acc = new ConfusionMatrixAccumulator(classes.length, classes);
     const data = options.clips ?? new ClipDataset(stores, items);
-    for (const batch of data.batches({ batchSize: 32 })) {
-      const probs = tf.tidy(() => {
-        const out = model.forward(batch);
-        return out.kind === 'classification' ? tf.softmax(out.logits) : tf.zeros([0]);
-      });
-      acc.updateFromScores(await batch.classLabels!.data(), await probs.data());
-      probs.dispose();
-      batch.dispose();
+    if (options.multiLabel) {
+      const acc = new MultiLabelAccumulator(classes.length, classes);
+      await eachClipBatch(model, data, 'sigmoid', async (probs, batch) => void acc.update(probs, await batch.multiLabels!.data()));
+      return { task: 'multilabel', multilabel: acc.result(), items: items.length };
     }
+    const acc = new ConfusionMatrixAccumulator(classes.length, classes);
+    await eachClipBatch(model, data, 'softmax', async (probs, batch) => void acc.updateFromScores(await batch.classLabels!.data(), probs));
     return { task: 'classification', classification: acc.result(), items: items.length };
   }
   const acc = new ValenceArousalAccumulator();
