@@ -155,7 +155,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-pipelines-'));
   try {
     const talking = path.join(__dirname, '../../../shared/data/clips/talking-utterance.mp4');
-    const analyzed: Record<string, unknown> = process.argv.includes('--predict-only') ? {} : { bench: 'pipelines-analyze', note: 'mer analyze in one process per clip: BlazeFace every 3rd frame, every frame classified; rtf = video seconds per wall second (model loading included)' };
+    const analyzed: Record<string, unknown> = process.argv.includes('--predict-only') ? {} : { bench: 'pipelines-analyze', note: 'mer analyze, one bench process per run: BlazeFace every 5th frame (the default), every frame classified; rtf = video seconds per wall second (model loading included)' };
     if (!process.argv.includes('--predict-only')) {
       if (fs.existsSync(talking)) {
         const runs: Record<number, ReturnType<typeof analyzeBench>[]> = { 1: [], 2: [] };

@@ -36,7 +36,7 @@ program
   .option('--recursive', "folders' subfolders too")
   .option('--faces <which>', 'whose faces: largest (default) | main | left | right (one row per frame), or all (every face tracked, a stable face_id each)')
   .option('--face <which>', 'the same as --faces')
-  .option('--detect-every <n>', 'run the face detector every n frames, following the faces in between (every frame is classified)', int)
+  .option('--detect-every <n>', 'run the face detector every n frames (default 5), following the faces in between (every frame is classified)', int)
   .option('--crop <mode>', "how face crops are turned upright: eyes (default: level eye line) | reference (@vladmandic/human's own rule)")
   .option('--workers <n>', 'processes per video: 2 (default on 2+ cores) decodes, detects and crops in a second process while this one classifies; 1: one process', int)
   .option('--va-table <file>', 'category → valence/arousal table (JSON {"happy": [v, a], …} or CSV class,valence,arousal); default Russell & Mehrabian 1977')

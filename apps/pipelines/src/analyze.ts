@@ -57,7 +57,7 @@ export interface AnalyzeOptions {
    * frame — or 'all': every face on its own track with a stable `face_id`, one row per face per frame.
    */
   face?: FaceSelection | 'all';
-  /** Run the detector every N frames and follow the faces in between (every frame is classified). Default 3. */
+  /** Run the detector every N frames and follow the faces in between (every frame is classified). Default 5, as `mer predict`. */
   detectEvery?: number;
   /** How crops are turned upright: 'eyes' (default) or human's own 'reference' pipeline. */
   crop?: ExpressionCropMode;
@@ -123,7 +123,7 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
   const speech = await m.vad.probabilities(audio.samples);
   const voice = prosody(audio.samples);
   const fps = info.video.fps;
-  const every = Math.max(1, o.detectEvery ?? 3);
+  const every = Math.max(1, o.detectEvery ?? 5);
   const table = o.vaTable ?? RUSSELL_MEHRABIAN_1977;
   const select = o.face ?? 'largest';
   // Two processes (one person): decode and detection there; crops, classification and rows here.

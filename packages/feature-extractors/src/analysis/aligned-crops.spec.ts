@@ -44,3 +44,35 @@ describe('face crops turned upright by the eye line', () => {
     tf.dispose([frame, tilted, crops]);
   });
 });
+
+describe('crops from the face’s neighbourhood equal crops from the whole frame', () => {
+  /** The plain computation: rotate the whole frame, cut at `via`, resize to 64 (human's pipeline). */
+  function wholeFrame(frame: tf.Tensor3D, box: [number, number, number, number], angle: number): tf.Tensor4D {
+    const [h, w] = frame.shape;
+    return tf.tidy(() => {
+      const half = (Math.max((box[2] - box[0]) * w, (box[3] - box[1]) * h) * 1.4) / 2;
+      const [l, t, r, b] = [((box[0] + box[2]) / 2) * w - half, ((box[1] + box[3]) / 2) * h - half, ((box[0] + box[2]) / 2) * w + half, ((box[1] + box[3]) / 2) * h + half].map(Math.round);
+      const image = tf.expandDims(tf.cast(frame, 'float32'), 0) as tf.Tensor4D;
+      const up = angle ? tf.image.rotateWithOffset(image, angle, 0, [(l + r) / 2 / w, (t + b) / 2 / h]) : image;
+      return tf.image.resizeBilinear(tf.image.cropAndResize(up, [[t / h, l / w, b / h, r / w]], [0], [256, 256]), [64, 64]);
+    });
+  }
+
+  it.each([
+    ['centre, upright', [0.43, 0.17, 0.59, 0.33], 0],
+    ['centre, tilted', [0.43, 0.17, 0.59, 0.33], 0.3],
+    ['over the top-left corner, tilted', [-0.02, -0.06, 0.12, 0.15], -0.3],
+  ] as const)('%s', async (_name, box, angle) => {
+    const frame = tf.cast(tf.randomUniform([180, 320, 3], 0, 255, 'float32', 7), 'int32') as tf.Tensor3D;
+    // Eyes placed so the eye line has the wanted angle.
+    const [cx, cy] = [(box[0] + box[2]) / 2, (box[1] + box[3]) / 2];
+    const dx = 0.03;
+    const keypoints: [number, number][] = [[cx - dx, cy - (Math.tan(angle) * dx * 320) / 180], [cx + dx, cy + (Math.tan(angle) * dx * 320) / 180]];
+    const ours = await alignedCrops(frame, [{ box: [...box] as [number, number, number, number], keypoints }], 64, { via: 256 }).data();
+    const plain = await wholeFrame(frame, [...box] as [number, number, number, number], angle).data();
+    let worst = 0;
+    ours.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - plain[i]))));
+    expect(worst).toBeLessThan(0.01); // of 255: float rounding only
+    tf.dispose(frame);
+  });
+});

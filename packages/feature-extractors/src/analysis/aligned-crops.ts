@@ -35,7 +35,11 @@ export interface CropOptions {
 /**
  * Square face crops turned upright by the eye line: the frame is rotated about each face's centre so
  * its eyes are level, then the face's box (enlarged by `scale` and squared on the frame's pixel grid, as
- * human's detector does) is cut out and resized to `size`.
+ * human's detector does) is cut out and resized to `size`. Only the face's neighbourhood is rotated
+ * (the pixels the crop can reach, on the same integer grid, so the samples are the whole frame's), and
+ * a cut at `via` then resized to `size` is one cut with the box scaled to the samples the resize keeps
+ * when `via` is a multiple of `size` (resizeBilinear without corner alignment samples every
+ * (via/size)-th pixel exactly).
  * @param frame [H, W, 3] RGB 0–255
  * @returns [faces, size, size, 3] float 0–255
  */
@@ -44,17 +48,34 @@ export function alignedCrops(frame: tf.Tensor3D, faces: readonly Pick<FaceBox, '
   const scale = options.scale ?? 1.4;
   const minAngle = Math.max(options.minAngle ?? 0, 1e-3);
   const cut = options.via ?? size;
+  const step = cut % size === 0 ? cut / size : 0;
   return tf.tidy(() => {
-    const image = tf.expandDims(tf.cast(frame, 'float32'), 0) as tf.Tensor4D;
     const crops = faces.map((f) => {
       const [x0, y0, x1, y1] = f.box;
       const half = (Math.max((x1 - x0) * w, (y1 - y0) * h) * scale) / 2;
       // The square on the pixel grid; the face is turned about its centre.
       const [left, top, right, bottom] = [((x0 + x1) / 2) * w - half, ((y0 + y1) / 2) * h - half, ((x0 + x1) / 2) * w + half, ((y0 + y1) / 2) * h + half].map(Math.round);
+      const [cx, cy] = [(left + right) / 2, (top + bottom) / 2];
       const angle = options.upright === 'nose-mouth' ? noseMouthAngle(f, w, h) : eyeLineAngle(f, w, h);
-      const upright = Math.abs(angle) > minAngle ? tf.image.rotateWithOffset(image, angle, 0, [(left + right) / 2 / w, (top + bottom) / 2 / h]) : image;
-      const box = [top / h, left / w, bottom / h, right / w];
-      const crop = tf.image.cropAndResize(upright, [box], [0], [cut, cut]);
+      const rotate = Math.abs(angle) > minAngle;
+      // Every pixel of the frame the crop's samples (and their bilinear neighbours) come from, rotated
+      // or not; outside the frame both rotation and cropAndResize give 0, as on the whole frame.
+      const reach = Math.ceil(Math.max(right - left, bottom - top) * (rotate ? Math.SQRT1_2 : 0.5)) + 3;
+      const [ry, rx] = [Math.max(0, Math.floor(cy) - reach), Math.max(0, Math.floor(cx) - reach)];
+      const [rh, rw] = [Math.min(h, Math.floor(cy) + reach + 2) - ry, Math.min(w, Math.floor(cx) + reach + 2) - rx];
+      const region = tf.expandDims(tf.cast(tf.slice(frame, [ry, rx, 0], [rh, rw, 3]), 'float32'), 0) as tf.Tensor4D;
+      const upright = rotate ? tf.image.rotateWithOffset(region, angle, 0, [(cx - rx) / rw, (cy - ry) / rh]) : region;
+      // The whole frame's sample positions (cropAndResize: start·(H − 1) + i·extent·(H − 1)/(n − 1)), in the region.
+      const at = (v: number, n: number, origin: number, m: number) => ((v / n) * (n - 1) - origin) / (m - 1);
+      const extent = (span: number, n: number, m: number) => ((span / n) * (n - 1)) / (m - 1);
+      const [sy, sx] = [at(top, h, ry, rh), at(left, w, rx, rw)];
+      const [ey, ex] = [extent(bottom - top, h, rh), extent(right - left, w, rw)];
+      if (step) {
+        // The samples `resizeBilinear(cut at via, size)` keeps: every step-th of the via cut's.
+        const k = (step * (size - 1)) / (cut - 1);
+        return tf.image.cropAndResize(upright, [[sy, sx, sy + k * ey, sx + k * ex]], [0], [size, size]);
+      }
+      const crop = tf.image.cropAndResize(upright, [[sy, sx, sy + ey, sx + ex]], [0], [cut, cut]);
       return cut === size ? crop : tf.image.resizeBilinear(crop, [size, size]);
     });
     return crops.length > 0 ? (tf.concat(crops, 0) as tf.Tensor4D) : (tf.zeros([0, size, size, 3]) as tf.Tensor4D);
