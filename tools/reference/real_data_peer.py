@@ -4,7 +4,9 @@
 MFCC(13) + delta, their per-utterance mean and std, and log-energy mean and std (54 values) →
 standardise (training speakers' statistics) → logistic regression (scikit-learn). Leave-one-speaker-out
 over the EmoDB folder; C is chosen by an inner leave-one-speaker-out over the training speakers only.
-Run with Debian's python3 (python3-sklearn, python3-scipy): /usr/bin/python3 tools/reference/real_data_peer.py <emodb-dir>
+Run with Debian's python3 (python3-sklearn, python3-scipy): /usr/bin/python3 tools/reference/real_data_peer.py <emodb-dir> [--speaker-norm]
+`--speaker-norm` first standardises each speaker's feature vectors with that speaker's own mean and std
+(transductive: the held-out speaker's unlabelled recordings are used, never their labels).
 Prints one JSON line per fold, then a summary line.
 """
 import json
@@ -55,12 +57,16 @@ def features(path):
 
 
 def main():
-    root = sys.argv[1]
+    root = [a for a in sys.argv[1:] if not a.startswith("--")][0]
     t0 = time.time()
     files = sorted(f for f in os.listdir(root) if f.endswith(".wav"))
     X = np.stack([features(os.path.join(root, f)) for f in files])
     y = np.array([EMOTIONS.index(f[5]) for f in files])
     groups = np.array([f[:2] for f in files])
+    speaker_norm = "--speaker-norm" in sys.argv
+    if speaker_norm:
+        for g in set(groups):
+            X[groups == g] = (X[groups == g] - X[groups == g].mean(0)) / (X[groups == g].std(0) + 1e-9)
     grid = [0.01, 0.1, 1.0, 10.0]
     rows = []
     for speaker in sorted(set(groups)):
@@ -77,7 +83,7 @@ def main():
         m = make_pipeline(StandardScaler(), LogisticRegression(C=best, max_iter=2000)).fit(X[train], y[train])
         p = m.predict(X[test])
         row = {
-            "system": "peer: MFCC+delta stats, logistic regression (scikit-learn)",
+            "system": "peer: MFCC+delta stats, logistic regression (scikit-learn)" + (", per-speaker standardised" if speaker_norm else ""),
             "fold": speaker,
             "C": best,
             "inner_uar": inner[best],
