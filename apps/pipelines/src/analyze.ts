@@ -19,6 +19,7 @@ import {
   rowsAt,
   RUSSELL_MEHRABIAN_1977,
   SpeechDetector,
+  TWO_PROCESS_MIN_SECONDS,
   cropExpressionFaces,
   DetectedFaceBatch,
   detectExpressionFaces,
@@ -127,7 +128,7 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
   const table = o.vaTable ?? RUSSELL_MEHRABIAN_1977;
   const select = o.face ?? 'largest';
   // Two processes (one person): decode and detection there; crops, classification and rows here.
-  const twoProcesses = (o.workers ?? 1) > 1 && select !== 'all';
+  const twoProcesses = (o.workers ?? 1) > 1 && select !== 'all' && info.duration >= TWO_PROCESS_MIN_SECONDS;
   const all = select === 'all' ? trackAll(m) : null;
   const csv = path.join(o.out, `${stem}.csv`);
   const writer = new AtomicFileWriter(csv);

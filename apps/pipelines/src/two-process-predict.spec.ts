@@ -32,7 +32,11 @@ describe('two processes for one video (mer predict --workers 2)', () => {
       return fs.readFileSync(path.join(out, 'face.csv'), 'utf8').trim().split('\n');
     };
     const one = await rows(1);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const fork = jest.spyOn(require('node:child_process'), 'fork');
     const two = await rows(2);
+    expect(fork).toHaveBeenCalledTimes(1); // the detection process did run
+    fork.mockRestore();
     expect(two[0]).toBe(one[0]);
     expect(two).toHaveLength(one.length);
     expect(one.length - 1).toBe(60);

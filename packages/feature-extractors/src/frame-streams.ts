@@ -5,7 +5,7 @@ import type { AcousticLlds } from './acoustic/egemaps-llds';
 import { extractCropTrack } from './crop-track-extractor';
 import type { ExtractedItem, ExtractedStream, FrameChunk, ItemSources } from './extraction-types';
 import { extractFaceTrack, FaceRows, FaceTrackOptions } from './face-track-extractor';
-import { RemoteFaceDetections } from './face-track-process';
+import { RemoteFaceDetections, TWO_PROCESS_MIN_SECONDS } from './face-track-process';
 import type { Spectrogram } from './log-mel-spectrogram';
 import type { ResolvedOptions, ResolvedStream, StreamEncoders } from './stream-encoders';
 import { interpolateToTimes, readTranscript, TranscriptSegment } from './transcript';
@@ -137,7 +137,7 @@ export async function extractFramesStreamed(
     };
     // Two cores for one video: BlazeFace runs in a second process (decoding the video itself) ahead of
     // this one, which crops, embeds, computes audio and hands the rows to the caller's fusion.
-    remote = ctx.options.faceProcess && ctx.encoders.detector ? new RemoteFaceDetections(file, { detectEvery: ctx.options.detectEvery }) : null;
+    remote = ctx.options.faceProcess && ctx.encoders.detector && info.duration >= TWO_PROCESS_MIN_SECONDS ? new RemoteFaceDetections(file, { detectEvery: ctx.options.detectEvery }) : null;
     const track = await extractFaceTrack(file, remote ?? ctx.encoders.detector, ctx.encoders.embedder, { detectEvery: ctx.options.detectEvery, info, select: options.person ?? ctx.options.face, onBatch });
     if (track.frames === 0) throw new Error(`${file}: no video frames could be decoded`);
     if (noFace > 0) notes.push(`no face in ${noFace}/${track.frames} frames (masked)`);

@@ -63,5 +63,5 @@ export { expressionVa, readVaTable, RUSSELL_MEHRABIAN_1977 } from './analysis/ex
 export type { CategoryVaTable } from './analysis/expression-va';
 export { cropExpressionFaces, detectExpressionFaces, followOne } from './analysis/expression-face-stream';
 export type { DetectedFaceBatch, ExpressionFaceBatch, ExpressionFaceOptions, FacePick } from './analysis/expression-face-stream';
-export { detectExpressionFacesInProcess, RemoteFaceDetections } from './face-track-process';
+export { detectExpressionFacesInProcess, RemoteFaceDetections, TWO_PROCESS_MIN_SECONDS } from './face-track-process';
 export type { DetectionProcessOptions, ExpressionFaceProcessOptions } from './face-track-process';
