@@ -41,6 +41,17 @@ async function childPredict(run: string, file: string, out: string, workers: num
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
+type Measured = { wall_s: number; rtf: number; peak_rss_mb: number };
+
+/** One and two processes per video, interleaved, three runs each: the medians, and every run's RTF. */
+function oneVsTwo<R extends Measured>(measure: (workers: number) => R): Record<string, R & { rtfs: number[] }> {
+  const runs: Record<number, R[]> = { 1: [], 2: [] };
+  for (let k = 0; k < 3; k++) for (const w of [1, 2]) runs[w].push(measure(w));
+  const out: Record<string, R & { rtfs: number[] }> = {};
+  for (const w of [1, 2]) out[`${w}proc`] = { ...runs[w][0], wall_s: median(runs[w].map((r) => r.wall_s)), rtf: median(runs[w].map((r) => r.rtf)), peak_rss_mb: median(runs[w].map((r) => r.peak_rss_mb)), rtfs: runs[w].map((r) => r.rtf) };
+  return out;
+}
+
 async function childAnalyze(file: string, out: string, workers: number): Promise<void> {
   const info = await probe(file);
   const t0 = performance.now();
@@ -158,9 +169,7 @@ async function main(): Promise<void> {
     const analyzed: Record<string, unknown> = process.argv.includes('--predict-only') ? {} : { bench: 'pipelines-analyze', note: 'mer analyze, one bench process per run: BlazeFace every 5th frame (the default), every frame classified; rtf = video seconds per wall second (model loading included)' };
     if (!process.argv.includes('--predict-only')) {
       if (fs.existsSync(talking)) {
-        const runs: Record<number, ReturnType<typeof analyzeBench>[]> = { 1: [], 2: [] };
-        for (let k = 0; k < 3; k++) for (const w of [1, 2]) runs[w].push(analyzeBench(talking, path.join(dir, 'out'), w));
-        for (const w of [1, 2]) analyzed[`talking_10s_${w}proc`] = { ...runs[w][0], wall_s: median(runs[w].map((r) => r.wall_s)), rtf: median(runs[w].map((r) => r.rtf)), peak_rss_mb: median(runs[w].map((r) => r.peak_rss_mb)), rtfs: runs[w].map((r) => r.rtf) };
+        for (const [k, v] of Object.entries(oneVsTwo((w) => analyzeBench(talking, path.join(dir, 'out'), w)))) analyzed[`talking_10s_${k}`] = v;
       }
       for (const seconds of process.argv.includes('--long') ? [60, 600] : [60]) analyzed[`face_${seconds}s`] = analyzeBench(faceClip(path.join(dir, `face-${seconds}.mp4`), seconds), path.join(dir, 'out'));
       console.log(JSON.stringify(analyzed));
@@ -170,10 +179,7 @@ async function main(): Promise<void> {
     for (const pipeline of ['maven', 'tcn-fusion']) {
       const run = await prepareRun(pipeline, path.join(dir, pipeline));
       if (fs.existsSync(talking)) {
-        // 1 and 2 processes interleaved, three times each; medians.
-        const runs: Record<number, ReturnType<typeof predictBench>[]> = { 1: [], 2: [] };
-        for (let k = 0; k < 3; k++) for (const w of [1, 2]) runs[w].push(predictBench(run, talking, path.join(dir, 'out'), w));
-        for (const w of [1, 2]) predict[`${pipeline}_talking_10s_${w}proc`] = { ...runs[w][0], wall_s: median(runs[w].map((r) => r.wall_s)), rtf: median(runs[w].map((r) => r.rtf)), peak_rss_mb: median(runs[w].map((r) => r.peak_rss_mb)), rtfs: runs[w].map((r) => r.rtf) };
+        for (const [k, v] of Object.entries(oneVsTwo((w) => predictBench(run, talking, path.join(dir, 'out'), w)))) predict[`${pipeline}_talking_10s_${k}`] = v;
       }
       for (const seconds of process.argv.includes('--long') ? [60, 600] : [60]) {
         const clip = path.join(dir, `clip-${seconds}.mp4`);

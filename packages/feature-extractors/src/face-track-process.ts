@@ -30,7 +30,7 @@ export type FaceProcessRequest =
   | { type: 'start-expression'; file: string; options: ExpressionFaceProcessOptions }
   | { type: 'ack' };
 /** child → parent */
-export type FaceProcessMessage = { type: 'batch'; batch: DetectionBatch | DetectedFaceBatch } | { type: 'done'; frames: number; fps: number } | { type: 'error'; message: string };
+export type FaceProcessMessage = { type: 'batch'; batch: DetectionBatch | DetectedFaceBatch } | { type: 'done' } | { type: 'error'; message: string };
 
 /** Videos shorter than this run in one process: starting the second costs about what it saves (measured on a 3.3 s clip). */
 export const TWO_PROCESS_MIN_SECONDS = 3;
@@ -40,6 +40,9 @@ export const TWO_PROCESS_MIN_SECONDS = 3;
  * 320-wide frames): the queue between them is bounded, so memory stays flat.
  */
 export const FACE_QUEUE_DEPTH = 8;
+
+/** Detections `RemoteFaceDetections` holds before it stops acknowledging (the detector's look-ahead, in detection frames). */
+const DETECTIONS_AHEAD = 64;
 
 /** The child's entry: the built `.js` beside this file, or the TypeScript source run through tsx. */
 function workerEntry(): { file: string; execArgv: string[]; env: NodeJS.ProcessEnv } {
@@ -57,20 +60,21 @@ function workerEntry(): { file: string; execArgv: string[]; env: NodeJS.ProcessE
  * acknowledged when handled, and the child runs at most {@link FACE_QUEUE_DEPTH} batches ahead. A
  * failure in either process stops both.
  */
-function runFaceProcess<B>(file: string, request: FaceProcessRequest, onBatch: (b: B) => Promise<void> | void): { done: Promise<{ frames: number; fps: number }>; stop: () => void } {
+function runFaceProcess<B>(file: string, request: FaceProcessRequest, onBatch: (b: B) => Promise<void> | void): { done: Promise<void>; stop: () => void } {
   const entry = workerEntry();
   const child = fork(entry.file, [], { execArgv: entry.execArgv, env: entry.env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   let settled = false;
-  const done = new Promise<{ frames: number; fps: number }>((resolve, reject) => {
+  const done = new Promise<void>((resolve, reject) => {
     let chain = Promise.resolve();
-    const finish = (error: Error | null, value?: { frames: number; fps: number }) => {
+    const finish = (error: Error | null) => {
       if (settled) return;
       settled = true;
-      if (error) child.kill();
-      if (error) reject(error);
-      else resolve(value!);
+      if (error) {
+        child.kill();
+        reject(error);
+      } else resolve();
     };
     child.on('message', (m: FaceProcessMessage) => {
       if (m.type === 'batch') {
@@ -84,7 +88,7 @@ function runFaceProcess<B>(file: string, request: FaceProcessRequest, onBatch: (
           }
         });
       } else if (m.type === 'done') {
-        chain.then(() => finish(null, { frames: m.frames, fps: m.fps }));
+        chain.then(() => finish(null));
       } else {
         finish(new Error(m.message));
       }
@@ -109,7 +113,7 @@ function runFaceProcess<B>(file: string, request: FaceProcessRequest, onBatch: (
  * `mer analyze`'s detection side (decode, detection, following one person: see
  * `detectExpressionFaces`) in a second process while the caller crops, classifies and writes rows.
  */
-export function detectExpressionFacesInProcess(file: string, options: ExpressionFaceProcessOptions, onBatch: (b: DetectedFaceBatch) => Promise<void> | void): Promise<{ frames: number; fps: number }> {
+export function detectExpressionFacesInProcess(file: string, options: ExpressionFaceProcessOptions, onBatch: (b: DetectedFaceBatch) => Promise<void> | void): Promise<void> {
   return runFaceProcess(file, { type: 'start-expression', file, options }, onBatch).done;
 }
 
@@ -126,7 +130,7 @@ export class RemoteFaceDetections {
   private next = 0;
   private finished = false;
   private failure: Error | null = null;
-  private readonly job: { done: Promise<{ frames: number; fps: number }>; stop: () => void };
+  private readonly job: { done: Promise<void>; stop: () => void };
 
   constructor(
     readonly file: string,
@@ -136,7 +140,7 @@ export class RemoteFaceDetections {
       this.queue.push(...b.detections);
       this.wakeReader();
       // Acknowledge (let the child go on) only while the caller keeps up.
-      while (this.queue.length > 4 * 16 && !this.finished) await new Promise<void>((r) => (this.room = r));
+      while (this.queue.length > DETECTIONS_AHEAD && !this.finished) await new Promise<void>((r) => (this.room = r));
     });
     this.job.done.then(
       () => ((this.finished = true), this.wakeReader()),

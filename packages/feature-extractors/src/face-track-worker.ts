@@ -26,15 +26,9 @@ async function sendBatch(batch: Extract<FaceProcessMessage, { type: 'batch' }>['
 async function runExpression(req: FaceProcessRequest & { type: 'start-expression' }): Promise<void> {
   await initBackend();
   const detector = await FaceDetector.load({ letterbox: false });
-  let frames = 0;
-  let fps = 0;
   try {
-    await detectExpressionFaces(req.file, detector, { detectEvery: req.options.detectEvery }, followOne(req.options.select), async (b) => {
-      frames += b.count;
-      fps = b.fps;
-      await sendBatch(b);
-    });
-    await send({ type: 'done', frames, fps });
+    await detectExpressionFaces(req.file, detector, { detectEvery: req.options.detectEvery }, followOne(req.options.select), sendBatch);
+    await send({ type: 'done' });
   } finally {
     detector.dispose();
   }
@@ -45,8 +39,6 @@ async function runDetect(req: FaceProcessRequest & { type: 'start-detect' }): Pr
   await initBackend();
   const detector = await FaceDetector.load(req.options.detector ?? {});
   const every = Math.max(1, req.options.detectEvery);
-  let frames = 0;
-  let fps = 0;
   try {
     for await (const b of readVideoFrames(req.file, { width: req.options.decodeWidth ?? 320 })) {
       const size = b.height * b.width * 3;
@@ -58,11 +50,9 @@ async function runDetect(req: FaceProcessRequest & { type: 'start-detect' }): Pr
         batch.detections.push({ index, faces: await detector.detect(frame) });
         frame.dispose();
       }
-      frames += b.count;
-      fps = b.fps;
       if (batch.detections.length > 0) await sendBatch(batch);
     }
-    await send({ type: 'done', frames, fps });
+    await send({ type: 'done' });
   } finally {
     detector.dispose();
   }

@@ -122,18 +122,18 @@ export async function extractFramesStreamed(
   try {
     const onBatch = async (b: Parameters<NonNullable<FaceTrackOptions['onBatch']>>[0]) => {
       const llds = await lldsReady;
-        fps = b.fps;
-        noFace += b.count - b.mask.reduce((n, m) => n + m, 0);
-        const times = b.times;
-        rate.add(times);
-        const streams: Record<string, ExtractedStream> = {};
-        for (const s of ctx.streams) if (s.kind === 'face') streams[s.spec.name] = { data: b.features, mask: b.mask, frames: b.count, dim };
-        if (rolling) await rolling.ensureUntil(times[b.count - 1] + 0.6);
-        const view = rolling ? rolling.view() : null;
-        Object.assign(streams, await audioStreams(ctx, view, view ? times.map((t) => t - view.startTime) : times, times, llds, b.fps, hasAudio));
-        rolling?.trimBefore(times[b.count - 1] + 1 / b.fps - 0.6);
-        Object.assign(streams, textStreams(ctx, text, times));
-        await onChunk({ first: b.firstRow, count: b.count, fps: b.fps, times, faces: b.faces, streams });
+      fps = b.fps;
+      noFace += b.count - b.mask.reduce((n, m) => n + m, 0);
+      const times = b.times;
+      rate.add(times);
+      const streams: Record<string, ExtractedStream> = {};
+      for (const s of ctx.streams) if (s.kind === 'face') streams[s.spec.name] = { data: b.features, mask: b.mask, frames: b.count, dim };
+      if (rolling) await rolling.ensureUntil(times[b.count - 1] + 0.6);
+      const view = rolling ? rolling.view() : null;
+      Object.assign(streams, await audioStreams(ctx, view, view ? times.map((t) => t - view.startTime) : times, times, llds, b.fps, hasAudio));
+      rolling?.trimBefore(times[b.count - 1] + 1 / b.fps - 0.6);
+      Object.assign(streams, textStreams(ctx, text, times));
+      await onChunk({ first: b.firstRow, count: b.count, fps: b.fps, times, faces: b.faces, streams });
     };
     // Two cores for one video: BlazeFace runs in a second process (decoding the video itself) ahead of
     // this one, which crops, embeds, computes audio and hands the rows to the caller's fusion.
