@@ -98,7 +98,7 @@ function trackAll(m: Models): FacePick & { tracker: FaceTracker } {
   const pick = async (faces: FaceBox[], frame: tf.Tensor3D, time: number) =>
     tracker.update(faces, time, async (f) => {
       const crop = m.classifier.crops(frame, [f]);
-      const { probabilities, features } = m.classifier.run(crop);
+      const { probabilities, features } = await m.classifier.run(crop);
       const look = (await features.data()) as Float32Array;
       tf.dispose([crop, probabilities, features]);
       return look;
@@ -119,10 +119,14 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
   const info = await probe(file);
   if (!info.video) throw new Error(`${file}: no video stream — analyze reads faces (use mer extract / train for audio-only data)`);
   const notes: string[] = [];
-  const audio = await decodeAudio(file, { sampleRate: 16000, missingAudio: 'silence', info });
   if (info.audio.length === 0) notes.push('no audio track: speech, loudness and F0 are 0');
-  const speech = await m.vad.probabilities(audio.samples);
-  const voice = prosody(audio.samples);
+  // The audio side starts at once and the video decoder beside it: each ffmpeg's start-up and the
+  // audio decode overlap with work here. The first batch of rows waits for the audio side.
+  const audioSide = (async () => {
+    const audio = await decodeAudio(file, { sampleRate: 16000, missingAudio: 'silence', info });
+    return { speech: await m.vad.probabilities(audio.samples), voice: prosody(audio.samples) };
+  })();
+  audioSide.catch(() => undefined); // awaited below; this only keeps an early failure from being "unhandled"
   const fps = info.video.fps;
   const every = Math.max(1, o.detectEvery ?? 5);
   const table = o.vaTable ?? RUSSELL_MEHRABIAN_1977;
@@ -139,11 +143,14 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
   const onBatch = async (b: ExpressionFaceBatch) => {
     rate.add(b.timestamps);
     const n = b.crops.length / (64 * 64 * 3);
-    const run = n > 0 ? tf.tidy(() => m.classifier.run(tf.tensor4d(b.crops, [n, 64, 64, 3]))) : null;
+    const crops = n > 0 ? tf.tensor4d(b.crops, [n, 64, 64, 3]) : null;
+    const run = crops ? await m.classifier.run(crops) : null;
+    crops?.dispose();
     const [probs, looks] = run ? await Promise.all([run.probabilities.data(), run.features.data()]) : [new Float32Array(0), new Float32Array(0)];
     const D = run ? run.features.shape[1] : 0;
     if (run) tf.dispose([run.probabilities, run.features]);
     const times = b.timestamps;
+    const { speech, voice } = await audioSide;
     const sp = SpeechDetector.perFrame(speech, times, fps);
     const loud = rowsAt(voice.loudness, voice.timeStep, times);
     const f0 = rowsAt(voice.f0, voice.timeStep, times);
@@ -172,6 +179,7 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
     const onDetected = async (b: DetectedFaceBatch) => onBatch(await cropExpressionFaces(b, o.crop));
     if (twoProcesses) await detectExpressionFacesInProcess(file, { select: select as FaceSelection, detectEvery: every }, onDetected);
     else await detectExpressionFaces(file, m.detector, { detectEvery: every, info }, all ?? followOne(select as FaceSelection), onDetected);
+    await audioSide;
     if (summary.frames === 0) throw new Error(`${file}: no video frames could be decoded`);
     writer.commit();
   } catch (e) {

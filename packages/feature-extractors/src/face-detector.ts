@@ -1,6 +1,6 @@
-import * as tfc from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
-import { humanModelPath, loadGraphModelFromFile } from './graph-model-files';
+import { FrozenGraph, FrozenGraphRuntime } from './frozen-graph';
+import { humanModelPath } from './graph-model-files';
 
 /** A detected face in normalised image coordinates (0–1). */
 export interface FaceBox {
@@ -26,6 +26,8 @@ export interface FaceDetectorOptions {
    * expression model's crops are made from, so `mer analyze` uses it).
    */
   letterbox?: boolean;
+  /** Where the network runs ({@link FrozenGraphRuntime}); default `auto`. */
+  runtime?: FrozenGraphRuntime;
 }
 
 /** Anchor centres of BlazeFace's 256×256 "back" model: 16×16 grid × 2, then 8×8 grid × 6. */
@@ -45,14 +47,14 @@ function blazeFaceAnchors(): Float32Array {
 export class FaceDetector {
   private readonly anchors: tf.Tensor2D;
   private constructor(
-    private readonly model: tfc.GraphModel,
-    readonly options: Required<Omit<FaceDetectorOptions, 'modelPath'>>,
+    private readonly model: FrozenGraph,
+    readonly options: Required<Omit<FaceDetectorOptions, 'modelPath' | 'runtime'>>,
   ) {
     this.anchors = tf.tensor2d(blazeFaceAnchors(), [896, 2]);
   }
 
   static async load(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
-    const model = await loadGraphModelFromFile(options.modelPath ?? humanModelPath('blazeface'));
+    const model = await FrozenGraph.load(options.modelPath ?? humanModelPath('blazeface'), { runtime: options.runtime });
     return new FaceDetector(model, { minScore: options.minScore ?? 0.5, iouThreshold: options.iouThreshold ?? 0.3, maxFaces: options.maxFaces ?? 5, letterbox: options.letterbox ?? true });
   }
 
@@ -63,11 +65,14 @@ export class FaceDetector {
   async detect(frame: tf.Tensor3D): Promise<FaceBox[]> {
     const [h, w] = frame.shape;
     const side = this.options.letterbox ? Math.max(h, w) : 0;
-    const { boxes, scores, keypoints } = tf.tidy(() => {
+    const input = tf.tidy(() => {
       // Letterbox to a square (keeps the face's aspect) or not, resize to 256, scale to [−1, 1].
       const padded = side ? tf.pad(tf.cast(frame, 'float32'), [[0, side - h], [0, side - w], [0, 0]]) : tf.cast(frame, 'float32');
-      const input = tf.sub(tf.div(tf.image.resizeBilinear(tf.expandDims(padded, 0) as tf.Tensor4D, [256, 256]), 127.5), 1);
-      const outs = this.model.execute(input) as tf.Tensor[];
+      return tf.sub(tf.div(tf.image.resizeBilinear(tf.expandDims(padded, 0) as tf.Tensor4D, [256, 256]), 127.5), 1);
+    });
+    const outs = await this.model.run(input);
+    input.dispose();
+    const { boxes, scores, keypoints } = tf.tidy(() => {
       const byShape = (rows: number, cols: number) => outs.find((o) => o.shape[1] === rows && o.shape[2] === cols) as tf.Tensor3D;
       const raw = tf.concat([tf.squeeze(byShape(512, 16), [0]), tf.squeeze(byShape(384, 16), [0])], 0); // [896, 16]
       const logits = tf.concat([tf.reshape(byShape(512, 1), [512]), tf.reshape(byShape(384, 1), [384])], 0); // [896]
@@ -80,6 +85,7 @@ export class FaceDetector {
       const kp = tf.add(tf.div(tf.reshape(tf.slice(raw, [0, 4], [896, 12]), [896, 6, 2]), 256), tf.expandDims(this.anchors, 1));
       return { boxes: yx as tf.Tensor2D, scores: tf.sigmoid(tf.clipByValue(logits, -100, 100)) as tf.Tensor1D, keypoints: kp };
     });
+    tf.dispose(outs);
     const keep = await tf.image.nonMaxSuppressionAsync(boxes, scores, this.options.maxFaces, this.options.iouThreshold, this.options.minScore);
     const [b, s, k, idx] = await Promise.all([boxes.data(), scores.data(), keypoints.data(), keep.data()]);
     tf.dispose([boxes, scores, keypoints, keep]);
@@ -91,6 +97,11 @@ export class FaceDetector {
       score: s[i],
       keypoints: Array.from({ length: 6 }, (_, j) => [k[i * 12 + j * 2] * sx, k[i * 12 + j * 2 + 1] * sy] as [number, number]),
     }));
+  }
+
+  /** The runtime the network runs on. */
+  get runtime(): 'onnx' | 'tfjs' {
+    return this.model.runtime;
   }
 
   dispose(): void {

@@ -47,14 +47,13 @@ describe('shipped pretrained face models on mer’s tfjs', () => {
     const faceres = await FaceEmbedder.load('faceres');
     expect(faceres.dim).toBe(1024);
     for (const e of [expression, faceres]) {
-      tf.tidy(() => {
-        const crops = tf.mul(tf.randomUniform([2, e.inputSize, e.inputSize, 3], 0, 1, 'float32', 2), 255) as tf.Tensor4D;
-        const out = e.embed(crops);
-        expect(out.shape).toEqual([2, e.dim]);
-        const v = out.dataSync();
-        expect(Array.from(v).every(Number.isFinite)).toBe(true);
-        expect(Array.from(v.slice(0, e.dim)).some((x, i) => Math.abs(x - v[e.dim + i]) > 1e-6)).toBe(true);
-      });
+      const crops = tf.mul(tf.randomUniform([2, e.inputSize, e.inputSize, 3], 0, 1, 'float32', 2), 255) as tf.Tensor4D;
+      const out = await e.embed(crops);
+      expect(out.shape).toEqual([2, e.dim]);
+      const v = out.dataSync();
+      expect(Array.from(v).every(Number.isFinite)).toBe(true);
+      expect(Array.from(v.slice(0, e.dim)).some((x, i) => Math.abs(x - v[e.dim + i]) > 1e-6)).toBe(true);
+      tf.dispose([crops, out]);
     }
     faceres.dispose();
     await expect(FaceEmbedder.load('swin' as never)).rejects.toThrow(/unknown model 'swin'/);

@@ -1,4 +1,3 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { EXPRESSION_CLASSES, readVaTable } from '@mer/feature-extractors';
 import { analyze, FaceSelection } from '@mer/pipelines';
@@ -21,7 +20,7 @@ export async function analyzeCommand(inputs: string[], opts: { out: string; recu
     face: opts.face as FaceSelection | 'all' | undefined,
     crop: opts.crop as (typeof CROPS)[number] | undefined,
     vaTable,
-    workers: opts.workers ?? Math.min(2, os.availableParallelism()),
+    workers: opts.workers ?? 1,
     detectEvery: opts.detectEvery,
     onFile: (f) => {
       bar.tick(++done, path.basename(f.file));

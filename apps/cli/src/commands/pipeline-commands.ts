@@ -1,4 +1,3 @@
-import * as os from 'node:os';
 import * as path from 'node:path';
 import {
   evalRun,
@@ -89,7 +88,7 @@ export async function predictCommand(inputs: string[], opts: { run?: string; out
     face,
     plot: opts.plot,
     abaw: opts.abaw,
-    workers: opts.workers ?? Math.min(2, os.availableParallelism()),
+    workers: opts.workers ?? 1,
     onFile: (file, pred, written) => {
       tick(file);
       if (opts.json) {

@@ -11,7 +11,7 @@ export function powerSpectra(samples: Float32Array, sampleRate: number, options:
   let fftSize = 1;
   while (fftSize < window) fftSize *= 2;
   const bins = fftSize / 2 + 1;
-  const fft = new FFT(fftSize);
+  const fft = transform(fftSize);
   const input = new Array<number>(fftSize).fill(0);
   const out = fft.createComplexArray() as number[];
   const w = Float32Array.from({ length: window }, (_, i) => 0.54 - 0.46 * Math.cos((2 * Math.PI * i) / (window - 1)));
@@ -29,11 +29,19 @@ export function powerSpectra(samples: Float32Array, sampleRate: number, options:
   return { power, bins, fftSize, frames, binHz: sampleRate / fftSize };
 }
 
+/** fft.js transforms by size: building one computes its tables, so each size is built once. */
+const transforms = new Map<number, FFT>();
+function transform(n: number): FFT {
+  let fft = transforms.get(n);
+  if (!fft) transforms.set(n, (fft = new FFT(n)));
+  return fft;
+}
+
 /** Autocorrelation of `x` for lags 0 … maxLag through the FFT (zero-padded: no wrap-around). */
 export function autocorrelation(x: Float64Array | Float32Array, maxLag: number): Float64Array {
   let n = 1;
   while (n < x.length + maxLag + 1) n *= 2;
-  const fft = new FFT(n);
+  const fft = transform(n);
   const input = new Array<number>(n).fill(0);
   for (let i = 0; i < x.length; i++) input[i] = x[i];
   const spec = fft.createComplexArray() as number[];

@@ -70,7 +70,14 @@ export function dctCoefficients(x: Float64Array, count: number): number[] {
 
 /** Band energies of one power spectrum through `filters`. */
 export function melEnergies(p: Float32Array, filters: readonly Float32Array[]): Float64Array {
-  return Float64Array.from(filters, (w) => w.reduce((s, v, k) => s + v * p[k], 0));
+  const out = new Float64Array(filters.length);
+  for (let b = 0; b < filters.length; b++) {
+    const w = filters[b];
+    let s = 0;
+    for (let k = 0; k < w.length; k++) s += w[k] * p[k];
+    out[b] = s;
+  }
+  return out;
 }
 
 /** eGeMAPS loudness of band energies: Σ energy^0.3 (Zwicker's power law on an auditory spectrum). */

@@ -73,6 +73,10 @@ describe('crops from the face’s neighbourhood equal crops from the whole frame
     let worst = 0;
     ours.forEach((v, i) => (worst = Math.max(worst, Math.abs(v - plain[i]))));
     expect(worst).toBeLessThan(0.01); // of 255: float rounding only
+    // From the decoded bytes (only the neighbourhood copied): the same crop exactly.
+    const bytes = { data: Uint8Array.from(await frame.data()), height: 180, width: 320 };
+    const fromBytes = await alignedCrops(bytes, [{ box: [...box] as [number, number, number, number], keypoints }], 64, { via: 256 }).data();
+    expect(Array.from(fromBytes)).toEqual(Array.from(ours));
     tf.dispose(frame);
   });
 });

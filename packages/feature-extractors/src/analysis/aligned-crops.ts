@@ -32,6 +32,25 @@ export interface CropOptions {
   upright?: 'eyes' | 'nose-mouth';
 }
 
+/** A decoded frame as bytes, [height, width, 3] RGB row by row (what the video reader gives). */
+export interface PixelFrame {
+  data: Uint8Array;
+  height: number;
+  width: number;
+}
+
+/** Rows [y, y + h) and columns [x, x + w) of a frame, as [1, h, w, 3] float 0–255. */
+function region(frame: tf.Tensor3D | PixelFrame, y: number, x: number, h: number, w: number): tf.Tensor4D {
+  if (frame instanceof tf.Tensor) return tf.expandDims(tf.cast(tf.slice(frame, [y, x, 0], [h, w, 3]), 'float32'), 0) as tf.Tensor4D;
+  // Only the face's neighbourhood becomes a tensor, not the whole frame.
+  const out = new Float32Array(h * w * 3);
+  for (let r = 0; r < h; r++) {
+    const from = ((y + r) * frame.width + x) * 3;
+    out.set(frame.data.subarray(from, from + w * 3), r * w * 3);
+  }
+  return tf.tensor4d(out, [1, h, w, 3]);
+}
+
 /**
  * Square face crops turned upright by the eye line: the frame is rotated about each face's centre so
  * its eyes are level, then the face's box (enlarged by `scale` and squared on the frame's pixel grid, as
@@ -40,11 +59,11 @@ export interface CropOptions {
  * a cut at `via` then resized to `size` is one cut with the box scaled to the samples the resize keeps
  * when `via` is a multiple of `size` (resizeBilinear without corner alignment samples every
  * (via/size)-th pixel exactly).
- * @param frame [H, W, 3] RGB 0–255
+ * @param frame [H, W, 3] RGB 0–255: a tensor, or the decoded bytes (then only each face's neighbourhood is copied)
  * @returns [faces, size, size, 3] float 0–255
  */
-export function alignedCrops(frame: tf.Tensor3D, faces: readonly Pick<FaceBox, 'box' | 'keypoints'>[], size: number, options: CropOptions = {}): tf.Tensor4D {
-  const [h, w] = frame.shape;
+export function alignedCrops(frame: tf.Tensor3D | PixelFrame, faces: readonly Pick<FaceBox, 'box' | 'keypoints'>[], size: number, options: CropOptions = {}): tf.Tensor4D {
+  const [h, w] = frame instanceof tf.Tensor ? frame.shape : [frame.height, frame.width];
   const scale = options.scale ?? 1.4;
   const minAngle = Math.max(options.minAngle ?? 0, 1e-3);
   const cut = options.via ?? size;
@@ -63,8 +82,8 @@ export function alignedCrops(frame: tf.Tensor3D, faces: readonly Pick<FaceBox, '
       const reach = Math.ceil(Math.max(right - left, bottom - top) * (rotate ? Math.SQRT1_2 : 0.5)) + 3;
       const [ry, rx] = [Math.max(0, Math.floor(cy) - reach), Math.max(0, Math.floor(cx) - reach)];
       const [rh, rw] = [Math.min(h, Math.floor(cy) + reach + 2) - ry, Math.min(w, Math.floor(cx) + reach + 2) - rx];
-      const region = tf.expandDims(tf.cast(tf.slice(frame, [ry, rx, 0], [rh, rw, 3]), 'float32'), 0) as tf.Tensor4D;
-      const upright = rotate ? tf.image.rotateWithOffset(region, angle, 0, [(cx - rx) / rw, (cy - ry) / rh]) : region;
+      const near = region(frame, ry, rx, rh, rw);
+      const upright = rotate ? tf.image.rotateWithOffset(near, angle, 0, [(cx - rx) / rw, (cy - ry) / rh]) : near;
       // The whole frame's sample positions (cropAndResize: start·(H − 1) + i·extent·(H − 1)/(n − 1)), in the region.
       const at = (v: number, n: number, origin: number, m: number) => ((v / n) * (n - 1) - origin) / (m - 1);
       const extent = (span: number, n: number, m: number) => ((span / n) * (n - 1)) / (m - 1);

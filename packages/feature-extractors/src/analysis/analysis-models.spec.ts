@@ -14,7 +14,7 @@ describe('shipped analysis models', () => {
   it('the expression classifier gives 7 probabilities per crop', async () => {
     const c = await ExpressionClassifier.load();
     const crops = tf.randomUniform([3, 64, 64, 3], 0, 255, 'float32', 3) as tf.Tensor4D;
-    const p = c.classify(crops);
+    const p = await c.classify(crops);
     expect(p.shape).toEqual([3, EXPRESSION_CLASSES.length]);
     const v = (await p.data()) as Float32Array;
     for (let i = 0; i < 3; i++) expect(v.slice(i * 7, i * 7 + 7).reduce((a, b) => a + b, 0)).toBeCloseTo(1, 4);

@@ -1,7 +1,7 @@
-import type * as tfc from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import type { FaceBox } from '../face-detector';
-import { humanModelPath, loadGraphModelFromFile } from '../graph-model-files';
+import { FrozenGraph, FrozenGraphRuntime } from '../frozen-graph';
+import { humanModelPath } from '../graph-model-files';
 import { alignedCrops, CropOptions } from './aligned-crops';
 
 /** The shipped expression model's classes, in its output order (`@vladmandic/human`'s emotion model). */
@@ -34,11 +34,15 @@ export class ExpressionClassifier {
   readonly inputSize = 64;
   readonly classes = EXPRESSION_CLASSES;
 
-  private constructor(private readonly model: tfc.GraphModel) {}
+  private constructor(private readonly model: FrozenGraph) {}
 
-  static async load(): Promise<ExpressionClassifier> {
-    const model = await loadGraphModelFromFile(humanModelPath('emotion'));
-    const k = tf.tidy(() => (model.execute(tf.zeros([1, 64, 64, 1])) as tf.Tensor).shape[1]);
+  /** @param options.runtime where the network runs ({@link FrozenGraphRuntime}); default `auto` */
+  static async load(options: { runtime?: FrozenGraphRuntime } = {}): Promise<ExpressionClassifier> {
+    const model = await FrozenGraph.load(humanModelPath('emotion'), { alsoOutputs: [FEATURE_NODE], pooled: [FEATURE_NODE], runtime: options.runtime });
+    const probe = tf.zeros([1, 64, 64, 1]);
+    const outs = await model.run(probe);
+    const k = outs[0].shape[1];
+    tf.dispose([probe, ...outs]);
     if (k !== EXPRESSION_CLASSES.length) throw new Error(`the shipped expression model has ${k} outputs, expected ${EXPRESSION_CLASSES.length}`);
     return new ExpressionClassifier(model);
   }
@@ -62,8 +66,10 @@ export class ExpressionClassifier {
    * @param crops [N, 64, 64, 3] RGB face crops, 0–255
    * @returns [N, 7] class probabilities
    */
-  classify(crops: tf.Tensor4D): tf.Tensor2D {
-    return tf.tidy(() => this.model.execute(this.input(crops)) as tf.Tensor2D);
+  async classify(crops: tf.Tensor4D): Promise<tf.Tensor2D> {
+    const { probabilities, features } = await this.run(crops);
+    features.dispose();
+    return probabilities;
   }
 
   /**
@@ -72,11 +78,16 @@ export class ExpressionClassifier {
    * @param crops [N, 64, 64, 3] RGB 0–255
    * @returns probabilities [N, 7], features [N, D]
    */
-  run(crops: tf.Tensor4D): { probabilities: tf.Tensor2D; features: tf.Tensor2D } {
-    return tf.tidy(() => {
-      const [p, f] = this.model.execute(this.input(crops), [this.model.outputs[0].name, FEATURE_NODE]) as tf.Tensor[];
-      return { probabilities: p as tf.Tensor2D, features: tf.mean(f, [1, 2]) as tf.Tensor2D };
-    });
+  async run(crops: tf.Tensor4D): Promise<{ probabilities: tf.Tensor2D; features: tf.Tensor2D }> {
+    const input = tf.tidy(() => this.input(crops));
+    const [p, f] = await this.model.run(input);
+    input.dispose();
+    return { probabilities: p as tf.Tensor2D, features: f as tf.Tensor2D };
+  }
+
+  /** The runtime the network runs on. */
+  get runtime(): 'onnx' | 'tfjs' {
+    return this.model.runtime;
   }
 
   dispose(): void {

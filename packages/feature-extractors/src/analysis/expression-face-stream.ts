@@ -74,9 +74,7 @@ export async function cropExpressionFaces(b: DetectedFaceBatch, mode: Expression
   const crops: tf.Tensor4D[] = [];
   for (let i = 0; i < b.count; i++) {
     if (b.faces[i].length === 0) continue;
-    const frame = tf.tensor3d(b.frames.subarray(i * size, (i + 1) * size), [b.height, b.width, 3], 'int32');
-    crops.push(alignedCrops(frame, b.faces[i], 64, EXPRESSION_CROPS[mode]));
-    frame.dispose();
+    crops.push(alignedCrops({ data: b.frames.subarray(i * size, (i + 1) * size), height: b.height, width: b.width }, b.faces[i], 64, EXPRESSION_CROPS[mode]));
   }
   const all = crops.length ? (tf.concat(crops, 0) as tf.Tensor4D) : null;
   const data = all ? ((await all.data()) as Float32Array) : new Float32Array(0);

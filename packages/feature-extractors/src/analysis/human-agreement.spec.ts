@@ -39,8 +39,9 @@ async function compare(frames: tf.Tensor3D[]): Promise<{ worst: number; compared
     if (!theirs || faces.length === 0) continue;
     tilts.push(noseMouthAngle(faces[0], frame.shape[1], frame.shape[0]));
     const crops = classifier.crops(frame, [faces[0]], 'reference');
-    const ours = await tf.tidy(() => classifier.classify(crops)).data();
-    crops.dispose();
+    const probabilities = await classifier.classify(crops);
+    const ours = await probabilities.data();
+    tf.dispose([crops, probabilities]);
     theirs.forEach((v, c) => (worst = Math.max(worst, Math.abs(v - ours[c]))));
     compared++;
   }

@@ -1,0 +1,99 @@
+import * as fs from 'node:fs';
+import type * as tfc from '@tensorflow/tfjs-converter';
+import * as tf from '@tensorflow/tfjs-core';
+import * as ort from 'onnxruntime-node';
+import { GraphConstant, GraphDefNode, graphDefToOnnx } from './graph-to-onnx';
+import { loadGraphModelFromFile } from './graph-model-files';
+
+/**
+ * Where a shipped, frozen face model runs. `onnx`: converted at load (in memory, milliseconds) to ONNX
+ * and run by ONNX Runtime's CPU kernels on one thread — like the hub encoders and Silero VAD, which
+ * also run on ONNX Runtime; 2–4× faster than tfjs-wasm on these convolutions (AVX2/AVX-512 against
+ * 128-bit WebAssembly SIMD). `tfjs`: the tfjs graph model on mer's tfjs backend (the choice when that
+ * backend is native TensorFlow, e.g. on a GPU). `auto` (default): `tfjs` on the `tensorflow` backend,
+ * else `onnx`. `MER_FACE_RUNTIME=onnx|tfjs` overrides `auto`. Nothing trainable runs here: every
+ * network mer trains stays on its one tfjs backend.
+ */
+export type FrozenGraphRuntime = 'auto' | 'onnx' | 'tfjs';
+
+function chooseRuntime(runtime: FrozenGraphRuntime): 'onnx' | 'tfjs' {
+  if (runtime !== 'auto') return runtime;
+  const env = process.env.MER_FACE_RUNTIME;
+  if (env === 'onnx' || env === 'tfjs') return env;
+  if (env !== undefined && env !== '' && env !== 'auto') throw new Error(`MER_FACE_RUNTIME=${env}: expected onnx, tfjs or auto`);
+  return tf.getBackend() === 'tensorflow' ? 'tfjs' : 'onnx';
+}
+
+/**
+ * A frozen graph model (one of `@vladmandic/human`'s) with a fixed list of output nodes, run on the
+ * runtime of {@link FrozenGraphRuntime}. Inputs and outputs are tfjs tensors in the graph's own
+ * layout (NHWC images), whichever runtime computes them.
+ */
+export class FrozenGraph {
+  private constructor(
+    readonly runtime: 'onnx' | 'tfjs',
+    readonly outputs: readonly string[],
+    private readonly pooled: readonly string[],
+    private readonly model: tfc.GraphModel | null,
+    private readonly session: ort.InferenceSession | null,
+    private readonly inputName: string,
+  ) {}
+
+  /**
+   * @param modelJson a tfjs graph `model.json` (weights beside it)
+   * @param options.outputs node names to compute; default the model's own outputs
+   * @param options.alsoOutputs inner nodes computed after `outputs` (e.g. a feature map)
+   * @param options.pooled those outputs (4-D feature maps) to return averaged over height and width, [N, C]
+   */
+  static async load(modelJson: string, options: { outputs?: string[]; alsoOutputs?: string[]; pooled?: string[]; runtime?: FrozenGraphRuntime } = {}): Promise<FrozenGraph> {
+    const model = await loadGraphModelFromFile(modelJson);
+    const outputs = [...(options.outputs ?? model.outputs.map((o) => o.name.replace(/:0$/, ''))), ...(options.alsoOutputs ?? [])];
+    const runtime = chooseRuntime(options.runtime ?? 'auto');
+    const pooled = options.pooled ?? [];
+    if (runtime === 'tfjs') return new FrozenGraph('tfjs', outputs, pooled, model, null, model.inputs[0].name);
+    const nodes = (JSON.parse(fs.readFileSync(modelJson, 'utf8')) as { modelTopology: { node: GraphDefNode[] } }).modelTopology.node;
+    const constants = new Map<string, GraphConstant>();
+    for (const [name, [t]] of Object.entries(model.weights)) constants.set(name, { shape: t.shape, values: t.dataSync() as Float32Array | Int32Array });
+    const bytes = graphDefToOnnx(nodes, constants, outputs, pooled);
+    model.dispose();
+    let session: ort.InferenceSession;
+    try {
+      session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+    } catch (e) {
+      throw new Error(`${modelJson}: ONNX Runtime could not load the converted graph (${(e as Error).message}); MER_FACE_RUNTIME=tfjs runs it on tfjs instead`);
+    }
+    const input = nodes.find((n) => n.op === 'Placeholder');
+    return new FrozenGraph('onnx', outputs, pooled, null, session, (input as GraphDefNode).name);
+  }
+
+  /**
+   * @param input [N, H, W, C] in the graph's layout
+   * @returns the output nodes' values, in the order of `outputs` (the caller disposes them)
+   */
+  async run(input: tf.Tensor): Promise<tf.Tensor[]> {
+    if (this.model) {
+      const out = this.model.execute(input, [...this.outputs]); // one output comes back bare
+      return (Array.isArray(out) ? out : [out]).map((t, i) => {
+        if (!this.pooled.includes(this.outputs[i])) return t;
+        const mean = tf.mean(t, [1, 2]);
+        t.dispose();
+        return mean;
+      });
+    }
+    const session = this.session as ort.InferenceSession;
+    const data = (await input.data()) as Float32Array;
+    const result = await session.run({ [this.inputName]: new ort.Tensor('float32', data, input.shape) });
+    return this.outputs.map((name) => {
+      const t = result[`out:${name}`];
+      const values = t.data as Float32Array;
+      const tensor = tf.tensor(values, t.dims.map(Number));
+      t.dispose();
+      return tensor;
+    });
+  }
+
+  dispose(): void {
+    this.model?.dispose();
+    void this.session?.release();
+  }
+}
