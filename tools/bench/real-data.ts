@@ -28,6 +28,8 @@ const parallel = Number(flag('--parallel') ?? 2);
 interface Config {
   id: string;
   audio: string;
+  /** Seconds per clip at extraction (`--clip-seconds`); default AVT-CA's 3.6 (EmoDB's 2 s utterances zero-padded). */
+  clipSeconds?: number;
   profile: string;
   training?: Record<string, unknown>;
   about: string;
@@ -38,6 +40,12 @@ const CONFIGS: Config[] = [
   { id: 'mfcc-small-data', audio: 'mfcc', profile: 'small-data', about: 'AVT-CA lite, MFCC, small-data profile' },
   { id: 'egemaps-paper-lr1e-3', audio: 'egemaps', profile: 'paper', training: { learningRate: 1e-3, epochs: 30 }, about: "AVT-CA lite, eGeMAPS descriptors, the paper's Adam at lr 1e-3, 30 epochs" },
   { id: 'egemaps-small-data', audio: 'egemaps', profile: 'small-data', about: 'AVT-CA lite, eGeMAPS descriptors, small-data profile' },
+  { id: 'mfcc-small-data-mixup0.2', audio: 'mfcc', profile: 'small-data', training: { mixup: 0.2 }, about: 'AVT-CA lite, MFCC, small-data profile with mixup α = 0.2' },
+  { id: 'mfcc-small-data-mixup0.4', audio: 'mfcc', profile: 'small-data', training: { mixup: 0.4 }, about: 'AVT-CA lite, MFCC, small-data profile with mixup α = 0.4' },
+  { id: 'mfcc-small-data-lr3e-4', audio: 'mfcc', profile: 'small-data', training: { learningRate: 3e-4 }, about: 'AVT-CA lite, MFCC, small-data profile at lr 3e-4' },
+  { id: 'mfcc-small-data-wd1e-1', audio: 'mfcc', profile: 'small-data', training: { weightDecay: 0.1 }, about: 'AVT-CA lite, MFCC, small-data profile with weight decay 0.1' },
+  { id: 'mfcc-2s-small-data', audio: 'mfcc', clipSeconds: 2, profile: 'small-data', about: 'AVT-CA lite, MFCC of 2 s clips (no padding), small-data profile' },
+  { id: 'egemaps-2s-small-data', audio: 'egemaps', clipSeconds: 2, profile: 'small-data', about: 'AVT-CA lite, eGeMAPS descriptors of 2 s clips (no padding), small-data profile' },
 ];
 const chosen = flag('--configs') ? CONFIGS.filter((c) => flag('--configs')!.split(',').includes(c.id)) : CONFIGS;
 
@@ -52,9 +60,13 @@ function mer(argv: string[]): Promise<{ code: number; stdout: string; stderr: st
   });
 }
 
-async function extract(audio: string): Promise<string> {
-  const out = path.join(work, `features-${audio}`);
-  const r = await mer(['extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--out', out, '--faces', 'none', '--stream', `audio=${audio}`, '--json']);
+/** The features folder of a configuration's audio extractor and clip length. */
+const featureKey = (c: Config) => `${c.audio}${c.clipSeconds ? `-${c.clipSeconds}s` : ''}`;
+
+async function extract(c: Config): Promise<string> {
+  const { audio } = c;
+  const out = path.join(work, `features-${featureKey(c)}`);
+  const r = await mer(['extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--out', out, '--faces', 'none', '--stream', `audio=${audio}`, ...(c.clipSeconds ? ['--clip-seconds', String(c.clipSeconds)] : []), '--json']);
   if (r.code !== 0) throw new Error(`extract ${audio}: ${r.stderr}`);
   return out;
 }
@@ -97,13 +109,13 @@ async function main(): Promise<void> {
   for (const l of peerLines) console.log(JSON.stringify({ bench: 'real-data', ...l }));
   const peerRows = peerLines.filter((l) => 'fold' in l) as unknown as { uar: number; macroF1: number; accuracy: number }[];
   const featureDirs: Record<string, string> = {};
-  for (const audio of [...new Set(chosen.map((c) => c.audio))]) featureDirs[audio] = await extract(audio);
+  for (const c of chosen) featureDirs[featureKey(c)] ??= await extract(c);
   const results: Awaited<ReturnType<typeof runConfig>>[] = [];
   const queue = [...chosen];
   await Promise.all(
     Array.from({ length: Math.max(1, parallel) }, async () => {
       for (let c = queue.shift(); c; c = queue.shift()) {
-        const r = await runConfig(c, featureDirs[c.audio]);
+        const r = await runConfig(c, featureDirs[featureKey(c)]);
         for (const f of r.folds) console.log(JSON.stringify({ bench: 'real-data', system: `mer ${c.id}`, fold: f.heldOut.join(','), inner_macroF1: f.innerScore, epoch: `${f.bestEpoch}/${f.epochs}`, ...f.metrics }));
         results.push(r);
       }

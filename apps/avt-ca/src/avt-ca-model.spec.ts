@@ -59,6 +59,10 @@ describe('AVT-CA network', () => {
     const loaded = loadAvtCaModel(folderFiles(dir));
     expect(Array.from(tf.tidy(() => (loaded.apply([audio, video]) as tf.Tensor).dataSync().slice()))).toEqual(Array.from(before));
     expect(() => tf.tidy(() => m.predict({ audio: tf.zeros([1, 30, 13]), video }))).toThrow(/audio frames are 13-d, the config expects 10 MFCCs/);
+    // Four valid kernel-3 convolutions and their kernel-2 poolings take 12 frames: 13 is the fewest that fit.
+    expect(m.minAudioFrames()).toBe(13);
+    expect(() => tf.tidy(() => m.predict({ audio: tf.zeros([2, 1, 10]), video }))).toThrow(/at least 13 audio frames, got 1 .*egemaps-functionals/);
+    expect(tf.tidy(() => m.predict({ audio: tf.zeros([2, 13, 10]), video }).logits.shape)).toEqual([2, 6]);
     expect(() => avtCaConfig('features', { videoChannels: [64, 64, 128, 64] })).toThrow(/equal stage-2 widths/);
     fs.rmSync(dir, { recursive: true, force: true });
     tf.dispose([audio, video]);

@@ -56,11 +56,24 @@ export class AvtCaModel extends MerLayer {
     this.built = true;
   }
 
+  /** The fewest audio frames the audio branch's valid convolutions and poolings leave at least one of. */
+  minAudioFrames(): number {
+    const blocks = [...this.audioStage1, ...this.audioStage2];
+    let t = 1;
+    while (blocks.reduce((n, b) => b.outputLength(n), t) < 1) t++;
+    return t;
+  }
+
   /** Clip embedding before the classifier. @returns [B, d] (or [B, 2d] with concat) */
   forwardFeatures(inputs: AvtCaInputs, options: AvtCaForwardOptions = {}): tf.Tensor {
     return tf.tidy(() => {
       const kw: MerCallKwargs = { training: options.training };
       if (inputs.audio.shape[2] !== this.config.audioDim) throw new Error(`AVT-CA: audio frames are ${inputs.audio.shape[2]}-d, the config expects ${this.config.audioDim} MFCCs`);
+      const minFrames = this.minAudioFrames();
+      const audioFrames = inputs.audio.shape[1] ?? 0;
+      if (audioFrames < minFrames) {
+        throw new Error(`AVT-CA: the audio branch's valid convolutions need at least ${minFrames} audio frames, got ${audioFrames} (a one-row stream such as egemaps-functionals does not fit it; use a per-frame stream: mfcc or egemaps)`);
+      }
       let video = inputs.video;
       if (this.backbone) {
         if (video.rank !== 5 || video.shape[4] !== 3) throw new Error(`AVT-CA raw mode: video must be [B, T, H, W, 3] face crops, got [${video.shape}]`);

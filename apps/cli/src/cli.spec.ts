@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { generateTestClip } from '@mer/media';
 
 const root = path.resolve(__dirname, '../../..');
 const mer = (...args: string[]) =>
@@ -36,4 +37,23 @@ describe('mer (the CLI, from source)', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('not a mer run folder (no pipeline.json)');
   });
+
+  it('--clip-seconds / --clip-frames set the clip of a clip-timed network, and the trained run keeps them', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-clip-'));
+    const data = path.join(dir, 'emodb');
+    for (const n of ['03a01Wa', '03a02Wb', '03a01Ta', '03a02Tb', '08a01Wa', '08a01Ta']) generateTestClip(path.join(data, `${n}.wav`), { seconds: 1, toneHz: n[5] === 'W' ? 880 : 220 });
+    const features = path.join(dir, 'features');
+    let r = mer('extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--split', 'speaker:08', '--out', features, '--faces', 'none', '--clip-seconds', '1', '--clip-frames', '5', '--jobs', '1');
+    expect(r.stderr).not.toContain('mer:');
+    const audio = JSON.parse(fs.readFileSync(path.join(features, 'audio', 'manifest.json'), 'utf8')) as { config: { seconds: number; frames: number } };
+    expect([audio.config.seconds, audio.config.frames]).toEqual([1, 5]);
+    r = mer('train', '--features', features, '--out', path.join(dir, 'run'), '--preset', 'lite', '--epochs', '1', '--json');
+    expect(r.status).toBe(0);
+    const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'run', 'pipeline.json'), 'utf8')) as { extractor: { clipSeconds: number; clipFrames: number } };
+    expect([manifest.extractor.clipSeconds, manifest.extractor.clipFrames]).toEqual([1, 5]);
+    r = mer('extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--out', path.join(dir, 'x'), '--clip-seconds', '-2');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('--clip-seconds must be a positive number of seconds, got -2');
+    fs.rmSync(dir, { recursive: true, force: true });
+  }, 120_000);
 });

@@ -69,6 +69,8 @@ program
   .option('--shards <n>', 'the shard count when the index comes from the scheduler: JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array)', int)
   .addOption(new Option('--worker').hideHelp())
   .option('--stream <name=extractor>', 'another offline extractor for a stream, e.g. audio=egemaps (repeatable)', collect, [])
+  .option('--clip-seconds <s>', "clip-timed networks (AVT-CA): seconds per clip instead of the network's 3.6 (shorter recordings are centred and zero-padded to it)", parseFloat)
+  .option('--clip-frames <n>', "clip-timed networks: video frames sampled per clip instead of the network's 15", int)
   .option('--folds <file>', "CMU-MOSEI: the standard folds, a JSON {train, valid, test} of video ids or the SDK's cmu_mosei_std_folds.py")
   .option('--labels <task>', 'CMU-MOSEI: emotions (six, multi-label; default) | sentiment2 (negative vs non-negative) | sentiment7 (−3 … 3)')
   .option('--steps <n>', "CMU-MOSEI: steps each sequence is averaged onto per segment (default: the network's clip frames)", int)
@@ -155,5 +157,6 @@ program
 
 program.parseAsync(process.argv).catch((e: unknown) => {
   console.error(`mer: ${e instanceof Error ? e.message : String(e)}`);
+  if (process.env.MER_DEBUG && e instanceof Error) console.error(e.stack);
   process.exit(1);
 });

@@ -2,9 +2,10 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadWeights, seedDropout } from '@mer/attention-fusion';
-import { AdamW } from '@mer/backend';
+import { AdamW, createRng } from '@mer/backend';
 import { folderFiles, writeFileAtomic, writeFolderAtomic } from '@mer/media';
 import { EarlyStopping, EarlyStoppingState, learningRateControl, optimizerState, ReduceLROnPlateau, restoreOptimizerState, StepLR, TrainingConfig } from '@mer/training';
+import { disposeMixed, mixupBatch } from './mixup';
 import { PipelineModel } from './pipeline-model';
 
 /** A batch as both dataset kinds yield it (SequenceDataset for frame-level, ClipDataset for clips). */
@@ -138,16 +139,25 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     let flip = 0;
     let batchIndex = 0;
     const batchTotal = Math.ceil(data.size / config.batchSize);
+    const mixRng = createRng(config.seed * 7_919 + epoch); // per epoch, so a resumed run mixes as an unbroken one
     for (const batch of data.batches({ batchSize: config.batchSize, shuffle: true, seed: config.seed * 1_000_003 + epoch })) {
+      if (config.mixup && (!batch.classLabels || batch.multiLabels)) throw new Error(`mixup (${config.mixup}) is for single-label classification; this run's labels are ${batch.multiLabels ? 'multi-label' : 'per-frame values'}`);
+      const mix = config.mixup && batch.classLabels ? mixupBatch({ ...batch, classLabels: batch.classLabels }, config.mixup, mixRng) : null;
       const drops: (string | undefined)[] = config.modalityDropout && droppable.length > 0 ? [undefined, droppable[flip++ % droppable.length]] : [undefined];
       for (const drop of drops) {
         const { value, grads } = tf.variableGrads(() => {
+          if (mix) {
+            const out = model.forward(mix, { training: true, drop });
+            const own = tf.mul(model.loss(out, batch, config.loss), mix.lambda);
+            return tf.add(own, tf.mul(model.loss(out, { classLabels: mix.partnerLabels }, config.loss), 1 - mix.lambda)) as tf.Scalar;
+          }
           const out = model.forward(batch, { training: true, drop });
           return model.loss(out, batch, config.loss);
         }, variables);
         const loss = (await value.data())[0];
         if (!Number.isFinite(loss)) {
           tf.dispose([value, ...Object.values(grads)]);
+          if (mix) disposeMixed(mix);
           batch.dispose();
           throw new Error(`epoch ${epoch}: the training loss became ${loss} (batch ${batch.ids.slice(0, 3).join(', ')}…); lower the learning rate`);
         }
@@ -165,6 +175,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
         lossSum += loss;
         batches++;
       }
+      if (mix) disposeMixed(mix);
       batch.dispose();
       options.onBatch?.(epoch, ++batchIndex, batchTotal);
     }

@@ -24,6 +24,28 @@ describe('createRng', () => {
     expect(Math.abs(variance - 1)).toBeLessThan(0.05);
   });
 
+  it('draws Gamma and Beta variates with their mean and variance (shape below and above 1)', () => {
+    const moments = (draw: () => number, n = 40000) => {
+      const v = Array.from({ length: n }, draw);
+      const mean = v.reduce((a, b) => a + b, 0) / n;
+      return { mean, variance: v.reduce((a, b) => a + (b - mean) ** 2, 0) / n, min: Math.min(...v), max: Math.max(...v) };
+    };
+    const rng = createRng(11);
+    for (const k of [0.4, 2.5]) {
+      const g = moments(() => rng.gamma(k)); // mean k, variance k
+      expect(g.mean).toBeCloseTo(k, 1);
+      expect(g.variance / k).toBeCloseTo(1, 1);
+      expect(g.min).toBeGreaterThanOrEqual(0);
+    }
+    const b = moments(() => rng.beta(0.4, 0.4)); // mean 1/2, variance ab / ((a+b)²(a+b+1)) = 0.1389
+    expect(b.mean).toBeCloseTo(0.5, 2);
+    expect(b.variance).toBeCloseTo(0.1389, 2);
+    expect(b.min).toBeGreaterThanOrEqual(0);
+    expect(b.max).toBeLessThanOrEqual(1);
+    expect(() => rng.gamma(0)).toThrow(/shape must be positive/);
+    expect(createRng(3).beta(0.4, 0.4)).toBe(createRng(3).beta(0.4, 0.4));
+  });
+
   it('shuffles into a permutation, reproducibly', () => {
     const p = createRng(9).permutation(50);
     expect([...p].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));

@@ -9,6 +9,10 @@ export interface Rng {
   int(n: number): number;
   /** Standard normal (Box–Muller). */
   normal(): number;
+  /** Gamma(shape, 1) (Marsaglia & Tsang 2000; shape < 1 through Gamma(shape + 1)·U^(1/shape)). */
+  gamma(shape: number): number;
+  /** Beta(a, b), as Ga / (Ga + Gb). */
+  beta(a: number, b: number): number;
   /** Shuffles `items` in place (Fisher–Yates) and returns it. */
   shuffle<T>(items: T[]): T[];
   /** A shuffled `[0, 1, …, n − 1]`. */
@@ -48,6 +52,32 @@ export function createRng(seed: number): Rng {
       const r = Math.sqrt(-2 * Math.log(u));
       spare = r * Math.sin(2 * Math.PI * v);
       return r * Math.cos(2 * Math.PI * v);
+    },
+    gamma(shape) {
+      if (!(shape > 0)) throw new Error(`Rng.gamma: shape must be positive, got ${shape}`);
+      if (shape < 1) {
+        let u = 0;
+        while (u === 0) u = next();
+        return rng.gamma(shape + 1) * Math.pow(u, 1 / shape);
+      }
+      const d = shape - 1 / 3;
+      const c = 1 / Math.sqrt(9 * d);
+      for (;;) {
+        let x: number;
+        let v: number;
+        do {
+          x = rng.normal();
+          v = 1 + c * x;
+        } while (v <= 0);
+        v = v * v * v;
+        const u = next();
+        if (u < 1 - 0.0331 * x * x * x * x || Math.log(u) < 0.5 * x * x + d * (1 - v + Math.log(v))) return d * v;
+      }
+    },
+    beta(a, b) {
+      const x = rng.gamma(a);
+      const y = rng.gamma(b);
+      return x + y > 0 ? x / (x + y) : 0.5;
     },
     shuffle(items) {
       for (let i = items.length - 1; i > 0; i--) {

@@ -21,6 +21,12 @@ export interface TrainingConfig {
    * 'balanced'), so rare classes count as much as common ones. Absent: unweighted.
    */
   classBalance?: boolean;
+  /**
+   * Mixup (Zhang et al., ICLR 2018) for single-label classification: each training batch is mixed with a
+   * shuffled copy of itself, x̃ = λ·x + (1 − λ)·x′ with λ ~ Beta(α, α) per batch, and the loss is
+   * λ·L(y) + (1 − λ)·L(y′). The value is α; absent or 0: off.
+   */
+  mixup?: number;
   seed: number;
 }
 

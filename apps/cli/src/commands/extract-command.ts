@@ -19,6 +19,9 @@ export interface ExtractOptions {
   modelDir?: string;
   allowRemote?: boolean;
   stream?: string[];
+  /** Clip-timed networks (AVT-CA): seconds and frames per clip instead of the network's (e.g. 2 for EmoDB's 2 s utterances). */
+  clipSeconds?: number;
+  clipFrames?: number;
   /** Worker processes on this machine (default: the number of cores). */
   jobs?: number;
   /** This process's shard, `i/N`; or `--shards N` with a scheduler's array index. */
@@ -97,6 +100,7 @@ async function runWorkers(jobs: number, json: boolean, inProcess: (shard: { inde
 export async function extractCommand(opts: ExtractOptions): Promise<void> {
   const pipeline = checkPipeline(opts.pipeline);
   if (opts.dataset.startsWith('cmu-mosei:')) return extractMoseiCommand(pipeline, opts);
+  if (opts.clipSeconds !== undefined && !(opts.clipSeconds > 0)) throw new Error(`--clip-seconds must be a positive number of seconds, got ${opts.clipSeconds}`);
   if (opts.faces !== undefined && !['detect', 'none', 'cropped-aligned'].includes(opts.faces)) throw new Error(`--faces must be detect, none or cropped-aligned, got '${opts.faces}'`);
   const shard = resolveShard({ shard: opts.shard, shards: opts.shards });
   const jobs = shard ? 1 : (opts.jobs ?? os.availableParallelism());
@@ -114,6 +118,8 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
       textEncoder: opts.textEncoder,
       asrModel: opts.asrModel,
       streams: parseStreamOptions(opts.stream ?? []),
+      clipSeconds: opts.clipSeconds,
+      clipFrames: opts.clipFrames,
       hub: opts.modelDir || opts.allowRemote ? { localModelPath: opts.modelDir, allowRemote: opts.allowRemote } : undefined,
     },
   };
