@@ -15,6 +15,7 @@ import {
   FaceSelection,
   FaceTracker,
   followOne,
+  PixelFrame,
   prosody,
   rowsAt,
   RUSSELL_MEHRABIAN_1977,
@@ -95,7 +96,7 @@ function squareBox(b: FaceBox['box'], width: number, height: number): [number, n
 /** Every face on its own track; a face that continues no track is compared with lost ones by the appearance of its crop. */
 function trackAll(m: Models): FacePick & { tracker: FaceTracker } {
   const tracker = new FaceTracker();
-  const pick = async (faces: FaceBox[], frame: tf.Tensor3D, time: number) =>
+  const pick = async (faces: FaceBox[], frame: PixelFrame, time: number) =>
     tracker.update(faces, time, async (f) => {
       const crop = m.classifier.crops(frame, [f]);
       const { probabilities, features } = await m.classifier.run(crop);

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { FrozenGraph, FrozenGraphRuntime } from './frozen-graph';
 import { humanModelPath } from './graph-model-files';
+import type { PixelFrame } from './pixel-frame';
 
 /** A detected face in normalised image coordinates (0–1). */
 export interface FaceBox {
@@ -54,8 +55,25 @@ export class FaceDetector {
   }
 
   static async load(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
-    const model = await FrozenGraph.load(options.modelPath ?? humanModelPath('blazeface'), { runtime: options.runtime });
-    return new FaceDetector(model, { minScore: options.minScore ?? 0.5, iouThreshold: options.iouThreshold ?? 0.3, maxFaces: options.maxFaces ?? 5, letterbox: options.letterbox ?? true });
+    const letterbox = options.letterbox ?? true;
+    // Stretched frames go in as bytes: resized to 256 and scaled to [−1, 1] inside the graph.
+    const pixels = letterbox ? undefined : { height: 256, width: 256, divide: 127.5, subtract: 1 };
+    const model = await FrozenGraph.load(options.modelPath ?? humanModelPath('blazeface'), { runtime: options.runtime, pixels });
+    return new FaceDetector(model, { minScore: options.minScore ?? 0.5, iouThreshold: options.iouThreshold ?? 0.3, maxFaces: options.maxFaces ?? 5, letterbox });
+  }
+
+  /**
+   * {@link FaceDetector.detect} on a frame's bytes (what the video reader gives): with `letterbox: false`
+   * the frame never becomes a tensor on ONNX Runtime.
+   */
+  async detectPixels(frame: PixelFrame): Promise<FaceBox[]> {
+    if (this.options.letterbox) {
+      const t = tf.tensor3d(frame.data, [frame.height, frame.width, 3], 'int32');
+      const faces = await this.detect(t);
+      t.dispose();
+      return faces;
+    }
+    return this.decode(await this.model.runPixels(frame), 1, 1);
   }
 
   /**
@@ -64,14 +82,21 @@ export class FaceDetector {
    */
   async detect(frame: tf.Tensor3D): Promise<FaceBox[]> {
     const [h, w] = frame.shape;
-    const side = this.options.letterbox ? Math.max(h, w) : 0;
+    if (!this.options.letterbox) return this.detectPixels({ data: new Uint8Array(Uint8ClampedArray.from(await frame.data()).buffer), height: h, width: w });
+    const side = Math.max(h, w);
     const input = tf.tidy(() => {
-      // Letterbox to a square (keeps the face's aspect) or not, resize to 256, scale to [−1, 1].
-      const padded = side ? tf.pad(tf.cast(frame, 'float32'), [[0, side - h], [0, side - w], [0, 0]]) : tf.cast(frame, 'float32');
+      // Letterbox to a square (keeps the face's aspect), resize to 256, scale to [−1, 1].
+      const padded = tf.pad(tf.cast(frame, 'float32'), [[0, side - h], [0, side - w], [0, 0]]);
       return tf.sub(tf.div(tf.image.resizeBilinear(tf.expandDims(padded, 0) as tf.Tensor4D, [256, 256]), 127.5), 1);
     });
     const outs = await this.model.run(input);
     input.dispose();
+    // Undo the letterbox: coordinates are in the padded square (side × side).
+    return this.decode(outs, side / w, side / h);
+  }
+
+  /** Faces from the network's outputs; (sx, sy) scale the square's coordinates to the frame's. */
+  private async decode(outs: tf.Tensor[], sx: number, sy: number): Promise<FaceBox[]> {
     const { boxes, scores, keypoints } = tf.tidy(() => {
       const byShape = (rows: number, cols: number) => outs.find((o) => o.shape[1] === rows && o.shape[2] === cols) as tf.Tensor3D;
       const raw = tf.concat([tf.squeeze(byShape(512, 16), [0]), tf.squeeze(byShape(384, 16), [0])], 0); // [896, 16]
@@ -89,9 +114,6 @@ export class FaceDetector {
     const keep = await tf.image.nonMaxSuppressionAsync(boxes, scores, this.options.maxFaces, this.options.iouThreshold, this.options.minScore);
     const [b, s, k, idx] = await Promise.all([boxes.data(), scores.data(), keypoints.data(), keep.data()]);
     tf.dispose([boxes, scores, keypoints, keep]);
-    // Undo the letterbox: coordinates are in the padded square (side × side). Stretched: already the frame's.
-    const sx = side ? side / w : 1;
-    const sy = side ? side / h : 1;
     return Array.from(idx).map((i) => ({
       box: [b[i * 4 + 1] * sx, b[i * 4] * sy, b[i * 4 + 3] * sx, b[i * 4 + 2] * sy] as [number, number, number, number],
       score: s[i],

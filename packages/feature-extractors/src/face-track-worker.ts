@@ -3,7 +3,6 @@
  * video and runs BlazeFace on it, streaming results back batch by batch, never more than
  * FACE_QUEUE_DEPTH batches ahead of the parent's acknowledgements.
  */
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mer/backend';
 import { readVideoFrames } from '@mer/media';
 import { detectExpressionFaces, followOne } from './analysis/expression-face-stream';
@@ -46,9 +45,7 @@ async function runDetect(req: FaceProcessRequest & { type: 'start-detect' }): Pr
       for (let i = 0; i < b.count; i++) {
         const index = b.firstIndex + i;
         if (index % every !== 0) continue;
-        const frame = tf.tensor3d(b.data.subarray(i * size, (i + 1) * size), [b.height, b.width, 3], 'int32');
-        batch.detections.push({ index, faces: await detector.detect(frame) });
-        frame.dispose();
+        batch.detections.push({ index, faces: await detector.detectPixels({ data: b.data.subarray(i * size, (i + 1) * size), height: b.height, width: b.width }) });
       }
       if (batch.detections.length > 0) await sendBatch(batch);
     }

@@ -37,6 +37,37 @@ describe('FrozenGraph: the shipped face models on ONNX Runtime equal their tfjs 
   }, 60_000);
 });
 
+describe('FrozenGraph with frame bytes in (resize and scale inside the graph)', () => {
+  it('ONNX Runtime on bytes equals tfjs resizing and scaling the same frame; both runtimes agree', async () => {
+    const pixels = { height: 256, width: 256, divide: 127.5, subtract: 1 };
+    const [h, w] = [180, 320];
+    // A frame with structure at several scales (not noise alone).
+    const data = Uint8Array.from({ length: h * w * 3 }, (_, i) => {
+      const [y, x, c] = [Math.floor(i / (w * 3)), Math.floor(i / 3) % w, i % 3];
+      return Math.round(127.5 + 80 * Math.sin(x / 9 + c) * Math.cos(y / 13) + 40 * Math.sin((x * y) / 500));
+    });
+    const onBytes = await FrozenGraph.load(humanModelPath('blazeface'), { pixels, runtime: 'onnx' });
+    const onTfjs = await FrozenGraph.load(humanModelPath('blazeface'), { pixels, runtime: 'tfjs' });
+    const plain = await FrozenGraph.load(humanModelPath('blazeface'), { runtime: 'onnx' });
+    const input = tf.tidy(() => tf.sub(tf.div(tf.image.resizeBilinear(tf.cast(tf.tensor4d(data, [1, h, w, 3], 'int32'), 'float32') as tf.Tensor4D, [256, 256]), 127.5), 1));
+    const [a, b, c] = [await onBytes.runPixels({ data, height: h, width: w }), await onTfjs.runPixels({ data, height: h, width: w }), await plain.run(input)];
+    a.forEach((t, i) => {
+      expect(relativeGap(c[i], t)).toBe(0); // the same input values, bit for bit
+      expect(relativeGap(b[i], t)).toBeLessThan(1e-4);
+    });
+    // A view into a larger buffer (a batch of frames) is read from its own offset.
+    const batch = new Uint8Array(data.length * 2);
+    batch.set(data, data.length);
+    const [first] = await onBytes.runPixels({ data: batch.subarray(data.length), height: h, width: w });
+    expect(relativeGap(a[0], first)).toBe(0);
+    await expect(plain.runPixels({ data, height: h, width: w })).rejects.toThrow(/not loaded with `pixels`/);
+    await expect(onBytes.run(input)).rejects.toThrow(/use runPixels/);
+    await expect(onBytes.runPixels({ data, height: h, width: w + 1 })).rejects.toThrow(/172800 bytes for a 321×180 RGB frame/);
+    tf.dispose([input, first, ...a, ...b, ...c]);
+    [onBytes, onTfjs, plain].forEach((g) => g.dispose());
+  }, 60_000);
+});
+
 /** A constant of a hand-written graph and the GraphDef node that names it. */
 function constNode(name: string, shape: number[], values: number[], constants: Map<string, GraphConstant>, int = false): GraphDefNode {
   constants.set(name, { shape, values: int ? Int32Array.from(values) : Float32Array.from(values) });

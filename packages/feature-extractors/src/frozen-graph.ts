@@ -2,8 +2,9 @@ import * as fs from 'node:fs';
 import type * as tfc from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
-import { GraphConstant, GraphDefNode, graphDefToOnnx } from './graph-to-onnx';
+import { GraphConstant, GraphDefNode, graphDefToOnnx, PixelInput } from './graph-to-onnx';
 import { loadGraphModelFromFile } from './graph-model-files';
+import type { PixelFrame } from './pixel-frame';
 
 /**
  * Where a shipped, frozen face model runs. `onnx`: converted at load (in memory, milliseconds) to ONNX
@@ -34,6 +35,7 @@ export class FrozenGraph {
     readonly runtime: 'onnx' | 'tfjs',
     readonly outputs: readonly string[],
     private readonly pooled: readonly string[],
+    private readonly pixels: PixelInput | null,
     private readonly model: tfc.GraphModel | null,
     private readonly session: ort.InferenceSession | null,
     private readonly inputName: string,
@@ -44,17 +46,19 @@ export class FrozenGraph {
    * @param options.outputs node names to compute; default the model's own outputs
    * @param options.alsoOutputs inner nodes computed after `outputs` (e.g. a feature map)
    * @param options.pooled those outputs (4-D feature maps) to return averaged over height and width, [N, C]
+   * @param options.pixels the input is a frame's bytes, resized and scaled as the network wants ({@link FrozenGraph.runPixels})
    */
-  static async load(modelJson: string, options: { outputs?: string[]; alsoOutputs?: string[]; pooled?: string[]; runtime?: FrozenGraphRuntime } = {}): Promise<FrozenGraph> {
+  static async load(modelJson: string, options: { outputs?: string[]; alsoOutputs?: string[]; pooled?: string[]; pixels?: PixelInput; runtime?: FrozenGraphRuntime } = {}): Promise<FrozenGraph> {
     const model = await loadGraphModelFromFile(modelJson);
     const outputs = [...(options.outputs ?? model.outputs.map((o) => o.name.replace(/:0$/, ''))), ...(options.alsoOutputs ?? [])];
     const runtime = chooseRuntime(options.runtime ?? 'auto');
     const pooled = options.pooled ?? [];
-    if (runtime === 'tfjs') return new FrozenGraph('tfjs', outputs, pooled, model, null, model.inputs[0].name);
+    const pixels = options.pixels ?? null;
+    if (runtime === 'tfjs') return new FrozenGraph('tfjs', outputs, pooled, pixels, model, null, model.inputs[0].name);
     const nodes = (JSON.parse(fs.readFileSync(modelJson, 'utf8')) as { modelTopology: { node: GraphDefNode[] } }).modelTopology.node;
     const constants = new Map<string, GraphConstant>();
     for (const [name, [t]] of Object.entries(model.weights)) constants.set(name, { shape: t.shape, values: t.dataSync() as Float32Array | Int32Array });
-    const bytes = graphDefToOnnx(nodes, constants, outputs, pooled);
+    const bytes = graphDefToOnnx(nodes, constants, outputs, { pooled, pixels: pixels ?? undefined });
     model.dispose();
     let session: ort.InferenceSession;
     try {
@@ -63,7 +67,7 @@ export class FrozenGraph {
       throw new Error(`${modelJson}: ONNX Runtime could not load the converted graph (${(e as Error).message}); MER_FACE_RUNTIME=tfjs runs it on tfjs instead`);
     }
     const input = nodes.find((n) => n.op === 'Placeholder');
-    return new FrozenGraph('onnx', outputs, pooled, null, session, (input as GraphDefNode).name);
+    return new FrozenGraph('onnx', outputs, pooled, pixels, null, session, (input as GraphDefNode).name);
   }
 
   /**
@@ -71,6 +75,32 @@ export class FrozenGraph {
    * @returns the output nodes' values, in the order of `outputs` (the caller disposes them)
    */
   async run(input: tf.Tensor): Promise<tf.Tensor[]> {
+    if (this.pixels) throw new Error('FrozenGraph: this graph was loaded to take frame bytes: use runPixels');
+    return this.execute(input);
+  }
+
+  /**
+   * The network on one frame's bytes, resized to the network's input and scaled (loaded with `pixels`):
+   * on ONNX Runtime all of it happens in the graph, so the frame never becomes a tfjs tensor.
+   */
+  async runPixels(frame: PixelFrame): Promise<tf.Tensor[]> {
+    const p = this.pixels;
+    if (!p) throw new Error('FrozenGraph: this graph was not loaded with `pixels`');
+    if (frame.data.length !== frame.height * frame.width * 3) throw new Error(`FrozenGraph: ${frame.data.length} bytes for a ${frame.width}×${frame.height} RGB frame`);
+    if (this.session) {
+      const result = await this.session.run({ [this.inputName]: new ort.Tensor('uint8', frame.data, [1, frame.height, frame.width, 3]) });
+      return this.fetch(result);
+    }
+    const input = tf.tidy(() => {
+      const image = tf.cast(tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32'), 'float32') as tf.Tensor4D;
+      return tf.sub(tf.div(tf.image.resizeBilinear(image, [p.height, p.width]), p.divide), p.subtract);
+    });
+    const out = await this.execute(input);
+    input.dispose();
+    return out;
+  }
+
+  private async execute(input: tf.Tensor): Promise<tf.Tensor[]> {
     if (this.model) {
       const out = this.model.execute(input, [...this.outputs]); // one output comes back bare
       return (Array.isArray(out) ? out : [out]).map((t, i) => {
@@ -82,7 +112,11 @@ export class FrozenGraph {
     }
     const session = this.session as ort.InferenceSession;
     const data = (await input.data()) as Float32Array;
-    const result = await session.run({ [this.inputName]: new ort.Tensor('float32', data, input.shape) });
+    return this.fetch(await session.run({ [this.inputName]: new ort.Tensor('float32', data, input.shape) }));
+  }
+
+  /** ONNX Runtime's outputs as tfjs tensors, in the order of `outputs`. */
+  private fetch(result: ort.InferenceSession.OnnxValueMapType): tf.Tensor[] {
     return this.outputs.map((name) => {
       const t = result[`out:${name}`];
       const values = t.data as Float32Array;

@@ -15,7 +15,28 @@ export interface GraphConstant {
 }
 
 const FLOAT = 1;
+const UINT8 = 2;
 const INT64 = 7;
+
+/**
+ * The graph's input given as decoded RGB bytes, [1, h, w, 3] of any h × w: cast to float, resized
+ * bilinearly to `height` × `width` (tfjs' resizeBilinear: no corner alignment, no half-pixel centres;
+ * the same values, bit for bit), then `value / divide − subtract` (a division, as human's pipeline
+ * does it, not a product with the inverse, which rounds differently) — preprocessing inside the graph.
+ */
+export interface PixelInput {
+  height: number;
+  width: number;
+  divide: number;
+  subtract: number;
+}
+
+export interface GraphToOnnxOptions {
+  /** Outputs (image tensors) returned averaged over height and width, [N, C]. */
+  pooled?: readonly string[];
+  /** Take the input as bytes and resize and scale it in the graph. */
+  pixels?: PixelInput;
+}
 /** NHWC axis → NCHW axis. */
 const TO_NCHW_AXIS = [0, 2, 3, 1];
 
@@ -29,9 +50,10 @@ const TO_NCHW_AXIS = [0, 2, 3, 1];
  * @param nodes the GraphDef's nodes
  * @param constants every `Const` node's value, by node name
  * @param outputs names of the nodes to return, in order
- * @param pooled those of `outputs` (image tensors) to return averaged over height and width, [N, C]
  */
-export function graphDefToOnnx(nodes: readonly GraphDefNode[], constants: ReadonlyMap<string, GraphConstant>, outputs: readonly string[], pooled: readonly string[] = []): Uint8Array {
+export function graphDefToOnnx(nodes: readonly GraphDefNode[], constants: ReadonlyMap<string, GraphConstant>, outputs: readonly string[], options: GraphToOnnxOptions = {}): Uint8Array {
+  const pooled = options.pooled ?? [];
+  const pixels = options.pixels;
   const out: onnx.INodeProto[] = [];
   const initializers: onnx.ITensorProto[] = [];
   /** Tensors held in NCHW (every other tensor is in the graph's own layout). */
@@ -88,7 +110,15 @@ export function graphDefToOnnx(nodes: readonly GraphDefNode[], constants: Readon
       case 'Const':
         continue;
       case 'Placeholder':
-        result = emit('Transpose', [node.name], fresh(node.name), [ints('perm', [0, 3, 1, 2])]);
+        if (pixels) {
+          const image = emit('Transpose', [emit('Cast', [node.name], fresh(node.name), [int('to', FLOAT)])], fresh(node.name), [ints('perm', [0, 3, 1, 2])]);
+          const sizes = addInit(fresh(`${node.name}/sizes`), [4], BigInt64Array.from([1n, 3n, BigInt(pixels.height), BigInt(pixels.width)]));
+          const resized = emit('Resize', [image, '', '', sizes], fresh(node.name), [str('mode', 'linear'), str('coordinate_transformation_mode', 'asymmetric')]);
+          const scaled = emit('Div', [resized, addInit(fresh(`${node.name}/divide`), [], Float32Array.of(pixels.divide))], fresh(node.name));
+          result = emit('Sub', [scaled, addInit(fresh(`${node.name}/subtract`), [], Float32Array.of(pixels.subtract))], fresh(node.name));
+        } else {
+          result = emit('Transpose', [node.name], fresh(node.name), [ints('perm', [0, 3, 1, 2])]);
+        }
         nchw.add(result);
         break;
       case 'Identity':
@@ -213,7 +243,11 @@ export function graphDefToOnnx(nodes: readonly GraphDefNode[], constants: Readon
       name: 'graph',
       node: out,
       initializer: initializers,
-      input: [{ name: placeholder.name, type: { tensorType: { elemType: FLOAT, shape: { dim: inputDims.map((d, i) => (i === 0 || d < 0 ? { dimParam: `d${i}` } : { dimValue: d })) } } } }],
+      input: [
+        pixels
+          ? { name: placeholder.name, type: { tensorType: { elemType: UINT8, shape: { dim: [{ dimValue: 1 }, { dimParam: 'height' }, { dimParam: 'width' }, { dimValue: 3 }] } } } }
+          : { name: placeholder.name, type: { tensorType: { elemType: FLOAT, shape: { dim: inputDims.map((d, i) => (i === 0 || d < 0 ? { dimParam: `d${i}` } : { dimValue: d })) } } } },
+      ],
       output: graphOutputs.map((name) => ({ name, type: { tensorType: { elemType: FLOAT } } })),
     },
   };

@@ -1,8 +1,9 @@
 export { loadGraphModelFromFile, humanModelPath } from './graph-model-files';
 export { FrozenGraph } from './frozen-graph';
+export type { PixelFrame } from './pixel-frame';
 export type { FrozenGraphRuntime } from './frozen-graph';
 export { graphDefToOnnx } from './graph-to-onnx';
-export type { GraphConstant, GraphDefNode } from './graph-to-onnx';
+export type { GraphConstant, GraphDefNode, GraphToOnnxOptions, PixelInput } from './graph-to-onnx';
 export { FaceDetector } from './face-detector';
 export type { FaceBox, FaceDetectorOptions } from './face-detector';
 export { FaceEmbedder } from './face-embedder';

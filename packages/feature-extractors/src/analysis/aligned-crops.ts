@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { FaceBox } from '../face-detector';
+import type { PixelFrame } from '../pixel-frame';
 
 /** The eye line's angle in the frame, radians (BlazeFace keypoints 0 and 1: the eyes), 0 when unknown. */
 export function eyeLineAngle(face: Pick<FaceBox, 'keypoints'>, width: number, height: number): number {
@@ -30,13 +31,6 @@ export interface CropOptions {
   minAngle?: number;
   /** What says the face is upright: level eyes (default) or a vertical nose–mouth line (human's; shorter, so noisier). */
   upright?: 'eyes' | 'nose-mouth';
-}
-
-/** A decoded frame as bytes, [height, width, 3] RGB row by row (what the video reader gives). */
-export interface PixelFrame {
-  data: Uint8Array;
-  height: number;
-  width: number;
 }
 
 /** Rows [y, y + h) and columns [x, x + w) of a frame, as [1, h, w, 3] float 0–255. */

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { FaceBox } from '../face-detector';
 import { FrozenGraph, FrozenGraphRuntime } from '../frozen-graph';
 import { humanModelPath } from '../graph-model-files';
+import type { PixelFrame } from '../pixel-frame';
 import { alignedCrops, CropOptions } from './aligned-crops';
 
 /** The shipped expression model's classes, in its output order (`@vladmandic/human`'s emotion model). */
@@ -49,10 +50,10 @@ export class ExpressionClassifier {
 
   /**
    * The faces of one frame cut for the model ({@link EXPRESSION_CROPS}).
-   * @param frame [H, W, 3] RGB 0–255
+   * @param frame [H, W, 3] RGB 0–255, a tensor or the decoded bytes
    * @returns [faces, 64, 64, 3] RGB 0–255
    */
-  crops(frame: tf.Tensor3D, faces: readonly Pick<FaceBox, 'box' | 'keypoints'>[], mode: ExpressionCropMode = 'eyes'): tf.Tensor4D {
+  crops(frame: tf.Tensor3D | PixelFrame, faces: readonly Pick<FaceBox, 'box' | 'keypoints'>[], mode: ExpressionCropMode = 'eyes'): tf.Tensor4D {
     return alignedCrops(frame, faces, this.inputSize, EXPRESSION_CROPS[mode]);
   }
 

@@ -3,6 +3,7 @@ import { MediaInfo, readVideoFrames } from '@mer/media';
 import type { FaceBox, FaceDetector } from '../face-detector';
 import { FaceFollower, FaceSelection } from '../face-follower';
 import type { TrackedFace } from '../face-tracker';
+import type { PixelFrame } from '../pixel-frame';
 import { alignedCrops } from './aligned-crops';
 import { EXPRESSION_CROPS, ExpressionCropMode } from './expression-classifier';
 
@@ -34,7 +35,7 @@ export interface ExpressionFaceOptions {
 }
 
 /** Which faces of a detection frame are kept, on which track. */
-export type FacePick = (faces: FaceBox[], frame: tf.Tensor3D, time: number) => Promise<TrackedFace[]>;
+export type FacePick = (faces: FaceBox[], frame: PixelFrame, time: number) => Promise<TrackedFace[]>;
 
 /** One person followed by rule ('largest', 'main', 'left', 'right'): track id 1. */
 export function followOne(select: FaceSelection): FacePick {
@@ -58,9 +59,8 @@ export async function detectExpressionFaces(file: string, detector: FaceDetector
     const faces: TrackedFace[][] = [];
     for (let i = 0; i < b.count; i++) {
       if ((b.firstIndex + i) % every === 0) {
-        const frame = tf.tensor3d(b.data.subarray(i * size, (i + 1) * size), [b.height, b.width, 3], 'int32');
-        current = await pick(await detector.detect(frame), frame, b.timestamps[i]);
-        frame.dispose();
+        const frame = { data: b.data.subarray(i * size, (i + 1) * size), height: b.height, width: b.width };
+        current = await pick(await detector.detectPixels(frame), frame, b.timestamps[i]);
       }
       faces.push(current);
     }
