@@ -35,17 +35,19 @@ interface Config {
   about: string;
 }
 
+// Rows run with the former small-data profile (weight decay 0.01) say so in their overrides, so they reproduce.
+const WD_0_01 = { weightDecay: 0.01 };
 const CONFIGS: Config[] = [
   { id: 'mfcc-paper-lr1e-3', audio: 'mfcc', profile: 'paper', training: { learningRate: 1e-3, epochs: 30 }, about: "AVT-CA lite, MFCC (the offline default), the paper's Adam at lr 1e-3, 30 epochs" },
-  { id: 'mfcc-small-data', audio: 'mfcc', profile: 'small-data', about: 'AVT-CA lite, MFCC, small-data profile' },
+  { id: 'mfcc-small-data', audio: 'mfcc', profile: 'small-data', about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.1)' },
+  { id: 'mfcc-small-data-wd1e-2', audio: 'mfcc', profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, MFCC, small-data profile with weight decay 0.01 (the profile before session 6)' },
   { id: 'egemaps-paper-lr1e-3', audio: 'egemaps', profile: 'paper', training: { learningRate: 1e-3, epochs: 30 }, about: "AVT-CA lite, eGeMAPS descriptors, the paper's Adam at lr 1e-3, 30 epochs" },
-  { id: 'egemaps-small-data', audio: 'egemaps', profile: 'small-data', about: 'AVT-CA lite, eGeMAPS descriptors, small-data profile' },
-  { id: 'mfcc-small-data-mixup0.2', audio: 'mfcc', profile: 'small-data', training: { mixup: 0.2 }, about: 'AVT-CA lite, MFCC, small-data profile with mixup α = 0.2' },
-  { id: 'mfcc-small-data-mixup0.4', audio: 'mfcc', profile: 'small-data', training: { mixup: 0.4 }, about: 'AVT-CA lite, MFCC, small-data profile with mixup α = 0.4' },
-  { id: 'mfcc-small-data-lr3e-4', audio: 'mfcc', profile: 'small-data', training: { learningRate: 3e-4 }, about: 'AVT-CA lite, MFCC, small-data profile at lr 3e-4' },
-  { id: 'mfcc-small-data-wd1e-1', audio: 'mfcc', profile: 'small-data', training: { weightDecay: 0.1 }, about: 'AVT-CA lite, MFCC, small-data profile with weight decay 0.1' },
-  { id: 'mfcc-2s-small-data', audio: 'mfcc', clipSeconds: 2, profile: 'small-data', about: 'AVT-CA lite, MFCC of 2 s clips (no padding), small-data profile' },
-  { id: 'egemaps-2s-small-data', audio: 'egemaps', clipSeconds: 2, profile: 'small-data', about: 'AVT-CA lite, eGeMAPS descriptors of 2 s clips (no padding), small-data profile' },
+  { id: 'egemaps-small-data-wd1e-2', audio: 'egemaps', profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, eGeMAPS descriptors, small-data profile, weight decay 0.01' },
+  { id: 'mfcc-small-data-wd1e-2-mixup0.2', audio: 'mfcc', profile: 'small-data', training: { ...WD_0_01, mixup: 0.2 }, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.01) with mixup α = 0.2' },
+  { id: 'mfcc-small-data-wd1e-2-mixup0.4', audio: 'mfcc', profile: 'small-data', training: { ...WD_0_01, mixup: 0.4 }, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.01) with mixup α = 0.4' },
+  { id: 'mfcc-small-data-wd1e-2-lr3e-4', audio: 'mfcc', profile: 'small-data', training: { ...WD_0_01, learningRate: 3e-4 }, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.01) at lr 3e-4' },
+  { id: 'mfcc-2s-small-data-wd1e-2', audio: 'mfcc', clipSeconds: 2, profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, MFCC of 2 s clips (no padding), small-data profile (weight decay 0.01)' },
+  { id: 'egemaps-2s-small-data-wd1e-2', audio: 'egemaps', clipSeconds: 2, profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, eGeMAPS descriptors of 2 s clips (no padding), small-data profile (weight decay 0.01)' },
 ];
 const chosen = flag('--configs') ? CONFIGS.filter((c) => flag('--configs')!.split(',').includes(c.id)) : CONFIGS;
 

@@ -37,12 +37,15 @@ export const TRAINING_COMMON = { momentum: 0.9, earlyStoppingPatience: null, mod
  * A setup for small real datasets (hundreds of clips, a handful of speakers), chosen on EmoDB by
  * inner validation on training speakers (`npm run bench:real-data`): AdamW with decoupled decay,
  * halving the rate when the inner-validation score stalls, early stopping on it, class-balanced loss.
+ * Weight decay 0.1 (was 0.01): the higher mean inner-validation macro-F1 of the two (0.601 vs 0.586,
+ * session 6) — a difference well inside the folds' spread, taken as the protocol says; on the held-out
+ * speakers it measured lower (UAR 0.518 vs 0.550), which by the same protocol cannot decide.
  */
 export const SMALL_DATA_TRAINING = {
   ...TRAINING_COMMON,
   optimizer: 'adamw',
   learningRate: 1e-3,
-  weightDecay: 1e-2,
+  weightDecay: 0.1,
   batchSize: 16,
   epochs: 60,
   loss: 'cross-entropy',
