@@ -77,7 +77,8 @@ export class FaceDetector {
   }
 
   /**
-   * @param frame [H, W, 3] RGB, uint8 values (0–255)
+   * @param frame [H, W, 3] RGB, uint8 values (0–255; with `letterbox: false` they go in as bytes, so
+   *   other values are rounded and clamped to 0–255)
    * @returns faces, best first, in the frame's normalised coordinates
    */
   async detect(frame: tf.Tensor3D): Promise<FaceBox[]> {
