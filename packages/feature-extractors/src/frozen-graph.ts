@@ -1,9 +1,8 @@
-import * as fs from 'node:fs';
 import type * as tfc from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { GraphConstant, GraphDefNode, graphDefToOnnx, PixelInput } from './graph-to-onnx';
-import { loadGraphModelFromFile } from './graph-model-files';
+import { loadGraphModelFromFile, readGraphModelFiles } from './graph-model-files';
 import type { PixelFrame } from './pixel-frame';
 
 /**
@@ -49,13 +48,14 @@ export class FrozenGraph {
    * @param options.pixels the input is a frame's bytes, resized and scaled as the network wants ({@link FrozenGraph.runPixels})
    */
   static async load(modelJson: string, options: { outputs?: string[]; alsoOutputs?: string[]; pooled?: string[]; pixels?: PixelInput; runtime?: FrozenGraphRuntime } = {}): Promise<FrozenGraph> {
-    const model = await loadGraphModelFromFile(modelJson);
+    const artifacts = readGraphModelFiles(modelJson);
+    const model = await loadGraphModelFromFile(modelJson, artifacts);
     const outputs = [...(options.outputs ?? model.outputs.map((o) => o.name.replace(/:0$/, ''))), ...(options.alsoOutputs ?? [])];
     const runtime = chooseRuntime(options.runtime ?? 'auto');
     const pooled = options.pooled ?? [];
     const pixels = options.pixels ?? null;
     if (runtime === 'tfjs') return new FrozenGraph('tfjs', outputs, pooled, pixels, model, null, model.inputs[0].name);
-    const nodes = (JSON.parse(fs.readFileSync(modelJson, 'utf8')) as { modelTopology: { node: GraphDefNode[] } }).modelTopology.node;
+    const nodes = (artifacts.modelTopology as { node: GraphDefNode[] }).node;
     const constants = new Map<string, GraphConstant>();
     for (const [name, [t]] of Object.entries(model.weights)) constants.set(name, { shape: t.shape, values: t.dataSync() as Float32Array | Int32Array });
     const bytes = graphDefToOnnx(nodes, constants, outputs, { pooled, pixels: pixels ?? undefined });

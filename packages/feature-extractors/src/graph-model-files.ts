@@ -4,10 +4,10 @@ import * as tfc from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
 
 /**
- * Loads a tfjs graph model (`model.json` + weight shards) from the local filesystem with a small
- * IO handler — onto mer's own tfjs-core instance and active backend (no second tfjs).
+ * A tfjs graph model's files (`model.json` + weight shards) read from the local filesystem, as the
+ * artifacts tfjs loads (the GraphDef's nodes are `modelTopology.node`).
  */
-export async function loadGraphModelFromFile(modelJson: string): Promise<tfc.GraphModel> {
+export function readGraphModelFiles(modelJson: string): tf.io.ModelArtifacts {
   if (!fs.existsSync(modelJson)) throw new Error(`${modelJson}: model file not found`);
   const json = JSON.parse(fs.readFileSync(modelJson, 'utf8')) as {
     modelTopology: object;
@@ -30,19 +30,25 @@ export async function loadGraphModelFromFile(modelJson: string): Promise<tfc.Gra
     weightData.set(b, at);
     at += b.length;
   }
-  const handler: tf.io.IOHandler = {
-    load: async () => ({
-      modelTopology: json.modelTopology,
-      weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-      weightData: weightData.buffer,
-      format: json.format,
-      generatedBy: json.generatedBy,
-      convertedBy: json.convertedBy,
-      signature: json.signature,
-      userDefinedMetadata: json.userDefinedMetadata,
-    }),
+  return {
+    modelTopology: json.modelTopology,
+    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
+    weightData: weightData.buffer,
+    format: json.format,
+    generatedBy: json.generatedBy,
+    convertedBy: json.convertedBy,
+    signature: json.signature,
+    userDefinedMetadata: json.userDefinedMetadata,
   };
-  return tfc.loadGraphModel(handler);
+}
+
+/**
+ * Loads a tfjs graph model (`model.json` + weight shards) from the local filesystem with a small
+ * IO handler — onto mer's own tfjs-core instance and active backend (no second tfjs).
+ * @param artifacts the files already read ({@link readGraphModelFiles}), if they were
+ */
+export async function loadGraphModelFromFile(modelJson: string, artifacts: tf.io.ModelArtifacts = readGraphModelFiles(modelJson)): Promise<tfc.GraphModel> {
+  return tfc.loadGraphModel({ load: async () => artifacts });
 }
 
 /** Path of a model file shipped in `@vladmandic/human` (MIT), e.g. `humanModelPath('blazeface')`. */

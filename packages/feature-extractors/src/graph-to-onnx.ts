@@ -83,8 +83,14 @@ export function graphDefToOnnx(nodes: readonly GraphDefNode[], constants: Readon
     if (!c) throw new Error(`graphDefToOnnx: ${node.op} node ${node.name} needs ${input} to be a constant`);
     return c;
   };
-  /** The NHWC form of a tensor (transposing one held in NCHW). */
-  const graphLayout = (t: string) => (nchw.has(t) ? emit('Transpose', [t], fresh(t), [ints('perm', [0, 2, 3, 1])]) : t);
+  /** The NHWC form of a tensor (one transpose per NCHW tensor, however many ops need it). */
+  const inGraphLayout = new Map<string, string>();
+  const graphLayout = (t: string) => {
+    if (!nchw.has(t)) return t;
+    let back = inGraphLayout.get(t);
+    if (!back) inGraphLayout.set(t, (back = emit('Transpose', [t], fresh(t), [ints('perm', [0, 2, 3, 1])])));
+    return back;
+  };
   const decode = (s?: string) => (s === undefined ? '' : Buffer.from(s, 'base64').toString());
   const spatial = (node: GraphDefNode, key: 'strides' | 'dilations' | 'ksize') => {
     const v = (node.attr?.[key]?.list?.i ?? ['1', '1', '1', '1']).map(Number);
@@ -233,7 +239,7 @@ export function graphDefToOnnx(nodes: readonly GraphDefNode[], constants: Readon
       if (!nchw.has(t)) throw new Error(`graphDefToOnnx: output ${name} is not an image tensor and cannot be pooled`);
       return emit('ReduceMean', [t], `out:${name}`, [ints('axes', [2, 3]), int('keepdims', 0)]);
     }
-    return emit('Identity', [nchw.has(t) ? graphLayout(t) : t], `out:${name}`);
+    return emit('Identity', [graphLayout(t)], `out:${name}`);
   });
   const model: onnx.IModelProto = {
     irVersion: 8,
