@@ -32,6 +32,8 @@ interface Config {
   clipSeconds?: number;
   profile: string;
   training?: Record<string, unknown>;
+  /** Networks per fold (`mer cv --members`): a committee, each member selecting on other training speakers. */
+  members?: number;
   about: string;
 }
 
@@ -47,6 +49,9 @@ const CONFIGS: Config[] = [
   { id: 'mfcc-small-data-wd1e-2-mixup0.4', audio: 'mfcc', profile: 'small-data', training: { ...WD_0_01, mixup: 0.4 }, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.01) with mixup α = 0.4' },
   { id: 'mfcc-small-data-wd1e-2-lr3e-4', audio: 'mfcc', profile: 'small-data', training: { ...WD_0_01, learningRate: 3e-4 }, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.01) at lr 3e-4' },
   { id: 'mfcc-2s-small-data-wd1e-2', audio: 'mfcc', clipSeconds: 2, profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, MFCC of 2 s clips (no padding), small-data profile (weight decay 0.01)' },
+  { id: 'mfcc-small-data-members3', audio: 'mfcc', profile: 'small-data', members: 3, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.1), a committee of 3 networks per fold, each selecting on another training speaker' },
+  { id: 'mfcc-small-data-speaker', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker' }, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.1), each speaker standardised with their own statistics' },
+  { id: 'mfcc-small-data-speaker-members3', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker' }, members: 3, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.1), per-speaker standardisation, a committee of 3 per fold' },
   { id: 'egemaps-2s-small-data-wd1e-2', audio: 'egemaps', clipSeconds: 2, profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, eGeMAPS descriptors of 2 s clips (no padding), small-data profile (weight decay 0.01)' },
 ];
 const chosen = flag('--configs') ? CONFIGS.filter((c) => flag('--configs')!.split(',').includes(c.id)) : CONFIGS;
@@ -88,7 +93,7 @@ async function runConfig(c: Config, features: string): Promise<{ config: Config;
   const out = path.join(work, `cv-${c.id}`);
   const config = path.join(work, `${c.id}.json`);
   fs.writeFileSync(config, JSON.stringify(c.training ?? {}));
-  const r = await mer(['cv', '--features', features, '--out', out, '--folds', 'loso', '--preset', 'lite', '--profile', c.profile, '--config', config, '--json']);
+  const r = await mer(['cv', '--features', features, '--out', out, '--folds', 'loso', '--preset', 'lite', '--profile', c.profile, '--config', config, ...(c.members ? ['--members', String(c.members)] : []), '--json']);
   if (r.code !== 0) throw new Error(`cv ${c.id}: ${r.stderr}`);
   const cv = JSON.parse(fs.readFileSync(path.join(out, 'cv.json'), 'utf8')) as { folds: Fold[] };
   return { config: c, folds: cv.folds, seconds: (Date.now() - t0) / 1000 };
@@ -104,12 +109,21 @@ async function main(): Promise<void> {
   if (!fs.existsSync(data)) throw new Error(`${data}: no EmoDB folder (give its path)`);
   fs.mkdirSync(work, { recursive: true });
   const t0 = Date.now();
-  // The peer first (seconds), then mer's configurations, `parallel` at a time (tfjs-wasm runs on one thread each).
-  const py = spawnSync('/usr/bin/python3', [path.join(root, 'tools/reference/real_data_peer.py'), data], { encoding: 'utf8' });
-  if (py.status !== 0) throw new Error(`peer: ${py.stderr}`);
-  const peerLines = py.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-  for (const l of peerLines) console.log(JSON.stringify({ bench: 'real-data', ...l }));
-  const peerRows = peerLines.filter((l) => 'fold' in l) as unknown as { uar: number; macroF1: number; accuracy: number }[];
+  // The peers first (seconds): as published (global standardisation) and with each speaker standardised
+  // with their own statistics (the counterpart of mer's "standardise": "speaker" rows); then mer's
+  // configurations, `parallel` at a time (tfjs-wasm runs on one thread each).
+  type PeerRow = { uar: number; macroF1: number; accuracy: number };
+  const peers: { id: 'split' | 'speaker'; name: string; rows: PeerRow[] }[] = [];
+  for (const [id, extra, name] of [
+    ['split', [], 'peer: MFCC+Δ stats → logistic regression (scikit-learn)'],
+    ['speaker', ['--speaker-norm'], 'peer, per-speaker standardised'],
+  ] as const) {
+    const py = spawnSync('/usr/bin/python3', [path.join(root, 'tools/reference/real_data_peer.py'), data, ...extra], { encoding: 'utf8' });
+    if (py.status !== 0) throw new Error(`peer: ${py.stderr}`);
+    const lines = py.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    for (const l of lines) console.log(JSON.stringify({ bench: 'real-data', ...l }));
+    peers.push({ id, name, rows: lines.filter((l) => 'fold' in l) as unknown as PeerRow[] });
+  }
   const featureDirs: Record<string, string> = {};
   for (const c of chosen) featureDirs[featureKey(c)] ??= await extract(c);
   const results: Awaited<ReturnType<typeof runConfig>>[] = [];
@@ -125,7 +139,10 @@ async function main(): Promise<void> {
   );
   const table: string[][] = [['system', 'UAR', 'macro-F1', 'accuracy', 'inner-validation macro-F1 (selection)', 'wall s']];
   const pm = (s: { mean: number; std: number }) => `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`;
-  table.push(['peer: MFCC+Δ stats → logistic regression (scikit-learn)', pm(stats(peerRows.map((r) => r.uar))), pm(stats(peerRows.map((r) => r.macroF1))), pm(stats(peerRows.map((r) => r.accuracy))), '(inner LOSO picks C)', '']);
+  for (const peer of peers) {
+    const r = peer.rows;
+    table.push([peer.name, pm(stats(r.map((x) => x.uar))), pm(stats(r.map((x) => x.macroF1))), pm(stats(r.map((x) => x.accuracy))), '(inner LOSO picks C)', '']);
+  }
   const summaries = results.map((r) => {
     const s = {
       id: r.config.id,
@@ -141,14 +158,16 @@ async function main(): Promise<void> {
     return s;
   });
   const best = [...summaries].sort((a, b) => b.inner.mean - a.inner.mean)[0];
-  const peerUar = stats(peerRows.map((r) => r.uar)).mean;
-  console.log(JSON.stringify({ bench: 'real-data', selected: best?.id, selected_by: 'mean inner-validation macro-F1 (training speakers only)', selected_uar: best?.uar, peer_uar: peerUar, difference: best ? +(best.uar.mean - peerUar).toFixed(4) : null, seconds: (Date.now() - t0) / 1000 }));
+  // The selected row is compared with the peer standardised the same way.
+  const matching = peers.find((p) => p.id === ((best && chosen.find((c) => c.id === best.id)?.training?.['standardise']) === 'speaker' ? 'speaker' : 'split'))!;
+  const peerUar = stats(matching.rows.map((r) => r.uar)).mean;
+  console.log(JSON.stringify({ bench: 'real-data', selected: best?.id, selected_by: 'mean inner-validation macro-F1 (training speakers only)', selected_uar: best?.uar, compared_with: matching.name, peer_uar: peerUar, difference: best ? +(best.uar.mean - peerUar).toFixed(4) : null, seconds: (Date.now() - t0) / 1000 }));
   const widths = table[0].map((_, j) => Math.max(...table.map((r) => r[j].length)));
   for (const [i, r] of table.entries()) {
     console.log(r.map((c, j) => c.padEnd(widths[j])).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
-  console.log(`selected by inner validation: ${best?.id}; folds: ${peerRows.length} (leave one speaker out); wall ${((Date.now() - t0) / 60000).toFixed(1)} min; work dir ${work}`);
+  console.log(`selected by inner validation: ${best?.id}; folds: ${peers[0].rows.length} (leave one speaker out); wall ${((Date.now() - t0) / 60000).toFixed(1)} min; work dir ${work}`);
 }
 
 main().catch((e) => {

@@ -119,6 +119,7 @@ program
   .option('--profile <name>', "the network's training profile (paper, small-data, …); default the network's")
   .option('--config <file>', 'JSON training overrides, as for mer train')
   .option('--epochs <n>', 'number of epochs', int)
+  .option('--members <n>', 'networks per fold (classification): member m selects its epoch on the training speakers m folds after the held-out ones; the held-out speakers get their mean class probabilities (default 1)', int)
   .option('--json', 'one JSON line per fold, then the summary')
   .addHelpText('after', '\nEach fold: its speakers are held out, the next fold\'s speakers select the epoch, the rest train.\n\nExample:\n  $ mer cv --features feats-emodb --out cv-emodb --folds loso --preset lite')
   .action(cvCommand);

@@ -137,6 +137,20 @@ describe('CMU-MOSEI end to end from the SDK computational sequences (mer extract
     expect(lines).toHaveLength(2);
     expect(summary.summary.meanF1.mean).toBeGreaterThan(0);
   }, 300_000);
+
+  it('mer cv --members: a committee per fold, multi-label probabilities averaged', () => {
+    const r = mer(['cv', '--features', feats, '--out', path.join(dir, 'cv-committee'), '--folds', '4', '--members', '2', '--preset', 'lite', '--profile', 'paper', '--epochs', '2', '--json']);
+    expect(r.stderr).not.toContain('mer:');
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const summary = lines.pop();
+    expect(lines).toHaveLength(4);
+    expect(lines[0].members.map((m: { validation: string[] }) => m.validation.length > 0)).toEqual([true, true]);
+    expect(lines[0].members[0].validation).not.toEqual(lines[0].members[1].validation);
+    expect(summary.summary.meanF1.mean).toBeGreaterThan(0);
+    const table = mer(['cv', '--features', feats, '--out', path.join(dir, 'cv-committee'), '--folds', '4', '--members', '2', '--preset', 'lite', '--profile', 'paper', '--epochs', '2']);
+    expect(table.stdout).toMatch(/\d+\/2 \d+\/2/);
+  }, 300_000);
 });
 
 function writeConfig(c: Record<string, unknown>): string {

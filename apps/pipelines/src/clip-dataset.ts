@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@mer/backend';
-import { FeatureStore } from '@mer/datasets';
+import type { FeatureSource } from '@mer/datasets';
 import type { BatchSource, TrainingBatch } from './trainer';
 
 /**
@@ -12,7 +12,7 @@ export class ClipDataset implements BatchSource {
   private readonly data: { id: string; label: number; targets?: Float32Array; streams: Record<string, Float32Array> }[] = [];
   private readonly shapes: Record<string, [number, number]> = {};
 
-  constructor(stores: Record<string, FeatureStore>, items: readonly { id: string; classLabel?: number; multiLabel?: Float32Array }[]) {
+  constructor(stores: Record<string, FeatureSource>, items: readonly { id: string; classLabel?: number; multiLabel?: Float32Array }[]) {
     for (const item of items) {
       const streams: Record<string, Float32Array> = {};
       for (const [m, store] of Object.entries(stores)) {

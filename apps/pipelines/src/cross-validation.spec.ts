@@ -3,8 +3,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateTestClip } from '@mer/media';
 import { crossValidate } from './cross-validation';
+import { clipMetrics, summariseMetrics } from './evaluation';
+import { loadPipeline } from './pipeline';
 import { datasetItems } from './dataset-items';
-import { extractDataset, readFeatureIndex } from './workflow';
+import { extractDataset, readFeatureIndex, toItems } from './workflow';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-cv-'));
 const data = path.join(dir, 'emodb');
@@ -48,5 +50,40 @@ describe('speaker-independent evaluation', () => {
     const again = await crossValidate({ features, out, folds: 'loso', preset: 'lite', training, onFold: (f, how) => seen.push(`${f.fold}:${how}`) });
     expect(seen).toEqual(['1:done', '2:resumed', '3:new']);
     expect(again.folds.map((f) => f.metrics)).toEqual(first.folds.map((f) => f.metrics));
+  });
+
+  it('a committee per fold: each member selects on other training speakers; the held-out speakers get their mean probabilities', async () => {
+    const data4 = path.join(dir, 'emodb4');
+    for (const speaker of ['03', '08', '10', '11']) {
+      for (const [k, emotion] of ['W', 'T'].entries()) generateTestClip(path.join(data4, `${speaker}a0${k + 1}${emotion}a.wav`), { seconds: 1, toneHz: emotion === 'W' ? 880 : 220 });
+    }
+    const features4 = path.join(dir, 'features4');
+    await extractDataset({ pipeline: 'avt-ca', dataset: `emodb:${data4}`, out: features4, extractor: { faces: 'none' } });
+    const out = path.join(dir, 'cv-committee');
+    const first = await crossValidate({ features: features4, out, folds: 'loso', preset: 'lite', training, members: 2 });
+    expect(first.folds[0].heldOut).toEqual(['03']);
+    expect(first.folds[0].members!.map((m) => m.validation)).toEqual([['08'], ['10']]);
+    expect(first.folds[3].members!.map((m) => m.validation)).toEqual([['03'], ['08']]);
+    // Fold 1's metrics are those of the two member networks' averaged class probabilities.
+    const index = readFeatureIndex(features4);
+    const test = toItems({ ...index, items: index.items.filter((i) => i.speaker === '03') });
+    const scores: Float32Array[] = [];
+    for (const m of [1, 2]) {
+      const p = await loadPipeline(path.join(out, 'fold-1', `member-${m}`));
+      scores.push(await p.scores(test, { featuresDir: features4 }));
+      p.dispose();
+    }
+    const mean = scores[0].map((v, i) => (v + scores[1][i]) / 2);
+    expect(first.folds[0].metrics).toEqual(summariseMetrics(clipMetrics(test, mean, { classes: index.classes! })));
+    expect(first.folds[0].innerScore).toBeCloseTo((first.folds[0].members![0].innerScore! + first.folds[0].members![1].innerScore!) / 2, 10);
+    // Killed in fold 2's second member: the first member is kept, the second resumes, the metrics repeat.
+    fs.rmSync(path.join(out, 'fold-2', 'result.json'));
+    fs.rmSync(path.join(out, 'fold-2', 'member-2', 'member.json'));
+    const seen: string[] = [];
+    const again = await crossValidate({ features: features4, out, folds: 'loso', preset: 'lite', training, members: 2, onFold: (f, how) => seen.push(`${f.fold}:${how}`) });
+    expect(seen).toEqual(['1:done', '2:resumed', '3:done', '4:done']);
+    expect(again.folds.map((f) => f.metrics)).toEqual(first.folds.map((f) => f.metrics));
+    await expect(crossValidate({ features: features4, out, folds: 'loso', preset: 'lite', training })).rejects.toThrow('was run with 2 member(s), not 1');
+    await expect(crossValidate({ features: features4, out: path.join(dir, 'cv3'), folds: 'loso', preset: 'lite', training, members: 3 })).rejects.toThrow('3 networks per fold need 5 speaker folds');
   });
 });

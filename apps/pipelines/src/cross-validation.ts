@@ -3,7 +3,8 @@ import * as path from 'node:path';
 import { FoldScheme, foldSplits, parseEmoDbName, parseFoldScheme, parseRavdessName, speakerFolds } from '@mer/datasets';
 import { writeFileAtomic } from '@mer/media';
 import type { TrainingConfig } from '@mer/training';
-import { summariseMetrics } from './evaluation';
+import { clipMetrics, summariseMetrics } from './evaluation';
+import type { PipelineMetrics } from './pipeline-types';
 import { loadPipeline } from './pipeline';
 import type { EpochRecord } from './trainer';
 import { FeatureIndex, readFeatureIndex, toItems, trainRun } from './workflow';
@@ -24,6 +25,8 @@ export interface FoldResult {
   seconds: number;
   /** `summariseMetrics` of the held-out speakers. */
   metrics: Record<string, unknown>;
+  /** A committee's members (`members` > 1); the fold's validation, trainItems, epochs and bestEpoch are the first member's. */
+  members?: MemberResult[];
 }
 
 export interface CrossValidationResult {
@@ -69,12 +72,52 @@ function summarise(folds: readonly FoldResult[]): CrossValidationResult['summary
   return out;
 }
 
+/** One committee member of a fold: the training speakers that selected its epoch, and that epoch. */
+export interface MemberResult {
+  member: number;
+  validation: string[];
+  epochs: number;
+  bestEpoch: number;
+  innerScore?: number;
+  seconds: number;
+}
+
+/** Trains one network of a fold into `run` (resuming an interrupted one) and says which epoch it kept. */
+async function trainMember(options: Parameters<typeof crossValidate>[0], run: string, splits: Map<string, string>, speakerOf: Map<string, string>, onEpoch?: (r: EpochRecord) => void): Promise<Omit<MemberResult, 'member'>> {
+  const t0 = Date.now();
+  const { history } = await trainRun({
+    features: options.features,
+    out: run,
+    preset: options.preset,
+    profile: options.profile,
+    training: options.training,
+    model: options.model,
+    resume: fs.existsSync(path.join(run, 'checkpoint', 'state.json')),
+    resplit: (i) => splits.get(speakerOf.get(i.id)!)!,
+    selectOn: 'validation',
+    onEpoch,
+  });
+  const best = history.filter((h) => h.best).pop();
+  return {
+    validation: [...splits].filter(([, s]) => s === 'validation').map(([sp]) => sp),
+    epochs: history.length,
+    bestEpoch: best?.epoch ?? history.length,
+    innerScore: best?.validationScore,
+    seconds: (Date.now() - t0) / 1000,
+  };
+}
+
 /**
  * Speaker-independent cross-validation on a features folder: for each fold its speakers are held out,
  * the next fold's speakers select the epoch (inner validation on training speakers only), the rest
  * train; the kept model is then scored on the held-out speakers. Each fold is its own run folder
  * (`<out>/fold-N`) with a `result.json`: a killed run resumes, skipping finished folds and resuming
  * an interrupted one from its checkpoint.
+ *
+ * `members` M > 1 (clip classification): each fold trains a committee of M networks, member m
+ * selecting its epoch on the training speakers m + 1 folds on (`<out>/fold-N/member-m`), so every
+ * member sees other training speakers and together they use all of them; the held-out speakers are
+ * scored with the members' mean class probabilities. The fold's inner score is the members' mean.
  */
 export async function crossValidate(options: {
   features: string;
@@ -84,6 +127,8 @@ export async function crossValidate(options: {
   profile?: string;
   training?: Partial<TrainingConfig>;
   model?: Record<string, unknown>;
+  /** Networks per fold (a committee over inner validation speakers); default 1. */
+  members?: number;
   onFold?: (r: FoldResult, resumed: 'done' | 'resumed' | 'new') => void;
   onEpoch?: (fold: number, r: EpochRecord) => void;
 }): Promise<CrossValidationResult> {
@@ -91,62 +136,85 @@ export async function crossValidate(options: {
   const index = readFeatureIndex(options.features);
   const speakerOf = new Map(index.items.map((i) => [i.id, itemSpeaker(index.dataset, i)]));
   const folds = speakerFolds([...speakerOf.values()], scheme);
+  const members = options.members ?? 1;
+  if (!Number.isInteger(members) || members < 1) throw new Error(`members: ${members} is not a whole number ≥ 1`);
+  if (members > 1 && !index.classes) throw new Error(`${options.features}: a committee of ${members} averages class probabilities; '${index.pipeline}' features have no classes (valence/arousal runs take members 1)`);
+  if (members > 1 && members > folds.length - 2) throw new Error(`members: ${members} networks per fold need ${members + 2} speaker folds (each member validates on other training speakers), there are ${folds.length}`);
   const results: FoldResult[] = [];
   fs.mkdirSync(options.out, { recursive: true });
   for (let k = 0; k < folds.length; k++) {
     const run = path.join(options.out, `fold-${k + 1}`);
     const resultFile = path.join(run, 'result.json');
-    const splits = foldSplits(folds, k);
     const heldOut = folds[k];
     if (fs.existsSync(resultFile)) {
       const done = JSON.parse(fs.readFileSync(resultFile, 'utf8')) as FoldResult;
       if (done.heldOut.join(',') !== heldOut.join(',')) throw new Error(`${resultFile}: holds fold ${k + 1} of another split (${done.heldOut.join(', ')}); use another --out`);
+      if ((done.members?.length ?? 1) !== members) throw new Error(`${resultFile}: fold ${k + 1} was run with ${done.members?.length ?? 1} member(s), not ${members}; use another --out`);
       results.push(done);
       options.onFold?.(done, 'done');
       continue;
     }
     const t0 = Date.now();
-    const resume = fs.existsSync(path.join(run, 'checkpoint', 'state.json'));
-    const resplit = (i: FeatureIndex['items'][number]) => splits.get(speakerOf.get(i.id)!)!;
-    const { history } = await trainRun({
-      features: options.features,
-      out: run,
-      preset: options.preset,
-      profile: options.profile,
-      training: options.training,
-      model: options.model,
-      resume,
-      resplit,
-      selectOn: 'validation',
-      onEpoch: (r) => options.onEpoch?.(k + 1, r),
-    });
-    const foldIndex = { ...index, items: index.items.map((i) => ({ ...i, split: resplit(i) })) };
-    const test = toItems(foldIndex, 'test');
-    const p = await loadPipeline(run);
-    let metrics: Record<string, unknown>;
-    try {
-      metrics = summariseMetrics(await p.evaluate(test, { featuresDir: options.features }));
-    } finally {
-      p.dispose();
+    const resumed = fs.existsSync(run);
+    const runs = members === 1 ? [run] : Array.from({ length: members }, (_, m) => path.join(run, `member-${m + 1}`));
+    const trained: MemberResult[] = [];
+    for (const [m, dir] of runs.entries()) {
+      const memberFile = path.join(dir, 'member.json');
+      if (members > 1 && fs.existsSync(memberFile)) {
+        trained.push(JSON.parse(fs.readFileSync(memberFile, 'utf8')) as MemberResult);
+        continue;
+      }
+      const r: MemberResult = { member: m + 1, ...(await trainMember(options, dir, foldSplits(folds, k, m), speakerOf, (e) => options.onEpoch?.(k + 1, e))) };
+      if (members > 1) writeFileAtomic(memberFile, JSON.stringify(r, null, 2));
+      trained.push(r);
     }
-    const best = history.filter((h) => h.best).pop();
+    const foldIndex = { ...index, items: index.items.map((i) => ({ ...i, split: foldSplits(folds, k).get(speakerOf.get(i.id)!) })) };
+    const test = toItems(foldIndex, 'test');
+    const metrics = summariseMetrics(await heldOutMetrics(runs, test, options.features, index));
+    const inner = trained.map((t) => t.innerScore).filter((v): v is number => v !== undefined);
     const result: FoldResult = {
       fold: k + 1,
       heldOut,
-      validation: [...splits].filter(([, s]) => s === 'validation').map(([sp]) => sp),
+      validation: trained[0].validation,
       trainItems: toItems(foldIndex, 'train').length,
       testItems: test.length,
-      epochs: history.length,
-      bestEpoch: best?.epoch ?? history.length,
-      innerScore: best?.validationScore,
+      epochs: trained[0].epochs,
+      bestEpoch: trained[0].bestEpoch,
+      innerScore: inner.length > 0 ? inner.reduce((a, b) => a + b, 0) / inner.length : undefined,
       seconds: (Date.now() - t0) / 1000,
       metrics,
+      ...(members > 1 ? { members: trained } : {}),
     };
     writeFileAtomic(resultFile, JSON.stringify(result, null, 2));
     results.push(result);
-    options.onFold?.(result, resume ? 'resumed' : 'new');
+    options.onFold?.(result, resumed ? 'resumed' : 'new');
   }
   const out: CrossValidationResult = { scheme: String(scheme), features: path.resolve(options.features), folds: results, summary: summarise(results) };
   writeFileAtomic(path.join(options.out, 'cv.json'), JSON.stringify(out, null, 2));
   return out;
+}
+
+/** The held-out metrics of one run, or of a committee's mean class probabilities. */
+async function heldOutMetrics(runs: readonly string[], test: ReturnType<typeof toItems>, features: string, index: FeatureIndex): Promise<PipelineMetrics> {
+  if (runs.length === 1) return evalRunOn(runs[0], test, features);
+  let sum: Float32Array | null = null;
+  for (const run of runs) {
+    const p = await loadPipeline(run);
+    try {
+      const s = await p.scores(test, { featuresDir: features });
+      sum = sum ? sum.map((v, i) => v + s[i]) : s;
+    } finally {
+      p.dispose();
+    }
+  }
+  return clipMetrics(test, sum!.map((v) => v / runs.length), { classes: index.classes!, multiLabel: index.multiLabel });
+}
+
+async function evalRunOn(run: string, test: ReturnType<typeof toItems>, features: string): Promise<PipelineMetrics> {
+  const p = await loadPipeline(run);
+  try {
+    return await p.evaluate(test, { featuresDir: features });
+  } finally {
+    p.dispose();
+  }
 }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { FeatureStore } from '@mer/datasets';
+import type { FeatureSource } from '@mer/datasets';
 import type { ExtractedStream } from '@mer/feature-extractors';
 import { ConfusionMatrixAccumulator, MultiLabelAccumulator, ValenceArousalAccumulator } from '@mer/metrics';
 import { ClipDataset } from './clip-dataset';
@@ -23,27 +23,46 @@ async function eachClipBatch(model: PipelineModel, data: ClipDataset, activation
 }
 
 /**
+ * Class probabilities of clips from stored features, in item order: [items, classes] row-major
+ * (softmax, or sigmoid per class for multi-label). The dataset may be passed in once (validation
+ * every epoch).
+ */
+export async function clipScores(model: PipelineModel, stores: Record<string, FeatureSource>, items: readonly PipelineItem[], options: { clips?: ClipDataset; multiLabel?: boolean } = {}): Promise<Float32Array> {
+  const data = options.clips ?? new ClipDataset(stores, items);
+  const parts: Float32Array[] = [];
+  await eachClipBatch(model, data, options.multiLabel ? 'sigmoid' : 'softmax', async (probs) => void parts.push(probs));
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  parts.reduce((o, p) => (out.set(p, o), o + p.length), 0);
+  return out;
+}
+
+/** Confusion-matrix (or per-label) metrics of clip scores ([items, classes], as `clipScores` gives them). */
+export function clipMetrics(items: readonly PipelineItem[], scores: Float32Array, options: { classes: readonly string[]; multiLabel?: boolean }): PipelineMetrics {
+  const k = options.classes.length;
+  if (scores.length !== items.length * k) throw new Error(`clipMetrics: ${scores.length} scores for ${items.length} items × ${k} classes`);
+  if (options.multiLabel) {
+    const acc = new MultiLabelAccumulator(k, options.classes);
+    acc.update(scores, Float32Array.from(items.flatMap((i) => Array.from(i.multiLabel ?? []))));
+    return { task: 'multilabel', multilabel: acc.result(), items: items.length };
+  }
+  const acc = new ConfusionMatrixAccumulator(k, options.classes);
+  acc.updateFromScores(items.map((i) => i.classLabel ?? -1), scores);
+  return { task: 'classification', classification: acc.result(), items: items.length };
+}
+
+/**
  * Metrics of stored features: confusion-matrix metrics of clips (the dataset may be passed in once,
  * for validation every epoch), or ABAW-pooled CCC/PCC/RMSE of frame-level items, read from the
  * stores one at a time and predicted with windows of `windowSize`.
  */
 export async function evaluateStored(
   model: PipelineModel,
-  stores: Record<string, FeatureStore>,
+  stores: Record<string, FeatureSource>,
   items: readonly PipelineItem[],
   options: { classes?: readonly string[]; windowSize: number; clips?: ClipDataset; multiLabel?: boolean },
 ): Promise<PipelineMetrics> {
   if (model.recipe.task === 'classification') {
-    const classes = options.classes!;
-    const data = options.clips ?? new ClipDataset(stores, items);
-    if (options.multiLabel) {
-      const acc = new MultiLabelAccumulator(classes.length, classes);
-      await eachClipBatch(model, data, 'sigmoid', async (probs, batch) => void acc.update(probs, await batch.multiLabels!.data()));
-      return { task: 'multilabel', multilabel: acc.result(), items: items.length };
-    }
-    const acc = new ConfusionMatrixAccumulator(classes.length, classes);
-    await eachClipBatch(model, data, 'softmax', async (probs, batch) => void acc.updateFromScores(await batch.classLabels!.data(), probs));
-    return { task: 'classification', classification: acc.result(), items: items.length };
+    return clipMetrics(items, await clipScores(model, stores, items, options), { classes: options.classes!, multiLabel: options.multiLabel });
   }
   const acc = new ValenceArousalAccumulator();
   for (const item of items) {

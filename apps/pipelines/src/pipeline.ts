@@ -3,11 +3,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mer/backend';
-import { FeatureStore, SequenceDataset } from '@mer/datasets';
+import { FeatureSource, SequenceDataset } from '@mer/datasets';
 import { ExtractionReport, PipelineExtractor, PipelineExtractorOptions } from '@mer/feature-extractors';
 import type { NetworkRecipe, Task, TrainingConfig } from '@mer/training';
 import { ClipDataset } from './clip-dataset';
-import { evaluateStored, summariseMetrics } from './evaluation';
+import { clipScores, evaluateStored, summariseMetrics } from './evaluation';
+import { standardisedSources, standardiseRecording } from './speaker-standardisation';
 import { FeatureStats, featureStats } from './feature-stats';
 import { faceColumns, predictFrames, predictFramesStreamed } from './frame-inference';
 import { resolveRecipe } from './network-registry';
@@ -135,16 +136,16 @@ export class Pipeline {
     }
   }
 
-  private async stores(items: readonly PipelineItem[], featuresDir: string, onItem?: FitOptions['onExtract']): Promise<Record<string, FeatureStore>> {
+  private async stores(items: readonly PipelineItem[], featuresDir: string, onItem?: FitOptions['onExtract']): Promise<Record<string, FeatureSource>> {
     const report = await this.extract(items, featuresDir, onItem);
     if (report.failed.length > 0) {
       const f = report.failed[0];
       throw new Error(`feature extraction failed for ${report.failed.length} item(s); first: ${f.file}: ${f.error}`);
     }
-    return this.extractor.openStores(featuresDir);
+    return standardisedSources(this.extractor.openStores(featuresDir), items, this.training.standardise);
   }
 
-  private dataset(stores: Record<string, FeatureStore>, items: readonly PipelineItem[]) {
+  private dataset(stores: Record<string, FeatureSource>, items: readonly PipelineItem[]) {
     if (this.task === 'classification') return new ClipDataset(stores, items);
     return new SequenceDataset(
       stores,
@@ -220,13 +221,28 @@ export class Pipeline {
     return evaluateStored(this.network, await this.stores(items, featuresDir), items, { classes: this.classes, windowSize: this.windowSize, multiLabel: this.multiLabel });
   }
 
+  /** Class probabilities of clips from their features (extracted first when missing): [items, classes] row-major. */
+  async scores(items: readonly PipelineItem[], options: { featuresDir?: string } = {}): Promise<Float32Array> {
+    if (this.task !== 'classification') throw new Error(`${this.name}: scores() gives clip class probabilities; a '${this.task}' network predicts per frame (evaluate or predict)`);
+    const featuresDir = options.featuresDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `mer-scores-${this.name}-`));
+    return clipScores(this.network, await this.stores(items, featuresDir), items, { multiLabel: this.multiLabel });
+  }
+
   /**
    * Per-frame valence/arousal streamed: final rows go to `onRows` in frame order as soon as every
-   * window covering them has run; memory does not grow with the video's length.
+   * window covering them has run; memory does not grow with the video's length. (A network trained
+   * per speaker needs the whole recording's statistics first: its rows come at once.)
    */
   async predictStream(file: string, onRows: (rows: FramePrediction[]) => void | Promise<void>, options: { transcript?: string } = {}): Promise<{ frames: number; fps: number; notes: string[] }> {
     if (this.task !== 'va') throw new Error(`${this.name}: predictStream is for per-frame networks; use predict()`);
     if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
+    if (this.training.standardise === 'speaker') {
+      // The recording's own statistics are needed before its first window: extracted whole, rows at once.
+      const p = await this.predict(file, { ...options, streaming: false });
+      if (p.task !== 'va') throw new Error(`${this.name}: expected per-frame predictions`);
+      await onRows(p.frames);
+      return { frames: p.frameCount, fps: p.fps, notes: p.notes };
+    }
     return predictFramesStreamed(this.network, this.windowSize, this.extractor, file, onRows, options);
   }
 
@@ -236,12 +252,16 @@ export class Pipeline {
    */
   async predict(file: string, options: { transcript?: string; streaming?: boolean } = {}): Promise<Prediction> {
     if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
-    if (this.task === 'va' && options.streaming !== false) {
+    // Per-speaker standardisation needs the whole recording's statistics before its first window.
+    const perSpeaker = this.training.standardise === 'speaker';
+    if (this.task === 'va' && options.streaming !== false && !perSpeaker) {
       const frames: FramePrediction[] = [];
       const r = await this.predictStream(file, (rows) => void frames.push(...rows), options);
       return { task: 'va', file, fps: r.fps, frameCount: r.frames, frames, notes: r.notes };
     }
-    const item = await this.extractor.extract(file, options);
+    const extracted = await this.extractor.extract(file, options);
+    const own = perSpeaker ? standardiseRecording(extracted.streams) : null;
+    const item = own ? { ...extracted, streams: own.streams, notes: [...extracted.notes, own.note] } : extracted;
     if (this.task === 'classification') {
       const model = this.network;
       const probs = tf.tidy(() => {

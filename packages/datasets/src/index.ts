@@ -32,6 +32,8 @@ export {
 } from './windowing';
 export type { SequenceWindow, WindowOptions } from './windowing';
 export { FeatureStore, configHash, storeItemName } from './feature-store';
+export { GroupStandardisedSource, sequenceStats, standardiseFrames } from './group-standardisation';
+export type { FeatureSource, SequenceStats } from './group-standardisation';
 export type { FeatureManifest, FeatureStoreOptions, StoredSequence } from './feature-store';
 export { SequenceDataset } from './sequence-dataset';
 export type { LabelledItem, SequenceBatch, SequenceDatasetOptions } from './sequence-dataset';

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng } from '@mer/backend';
-import { FeatureStore, StoredSequence } from './feature-store';
+import type { StoredSequence } from './feature-store';
+import type { FeatureSource } from './group-standardisation';
 import { alignToFrameCount, fixedWindows, SequenceWindow, sliceWindow, WindowOptions } from './windowing';
 
 /** One item's targets. Exactly one kind of label is expected per dataset. */
@@ -62,7 +63,7 @@ export class SequenceDataset {
   private readonly cache = new Map<string, Record<string, StoredSequence>>();
 
   constructor(
-    private readonly stores: Record<string, FeatureStore>,
+    private readonly stores: Record<string, FeatureSource>,
     private readonly items: LabelledItem[],
     private readonly options: SequenceDatasetOptions = {},
   ) {

@@ -6,6 +6,10 @@ describe('speaker folds', () => {
     expect(folds).toEqual([['03'], ['08'], ['10'], ['11']]);
     const split = foldSplits(folds, 3);
     expect(Object.fromEntries(split)).toEqual({ '03': 'validation', '08': 'train', '10': 'train', '11': 'test' });
+    // A committee's second and third members validate on the next training speakers in turn.
+    expect(Object.fromEntries(foldSplits(folds, 3, 1))).toEqual({ '03': 'train', '08': 'validation', '10': 'train', '11': 'test' });
+    expect(Object.fromEntries(foldSplits(folds, 3, 2))).toEqual({ '03': 'train', '08': 'train', '10': 'validation', '11': 'test' });
+    expect(() => foldSplits(folds, 3, 3)).toThrow('member 4 needs 5 folds');
   });
 
   it("RAVDESS' six actor folds, and k round-robin groups", () => {

@@ -35,10 +35,13 @@ export function speakerFolds(speakers: readonly string[], scheme: FoldScheme): s
 /**
  * The split of every speaker for fold `index`: the fold's speakers 'test', the next fold's speakers
  * 'validation' (an inner split of the training speakers, for model selection), the rest 'train'.
+ * `member` m > 0 validates on the fold m + 1 places on instead (the m-th member of a committee whose
+ * networks each select on other training speakers); at most folds − 2.
  */
-export function foldSplits(folds: readonly (readonly string[])[], index: number): Map<string, 'train' | 'validation' | 'test'> {
+export function foldSplits(folds: readonly (readonly string[])[], index: number, member = 0): Map<string, 'train' | 'validation' | 'test'> {
+  if (member > 0 && member > folds.length - 2) throw new Error(`fold ${index + 1}: member ${member + 1} needs ${member + 2} folds to validate on other training speakers, there are ${folds.length}`);
   const out = new Map<string, 'train' | 'validation' | 'test'>();
-  const validation = folds[(index + 1) % folds.length];
+  const validation = folds[(index + 1 + member) % folds.length];
   folds.forEach((f, i) => f.forEach((s) => out.set(s, i === index ? 'test' : 'train')));
   if (folds.length > 2) validation.forEach((s) => out.set(s, 'validation'));
   return out;

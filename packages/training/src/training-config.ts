@@ -27,6 +27,14 @@ export interface TrainingConfig {
    * λ·L(y) + (1 − λ)·L(y′). The value is α; absent or 0: off.
    */
   mixup?: number;
+  /**
+   * Input standardisation: 'split' (absent: the default) — every stream standardised with the training
+   * split's mean/std; 'speaker' — first each item with its own speaker's mean/std over that speaker's
+   * recordings (speaker normalisation; no labels used, and a held-out speaker's statistics come from
+   * their own recordings), then as 'split'. Every item must name its speaker; `predict` on a raw file
+   * standardises the recording with its own statistics and says so.
+   */
+  standardise?: 'split' | 'speaker';
   seed: number;
 }
 

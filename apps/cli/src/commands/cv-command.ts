@@ -7,10 +7,10 @@ const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toF
 function foldRow(f: FoldResult): string[] {
   const m = f.metrics;
   const va = 'ccc' in m;
-  return [String(f.fold), f.heldOut.join(' '), String(f.trainItems), String(f.testItems), `${f.bestEpoch}/${f.epochs}`, ...(va ? [num(m['ccc'])] : [num(m['uar']), num(m['macroF1']), num(m['accuracy'])])];
+  return [String(f.fold), f.heldOut.join(' '), String(f.trainItems), String(f.testItems), (f.members ?? [f]).map((r) => `${r.bestEpoch}/${r.epochs}`).join(' '), ...(va ? [num(m['ccc'])] : [num(m['uar']), num(m['macroF1']), num(m['accuracy'])])];
 }
 
-export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; profile?: string; config?: string; epochs?: number; json?: boolean }): Promise<void> {
+export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; profile?: string; config?: string; epochs?: number; members?: number; json?: boolean }): Promise<void> {
   const { training, model } = readTrainingConfig(opts.config, opts.epochs);
   const result = await crossValidate({
     features: opts.features,
@@ -20,6 +20,7 @@ export async function cvCommand(opts: { features: string; out: string; folds: st
     profile: opts.profile,
     training,
     model,
+    members: opts.members,
     onEpoch: (fold, r) => {
       if (!opts.json) process.stderr.write(`fold ${fold} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, inner validation ${r.validationScore.toFixed(4)}` : ''}${r.best ? ' (best)' : ''}\n`);
     },

@@ -1,0 +1,36 @@
+import { FeatureSource, GroupStandardisedSource, sequenceStats, standardiseFrames } from '@mer/datasets';
+import type { ExtractedStream } from '@mer/feature-extractors';
+import type { TrainingConfig } from '@mer/training';
+import type { PipelineItem } from './pipeline-types';
+
+/**
+ * The stores as a network trained with `standardise` reads them: unchanged ('split', the default: the
+ * model's own standardisation from the training split does it all), or each item's frames
+ * standardised with its speaker's statistics ('speaker'; every item must name its speaker).
+ */
+export function standardisedSources(stores: Record<string, FeatureSource>, items: readonly PipelineItem[], mode: TrainingConfig['standardise']): Record<string, FeatureSource> {
+  if (mode !== undefined && mode !== 'split' && mode !== 'speaker') throw new Error(`training "standardise": '${String(mode)}' is not 'split' or 'speaker'`);
+  if (mode !== 'speaker') return stores;
+  const groups = new Map<string, string>();
+  for (const i of items) {
+    if (i.speaker === undefined || i.speaker === '') {
+      throw new Error(`${i.file}: item '${i.id}' names no speaker, and this run standardises per speaker (training "standardise": "speaker"); give the dataset's speakers, or train with "standardise": "split"`);
+    }
+    groups.set(i.id, i.speaker);
+  }
+  return Object.fromEntries(Object.entries(stores).map(([m, s]) => [m, new GroupStandardisedSource(s, groups)]));
+}
+
+/**
+ * One recording's streams for a network trained per speaker, when no other recording of its speaker
+ * is at hand (`predict` on a raw file): the recording stands for its speaker and is standardised with
+ * its own statistics. The note says so: a short clip's own statistics estimate its speaker's poorly.
+ */
+export function standardiseRecording(streams: Record<string, ExtractedStream>): { streams: Record<string, ExtractedStream>; note: string } {
+  const out: Record<string, ExtractedStream> = {};
+  for (const [m, s] of Object.entries(streams)) out[m] = { ...s, data: standardiseFrames(s.data, s.dim, sequenceStats([s])) };
+  return {
+    streams: out,
+    note: 'standardised with this recording\'s own statistics: the network was trained with each speaker standardised by their recordings, and this file stands for its speaker (a short clip estimates them poorly)',
+  };
+}
