@@ -37,11 +37,13 @@ interface Config {
   about: string;
 }
 
-// Rows run with the former small-data profile (weight decay 0.01) say so in their overrides, so they reproduce.
-const WD_0_01 = { weightDecay: 0.01 };
+// Rows run with a former small-data profile say so in their overrides, so they reproduce: standardised
+// by the training split (before session 7), and weight decay 0.01 (before session 6).
+const SPLIT = { standardise: 'split' };
+const WD_0_01 = { ...SPLIT, weightDecay: 0.01 };
 const CONFIGS: Config[] = [
   { id: 'mfcc-paper-lr1e-3', audio: 'mfcc', profile: 'paper', training: { learningRate: 1e-3, epochs: 30 }, about: "AVT-CA lite, MFCC (the offline default), the paper's Adam at lr 1e-3, 30 epochs" },
-  { id: 'mfcc-small-data', audio: 'mfcc', profile: 'small-data', about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.1)' },
+  { id: 'mfcc-small-data-split', audio: 'mfcc', profile: 'small-data', training: SPLIT, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.1) standardised by the training split (the profile of session 6)' },
   { id: 'mfcc-small-data-wd1e-2', audio: 'mfcc', profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, MFCC, small-data profile with weight decay 0.01 (the profile before session 6)' },
   { id: 'egemaps-paper-lr1e-3', audio: 'egemaps', profile: 'paper', training: { learningRate: 1e-3, epochs: 30 }, about: "AVT-CA lite, eGeMAPS descriptors, the paper's Adam at lr 1e-3, 30 epochs" },
   { id: 'egemaps-small-data-wd1e-2', audio: 'egemaps', profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, eGeMAPS descriptors, small-data profile, weight decay 0.01' },
@@ -49,9 +51,12 @@ const CONFIGS: Config[] = [
   { id: 'mfcc-small-data-wd1e-2-mixup0.4', audio: 'mfcc', profile: 'small-data', training: { ...WD_0_01, mixup: 0.4 }, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.01) with mixup α = 0.4' },
   { id: 'mfcc-small-data-wd1e-2-lr3e-4', audio: 'mfcc', profile: 'small-data', training: { ...WD_0_01, learningRate: 3e-4 }, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.01) at lr 3e-4' },
   { id: 'mfcc-2s-small-data-wd1e-2', audio: 'mfcc', clipSeconds: 2, profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, MFCC of 2 s clips (no padding), small-data profile (weight decay 0.01)' },
-  { id: 'mfcc-small-data-members3', audio: 'mfcc', profile: 'small-data', members: 3, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.1), a committee of 3 networks per fold, each selecting on another training speaker' },
-  { id: 'mfcc-small-data-speaker', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker' }, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.1), each speaker standardised with their own statistics' },
+  { id: 'mfcc-small-data-split-members3', audio: 'mfcc', profile: 'small-data', training: SPLIT, members: 3, about: 'AVT-CA lite, MFCC, small-data profile of session 6 (split standardisation), a committee of 3 networks per fold, each selecting on another training speaker' },
+  { id: 'mfcc-small-data-speaker', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker' }, about: 'AVT-CA lite, MFCC, small-data profile: weight decay 0.1, each speaker standardised with their own statistics' },
   { id: 'mfcc-small-data-speaker-members3', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker' }, members: 3, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.1), per-speaker standardisation, a committee of 3 per fold' },
+  { id: 'mfcc-small-data-speaker-mean-pool', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker', model: { pooling: 'mean' } }, about: "AVT-CA lite with mean pooling over time (the official code's), MFCC, small-data profile, per-speaker standardisation" },
+  { id: 'mfcc-small-data-speaker-mean-pool-members3', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker', model: { pooling: 'mean' } }, members: 3, about: 'AVT-CA lite with mean pooling, MFCC, small-data profile, per-speaker standardisation, a committee of 3 per fold' },
+  { id: 'egemaps-small-data-speaker', audio: 'egemaps', profile: 'small-data', training: { standardise: 'speaker' }, about: 'AVT-CA lite, eGeMAPS descriptors, small-data profile (weight decay 0.1, per-speaker standardisation)' },
   { id: 'egemaps-2s-small-data-wd1e-2', audio: 'egemaps', clipSeconds: 2, profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, eGeMAPS descriptors of 2 s clips (no padding), small-data profile (weight decay 0.01)' },
 ];
 const chosen = flag('--configs') ? CONFIGS.filter((c) => flag('--configs')!.split(',').includes(c.id)) : CONFIGS;

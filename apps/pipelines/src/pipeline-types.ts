@@ -56,6 +56,8 @@ export interface FitOptions {
   onExtract?: (id: string, index: number, status: string) => void;
   /** Stop after this many epochs in this call (the run can be resumed). */
   stopAfter?: number;
+  /** What the run decided that the caller should know (e.g. standardising by the split when no item names a speaker). */
+  onNote?: (note: string) => void;
 }
 
 export type PipelineMetrics =

@@ -8,7 +8,7 @@ import { ExtractionReport, PipelineExtractor, PipelineExtractorOptions } from '@
 import type { NetworkRecipe, Task, TrainingConfig } from '@mer/training';
 import { ClipDataset } from './clip-dataset';
 import { clipScores, evaluateStored, summariseMetrics } from './evaluation';
-import { standardisedSources, standardiseRecording } from './speaker-standardisation';
+import { resolveStandardisation, standardisedSources, standardiseRecording } from './speaker-standardisation';
 import { FeatureStats, featureStats } from './feature-stats';
 import { faceColumns, predictFrames, predictFramesStreamed } from './frame-inference';
 import { resolveRecipe } from './network-registry';
@@ -69,7 +69,8 @@ export class Pipeline {
     readonly recipe: NetworkRecipe,
     readonly preset: string,
     readonly extractor: PipelineExtractor,
-    readonly training: TrainingConfig,
+    /** The run's training setup (`fit` records what it resolved: a per-speaker run with no speakers named standardises by the split). */
+    public training: TrainingConfig,
     readonly classes: readonly string[] | undefined,
     private readonly modelOverrides: Record<string, unknown> | undefined,
     private model: PipelineModel | null,
@@ -164,6 +165,11 @@ export class Pipeline {
     }
     const runDir = options.runDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `mer-run-${this.name}-`));
     const featuresDir = options.featuresDir ?? path.join(runDir, 'features');
+    const resolved = resolveStandardisation(this.training.standardise, [...items, ...(options.validation ?? [])]);
+    if (resolved.note) {
+      this.training = { ...this.training, standardise: resolved.mode };
+      options.onNote?.(resolved.note);
+    }
     const stores = await this.stores([...items, ...(options.validation ?? [])], featuresDir, options.onExtract);
     if (!options.resume || Object.keys(this.normalisation).length === 0) {
       this.setNormalisation(Object.fromEntries(Object.entries(stores).map(([m, s]) => [m, featureStats(s, items.map((i) => i.id))])));

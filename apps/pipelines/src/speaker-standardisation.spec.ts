@@ -35,6 +35,24 @@ describe('training "standardise": "speaker"', () => {
     p.dispose();
   });
 
+  it("AVT-CA's default profile standardises per speaker; a run whose items name no speaker uses the split's statistics and says so", async () => {
+    const p = await createPipeline('avt-ca', { preset: 'lite', classes: DEMO_CLASSES, extractor: { faces: 'none' }, training: { epochs: 1, batchSize: 4 } });
+    expect(p.training.standardise).toBe('speaker');
+    const notes: string[] = [];
+    const runDir = path.join(dir, 'run-unnamed');
+    const unnamed = classItems.map((i) => ({ ...i, speaker: undefined }));
+    await p.fit(unnamed.filter((i) => i.split === 'train'), { runDir, featuresDir: path.join(dir, 'run', 'features'), onNote: (n) => notes.push(n) });
+    expect(notes).toEqual(['no item names its speaker: inputs are standardised with the training split\'s statistics ("standardise": "split") instead of per speaker']);
+    expect(readManifest(runDir).training.standardise).toBe('split');
+    expect((await p.predict(unnamed[0].file)).notes.some((n) => n.includes('own statistics'))).toBe(false);
+    p.dispose();
+    // Some named, some not: a data problem, named.
+    const q = await createPipeline('avt-ca', { preset: 'lite', classes: DEMO_CLASSES, extractor: { faces: 'none' }, training: { epochs: 1, batchSize: 4 } });
+    const mixed = classItems.filter((i) => i.split === 'train').map((i, k) => (k === 0 ? { ...i, speaker: undefined } : i));
+    await expect(q.fit(mixed, { runDir: path.join(dir, 'run-mixed'), featuresDir: path.join(dir, 'run', 'features') })).rejects.toThrow(`${mixed[0].file}: item '${mixed[0].id}' names no speaker`);
+    q.dispose();
+  });
+
   it('a raw recording standardised with its own valid frames', () => {
     const data = Float32Array.from([1, 2, 3, 6, 5, 10, 99, 99]);
     const { streams, note } = standardiseRecording({ audio: { data, mask: Uint8Array.from([1, 1, 1, 0]), frames: 4, dim: 2 } });

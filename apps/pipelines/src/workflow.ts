@@ -101,6 +101,7 @@ export async function trainRun(options: {
   selectOn?: 'validation' | 'validation-else-test';
   onEpoch?: (r: EpochRecord) => void;
   onBatch?: (epoch: number, done: number, total: number) => void;
+  onNote?: (note: string) => void;
 }): Promise<{ history: EpochRecord[]; pipeline: string }> {
   const index = readFeatureIndex(options.features);
   if (options.resplit) index.items = index.items.map((i) => ({ ...i, split: options.resplit!(i) }));
@@ -131,7 +132,7 @@ export async function trainRun(options: {
   const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, profile: options.resume ? undefined : options.profile, classes: index.classes, model, multiLabel: index.multiLabel });
   try {
     writeFileAtomic(path.join(options.out, 'source.json'), JSON.stringify({ features: path.resolve(options.features) }));
-    const history = await p.fit(train, { validation, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch });
+    const history = await p.fit(train, { validation, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, onNote: options.onNote });
     return { history, pipeline: index.pipeline };
   } finally {
     p.dispose();

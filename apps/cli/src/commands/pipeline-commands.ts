@@ -46,6 +46,7 @@ export async function trainCommand(opts: { features: string | string[]; out: str
       if (opts.json) console.log(JSON.stringify(r));
       else console.error(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, validation ${r.validationScore.toFixed(4)}` : ''}, lr ${r.learningRate.toExponential(2)}, ${r.seconds.toFixed(1)} s${r.best ? ' (best)' : ''}`);
     },
+    onNote: (note) => console.error(`note: ${note}`),
   });
   if (!opts.json) console.log(`${history.length} epochs; run folder ${opts.out} (metrics.jsonl, checkpoint/, best/)`);
 }
