@@ -3,12 +3,13 @@
  *
  * Speaker-independent speech emotion on real recordings: leave-one-speaker-out over the EmoDB folder
  * (8 speakers, 421 utterances; ../shared/data/emodb by default) for AVT-CA (audio path: the clips have
- * no video) with each offline audio encoder and training profile, beside an independent classic peer
- * (tools/reference/real_data_peer.py, scikit-learn, run with Debian's python3) on the same folds.
+ * no video) with each offline audio encoder, training profile, standardisation and committee size,
+ * beside an independent classic peer (tools/reference/real_data_peer.py, scikit-learn, run with
+ * Debian's python3; as published and per-speaker standardised) on the same folds.
  * Every mer fold selects its epoch on an inner validation speaker taken from the training speakers;
  * the default configuration is chosen by the mean inner-validation score, never by the held-out
  * speakers. Prints a JSON line per fold and per system, then a table. Feature stores and fold runs
- * are kept in --work, so a stopped run resumes. A benchmark, not a test: ~1 h on 2 cores.
+ * are kept in --work, so a stopped run resumes. A benchmark, not a test: ~2.5 h on 2 cores from scratch.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -56,6 +57,7 @@ const CONFIGS: Config[] = [
   { id: 'mfcc-small-data-speaker-members3', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker' }, members: 3, about: 'AVT-CA lite, MFCC, small-data profile (weight decay 0.1), per-speaker standardisation, a committee of 3 per fold' },
   { id: 'mfcc-small-data-speaker-mean-pool', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker', model: { pooling: 'mean' } }, about: "AVT-CA lite with mean pooling over time (the official code's), MFCC, small-data profile, per-speaker standardisation" },
   { id: 'mfcc-small-data-speaker-mean-pool-members3', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker', model: { pooling: 'mean' } }, members: 3, about: 'AVT-CA lite with mean pooling, MFCC, small-data profile, per-speaker standardisation, a committee of 3 per fold' },
+  { id: 'mfcc-small-data-speaker-mean-pool-dropout0.3', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker', model: { pooling: 'mean', dropout: 0.3 } }, about: 'AVT-CA lite with mean pooling and dropout 0.3 (0.1), MFCC, small-data profile, per-speaker standardisation' },
   { id: 'egemaps-small-data-speaker', audio: 'egemaps', profile: 'small-data', training: { standardise: 'speaker' }, about: 'AVT-CA lite, eGeMAPS descriptors, small-data profile (weight decay 0.1, per-speaker standardisation)' },
   { id: 'egemaps-2s-small-data-wd1e-2', audio: 'egemaps', clipSeconds: 2, profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, eGeMAPS descriptors of 2 s clips (no padding), small-data profile (weight decay 0.01)' },
 ];
