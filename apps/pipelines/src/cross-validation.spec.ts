@@ -6,7 +6,7 @@ import { crossValidate } from './cross-validation';
 import { clipMetrics, summariseMetrics } from './evaluation';
 import { loadPipeline } from './pipeline';
 import { datasetItems } from './dataset-items';
-import { extractDataset, readFeatureIndex, toItems } from './workflow';
+import { extractDataset, readFeatureIndex, recordedSpeaker, toItems } from './workflow';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-cv-'));
 const data = path.join(dir, 'emodb');
@@ -30,6 +30,17 @@ describe('speaker-independent evaluation', () => {
     expect(items.filter((i) => i.split === 'train')).toHaveLength(8);
     expect(() => datasetItems(`emodb:${data}`, { split: 'speaker:09' })).toThrow('unknown speaker(s) 09; the dataset has 03, 08, 10');
     expect(readFeatureIndex(features).items[0].speaker).toBe('03');
+  });
+
+  it("an item's speaker: recorded, else from the dataset's file names (folders written before speakers were recorded)", () => {
+    expect(recordedSpeaker('emodb:/d', { file: '/d/08a01Wa.wav' })).toBe('08');
+    expect(recordedSpeaker('ravdess:/d', { file: '/d/Actor_07/01-01-05-01-01-01-07.mp4' })).toBe('07');
+    expect(recordedSpeaker('crema-d:/d', { file: '/d/1001_DFA_ANG_XX.flv' })).toBe('1001');
+    expect(recordedSpeaker('ravdess:/d', { file: '/d/not-a-ravdess-name.mp4' })).toBeUndefined();
+    expect(recordedSpeaker('affwild2:/d', { file: '/d/video1.mp4' })).toBeUndefined();
+    expect(recordedSpeaker('emodb:/d', { file: '/d/08a01Wa.wav', speaker: 'x' })).toBe('x');
+    const old = { pipeline: 'avt-ca', dataset: 'emodb:/d', extractor: {}, items: [{ id: '10a01Wa', file: '/d/10a01Wa.wav', split: 'train' }] };
+    expect(toItems(old)[0].speaker).toBe('10');
   });
 
   it('LOSO: every speaker held out once, selected on another training speaker; a killed run resumes per fold', async () => {

@@ -1,13 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FoldScheme, foldSplits, parseEmoDbName, parseFoldScheme, parseRavdessName, speakerFolds } from '@mer/datasets';
+import { FoldScheme, foldSplits, parseFoldScheme, speakerFolds } from '@mer/datasets';
 import { writeFileAtomic } from '@mer/media';
 import type { TrainingConfig } from '@mer/training';
 import { clipMetrics, summariseMetrics } from './evaluation';
 import type { PipelineMetrics } from './pipeline-types';
 import { loadPipeline } from './pipeline';
 import type { EpochRecord } from './trainer';
-import { FeatureIndex, readFeatureIndex, toItems, trainRun } from './workflow';
+import { FeatureIndex, readFeatureIndex, recordedSpeaker, toItems, trainRun } from './workflow';
 
 /** One fold's outcome: who was held out, which epoch was kept, and the held-out metrics. */
 export interface FoldResult {
@@ -39,13 +39,9 @@ export interface CrossValidationResult {
 
 /** The speaker of an item: recorded at extraction, else read from the dataset's file names. */
 export function itemSpeaker(dataset: string, item: FeatureIndex['items'][number]): string {
-  if (item.speaker) return item.speaker;
-  const kind = dataset.split(':')[0];
-  const name = path.basename(item.file);
-  if (kind === 'emodb') return parseEmoDbName(name).speaker;
-  if (kind === 'ravdess') return String(parseRavdessName(name).actor).padStart(2, '0');
-  if (kind === 'crema-d') return name.split('_')[0];
-  throw new Error(`${item.file}: item '${item.id}' names no speaker, and '${kind}' file names do not either — cross-validation needs speakers`);
+  const speaker = recordedSpeaker(dataset, item);
+  if (speaker === undefined) throw new Error(`${item.file}: item '${item.id}' names no speaker, and '${dataset.split(':')[0]}' file names do not either — cross-validation needs speakers`);
+  return speaker;
 }
 
 const HEADLINE: Record<string, (m: Record<string, unknown>) => number> = {
@@ -96,6 +92,7 @@ async function trainMember(options: Parameters<typeof crossValidate>[0], run: st
     resplit: (i) => splits.get(speakerOf.get(i.id)!)!,
     selectOn: 'validation',
     onEpoch,
+    onNote: options.onNote,
   });
   const best = history.filter((h) => h.best).pop();
   return {
@@ -131,6 +128,8 @@ export async function crossValidate(options: {
   members?: number;
   onFold?: (r: FoldResult, resumed: 'done' | 'resumed' | 'new') => void;
   onEpoch?: (fold: number, r: EpochRecord) => void;
+  /** What a fold's training decided that the caller should know (as `FitOptions.onNote`). */
+  onNote?: (note: string) => void;
 }): Promise<CrossValidationResult> {
   const scheme = typeof options.folds === 'string' ? parseFoldScheme(options.folds) : options.folds;
   const index = readFeatureIndex(options.features);

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@mer/media';
-import { parseRavdessName, ravdessFoldSplit } from '@mer/datasets';
+import { parseEmoDbName, parseRavdessName, ravdessFoldSplit } from '@mer/datasets';
 import type { ExtractionReport, PipelineExtractorOptions } from '@mer/feature-extractors';
 import type { TrainingConfig } from '@mer/training';
 import { affWild2FoldSplit } from './affwild2-items';
@@ -33,10 +33,28 @@ export function readFeatureIndex(featuresDir: string): FeatureIndex {
   return JSON.parse(fs.readFileSync(file, 'utf8')) as FeatureIndex;
 }
 
+/**
+ * An item's speaker: recorded at extraction, else read from the dataset's file names (EmoDB, RAVDESS,
+ * CREMA-D: folders written before speakers were recorded); undefined when neither says.
+ */
+export function recordedSpeaker(dataset: string, item: Pick<FeatureIndex['items'][number], 'speaker' | 'file'>): string | undefined {
+  if (item.speaker) return item.speaker;
+  const kind = dataset.split(':')[0];
+  const name = path.basename(item.file);
+  try {
+    if (kind === 'emodb') return parseEmoDbName(name).speaker;
+    if (kind === 'ravdess') return String(parseRavdessName(name).actor).padStart(2, '0');
+    if (kind === 'crema-d') return name.split('_')[0];
+  } catch {
+    return undefined;
+  }
+  return undefined;
+}
+
 export function toItems(index: FeatureIndex, split?: string): PipelineItem[] {
   return index.items
     .filter((i) => split === undefined || i.split === split)
-    .map((i) => ({ ...i, frameLabels: i.frameLabels ? Float32Array.from(i.frameLabels) : undefined, multiLabel: i.multiLabel ? Float32Array.from(i.multiLabel) : undefined }));
+    .map((i) => ({ ...i, speaker: recordedSpeaker(index.dataset, i), frameLabels: i.frameLabels ? Float32Array.from(i.frameLabels) : undefined, multiLabel: i.multiLabel ? Float32Array.from(i.multiLabel) : undefined }));
 }
 
 /** Extracts a dataset's items into `out` (resumable) and writes `out/items.json`. */

@@ -12,6 +12,7 @@ function foldRow(f: FoldResult): string[] {
 
 export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; profile?: string; config?: string; epochs?: number; members?: number; json?: boolean }): Promise<void> {
   const { training, model } = readTrainingConfig(opts.config, opts.epochs);
+  const noted = new Set<string>();
   const result = await crossValidate({
     features: opts.features,
     out: opts.out,
@@ -21,6 +22,10 @@ export async function cvCommand(opts: { features: string; out: string; folds: st
     training,
     model,
     members: opts.members,
+    onNote: (note) => {
+      if (!noted.has(note)) console.error(`note: ${note}`);
+      noted.add(note);
+    },
     onEpoch: (fold, r) => {
       if (!opts.json) process.stderr.write(`fold ${fold} epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, inner validation ${r.validationScore.toFixed(4)}` : ''}${r.best ? ' (best)' : ''}\n`);
     },
