@@ -6,6 +6,8 @@
  * 2. `mer predict` (the CLI, from source) on the two real mp4 clips with a MAVEN-lite run trained
  *    briefly on generated clips: the per-frame CSV must have one row per decoded frame.
  * 3. 112×112 face crops of the real clips: a face in ≥ 90 % of the frames.
+ * 4. `crossValidate` leave-one-speaker-out on three EmoDB speakers (03, 08, 10 of data/emodb) with
+ *    AVT-CA's default profile (per-speaker standardisation): every fold's UAR above chance on average.
  * Prints one JSON line per check. Run: npm run smoke:pipelines [-- <data dir>]
  */
 import { spawnSync } from 'node:child_process';
@@ -15,7 +17,7 @@ import * as path from 'node:path';
 import { initBackend } from '@mer/backend';
 import { extractFaceCrops, FaceDetector } from '@mer/feature-extractors';
 import { probe } from '@mer/media';
-import { createPipeline, datasetItems, generateVaDemo, summariseMetrics, trainRun, extractDataset } from '@mer/pipelines';
+import { createPipeline, crossValidate, datasetItems, generateVaDemo, summariseMetrics, trainRun, extractDataset } from '@mer/pipelines';
 
 async function emodb(dataDir: string): Promise<void> {
   const ds = datasetItems(`emodb:${path.join(dataDir, 'emodb-speaker03')}`, { split: 'random:0.3', seed: 7 });
@@ -39,6 +41,24 @@ async function emodb(dataDir: string): Promise<void> {
   const s = summariseMetrics(m);
   console.log(JSON.stringify({ check: 'emodb-avt-ca-audio', train: train.length, test: test.length, classes: ds.classes!.length, epochs: history.length, accuracy: s.accuracy, macroF1: s.macroF1, chanceAccuracyMajority: majority, chanceAccuracyUniform: 1 / ds.classes!.length, chanceMacroF1Uniform: 1 / ds.classes!.length, seconds: (Date.now() - t0) / 1000 }));
   if (!(m.classification.accuracy > majority)) throw new Error(`EmoDB: accuracy ${m.classification.accuracy.toFixed(3)} is not above the majority-class rate ${majority.toFixed(3)}`);
+}
+
+/** Three EmoDB speakers, leave one out, the default small-data profile (each speaker standardised by their own recordings). */
+async function emodbLoso(dataDir: string): Promise<void> {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-smoke-loso-'));
+  const data = path.join(work, 'emodb');
+  fs.mkdirSync(data);
+  const speakers = ['03', '08', '10'];
+  for (const f of fs.readdirSync(path.join(dataDir, 'emodb')).filter((n) => n.endsWith('.wav') && speakers.includes(n.slice(0, 2)))) fs.symlinkSync(path.join(dataDir, 'emodb', f), path.join(data, f));
+  const t0 = Date.now();
+  const features = path.join(work, 'features');
+  await extractDataset({ pipeline: 'avt-ca', dataset: `emodb:${data}`, out: features, extractor: { faces: 'none' } });
+  const notes: string[] = [];
+  const cv = await crossValidate({ features, out: path.join(work, 'cv'), folds: 'loso', preset: 'lite', training: { epochs: 20 }, onNote: (n) => notes.push(n) });
+  const uar = cv.summary['uar'].mean;
+  console.log(JSON.stringify({ check: 'emodb-loso-3-speakers', folds: cv.folds.map((f) => ({ heldOut: f.heldOut.join(','), uar: +(f.metrics['uar'] as number).toFixed(3) })), uar: +uar.toFixed(3), chanceUar: +(1 / 7).toFixed(3), notes, seconds: (Date.now() - t0) / 1000 }));
+  if (notes.length > 0) throw new Error(`EmoDB names its speakers, yet: ${notes.join('; ')}`);
+  if (!(uar > 1 / 7)) throw new Error(`EmoDB leave-one-speaker-out: mean UAR ${uar.toFixed(3)} is not above chance (${(1 / 7).toFixed(3)})`);
 }
 
 async function predictRealClips(dataDir: string): Promise<void> {
@@ -82,6 +102,7 @@ async function main(): Promise<void> {
   if (!fs.existsSync(dataDir)) throw new Error(`${dataDir}: no data folder`);
   await faceCrops(dataDir);
   await emodb(dataDir);
+  await emodbLoso(dataDir);
   await predictRealClips(dataDir);
 }
 
