@@ -67,7 +67,11 @@ export class GroupStandardisedSource implements FeatureSource {
     this.dir = store.dir;
     this.manifest = store.manifest;
     const members = new Map<string, string[]>();
-    for (const [id, g] of groups) members.set(g, [...(members.get(g) ?? []), id]);
+    for (const [id, g] of groups) {
+      const ids = members.get(g);
+      if (ids) ids.push(id);
+      else members.set(g, [id]);
+    }
     const read = function* (ids: readonly string[]) {
       for (const id of ids) yield store.read(id);
     };
