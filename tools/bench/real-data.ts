@@ -1,5 +1,5 @@
 /**
- * `npm run bench:real-data [-- <emodb-dir>] [--work <dir>] [--configs a,b] [--parallel 2]`
+ * `npm run bench:real-data [-- <emodb-dir>] [--work <dir>] [--configs a,b] [--fresh a,b] [--re-extract] [--parallel 2]`
  *
  * Speaker-independent speech emotion on real recordings: leave-one-speaker-out over the EmoDB folder
  * (8 speakers, 421 utterances; ../shared/data/emodb by default) for AVT-CA (audio path: the clips have
@@ -22,7 +22,7 @@ const flag = (name: string) => {
   const i = args.indexOf(name);
   return i >= 0 ? args[i + 1] : undefined;
 };
-const data = path.resolve(args.find((a, i) => !a.startsWith('--') && !args[i - 1]?.startsWith('--')) ?? path.join(root, '../shared/data/emodb'));
+const data = path.resolve(args.find((a, i) => !a.startsWith('--') && !(args[i - 1]?.startsWith('--') && args[i - 1] !== '--re-extract')) ?? path.join(root, '../shared/data/emodb'));
 const work = path.resolve(flag('--work') ?? path.join(os.tmpdir(), 'mer-bench-real-data'));
 const parallel = Number(flag('--parallel') ?? 2);
 
@@ -62,6 +62,12 @@ const CONFIGS: Config[] = [
   { id: 'egemaps-2s-small-data-wd1e-2', audio: 'egemaps', clipSeconds: 2, profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, eGeMAPS descriptors of 2 s clips (no padding), small-data profile (weight decay 0.01)' },
 ];
 const chosen = flag('--configs') ? CONFIGS.filter((c) => flag('--configs')!.split(',').includes(c.id)) : CONFIGS;
+// --fresh a,b: those rows' stored folds are discarded and run again; --re-extract: the chosen rows'
+// feature folders too (after an extractor change the feature store rightly refuses to mix them).
+const fresh = new Set(flag('--fresh')?.split(',') ?? []);
+const unknownRows = [...fresh, ...(flag('--configs')?.split(',') ?? [])].filter((id) => !CONFIGS.some((c) => c.id === id));
+if (unknownRows.length > 0) throw new Error(`unknown row(s) ${unknownRows.join(', ')}; rows: ${CONFIGS.map((c) => c.id).join(', ')}`);
+const reExtract = args.includes('--re-extract');
 
 function mer(argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
@@ -80,6 +86,7 @@ const featureKey = (c: Config) => `${c.audio}${c.clipSeconds ? `-${c.clipSeconds
 async function extract(c: Config): Promise<string> {
   const { audio } = c;
   const out = path.join(work, `features-${featureKey(c)}`);
+  if (reExtract) fs.rmSync(out, { recursive: true, force: true });
   const r = await mer(['extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--out', out, '--faces', 'none', '--stream', `audio=${audio}`, ...(c.clipSeconds ? ['--clip-seconds', String(c.clipSeconds)] : []), '--json']);
   if (r.code !== 0) throw new Error(`extract ${audio}: ${r.stderr}`);
   return out;
@@ -98,6 +105,7 @@ interface Fold {
 async function runConfig(c: Config, features: string): Promise<{ config: Config; folds: Fold[]; seconds: number }> {
   const t0 = Date.now();
   const out = path.join(work, `cv-${c.id}`);
+  if (fresh.has(c.id)) fs.rmSync(out, { recursive: true, force: true });
   const config = path.join(work, `${c.id}.json`);
   fs.writeFileSync(config, JSON.stringify(c.training ?? {}));
   const r = await mer(['cv', '--features', features, '--out', out, '--folds', 'loso', '--preset', 'lite', '--profile', c.profile, '--config', config, ...(c.members ? ['--members', String(c.members)] : []), '--json']);
