@@ -5,7 +5,7 @@ import { writeFileAtomic } from '@mer/media';
 import type { TrainingConfig } from '@mer/training';
 import { clipMetrics, summariseMetrics } from './evaluation';
 import type { PipelineMetrics } from './pipeline-types';
-import { loadPipeline } from './pipeline';
+import { loadPipeline, type Pipeline } from './pipeline';
 import type { EpochRecord } from './trainer';
 import { FeatureIndex, readFeatureIndex, recordedSpeaker, toItems, trainRun } from './workflow';
 
@@ -154,8 +154,9 @@ export async function crossValidate(options: {
       continue;
     }
     const t0 = Date.now();
-    const resumed = fs.existsSync(run);
     const runs = members === 1 ? [run] : Array.from({ length: members }, (_, m) => path.join(run, `member-${m + 1}`));
+    // Resumed: some network of the fold got past an epoch (a checkpoint) before the stop.
+    const resumed = runs.some((d) => fs.existsSync(path.join(d, 'checkpoint', 'state.json')));
     const trained: MemberResult[] = [];
     for (const [m, dir] of runs.entries()) {
       const memberFile = path.join(dir, 'member.json');
@@ -167,7 +168,8 @@ export async function crossValidate(options: {
       if (members > 1) writeFileAtomic(memberFile, JSON.stringify(r, null, 2));
       trained.push(r);
     }
-    const foldIndex = { ...index, items: index.items.map((i) => ({ ...i, split: foldSplits(folds, k).get(speakerOf.get(i.id)!) })) };
+    const splits = foldSplits(folds, k);
+    const foldIndex = { ...index, items: index.items.map((i) => ({ ...i, split: splits.get(speakerOf.get(i.id)!) })) };
     const test = toItems(foldIndex, 'test');
     const metrics = summariseMetrics(await heldOutMetrics(runs, test, options.features, index));
     const inner = trained.map((t) => t.innerScore).filter((v): v is number => v !== undefined);
@@ -195,24 +197,20 @@ export async function crossValidate(options: {
 
 /** The held-out metrics of one run, or of a committee's mean class probabilities. */
 async function heldOutMetrics(runs: readonly string[], test: ReturnType<typeof toItems>, features: string, index: FeatureIndex): Promise<PipelineMetrics> {
-  if (runs.length === 1) return evalRunOn(runs[0], test, features);
+  if (runs.length === 1) return withRun(runs[0], (p) => p.evaluate(test, { featuresDir: features }));
   let sum: Float32Array | null = null;
   for (const run of runs) {
-    const p = await loadPipeline(run);
-    try {
-      const s = await p.scores(test, { featuresDir: features });
-      sum = sum ? sum.map((v, i) => v + s[i]) : s;
-    } finally {
-      p.dispose();
-    }
+    const s = await withRun(run, (p) => p.scores(test, { featuresDir: features }));
+    sum = sum ? sum.map((v, i) => v + s[i]) : s;
   }
   return clipMetrics(test, sum!.map((v) => v / runs.length), { classes: index.classes!, multiLabel: index.multiLabel });
 }
 
-async function evalRunOn(run: string, test: ReturnType<typeof toItems>, features: string): Promise<PipelineMetrics> {
+/** Loads a run, uses it, disposes of it. */
+async function withRun<T>(run: string, use: (p: Pipeline) => Promise<T>): Promise<T> {
   const p = await loadPipeline(run);
   try {
-    return await p.evaluate(test, { featuresDir: features });
+    return await use(p);
   } finally {
     p.dispose();
   }

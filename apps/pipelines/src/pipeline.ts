@@ -258,15 +258,13 @@ export class Pipeline {
    */
   async predict(file: string, options: { transcript?: string; streaming?: boolean } = {}): Promise<Prediction> {
     if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
-    // Per-speaker standardisation needs the whole recording's statistics before its first window.
-    const perSpeaker = this.training.standardise === 'speaker';
-    if (this.task === 'va' && options.streaming !== false && !perSpeaker) {
+    if (this.task === 'va' && options.streaming !== false) {
       const frames: FramePrediction[] = [];
       const r = await this.predictStream(file, (rows) => void frames.push(...rows), options);
       return { task: 'va', file, fps: r.fps, frameCount: r.frames, frames, notes: r.notes };
     }
     const extracted = await this.extractor.extract(file, options);
-    const own = perSpeaker ? standardiseRecording(extracted.streams) : null;
+    const own = this.training.standardise === 'speaker' ? standardiseRecording(extracted.streams) : null;
     const item = own ? { ...extracted, streams: own.streams, notes: [...extracted.notes, own.note] } : extracted;
     if (this.task === 'classification') {
       const model = this.network;
