@@ -5,7 +5,10 @@ export type { MultiHeadAttentionArgs, AttentionKwargs } from './multi-head-atten
 export { LayerNorm } from './layer-norm';
 export type { LayerNormArgs } from './layer-norm';
 export { BeitEncoderLayer, BeitEncoder } from './beit-encoder-layer';
-export type { BeitEncoderLayerArgs, BeitEncoderArgs } from './beit-encoder-layer';
+export type { BeitEncoderLayerArgs, BeitEncoderArgs, EncoderAttention } from './beit-encoder-layer';
+export { AdditiveAttention } from './additive-attention';
+export type { AdditiveAttentionArgs } from './additive-attention';
+export { additiveScores, ADDITIVE_CHUNK_ELEMENTS } from './additive-scores';
 export { TemporalConvNet, MultiScaleTcn } from './temporal-conv-net';
 export type { TemporalConvNetArgs, MultiScaleTcnArgs } from './temporal-conv-net';
 export { BidirectionalCrossModalBlock } from './bidirectional-cross-modal-block';
