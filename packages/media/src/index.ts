@@ -10,7 +10,7 @@ export { readVideoFrames, outputSize } from './video-frames';
 export type { VideoFrameOptions, VideoFrameBatch } from './video-frames';
 export { readAudio, decodeAudio } from './audio-stream';
 export type { AudioOptions, AudioChunk } from './audio-stream';
-export { generateTestClip, variableRateTime } from './test-media';
+export { generateTestClip, variableRateTime, writeDisplayRotated } from './test-media';
 export type { TestClipOptions } from './test-media';
 export { AtomicFileWriter, writeFileAtomic, writeFolderAtomic } from './atomic-write';
 export { folderFiles } from './folder-files';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { checkFrameRate, decodeAudio, generateTestClip, locateFfmpeg, MediaError, probe, readAudio, readVideoFrames, variableRateTime } from './index';
+import { checkFrameRate, decodeAudio, generateTestClip, locateFfmpeg, MediaError, probe, readAudio, readVideoFrames, variableRateTime, writeDisplayRotated } from './index';
 
 let dir: string;
 let clip: string;
@@ -132,6 +132,39 @@ describe('readVideoFrames', () => {
   it('refuses an audio-only file, naming it', async () => {
     const wav = generateTestClip(path.join(dir, 'tone.wav'), { seconds: 1 });
     await expect(readVideoFrames(wav).next()).rejects.toThrow(`${wav}: has no video stream`);
+  });
+});
+
+describe('displayed geometry: what a player shows', () => {
+  const frames = async (file: string, options: { width?: number } = {}) => {
+    const out: { width: number; height: number; data: Uint8Array }[] = [];
+    for await (const b of readVideoFrames(file, options)) out.push({ width: b.width, height: b.height, data: b.data });
+    return out;
+  };
+
+  it('rotation metadata (phones): probe reports the displayed size; frames decode upright, bit for bit the upright clip', async () => {
+    const upright = generateTestClip(path.join(dir, 'upright.mp4'), { seconds: 0.4, fps: 10, width: 64, height: 36, toneHz: false });
+    const reference = await frames(upright);
+    for (const rotation of [90, 180, 270] as const) {
+      const turned = await writeDisplayRotated(upright, path.join(dir, `turned-${rotation}.mp4`), rotation);
+      const info = await probe(turned);
+      const stored = rotation === 180 ? [64, 36] : [36, 64];
+      expect(info.video).toMatchObject({ rotation, width: 64, height: 36, codedWidth: stored[0], codedHeight: stored[1] });
+      const got = await frames(turned);
+      expect(got.map((b) => [b.width, b.height])).toEqual(reference.map(() => [64, 36]));
+      got.forEach((b, i) => expect(Buffer.compare(Buffer.from(b.data), Buffer.from(reference[i].data))).toBe(0));
+      // A requested width keeps the displayed aspect.
+      expect((await frames(turned, { width: 32 }))[0]).toMatchObject({ width: 32, height: 18 });
+    }
+  });
+
+  it('anamorphic video (sample aspect 4:3) decodes at its displayed aspect', async () => {
+    const file = path.join(dir, 'anamorphic.mp4');
+    const r = spawnSync(locateFfmpeg().ffmpeg, ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=96x54:rate=10:duration=0.3', '-vf', 'setsar=4/3', '-c:v', 'libx264', '-preset', 'ultrafast', '-pix_fmt', 'yuv420p', file]);
+    expect(r.status).toBe(0);
+    const info = await probe(file);
+    expect(info.video).toMatchObject({ width: 128, height: 54, codedWidth: 96, sampleAspect: 4 / 3, rotation: 0 });
+    expect((await frames(file))[0]).toMatchObject({ width: 128, height: 54 });
   });
 });
 

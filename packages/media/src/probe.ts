@@ -6,8 +6,23 @@ import { parseRational, Rational, rationalValue } from './rational';
 
 export interface VideoStreamInfo {
   codec: string;
+  /**
+   * The size the video is shown at, as a player shows it: the coded size turned by `rotation` and
+   * stretched by the sample aspect ratio (anamorphic video). {@link readVideoFrames} decodes at this size
+   * and aspect, upright; face boxes are in these pixels.
+   */
   width: number;
   height: number;
+  /** The size of the frames as stored in the stream, before rotation and sample aspect. */
+  codedWidth: number;
+  codedHeight: number;
+  /**
+   * Degrees clockwise a player turns the stored frames to show them (0, 90, 180 or 270): the stream's
+   * display matrix or `rotate` tag, which phones write instead of turning the pixels.
+   */
+  rotation: 0 | 90 | 180 | 270;
+  /** Width : height of one stored pixel (1 unless anamorphic). */
+  sampleAspect: number;
   /** The real rational rate, e.g. {num: 30000, den: 1001}. */
   fpsRational: Rational;
   fps: number;
@@ -50,12 +65,33 @@ function assertReadableFile(file: string): number {
   return stat.size;
 }
 
+/**
+ * The clockwise display rotation of a stream: ffprobe's display-matrix side data (`rotation`, degrees
+ * counter-clockwise) or, from older muxers, the `rotate` tag (degrees clockwise); rounded to a quarter
+ * turn. A matrix that turns by another angle (rare) is not honoured: the frames stay as stored.
+ */
+export function displayRotation(stream: Record<string, any>): VideoStreamInfo['rotation'] {
+  const matrix = (stream['side_data_list'] as Record<string, any>[] | undefined)?.find((d) => d['side_data_type'] === 'Display Matrix' && d['rotation'] !== undefined);
+  const clockwise = matrix ? -Number(matrix['rotation']) : Number(stream['tags']?.['rotate'] ?? 0);
+  if (!Number.isFinite(clockwise)) return 0;
+  const quarter = Math.round(clockwise / 90);
+  if (Math.abs(clockwise - quarter * 90) > 1) return 0;
+  return ((((quarter % 4) + 4) % 4) * 90) as VideoStreamInfo['rotation'];
+}
+
+/** The displayed size: the coded size stretched by the sample aspect (to an even width), then turned. */
+function displayedSize(codedWidth: number, codedHeight: number, sampleAspect: number, rotation: number): { width: number; height: number } {
+  const width = sampleAspect === 1 ? codedWidth : Math.max(2, Math.round((codedWidth * sampleAspect) / 2) * 2);
+  return rotation % 180 === 0 ? { width, height: codedHeight } : { width: codedHeight, height: width };
+}
+
 function lastLines(text: string, n = 3): string {
   return text.trim().split('\n').slice(-n).join(' | ');
 }
 
 /**
- * Reads duration, real frame rate, frame count, size and audio streams with ffprobe; with
+ * Reads duration, real frame rate, frame count, size (as displayed: rotation and sample aspect
+ * applied) and audio streams with ffprobe; with
  * `countFrames` the video is decoded to count its frames exactly (slower).
  * Missing, empty and unreadable files are errors naming the file and the problem.
  */
@@ -87,10 +123,17 @@ export async function probe(file: string, options: { countFrames?: boolean } = {
     const decoded = Number(v['nb_read_frames']);
     const frameCountSource: VideoStreamInfo['frameCountSource'] =
       options.countFrames && decoded > 0 ? 'decoded' : Number.isFinite(nb) && nb > 0 ? 'container' : 'estimated';
+    const [codedWidth, codedHeight] = [Number(v['width']), Number(v['height'])];
+    const sar = parseRational(v['sample_aspect_ratio']?.replace(':', '/'));
+    const sampleAspect = sar ? rationalValue(sar) : 1;
+    const rotation = displayRotation(v);
     video = {
       codec: String(v['codec_name']),
-      width: Number(v['width']),
-      height: Number(v['height']),
+      ...displayedSize(codedWidth, codedHeight, sampleAspect, rotation),
+      codedWidth,
+      codedHeight,
+      rotation,
+      sampleAspect,
       fpsRational,
       fps,
       frameCount: frameCountSource === 'decoded' ? decoded : frameCountSource === 'container' ? nb : Math.round(duration * fps),

@@ -2,6 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { locateFfmpeg } from './ffmpeg-locator';
+import { probe } from './probe';
+import { uprightFilters } from './video-frames';
 
 export interface TestClipOptions {
   seconds?: number;
@@ -67,4 +69,32 @@ export function generateTestClip(file: string, options: TestClipOptions = {}): s
   const r = spawnSync(ffmpeg, args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`generateTestClip ${file}: ffmpeg failed: ${r.stderr}`);
   return file;
+}
+
+/**
+ * Writes `source`'s video as a phone stores it: the frames turned against `rotation` and tagged with a
+ * display rotation of `rotation` degrees clockwise, so a player (and {@link readVideoFrames}) shows
+ * `source`'s picture again. Lossless (x264 `-qp 0`, the same 4:2:0 samples moved), so the upright
+ * frames decode bit for bit as `source`'s; audio is copied. The tag's sign has changed between ffmpeg
+ * versions: the one written is checked with ffprobe.
+ */
+export async function writeDisplayRotated(source: string, file: string, rotation: 90 | 180 | 270): Promise<string> {
+  const { ffmpeg } = locateFfmpeg();
+  const run = (args: string[]) => {
+    const r = spawnSync(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', ...args], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`writeDisplayRotated ${file}: ffmpeg failed: ${r.stderr}`);
+  };
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const stored = `${file}.stored.mp4`;
+  const turn = uprightFilters(360 - rotation);
+  run(['-noautorotate', '-i', source, '-map', '0:v:0', '-map', '0:a?', '-vf', [...turn, 'format=yuv420p'].join(','), '-c:v', 'libx264', '-qp', '0', '-preset', 'ultrafast', '-c:a', 'copy', stored]);
+  try {
+    for (const tag of [rotation, 360 - rotation]) {
+      run(['-i', stored, '-map', '0', '-c', 'copy', '-metadata:s:v:0', `rotate=${tag}`, file]);
+      if ((await probe(file)).video?.rotation === rotation) return file;
+    }
+  } finally {
+    fs.rmSync(stored, { force: true });
+  }
+  throw new Error(`writeDisplayRotated ${file}: this ffmpeg (${locateFfmpeg().version}) writes no display rotation ffprobe reads as ${rotation}°`);
 }

@@ -6,7 +6,10 @@ import { MediaInfo, probe } from './probe';
 export interface VideoFrameOptions {
   /** Output rate; default the video's own rate. */
   fps?: number;
-  /** Output size; give one to keep the aspect ratio (rounded to even), both to force it. Default native. */
+  /**
+   * Output size; give one to keep the displayed aspect ratio (rounded to even), both to force it.
+   * Default the displayed size (`info.video.width × height` from {@link probe}).
+   */
   width?: number;
   height?: number;
   /** Frames per yielded batch. Default 16. */
@@ -42,6 +45,14 @@ function even(n: number): number {
   return Math.max(2, Math.round(n / 2) * 2);
 }
 
+/** The filters that turn stored frames upright by a clockwise display rotation (what a player does). */
+export function uprightFilters(rotation: number): string[] {
+  if (rotation === 90) return ['transpose=clock'];
+  if (rotation === 180) return ['hflip', 'vflip'];
+  if (rotation === 270) return ['transpose=cclock'];
+  return [];
+}
+
 /** The output size for a source size and the requested width/height. */
 export function outputSize(srcW: number, srcH: number, width?: number, height?: number): { width: number; height: number } {
   if (width && height) return { width, height };
@@ -51,7 +62,9 @@ export function outputSize(srcW: number, srcH: number, width?: number, height?: 
 }
 
 /**
- * Streams a video as batches of RGB frames at its native rate or a requested fps/size. Memory is
+ * Streams a video as batches of RGB frames at its native rate or a requested fps/size, as a player shows
+ * them: turned upright by the stream's display rotation (phones) and at the displayed aspect (anamorphic
+ * video), never squashed; the default size is the displayed one ({@link probe}). Memory is
  * one batch plus the pipe, whatever the video's length. At the native rate every decoded frame comes
  * out once, with its true presentation time (variable-rate video — phones — included); with `fps`
  * the video is resampled to that constant rate and times are its grid.
@@ -65,8 +78,11 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
   const batchSize = Math.max(1, options.batchSize ?? 16);
   const start = options.start ?? 0;
   const clock = new FrameClock();
-  const filters = [options.fps ? `fps=${options.fps}` : undefined, `scale=${width}:${height}:flags=bilinear`, options.fps ? undefined : 'showinfo'].filter(Boolean);
+  // ffmpeg's own autorotation is off: the turn is the one probe reports, whatever the ffmpeg version.
+  const turn = uprightFilters(info.video.rotation ?? 0);
+  const filters = [...turn, options.fps ? `fps=${options.fps}` : undefined, `scale=${width}:${height}:flags=bilinear`, options.fps ? undefined : 'showinfo'].filter(Boolean);
   const args = [
+    '-noautorotate',
     ...inputWithRange(file, start, options.duration),
     '-map',
     '0:v:0',
