@@ -9,6 +9,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
+from additive_attention_reference import AdditiveEncoderLayer
 from fusion_blocks_reference import BeitLayer, EfficientFaceT, IntermediateFusion, TcnLevel, ln_weights, mha_weights, t
 
 
@@ -105,9 +106,12 @@ class TcnFusion(nn.Module):
 
 
 class BeitStack(nn.Module):
-    def __init__(self, D, H, depth, L, ls):
+    """Encoder layers + final LayerNorm; attention 'beit-dot' (BEiT's, relative position bias) or 'additive' (MAVEN eq. 21-24)."""
+
+    def __init__(self, D, H, depth, L, ls, attention="beit-dot"):
         super().__init__()
-        self.layers = nn.ModuleList([BeitLayer(D, H, L, ls) for _ in range(depth)])
+        make = (lambda: AdditiveEncoderLayer(D, ls)) if attention == "additive" else (lambda: BeitLayer(D, H, L, ls))
+        self.layers = nn.ModuleList([make() for _ in range(depth)])
         self.norm = nn.LayerNorm(D)
 
     def forward(self, x, mask):
@@ -118,6 +122,9 @@ class BeitStack(nn.Module):
     def mer_weights(self):
         w = []
         for m in self.layers:
+            if isinstance(m, AdditiveEncoderLayer):
+                w += m.mer_weights()
+                continue
             D = m.ln1.weight.shape[0]
             W, b = m.qkv.weight, m.qkv.bias
             w += [t(m.rel), t(m.g1), *linear_weights(m.fc1), *linear_weights(m.fc2), t(m.g2), *ln_weights(m.ln1)]
@@ -139,7 +146,9 @@ class Maven(nn.Module):
         self.refine = nn.ModuleList([nn.MultiheadAttention(D, H, batch_first=True) for _ in range(M)])
         self.rnorms = nn.ModuleList([nn.LayerNorm(D) for _ in range(M)])
         self.fuse = nn.Linear(M * D, c["projDim"])
-        self.enc = nn.ModuleList([BeitStack(c["projDim"], c["beitHeads"], c["beitDepth"], c["maxRelativePosition"], c["layerScaleInit"]) for _ in range(2)])
+        # A config without encoderAttention was saved before the field existed: those models were 'beit-dot'.
+        attention = c.get("encoderAttention", "beit-dot")
+        self.enc = nn.ModuleList([BeitStack(c["projDim"], c["beitHeads"], c["beitDepth"], c["maxRelativePosition"], c["layerScaleInit"], attention) for _ in range(2)])
         widths_h = [c["projDim"] * (2 if c["beitMode"] == "parallel" else 1), *c["headHidden"], 2]
         self.head = nn.ModuleList([nn.Linear(widths_h[i], widths_h[i + 1]) for i in range(len(widths_h) - 1)])
         self.drop = nn.Dropout(c["dropout"])

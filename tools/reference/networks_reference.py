@@ -2,6 +2,7 @@
 implementations in networks.py.
 
 Run: /usr/bin/python3 tools/reference/networks_reference.py   (Debian python3-torch 1.13)
+(one network: cd tools/reference && /usr/bin/python3 -c "import networks_reference as n; n.maven_reference('additive')")
 Writes apps/<net>/src/fixtures/<net>-reference.json: config, weights in mer's `model.weights` order,
 inputs, outputs (eval mode) and input gradients of L = sum(out * R), and the parameter count.
 """
@@ -33,7 +34,7 @@ def perturb_norms(model):
             nn.init.normal_(m.bias, 0.0, 0.1)
 
 
-def fixture(app, model, inputs, call, extra=None):
+def fixture(app, model, inputs, call, extra=None, name=None):
     perturb_norms(model)
     if extra:
         extra(model)
@@ -41,7 +42,7 @@ def fixture(app, model, inputs, call, extra=None):
     out = call(model, inputs)
     R = torch.randn_like(out)
     (out * R).sum().backward()
-    save(app, f"{app}-reference", {"config": model.c, "weights": model.mer_weights(), "inputs": [t(x) for x in inputs["xs"]],
+    save(app, name or f"{app}-reference", {"config": model.c, "weights": model.mer_weights(), "inputs": [t(x) for x in inputs["xs"]],
                                    "mask": t(inputs["mask"]) if "mask" in inputs else None, "R": t(R), "out": t(out),
                                    "grads": [t(x.grad) for x in inputs["xs"]], "parameters": parameter_count(model)})
 
@@ -57,7 +58,8 @@ def tcn_fusion_reference():
     fixture("tcn-fusion", TcnFusion(cfg), {"xs": xs, "mask": mask}, lambda m, i: m(*i["xs"], i["mask"]))
 
 
-def maven_reference():
+def maven_reference(attention=None):
+    """attention None: the config as first written (no encoderAttention field: 'beit-dot'); 'additive': eq. 21-24."""
     torch.manual_seed(11)
     cfg = {"visualDim": 6, "audioDim": 5, "textDim": 4, "modalities": ["visual", "audio", "text"], "dim": 8, "heads": 2, "dropout": 0,
            "queryFrom": "receiver", "projDim": 8, "beitDepth": 1, "beitHeads": 2, "beitMode": "sequential", "maxRelativePosition": 16,
@@ -65,7 +67,9 @@ def maven_reference():
     B, T = 2, 5
     xs = [torch.randn(B, T, d, requires_grad=True) for d in (6, 5, 4)]
     mask = torch.tensor([[1.0] * T, [1.0] * 3 + [0.0] * 2])
-    fixture("maven", Maven(cfg), {"xs": xs, "mask": mask}, lambda m, i: m(i["xs"], i["mask"]))
+    if attention:
+        cfg["encoderAttention"] = attention
+    fixture("maven", Maven(cfg), {"xs": xs, "mask": mask}, lambda m, i: m(i["xs"], i["mask"]), name=f"maven-{attention}-reference" if attention else None)
 
 
 def avtca_reference():
@@ -88,5 +92,6 @@ def avtca_reference():
 if __name__ == "__main__":
     tcn_fusion_reference()
     maven_reference()
+    maven_reference("additive")
     avtca_reference()
     print("network fixtures written")

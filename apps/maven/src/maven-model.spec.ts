@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { overfit } from '@mer/attention-fusion';
 import { AdamW, initBackend } from '@mer/backend';
 import { vaMseLoss } from '@mer/heads';
-import { createMavenModel, loadMavenModel, saveMavenModel } from './index';
+import { createMavenModel, loadMavenModel, mavenRecipe, saveMavenModel } from './index';
 import { folderFiles } from '@mer/media';
 
 const feats = (b: number, t: number, seed: number) => ({
@@ -19,21 +19,28 @@ describe('MAVEN network', () => {
     await initBackend({ backend: 'wasm' });
   });
 
-  it('paper preset builds with the parameter count its architecture implies', () => {
-    const m = createMavenModel('paper');
+  it('paper preset: additive encoders (eq. 21–24), with the parameter count its architecture implies; beit-dot on request', () => {
     const mha = (d: number) => 4 * d * d + 4 * d;
-    const beitLayer = (d: number, h: number) => (2 * 512 - 1) * h + 2 * d + (d * 4 * d + 4 * d) + (4 * d * d + d) + mha(d) + 4 * d;
-    const beit = 12 * beitLayer(768, 12) + 2 * 768;
-    const expected =
+    const mlpNormsScale = (d: number) => 2 * d + (d * 4 * d + 4 * d) + (4 * d * d + d) + 4 * d; // γ1, γ2, fc1, fc2, two LayerNorms
+    const additiveLayer = (d: number) => mlpNormsScale(d) + 2 * d * d + 2 * d; // W_d, W'_d, b_d, v_d
+    const dotLayer = (d: number, h: number) => mlpNormsScale(d) + mha(d) + (2 * 512 - 1) * h; // + relative position bias
+    const rest =
       (1024 + 1) * 512 + 2 * (768 + 1) * 512 + // projections
       6 * mha(512) + 3 * 2 * 512 + // six pathways + their LayerNorms
       3 * (mha(512) + 2 * 512) + // refinements
       (3 * 512 + 1) * 768 + // concat + projection
-      2 * beit +
-      (768 * 512 + 512 + 512 * 256 + 256 + 256 * 2 + 2);
-    expect(m.parameterCount()).toBe(expected);
-    expect(m.summary()).toMatch(/BEiT encoder 1/);
+      (768 * 512 + 512 + 512 * 256 + 256 + 256 * 2 + 2); // polar head
+    const m = createMavenModel('paper');
+    expect(m.config.encoderAttention).toBe('additive');
+    expect(m.parameterCount()).toBe(rest + 2 * (12 * additiveLayer(768) + 2 * 768));
+    expect(m.parameterCount()).toBe(154_280_450);
+    expect(m.summary()).toMatch(/BEiT encoder 1 \(additive\)/);
     m.dispose();
+    const dot = createMavenModel('paper', { encoderAttention: 'beit-dot' });
+    expect(dot.parameterCount()).toBe(rest + 2 * (12 * dotLayer(768, 12) + 2 * 768));
+    expect(dot.parameterCount()).toBe(182_923_490);
+    dot.dispose();
+    expect(() => createMavenModel('lite', { encoderAttention: 'dot' as never })).toThrow(/encoderAttention 'dot' is not one of 'additive' \(eq. 21–24\), 'beit-dot'/);
   });
 
   it('lite preset: per-frame polar outputs; official-code concatenates the parallel encoders; ablation with one modality', () => {
@@ -71,5 +78,27 @@ describe('MAVEN network', () => {
     opt.dispose();
     m.dispose();
     loaded.dispose();
+  });
+
+  it('a model saved before encoderAttention existed loads with the beit-dot encoders it was trained with, exactly (loadMavenModel and the recipe)', async () => {
+    const m = createMavenModel('lite', { encoderAttention: 'beit-dot' });
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-maven-old-'));
+    await saveMavenModel(m, folderFiles(dir));
+    // Rewrite model.json as an older mer wrote it: the same config without the field.
+    const manifestFile = path.join(dir, 'model.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as { model: { config: Record<string, unknown> } };
+    delete manifest.model.config['encoderAttention'];
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    const x = feats(1, 5, 21);
+    const inputs = [x.visual, x.audio, x.text];
+    const want = tf.tidy(() => Array.from((m.apply(inputs) as tf.Tensor).dataSync()));
+    const loaded = loadMavenModel(folderFiles(dir));
+    expect(loaded.config.encoderAttention).toBe('beit-dot');
+    expect(tf.tidy(() => Array.from((loaded.apply(inputs) as tf.Tensor).dataSync()))).toEqual(want);
+    const network = mavenRecipe.load(folderFiles(dir));
+    expect(network.layer.parameterCount()).toBe(m.parameterCount());
+    [m, loaded, network.layer].forEach((l) => l.dispose());
+    tf.dispose(inputs);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

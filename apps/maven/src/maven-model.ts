@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { BeitEncoder, BidirectionalCrossModalBlock, dense, MerCallKwargs, MerLayer, parameterTable, SelfAttentionRefinement } from '@mer/attention-fusion';
 import { PolarVaHead, PolarVaOutput } from '@mer/heads';
-import { MavenConfig, Modality } from './maven-config';
+import { MavenConfig, Modality, savedMavenConfig } from './maven-config';
 
 /** Per-frame features of each used modality, aligned to video frames: [B, T, D_m]. */
 export type MavenInputs = Partial<Record<Modality, tf.Tensor>>;
@@ -10,7 +10,9 @@ export type MavenInputs = Partial<Record<Modality, tf.Tensor>>;
 /**
  * MAVEN: per-modality projection to d → six-pathway bidirectional cross-modal attention →
  * per-modality self-attention refinement → concat + Linear → two BEiT-style encoders (in sequence or
- * in parallel) → polar head (valence = I cos θ, arousal = I sin θ).
+ * in parallel; additive attention, eq. 21–24, or BEiT's dot-product attention: `encoderAttention`) →
+ * polar head (valence = I cos θ, arousal = I sin θ). A config without `encoderAttention` (saved before
+ * the field existed) builds the `'beit-dot'` encoders those models had.
  */
 export class MavenModel extends MerLayer {
   static className = 'MerMavenModel';
@@ -25,8 +27,11 @@ export class MavenModel extends MerLayer {
   constructor(config: MavenConfig, name?: string) {
     super({ name });
     if (config.modalities.length === 0) throw new Error('MAVEN: at least one modality is needed');
-    this.config = config;
-    const c = config;
+    const c = savedMavenConfig(config);
+    if (c.encoderAttention !== 'additive' && c.encoderAttention !== 'beit-dot') {
+      throw new Error(`MAVEN: encoderAttention '${String(c.encoderAttention)}' is not one of 'additive' (eq. 21–24), 'beit-dot'`);
+    }
+    this.config = c;
     const widths: Record<Modality, number> = { visual: c.visualDim, audio: c.audioDim, text: c.textDim };
     for (const m of c.modalities) {
       this.projections[m] = {
@@ -50,6 +55,7 @@ export class MavenModel extends MerLayer {
         new BeitEncoder({
           dim: c.projDim,
           numHeads: c.beitHeads,
+          attention: c.encoderAttention,
           depth: c.beitDepth,
           maxRelativePosition: c.maxRelativePosition,
           layerScaleInit: c.layerScaleInit,
@@ -110,8 +116,8 @@ export class MavenModel extends MerLayer {
       ['cross-modal block (pathways)', this.crossModal?.parameterCount() ?? 0],
       ['self-attention refinement', this.refinements.reduce((s, r) => s + r.parameterCount(), 0)],
       ['concat + projection', (this.config.dim * this.config.modalities.length + 1) * this.config.projDim],
-      ['BEiT encoder 1', this.encoders[0].parameterCount()],
-      ['BEiT encoder 2', this.encoders[1].parameterCount()],
+      [`BEiT encoder 1 (${this.config.encoderAttention})`, this.encoders[0].parameterCount()],
+      [`BEiT encoder 2 (${this.config.encoderAttention})`, this.encoders[1].parameterCount()],
       ['polar head', this.head.parameterCount()],
       ['total', this.parameterCount()],
     ];

@@ -8,7 +8,7 @@ const network = (model: MavenModel) => vaNetwork(model, 'maven', ['visual', 'aud
 /** MAVEN as a pipeline network: Swin / HuBERT / ASR+RoBERTa streams (offline stand-ins by default) → per-frame VA. */
 export const mavenRecipe: NetworkRecipe = {
   name: 'maven',
-  description: 'MAVEN: six-pathway bidirectional cross-modal attention, BEiT encoders, polar valence-arousal head',
+  description: 'MAVEN: six-pathway bidirectional cross-modal attention, BEiT-style encoders (additive attention, eq. 21-24), polar valence-arousal head',
   task: 'va',
   timing: { kind: 'frames' },
   streams: [
@@ -19,7 +19,8 @@ export const mavenRecipe: NetworkRecipe = {
   presets: Object.keys(MAVEN_PRESETS),
   defaultPreset: 'paper',
   training: {
-    // AdamW lr 1e-4, wd 1e-2, batch 16, 200 epochs, MSE on (v, a) (eq. 32); windows of 64 frames.
+    // §3.8's AdamW lr 1e-4 with decoupled weight decay 1e-2 (not §4.2's "Adam, weight decay 1e-3": see
+    // MAVEN_PRESETS), §4.2's batch 16 and 200 epochs, MSE on (v, a) (eq. 32); windows of 64 frames.
     paper: { ...TRAINING_COMMON, optimizer: 'adamw', learningRate: 1e-4, weightDecay: 1e-2, batchSize: 16, epochs: 200, loss: 'mse', scheduler: { kind: 'none' }, window: { size: 64, hop: 32 } },
   },
   demo: { preset: 'lite', training: { optimizer: 'adamw', learningRate: 1e-3, epochs: 15, batchSize: 4, window: { size: 32, hop: 16 }, loss: 'mse' } },
@@ -27,5 +28,6 @@ export const mavenRecipe: NetworkRecipe = {
     const w = (n: string) => streamWidth(mavenRecipe, widths, n);
     return network(new MavenModel(mavenConfig(preset, { visualDim: w('visual'), audioDim: w('audio'), textDim: w('text'), ...(options.overrides as Partial<MavenConfig>) })));
   },
+  // A saved config without encoderAttention (older runs) builds the 'beit-dot' encoders it was trained with.
   load: (files) => network(loadModel(files, 'maven', (config: MavenConfig) => new MavenModel(config))),
 };
