@@ -3,7 +3,13 @@
 //    may only depend on the kinds of package its nx tags allow;
 //  - no-restricted-imports / no-restricted-syntax: only @mer/backend chooses or initialises a tfjs
 //    backend (imports of tfjs-backend-* / tfjs-node* and calls to setBackend are refused elsewhere).
+// A third keeps every package installable on its own:
+//  - @nx/dependency-checks on each package.json: every package its shipped source imports (specs,
+//    spec fixtures and build configs excepted) is in dependencies, peerDependencies or
+//    optionalDependencies at a range holding the installed version, and nothing declared there is
+//    unused. `npm run check:packaging` proves the result from tarballs in empty projects.
 import nx from '@nx/eslint-plugin';
+import jsoncParser from 'jsonc-eslint-parser';
 import tseslint from 'typescript-eslint';
 
 const backendSelection = {
@@ -14,6 +20,48 @@ const backendSelection = {
     },
   ],
 };
+
+/**
+ * Declared packages that no import names, so @nx/dependency-checks cannot see their use; each is
+ * listed with where it is loaded. A package here is exempt from the rule in that project only.
+ */
+const usedWithoutImport = {
+  // backend-selection.ts require()s the backend packages from a table, by name.
+  'packages/backend': ['@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu'],
+  // ffmpeg-locator.ts resolves the ffmpeg binaries' packages by name, in order.
+  'packages/media': ['@ffmpeg-installer/ffmpeg', '@ffprobe-installer/ffprobe', 'ffmpeg-static'],
+  // cmu-mosei.ts finds h5wasm's ES module entry through its package.json (no CommonJS build).
+  'packages/datasets': ['h5wasm'],
+  // tsx: face-track-process.ts (and the CLI's bin/mer.js) reach for it only when running from the
+  // TypeScript sources of this workspace; the published packages run their built dist/.
+  'packages/feature-extractors': ['tsx'],
+  // zod: declared ahead of the validated configs that will use it.
+  'packages/training': ['zod'],
+  'apps/cli': ['tsx', 'zod'],
+};
+
+/** @nx/dependency-checks for one project's package.json (or, with no root, for every other one). */
+function dependencyChecks(root) {
+  return {
+    files: root ? [`${root}/package.json`] : ['packages/*/package.json', 'apps/*/package.json'],
+    ignores: root ? [] : Object.keys(usedWithoutImport).map((r) => `${r}/package.json`),
+    languageOptions: { parser: jsoncParser },
+    rules: {
+      '@nx/dependency-checks': [
+        'error',
+        {
+          buildTargets: ['build'],
+          checkMissingDependencies: true,
+          checkObsoleteDependencies: true,
+          checkVersionMismatches: true,
+          // Specs and their fixtures may use devDependencies; build and test configs are tooling.
+          ignoredFiles: ['{projectRoot}/**/*.spec.ts', '{projectRoot}/src/**/fixtures/**', '{projectRoot}/*.config.{ts,js}', '{projectRoot}/tools/**'],
+          ignoredDependencies: root ? usedWithoutImport[root] : [],
+        },
+      ],
+    },
+  };
+}
 
 export default [
   { ignores: ['**/dist/**', '**/node_modules/**', '**/tmp/**', 'tools/presets/*.js', '**/*.config.*'] },
@@ -59,4 +107,6 @@ export default [
       ],
     },
   },
+  dependencyChecks(),
+  ...Object.keys(usedWithoutImport).map(dependencyChecks),
 ];
