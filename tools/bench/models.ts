@@ -6,6 +6,9 @@
  * TCN-fusion B=16 T=300; AVT-CA B=8, 15 video frames + 156 MFCC frames (features mode; raw 224×224
  * mode at B=1 on wasm, whose heap B=8 outgrows).
  * Run: npm run bench:models [-- --only <preset>] [-- --net <maven|tcn-fusion|avt-ca>] [-- --no-torch]
+ *   [-- --model '<json>']: config fields laid over every selected preset (e.g. --net maven --model
+ *   '{"encoderAttention":"beit-dot"}'), for mer and the peer alike; rows then carry `overrides`.
+ * `train_peak_mb`: tensor memory of one training step above what was held before it (tf.profile).
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -57,6 +60,7 @@ async function main(): Promise<void> {
   const arg = (flag: string) => (process.argv.includes(flag) ? process.argv[process.argv.indexOf(flag) + 1] : undefined);
   const only = arg('--only');
   const onlyNet = arg('--net');
+  const overrides = arg('--model') === undefined ? undefined : (JSON.parse(arg('--model') as string) as Record<string, unknown>);
   const info = await initBackend();
   onWasm = info.name === 'wasm';
   const all = allPresetConfigs();
@@ -64,6 +68,7 @@ async function main(): Promise<void> {
     if (onlyNet && net !== onlyNet) delete (all as Partial<typeof all>)[net];
     else for (const p of Object.keys(all[net])) if (only && p !== only) delete all[net][p];
   }
+  if (overrides) for (const configs of Object.values(all)) for (const p of Object.keys(configs)) configs[p] = { ...configs[p], ...overrides };
 
   // The peer runs each row just before mer's, so both sides of a ratio see the machine in the same
   // state (this VM's speed drifts by tens of percent over minutes).
@@ -101,16 +106,20 @@ async function main(): Promise<void> {
       const fitsHeap = info.name !== 'wasm' || trainBytes < WASM_TRAIN_BUDGET_BYTES;
       const opt = new AdamW({ learningRate: 1e-4 });
       const train = fitsHeap ? timed(() => trainStep(model, inputs, opt), reps) : undefined;
+      const before = tf.memory().numBytes;
+      const peak = fitsHeap ? (await tf.profile(() => trainStep(model, inputs, opt))).peakBytes - before : undefined;
       console.log(
         JSON.stringify({
           network: net,
           preset,
+          ...(overrides ? { overrides } : {}),
           batch,
           frames: SHAPES[net][1],
           parameters: model.parameterCount(),
           backend: describeBackend(info),
           forward_ms: +forward.toFixed(1),
           train_step_ms: train === undefined ? null : +train.toFixed(1),
+          train_peak_mb: peak === undefined ? null : +(peak / 2 ** 20).toFixed(1),
           ...(train === undefined ? { train_skipped: `needs ~${(trainBytes / 1e9).toFixed(1)} GB of optimiser state: beyond the wasm heap` } : {}),
           ...(peer
             ? { ...peer, forward_ratio: +(forward / peer.torch_forward_ms).toFixed(2), train_ratio: train === undefined ? null : +(train / peer.torch_train_step_ms).toFixed(2) }
