@@ -40,8 +40,10 @@ program
   .option('--crop <mode>', "how face crops are turned upright: eyes (default: level eye line) | reference (@vladmandic/human's own rule)")
   .option('--workers <n>', 'processes per video: 1 (default) or 2: decoding, detection and crops in a second process while this one classifies (since the face models run on ONNX Runtime, 2 gains ~3 % on a 62 s clip and loses ~10 % on a 10 s one)', int)
   .option('--va-table <file>', 'category → valence/arousal table (JSON {"happy": [v, a], …} or CSV class,valence,arousal); default Russell & Mehrabian 1977')
+  .option('--overwrite', 'analyse again the files an earlier run into --out finished (default: skip them, keep their rows)')
+  .option('--quiet', 'no per-file lines, no progress: only the closing line (and errors)')
   .option('--json', 'one JSON line per file')
-  .addHelpText('after', '\nExamples:\n  $ mer analyze talk.mp4 --out analysis\n  $ mer analyze "interviews/*.mp4" --faces all --va-table my-table.csv')
+  .addHelpText('after', '\nExit status 1 when any file failed; the others are analysed and summary.csv lists every file (ok, skipped, failed).\n\nExamples:\n  $ mer analyze talk.mp4 --out analysis\n  $ mer analyze "interviews/*.mp4" --faces all --va-table my-table.csv')
   .action(analyzeCommand);
 
 program

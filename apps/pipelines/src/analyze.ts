@@ -5,6 +5,7 @@ import { initBackend } from '@mer/backend';
 import {
   CategoryVaTable,
   EXPRESSION_CLASSES,
+  EXPRESSION_DETECTION,
   ExpressionClassifier,
   ExpressionCropMode,
   ExpressionFaceBatch,
@@ -29,6 +30,7 @@ import {
 import { AtomicFileWriter, decodeAudio, FrameRateTracker, probe, writeFileAtomic } from '@mer/media';
 import { expandInputs, outputStems } from './prediction-output';
 import { AnalysisSummary } from './analysis-report';
+import { analysisKey, forgetFinished, readFinished, recordFinished } from './analysis-state';
 
 /** What `analyze` writes for one file. */
 export interface AnalyzedFile {
@@ -72,8 +74,24 @@ export interface AnalyzeOptions {
   /** Category → valence/arousal table; default Russell & Mehrabian (1977). */
   vaTable?: CategoryVaTable;
   recursive?: boolean;
+  /** Analyse every file again, even those an earlier run into `out` finished. */
+  overwrite?: boolean;
+  /** The files the inputs expanded to, before the first is analysed. */
+  onStart?: (files: readonly string[]) => void;
   onFile?: (r: AnalyzedFile) => void;
+  /** A file an earlier run finished, skipped (its figures are that run's). */
+  onSkip?: (r: AnalyzedFile) => void;
   onError?: (file: string, error: string) => void;
+}
+
+export interface AnalyzeResult {
+  /** Analysed by this run. */
+  files: AnalyzedFile[];
+  /** Finished by an earlier run into the same folder and skipped (summary status `skipped`). */
+  skipped: AnalyzedFile[];
+  failed: { file: string; error: string }[];
+  /** `<out>/summary.csv`: one row per input file, status ok, skipped or failed. */
+  summary: string;
 }
 
 const HEADER = `frame,timestamp,face_id,face_x,face_y,face_w,face_h,face_score,success,${EXPRESSION_CLASSES.join(',')},expression,valence,arousal,speech_prob,loudness,f0_hz\n`;
@@ -85,8 +103,9 @@ interface Models {
 }
 
 /**
- * The face box in source pixels, squared to its longer side about its centre: the detector sees the
- * frame stretched to 256 × 256 (as in human's pipeline), so its boxes are square there, not in the frame.
+ * The face box in the video's displayed pixels, squared to its longer side about its centre (the
+ * squares the crops are cut from): letterboxed detection gives square boxes already; `--crop reference`
+ * detects on the frame stretched to 256 × 256 (as human's pipeline), whose boxes are square there, not in the frame.
  */
 function squareBox(b: FaceBox['box'], width: number, height: number): [number, number, number, number] {
   const side = Math.max((b[2] - b[0]) * width, (b[3] - b[1]) * height);
@@ -177,9 +196,10 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
   };
   try {
     writer.write(HEADER);
-    const onDetected = async (b: DetectedFaceBatch) => onBatch(await cropExpressionFaces(b, o.crop));
-    if (twoProcesses) await detectExpressionFacesInProcess(file, { select: select as FaceSelection, detectEvery: every }, onDetected);
-    else await detectExpressionFaces(file, m.detector, { detectEvery: every, info }, all ?? followOne(select as FaceSelection), onDetected);
+    const crop = o.crop ?? 'eyes';
+    const onDetected = async (b: DetectedFaceBatch) => onBatch(await cropExpressionFaces(b, crop));
+    if (twoProcesses) await detectExpressionFacesInProcess(file, { select: select as FaceSelection, detectEvery: every, crop }, onBatch);
+    else await detectExpressionFaces(file, m.detector, { detectEvery: every, geometry: EXPRESSION_DETECTION[crop], info }, all ?? followOne(select as FaceSelection), onDetected);
     await audioSide;
     if (summary.frames === 0) throw new Error(`${file}: no video frames could be decoded`);
     writer.commit();
@@ -208,30 +228,50 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
 /**
  * `mer analyze`: every input (files, folders, globs) analysed with the shipped models, one CSV and one
  * HTML report per file and `summary.csv` over all; a file that fails is reported and the rest go on.
+ * A file finished by an earlier run into the same folder (same source, same options) is skipped and
+ * its figures reused, unless `overwrite`.
  */
-export async function analyze(inputs: readonly string[], options: AnalyzeOptions): Promise<{ files: AnalyzedFile[]; failed: { file: string; error: string }[]; summary: string }> {
+export async function analyze(inputs: readonly string[], options: AnalyzeOptions): Promise<AnalyzeResult> {
   await initBackend();
   const files = await expandInputs(inputs, { recursive: options.recursive });
+  options.onStart?.(files);
   fs.mkdirSync(options.out, { recursive: true });
   const models: Models = { detector: await FaceDetector.load({ letterbox: false }), classifier: await ExpressionClassifier.load(), vad: await SpeechDetector.load() };
   const done: AnalyzedFile[] = [];
+  const skipped: AnalyzedFile[] = [];
   const failed: { file: string; error: string }[] = [];
   const stems = outputStems(files);
+  const shape = { face: options.face ?? 'largest', crop: options.crop ?? 'eyes', detectEvery: options.detectEvery ?? 5, vaTable: options.vaTable ?? null };
   let summary = `file,status,frames,seconds,face_frames,faces,dominant_expression,${EXPRESSION_CLASSES.map((c) => `mean_${c}`).join(',')},mean_valence,mean_arousal,speech_fraction,notes\n`;
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
+  const row = (r: AnalyzedFile, status: string) =>
+    `${q(r.file)},${status},${r.frames},${r.seconds.toFixed(2)},${r.faceFrames},${r.faces},${r.dominantExpression ?? ''},${r.meanProbabilities.map((v) => v.toFixed(4)).join(',')},${r.meanValence.toFixed(4)},${r.meanArousal.toFixed(4)},${r.speechFraction.toFixed(3)},${q(r.notes.join('; '))}\n`;
   try {
     for (const file of files) {
+      const stem = stems.get(file)!;
+      const key = analysisKey(file, shape);
+      const earlier = options.overwrite ? null : readFinished<AnalyzedFile>(options.out, stem, key, [path.join(options.out, `${stem}.csv`), path.join(options.out, `${stem}.report.html`)]);
+      if (earlier) {
+        skipped.push(earlier);
+        summary += row(earlier, 'skipped');
+        options.onSkip?.(earlier);
+        continue;
+      }
+      let r: AnalyzedFile;
       try {
-        const r = await analyzeFile(file, stems.get(file)!, models, options);
-        done.push(r);
-        summary += `${q(file)},ok,${r.frames},${r.seconds.toFixed(2)},${r.faceFrames},${r.faces},${r.dominantExpression ?? ''},${r.meanProbabilities.map((v) => v.toFixed(4)).join(',')},${r.meanValence.toFixed(4)},${r.meanArousal.toFixed(4)},${r.speechFraction.toFixed(3)},${q(r.notes.join('; '))}\n`;
-        options.onFile?.(r);
+        forgetFinished(options.out, stem);
+        r = await analyzeFile(file, stem, models, options);
+        recordFinished(options.out, stem, key, r);
       } catch (e) {
         const error = (e as Error).message;
         failed.push({ file, error });
         summary += `${q(file)},failed,,,,,,${EXPRESSION_CLASSES.map(() => '').join(',')},,,,${q(error)}\n`;
         options.onError?.(file, error);
+        continue;
       }
+      done.push(r);
+      summary += row(r, 'ok');
+      options.onFile?.(r);
     }
   } finally {
     models.detector.dispose();
@@ -239,5 +279,5 @@ export async function analyze(inputs: readonly string[], options: AnalyzeOptions
     await models.vad.dispose();
     writeFileAtomic(path.join(options.out, 'summary.csv'), summary);
   }
-  return { files: done, failed, summary: path.join(options.out, 'summary.csv') };
+  return { files: done, skipped, failed, summary: path.join(options.out, 'summary.csv') };
 }

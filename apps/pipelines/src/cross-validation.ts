@@ -126,6 +126,8 @@ export async function crossValidate(options: {
   model?: Record<string, unknown>;
   /** Networks per fold (a committee over inner validation speakers); default 1. */
   members?: number;
+  /** How many folds there are, before the first runs. */
+  onStart?: (folds: number) => void;
   onFold?: (r: FoldResult, resumed: 'done' | 'resumed' | 'new') => void;
   onEpoch?: (fold: number, r: EpochRecord) => void;
   /** What a fold's training decided that the caller should know (as `FitOptions.onNote`). */
@@ -141,6 +143,7 @@ export async function crossValidate(options: {
   if (members > 1 && members > folds.length - 2) throw new Error(`members: ${members} networks per fold need ${members + 2} speaker folds (each member validates on other training speakers), there are ${folds.length}`);
   const results: FoldResult[] = [];
   fs.mkdirSync(options.out, { recursive: true });
+  options.onStart?.(folds.length);
   for (let k = 0; k < folds.length; k++) {
     const run = path.join(options.out, `fold-${k + 1}`);
     const resultFile = path.join(run, 'result.json');

@@ -35,6 +35,6 @@ export { resolveShard, shardItems } from './sharding';
 export type { Shard } from './sharding';
 export { analyze } from './analyze';
 export type { FaceSelection } from '@mer/feature-extractors';
-export type { AnalyzedFile, AnalyzeOptions } from './analyze';
+export type { AnalyzedFile, AnalyzeOptions, AnalyzeResult } from './analyze';
 export { extractMosei, MOSEI_TASKS } from './mosei-features';
 export type { MoseiExtractOptions, MoseiTask } from './mosei-features';

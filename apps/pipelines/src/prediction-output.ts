@@ -177,21 +177,24 @@ export async function predictFiles(options: {
    * audio and fuses (frame-level networks; same rows as 1). Default 1.
    */
   workers?: number;
+  /** The files the inputs expanded to, before the first is predicted. */
+  onStart?: (files: readonly string[]) => void;
   onFile?: (file: string, pred: Prediction, written: string[]) => void;
   onError?: (file: string, error: string) => void;
 }): Promise<PredictReport> {
   const files = await expandInputs(options.files, { recursive: options.recursive });
   if (files.length === 0) throw new Error('no input files');
+  options.onStart?.(files);
   const p = await loadPipeline(options.run, { ...(options.face ? { face: options.face } : {}), ...((options.workers ?? 1) > 1 ? { faceProcess: true } : {}) });
   const report: PredictReport = { predictions: [], failed: [], summary: path.join(options.out, 'summary.csv') };
   const names = outputStems(files);
   let summary = SUMMARY_HEADER;
   try {
     for (const file of files) {
+      let pred: Prediction;
+      let written: string[];
       try {
         if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
-        let pred: Prediction;
-        let written: string[];
         let stats: RowStats | undefined;
         const stem = names.get(file)!;
         if (p.task === 'va') {
@@ -205,14 +208,16 @@ export async function predictFiles(options: {
           written = writePrediction(pred, options.out, { plot: options.plot, abaw: options.abaw, stem });
         }
         summary += summaryRow(file, pred, written, undefined, stats);
-        options.onFile?.(file, pred, written);
         report.predictions.push(pred);
       } catch (e) {
         const error = (e as Error).message;
         summary += summaryRow(file, null, [], error);
         report.failed.push({ file, error });
         options.onError?.(file, error);
+        continue;
       }
+      // Outside the file's try: a caller's display is not the file failing.
+      options.onFile?.(file, pred, written);
     }
   } finally {
     p.dispose();

@@ -1,4 +1,5 @@
 import { crossValidate, FoldResult, textTable } from '@mer/pipelines';
+import { Progress } from './progress';
 import { readTrainingConfig } from './training-options';
 
 const num = (v: unknown) => (typeof v === 'number' && Number.isFinite(v) ? v.toFixed(3) : '—');
@@ -13,6 +14,8 @@ function foldRow(f: FoldResult): string[] {
 export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; profile?: string; config?: string; epochs?: number; members?: number; json?: boolean }): Promise<void> {
   const { training, model } = readTrainingConfig(opts.config, opts.epochs);
   const noted = new Set<string>();
+  const bar = new Progress('cv folds', 0, { silent: opts.json, live: false });
+  let foldsDone = 0;
   const result = await crossValidate({
     features: opts.features,
     out: opts.out,
@@ -22,6 +25,7 @@ export async function cvCommand(opts: { features: string; out: string; folds: st
     training,
     model,
     members: opts.members,
+    onStart: (folds) => bar.setTotal(folds),
     onNote: (note) => {
       if (!noted.has(note)) console.error(`note: ${note}`);
       noted.add(note);
@@ -32,6 +36,7 @@ export async function cvCommand(opts: { features: string; out: string; folds: st
     onFold: (f, how) => {
       if (opts.json) console.log(JSON.stringify({ ...f, status: how }));
       else console.error(`fold ${f.fold} (${f.heldOut.join(', ')} held out) ${how === 'done' ? 'already done' : 'done'} in ${f.seconds.toFixed(1)} s`);
+      bar.tick(++foldsDone, `fold ${f.fold}`);
     },
   });
   if (opts.json) {

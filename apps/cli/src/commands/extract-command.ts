@@ -57,7 +57,7 @@ function parseStreamOptions(list: readonly string[]): Record<string, string> | u
  */
 async function runWorkers(jobs: number, json: boolean, inProcess: (shard: { index: number; count: number }) => Promise<Report>): Promise<Report> {
   const args = process.argv.slice(2);
-  const bar = new Progress('extract', jobs, json);
+  const bar = new Progress('extract', jobs, { silent: json });
   let done = 0;
   const workers = Array.from(
     { length: jobs - 1 },
@@ -136,7 +136,7 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
       shard,
       index: opts.worker ? 'skip' : 'write',
       onItem: (id, i, total, status) => {
-        bar ??= new Progress(shard ? `extract ${shard.index}/${shard.count}` : 'extract', total, opts.json);
+        bar ??= new Progress(shard ? `extract ${shard.index}/${shard.count}` : 'extract', total, { silent: opts.json });
         bar.tick(i + 1, `${status} ${id}`);
       },
     });
@@ -166,7 +166,7 @@ async function extractMoseiCommand(pipeline: string, opts: ExtractOptions): Prom
     sequences: parseStreamOptions(opts.sequence ?? []),
     limit: opts.limit,
     onItem: (id, i, total, status) => {
-      bar ??= new Progress('extract', total, opts.json);
+      bar ??= new Progress('extract', total, { silent: opts.json });
       bar.tick(i + 1, `${status} ${id}`);
     },
   });

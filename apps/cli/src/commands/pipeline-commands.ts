@@ -38,9 +38,11 @@ export async function trainCommand(opts: { features: string | string[]; out: str
     model,
     resume: opts.resume,
     fold: opts.fold,
+    // A live bar per epoch on a terminal; in logs the epoch line below is the only line.
     onBatch: (epoch, done, total) => {
-      if (done === 1) bar = new Progress(`epoch ${epoch}`, total, opts.json);
-      bar?.tick(done);
+      if (done === 1) bar = new Progress(`epoch ${epoch}`, total, { silent: opts.json, linesEvery: 0 });
+      if (done < total) bar?.tick(done);
+      else bar?.stop();
     },
     onEpoch: (r) => {
       if (opts.json) console.log(JSON.stringify(r));
@@ -75,12 +77,9 @@ export async function predictCommand(inputs: string[], opts: { run?: string; out
   }
   const run = opts.run;
   const face = opts.face === undefined ? undefined : checkFace(opts.face);
-  let bar: Progress | null = null;
   let done = 0;
-  const tick = (file: string) => {
-    bar ??= new Progress('predict', inputs.length, opts.json);
-    bar.tick(++done, path.basename(file));
-  };
+  const bar = new Progress('predict', inputs.length, { silent: opts.json });
+  const tick = (file: string) => bar.tick(++done, path.basename(file));
   const report = await predictFiles({
     run,
     files: inputs,
@@ -90,6 +89,7 @@ export async function predictCommand(inputs: string[], opts: { run?: string; out
     plot: opts.plot,
     abaw: opts.abaw,
     workers: opts.workers ?? 1,
+    onStart: (files) => bar.setTotal(files.length),
     onFile: (file, pred, written) => {
       tick(file);
       if (opts.json) {
