@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MediaInfo, probe, readVideoFrames } from '@mer/media';
+import { alignedCrops } from './analysis/aligned-crops';
+import { faceDecodeSize } from './face-decode-size';
 import { FaceBox, FaceDetector } from './face-detector';
 import { FaceFollower, FaceSelection } from './face-follower';
 
@@ -8,9 +10,9 @@ export interface FaceTrackOptions {
   detectEvery?: number;
   /** Extra margin around the detected box, as a fraction of its size. Default 0.2. */
   margin?: number;
-  /** Decode width (the detector letterboxes to 256 anyway). Default 320. */
+  /** Decode width; default the displayed size ({@link faceDecodeSize}: crops are cut from the source's pixels). */
   decodeWidth?: number;
-  /** Frames decoded per batch. Default 16. */
+  /** Frames decoded per batch. Default 16 (fewer for frames over 1280 × 540: `FACE_DECODE`). */
   batchSize?: number;
   /**
    * Only these decoded frames (ascending), e.g. AVT-CA's 15 frames per clip; the detector runs on
@@ -32,7 +34,15 @@ export interface FaceTrackOptions {
   onBatch?: (batch: { firstRow: number; count: number; features: Float32Array; mask: Uint8Array; times: Float64Array; faces: FaceRows; fps: number }) => Promise<void> | void;
 }
 
-/** Per row: the face used, in the source video's pixels (OpenFace's face_x/y/w/h), and its detection score. */
+/**
+ * The geometry face features are made with, recorded in a feature store's config so that features of
+ * another geometry are refused rather than mixed: frames upright at their displayed size, detection
+ * letterboxed (tiled, refined), crops square in pixels from the decoded frame. Version 1 (unnamed):
+ * 320-wide frames, rotation metadata squashed, crops square in normalised coordinates.
+ */
+export const FACE_TRACK_GEOMETRY = 'upright-letterboxed/2';
+
+/** Per row: the face used, in the source video's (displayed) pixels (OpenFace's face_x/y/w/h), and its detection score. */
 export interface FaceRows {
   /** [T, 4] x, y, width, height; NaN where no face. */
   boxes: Float32Array;
@@ -81,15 +91,13 @@ export interface FaceTrack {
   fps: number;
 }
 
-function expand(box: FaceBox['box'], margin: number): FaceBox['box'] {
+/** A square (in the frame's pixels) around the face centre, its longer side enlarged by the margin; normalised. */
+function expand(box: FaceBox['box'], margin: number, width: number, height: number): FaceBox['box'] {
   const [x0, y0, x1, y1] = box;
-  const w = x1 - x0;
-  const h = y1 - y0;
-  // A square crop around the face centre (faces are roughly square), enlarged by the margin.
-  const side = Math.max(w, h) * (1 + margin);
-  const cx = (x0 + x1) / 2;
-  const cy = (y0 + y1) / 2;
-  return [cx - side / 2, cy - side / 2, cx + side / 2, cy + side / 2];
+  const side = Math.max((x1 - x0) * width, (y1 - y0) * height) * (1 + margin);
+  const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
+  const [hx, hy] = [side / width / 2, side / height / 2];
+  return [cx - hx, cy - hy, cx + hx, cy + hy];
 }
 
 /** The centred square of a width × height frame, normalised: the crop when no detector is used. */
@@ -101,15 +109,16 @@ function centreSquare(width: number, height: number): FaceBox['box'] {
 }
 
 /**
- * Streams a video, detects the main face every `detectEvery` frames (the largest, most confident;
+ * Streams a video upright at its displayed size ({@link faceDecodeSize}), detects the main face every `detectEvery` frames (the largest, most confident;
  * tracked in between by reusing its box; a face lost or not yet seen is looked for again at the next
- * detection frame, so faceless stretches cost one detection per N frames), crops it square with a margin, and embeds it. Frames
+ * detection frame, so faceless stretches cost one detection per N frames), crops it square (in pixels,
+ * from the decoded frame's bytes) with a margin, and embeds it. Frames
  * without a face are kept and masked, never dropped, so features stay aligned to frame indices.
  * Memory: one decoded batch at a time. With `detector: null` the video is taken to show a face
  * already (e.g. Aff-Wild2's cropped_aligned, or faceless synthetic clips): the centred square of
  * every frame is embedded and every frame counts as a face.
  */
-export async function extractFaceTrack(file: string, detector: Pick<FaceDetector, 'detect'> | null, embedder: FrameEmbedder, options: FaceTrackOptions = {}): Promise<FaceTrack> {
+export async function extractFaceTrack(file: string, detector: Pick<FaceDetector, 'detectPixels'> | null, embedder: FrameEmbedder, options: FaceTrackOptions = {}): Promise<FaceTrack> {
   const info = options.info ?? (await probe(file));
   const every = Math.max(1, options.detectEvery ?? 5);
   const margin = options.margin ?? 0.2;
@@ -128,13 +137,15 @@ export async function extractFaceTrack(file: string, detector: Pick<FaceDetector
   let streamed = 0;
   const rowIndex: number[] = [];
   const times: number[] = [];
-  for await (const batch of readVideoFrames(file, { width: options.decodeWidth ?? 320, batchSize: options.batchSize ?? 16, info })) {
+  const decode = faceDecodeSize(info);
+  const size = options.decodeWidth ? { width: options.decodeWidth } : { width: decode.width, height: decode.height };
+  const largest = (options.select ?? 'main') === 'main' || options.select === 'largest';
+  for await (const batch of readVideoFrames(file, { ...size, batchSize: options.batchSize ?? decode.batchSize, info })) {
     fps = batch.fps;
     const frameSize = batch.height * batch.width * 3;
-    const frames = tf.tensor4d(batch.data, [batch.count, batch.height, batch.width, 3], 'int32');
-    const cropBoxes: number[][] = [];
+    const frameAt = (i: number) => ({ data: batch.data.subarray(i * frameSize, (i + 1) * frameSize), height: batch.height, width: batch.width });
+    const crops: tf.Tensor4D[] = [];
     const rows: number[] = [];
-    const indices: number[] = [];
     const rowsBefore = rowIndex.length;
     for (let i = 0; i < batch.count; i++) {
       const index = batch.firstIndex + i;
@@ -145,35 +156,29 @@ export async function extractFaceTrack(file: string, detector: Pick<FaceDetector
         current = centreSquare(batch.width, batch.height);
         face = { box: current, score: 1 };
       } else if (wanted || index % every === 0) {
-        const frame = tf.tensor3d(batch.data.subarray(i * frameSize, (i + 1) * frameSize), [batch.height, batch.width, 3], 'int32');
-        const faces = await detector.detect(frame);
-        frame.dispose();
-        const main = follower.update(faces);
-        current = main ? expand(main.box, margin) : null;
+        const main = follower.update(await detector.detectPixels(frameAt(i), { largest }));
+        current = main ? expand(main.box, margin, batch.width, batch.height) : null;
         face = main ? { box: main.box, score: main.score } : null;
       }
       boxes.push(current);
       faces.push(current ? face : null);
       mask.push(current ? 1 : 0);
       if (current) {
-        const [x0, y0, x1, y1] = current;
-        cropBoxes.push([y0, x0, y1, x1]);
-        indices.push(i);
+        // The square as it is (scale 1, never turned), cut from the face's neighbourhood of the bytes.
+        crops.push(alignedCrops(frameAt(i), [{ box: current, keypoints: [] }], embedder.inputSize, { scale: 1, minAngle: Infinity }));
         rows.push(rowIndex.length - 1 - rowsBefore);
       }
     }
     const out = new Float32Array((rowIndex.length - rowsBefore) * dim);
-    if (indices.length > 0) {
-      const crops = tf.tidy(() =>
-        tf.image.cropAndResize(tf.cast(frames, 'float32') as tf.Tensor4D, cropBoxes as [number, number, number, number][], indices, [embedder.inputSize, embedder.inputSize]),
-      );
-      const emb = await embedder.embed(crops);
-      crops.dispose();
+    if (crops.length > 0) {
+      const all = tf.concat(crops, 0) as tf.Tensor4D;
+      tf.dispose(crops);
+      const emb = await embedder.embed(all);
+      all.dispose();
       const values = await emb.data();
       emb.dispose();
       rows.forEach((r, k) => out.set(values.subarray(k * dim, (k + 1) * dim), r * dim));
     }
-    frames.dispose();
     if (options.onBatch) {
       const count = rowIndex.length - rowsBefore;
       await options.onBatch({ firstRow: rowsBefore, count, features: out, mask: Uint8Array.from(mask.slice(mask.length - count)), times: Float64Array.from(times.slice(times.length - count)), faces: faceRows(faces.slice(faces.length - count), srcW, srcH), fps });

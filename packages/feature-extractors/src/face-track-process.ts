@@ -2,8 +2,9 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { DetectedFaceBatch } from './analysis/expression-face-stream';
-import type { FaceBox, FaceDetectorOptions } from './face-detector';
+import type { ExpressionCropMode } from './analysis/expression-classifier';
+import type { ExpressionFaceBatch } from './analysis/expression-face-stream';
+import type { DetectOptions, FaceBox, FaceDetectorOptions } from './face-detector';
 import type { FaceSelection } from './face-follower';
 
 /** The detections of one decoded batch: the frames the detector ran on, in order. */
@@ -11,17 +12,22 @@ export interface DetectionBatch {
   detections: { index: number; faces: FaceBox[] }[];
 }
 
-/** What `mer analyze`'s face process does: decode, and detect one person followed by rule. */
+/** What `mer analyze`'s face process does: decode, detect one person followed by rule, and cut the crops. */
 export interface ExpressionFaceProcessOptions {
   select: FaceSelection;
   detectEvery: number;
+  /** How faces are found and cut (see `EXPRESSION_CROPS`, `EXPRESSION_DETECTION`); default `eyes`. */
+  crop?: ExpressionCropMode;
 }
 
 /** What the detection process of a prediction does: decode as the caller does, detect every N frames. */
 export interface DetectionProcessOptions {
   detectEvery: number;
+  /** As the caller's `decodeWidth`; default the displayed size (`faceDecodeSize`). */
   decodeWidth?: number;
   detector?: Omit<FaceDetectorOptions, 'modelPath'>;
+  /** Only the largest face matters ({@link DetectOptions}.largest). */
+  largest?: boolean;
 }
 
 /** parent → child */
@@ -30,14 +36,14 @@ export type FaceProcessRequest =
   | { type: 'start-expression'; file: string; options: ExpressionFaceProcessOptions }
   | { type: 'ack' };
 /** child → parent */
-export type FaceProcessMessage = { type: 'batch'; batch: DetectionBatch | DetectedFaceBatch } | { type: 'done' } | { type: 'error'; message: string };
+export type FaceProcessMessage = { type: 'batch'; batch: DetectionBatch | ExpressionFaceBatch } | { type: 'done' } | { type: 'error'; message: string };
 
 /** Videos shorter than this run in one process: starting the second costs about what it saves (measured on a 3.3 s clip). */
 export const TWO_PROCESS_MIN_SECONDS = 3;
 
 /**
- * Batches the face process may run ahead of the parent (16 frames each: at most 2.8 MB of decoded
- * 320-wide frames): the queue between them is bounded, so memory stays flat.
+ * Batches the face process may run ahead of the parent (analysis: the crops of up to 16 frames, 48 KB
+ * a face; prediction: boxes): the queue between them is bounded, so memory stays flat.
  */
 export const FACE_QUEUE_DEPTH = 8;
 
@@ -110,16 +116,17 @@ function runFaceProcess<B>(file: string, request: FaceProcessRequest, onBatch: (
 }
 
 /**
- * `mer analyze`'s detection side (decode, detection, following one person: see
- * `detectExpressionFaces`) in a second process while the caller crops, classifies and writes rows.
+ * `mer analyze`'s face side (decode, detection, following one person: see `detectExpressionFaces`;
+ * then the crops, `cropExpressionFaces`) in a second process while the caller classifies and writes
+ * rows. Only the crops cross between the processes, not the decoded frames.
  */
-export function detectExpressionFacesInProcess(file: string, options: ExpressionFaceProcessOptions, onBatch: (b: DetectedFaceBatch) => Promise<void> | void): Promise<void> {
+export function detectExpressionFacesInProcess(file: string, options: ExpressionFaceProcessOptions, onBatch: (b: ExpressionFaceBatch) => Promise<void> | void): Promise<void> {
   return runFaceProcess(file, { type: 'start-expression', file, options }, onBatch).done;
 }
 
 /**
  * A face detector whose detections come from a second process that decodes the same video and runs
- * BlazeFace on every `detectEvery`-th frame ahead of the caller: `detect(frame)` returns the next
+ * BlazeFace on every `detectEvery`-th frame ahead of the caller: `detectPixels(frame)` returns the next
  * detection in order, for the caller's detection frames (0, N, 2N, …). Two cores for one video, the
  * same boxes as detecting here (same decoder, same model). `close()` when done.
  */
@@ -154,7 +161,7 @@ export class RemoteFaceDetections {
   }
 
   /** The next detection frame's faces (the frame argument is the caller's copy; it is not sent). */
-  async detect(_frame?: unknown): Promise<FaceBox[]> {
+  async detectPixels(_frame?: unknown, _options?: DetectOptions): Promise<FaceBox[]> {
     while (this.queue.length === 0) {
       if (this.failure) throw this.failure;
       if (this.finished) throw new Error(`${this.file}: the detection process ended before frame ${this.next}`);

@@ -4,8 +4,10 @@
  * FACE_QUEUE_DEPTH batches ahead of the parent's acknowledgements.
  */
 import { initBackend } from '@mer/backend';
-import { readVideoFrames } from '@mer/media';
-import { detectExpressionFaces, followOne } from './analysis/expression-face-stream';
+import { probe, readVideoFrames } from '@mer/media';
+import { EXPRESSION_DETECTION } from './analysis/expression-classifier';
+import { cropExpressionFaces, detectExpressionFaces, followOne } from './analysis/expression-face-stream';
+import { faceDecodeSize } from './face-decode-size';
 import { FaceDetector } from './face-detector';
 import { DetectionBatch, FACE_QUEUE_DEPTH, FaceProcessMessage, FaceProcessRequest } from './face-track-process';
 
@@ -21,12 +23,13 @@ async function sendBatch(batch: Extract<FaceProcessMessage, { type: 'batch' }>['
   await send({ type: 'batch', batch });
 }
 
-/** `mer analyze`: decoded frames and the followed person's faces. */
+/** `mer analyze`: the followed person's faces and their crops. */
 async function runExpression(req: FaceProcessRequest & { type: 'start-expression' }): Promise<void> {
   await initBackend();
-  const detector = await FaceDetector.load({ letterbox: false });
+  const detector = await FaceDetector.load();
+  const crop = req.options.crop ?? 'eyes';
   try {
-    await detectExpressionFaces(req.file, detector, { detectEvery: req.options.detectEvery }, followOne(req.options.select), sendBatch);
+    await detectExpressionFaces(req.file, detector, { detectEvery: req.options.detectEvery, geometry: EXPRESSION_DETECTION[crop] }, followOne(req.options.select), async (b) => sendBatch(await cropExpressionFaces(b, crop)));
     await send({ type: 'done' });
   } finally {
     detector.dispose();
@@ -39,13 +42,17 @@ async function runDetect(req: FaceProcessRequest & { type: 'start-detect' }): Pr
   const detector = await FaceDetector.load(req.options.detector ?? {});
   const every = Math.max(1, req.options.detectEvery);
   try {
-    for await (const b of readVideoFrames(req.file, { width: req.options.decodeWidth ?? 320 })) {
-      const size = b.height * b.width * 3;
+    const info = await probe(req.file);
+    const decode = faceDecodeSize(info);
+    const size = req.options.decodeWidth ? { width: req.options.decodeWidth } : { width: decode.width, height: decode.height, batchSize: decode.batchSize };
+    for await (const b of readVideoFrames(req.file, { ...size, info })) {
+      const bytes = b.height * b.width * 3;
       const batch: DetectionBatch = { detections: [] };
       for (let i = 0; i < b.count; i++) {
         const index = b.firstIndex + i;
         if (index % every !== 0) continue;
-        batch.detections.push({ index, faces: await detector.detectPixels({ data: b.data.subarray(i * size, (i + 1) * size), height: b.height, width: b.width }) });
+        const frame = { data: b.data.subarray(i * bytes, (i + 1) * bytes), height: b.height, width: b.width };
+        batch.detections.push({ index, faces: await detector.detectPixels(frame, { largest: req.options.largest }) });
       }
       if (batch.detections.length > 0) await sendBatch(batch);
     }

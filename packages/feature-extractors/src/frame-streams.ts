@@ -137,8 +137,10 @@ export async function extractFramesStreamed(
     };
     // Two cores for one video: BlazeFace runs in a second process (decoding the video itself) ahead of
     // this one, which crops, embeds, computes audio and hands the rows to the caller's fusion.
-    remote = ctx.options.faceProcess && ctx.encoders.detector && info.duration >= TWO_PROCESS_MIN_SECONDS ? new RemoteFaceDetections(file, { detectEvery: ctx.options.detectEvery }) : null;
-    const track = await extractFaceTrack(file, remote ?? ctx.encoders.detector, ctx.encoders.embedder, { detectEvery: ctx.options.detectEvery, info, select: options.person ?? ctx.options.face, onBatch });
+    const select = options.person ?? ctx.options.face;
+    const largest = (select ?? 'main') === 'main' || select === 'largest';
+    remote = ctx.options.faceProcess && ctx.encoders.detector && info.duration >= TWO_PROCESS_MIN_SECONDS ? new RemoteFaceDetections(file, { detectEvery: ctx.options.detectEvery, largest }) : null;
+    const track = await extractFaceTrack(file, remote ?? ctx.encoders.detector, ctx.encoders.embedder, { detectEvery: ctx.options.detectEvery, info, select, onBatch });
     if (track.frames === 0) throw new Error(`${file}: no video frames could be decoded`);
     if (noFace > 0) notes.push(`no face in ${noFace}/${track.frames} frames (masked)`);
     const note = rate.note();

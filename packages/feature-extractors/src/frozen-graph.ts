@@ -100,6 +100,29 @@ export class FrozenGraph {
     return out;
   }
 
+  /**
+   * {@link FrozenGraph.runPixels} with the outputs as plain arrays (for post-processing in JavaScript:
+   * on ONNX Runtime no tfjs tensor is made at all).
+   */
+  async runPixelsData(frame: PixelFrame): Promise<{ values: Float32Array; dims: number[] }[]> {
+    if (!this.session) {
+      const outs = await this.runPixels(frame);
+      const values = await Promise.all(outs.map((t) => t.data() as Promise<Float32Array>));
+      const result = outs.map((t, i) => ({ values: values[i], dims: t.shape }));
+      tf.dispose(outs);
+      return result;
+    }
+    if (!this.pixels) throw new Error('FrozenGraph: this graph was not loaded with `pixels`');
+    if (frame.data.length !== frame.height * frame.width * 3) throw new Error(`FrozenGraph: ${frame.data.length} bytes for a ${frame.width}×${frame.height} RGB frame`);
+    const result = await this.session.run({ [this.inputName]: new ort.Tensor('uint8', frame.data, [1, frame.height, frame.width, 3]) });
+    return this.outputs.map((name) => {
+      const t = result[`out:${name}`];
+      const out = { values: Float32Array.from(t.data as Float32Array), dims: t.dims.map(Number) };
+      t.dispose();
+      return out;
+    });
+  }
+
   private async execute(input: tf.Tensor): Promise<tf.Tensor[]> {
     if (this.model) {
       const out = this.model.execute(input, [...this.outputs]); // one output comes back bare

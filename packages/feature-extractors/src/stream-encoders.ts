@@ -3,7 +3,7 @@ import type { StreamDeclaration } from '@mer/training';
 import type { ExtractionPlan, PipelineExtractorOptions, StreamSpec } from './extraction-types';
 import { FaceDetector } from './face-detector';
 import { FaceEmbedder } from './face-embedder';
-import type { FrameEmbedder } from './face-track-extractor';
+import { FACE_TRACK_GEOMETRY, type FrameEmbedder } from './face-track-extractor';
 import { HashedTextEncoder } from './hashed-text-encoder';
 import { HubAudioEncoder, HubImageEncoder, HubTextEncoder } from './hub-encoders';
 import { EGEMAPS_FUNCTIONALS_DIM, EGEMAPS_LLD_DIM } from './acoustic/acoustic-file';
@@ -97,7 +97,7 @@ export async function loadStreamEncoders(plan: ExtractionPlan, o: ResolvedOption
             ...base,
             extractor: `${{ detect: 'blazeface', none: 'centre-crop', 'cropped-aligned': 'cropped-aligned' }[o.faces]}+${visualName}`,
             dim: embedder.dim,
-            config: { faces: o.faces, model: visualName, detectEvery: o.detectEvery, ...(o.face && o.face !== 'main' ? { select: o.face } : {}), ...clip },
+            config: { faces: o.faces, model: visualName, detectEvery: o.detectEvery, geometry: FACE_TRACK_GEOMETRY, ...(o.face && o.face !== 'main' ? { select: o.face } : {}), ...clip },
             standsInFor: o.visualEncoder ? undefined : decl.standsInFor,
           };
         case 'logmel-mean-std':

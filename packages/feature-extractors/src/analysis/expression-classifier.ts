@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { FaceBox } from '../face-detector';
+import type { DetectionGeometry, FaceBox } from '../face-detector';
 import { FrozenGraph, FrozenGraphRuntime } from '../frozen-graph';
 import { humanModelPath } from '../graph-model-files';
 import type { PixelFrame } from '../pixel-frame';
@@ -10,18 +10,27 @@ export const EXPRESSION_CLASSES = ['angry', 'disgust', 'fear', 'happy', 'sad', '
 export type Expression = (typeof EXPRESSION_CLASSES)[number];
 
 /**
- * How the expression model's crops are cut, after human's own pipeline: the BlazeFace box (from a
- * detector with `letterbox: false`, as human's) enlarged 1.4×, squared on the pixel grid, cut at the
- * detector's 256 × 256, then resized to 64. `reference` is human's exactly: turned upright by the
- * nose–mouth line when it tilts more than 0.2 rad. `eyes` (mer's default) levels the eye line, always:
- * the nose–mouth line is short and its angle noisy (0.2–0.4 rad on frames whose eyes are within 0.1 rad
- * of level in the real talking clip), so human turns upright faces by up to ~20°.
+ * How the expression model's crops are cut, after human's own pipeline: the BlazeFace box enlarged
+ * 1.4×, squared on the pixel grid, cut at 256 (human's detector size) from the frame as decoded —
+ * upright, at its displayed size — then resized to 64. `reference` is human's exactly: its faces are
+ * detected on the frame stretched to 256 × 256 ({@link EXPRESSION_DETECTION}) and turned upright by the
+ * nose–mouth line when it tilts more than 0.2 rad. `eyes` (mer's default) detects at the frame's own
+ * aspect and levels the eye line, always: the nose–mouth line is short and its angle noisy (0.2–0.4 rad
+ * on frames whose eyes are within 0.1 rad of level in the real talking clip), so human turns upright
+ * faces by up to ~20°.
  */
 export const EXPRESSION_CROPS = {
   eyes: { scale: 1.4, via: 256, minAngle: 0, upright: 'eyes' },
   reference: { scale: 1.4, via: 256, minAngle: 0.2, upright: 'nose-mouth' },
 } as const satisfies Record<string, CropOptions>;
 export type ExpressionCropMode = keyof typeof EXPRESSION_CROPS;
+
+/**
+ * How each crop mode's faces are found: `eyes` at the frame's own aspect, letterboxed and tiled where
+ * needed; `reference` on the frame stretched to 256 × 256, as human's `detect()` (whose results it
+ * reproduces; a frame far from square squashes the face there, and small faces are missed).
+ */
+export const EXPRESSION_DETECTION: Record<ExpressionCropMode, DetectionGeometry> = { eyes: 'letterbox', reference: 'stretch' };
 
 /** The graph node whose output, averaged over space, is the appearance vector {@link ExpressionClassifier.run} returns. */
 const FEATURE_NODE = 'StatefulPartitionedCall/model_1/add_2/add';

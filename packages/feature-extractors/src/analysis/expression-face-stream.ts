@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { MediaInfo, readVideoFrames } from '@mer/media';
-import type { FaceBox, FaceDetector } from '../face-detector';
+import { MediaInfo, probe, readVideoFrames } from '@mer/media';
+import { faceDecodeSize } from '../face-decode-size';
+import type { DetectionGeometry, FaceBox, FaceDetector } from '../face-detector';
 import { FaceFollower, FaceSelection } from '../face-follower';
 import type { TrackedFace } from '../face-tracker';
 import type { PixelFrame } from '../pixel-frame';
@@ -31,36 +32,44 @@ export interface ExpressionFaceBatch extends Omit<DetectedFaceBatch, 'frames'> {
 export interface ExpressionFaceOptions {
   /** Detector every N frames, faces followed in between. */
   detectEvery: number;
+  /** How frames go to the detector; default `letterbox` ({@link EXPRESSION_DETECTION} per crop mode). */
+  geometry?: DetectionGeometry;
   info?: MediaInfo;
 }
 
-/** Which faces of a detection frame are kept, on which track. */
-export type FacePick = (faces: FaceBox[], frame: PixelFrame, time: number) => Promise<TrackedFace[]>;
+/**
+ * Which faces of a detection frame are kept, on which track; `largest` when only the largest face can
+ * be kept (the detector may then skip its tiles: `DetectOptions.largest`).
+ */
+export type FacePick = ((faces: FaceBox[], frame: PixelFrame, time: number) => Promise<TrackedFace[]>) & { largest?: boolean };
 
 /** One person followed by rule ('largest', 'main', 'left', 'right'): track id 1. */
 export function followOne(select: FaceSelection): FacePick {
   const follower = new FaceFollower(select);
-  return async (faces) => {
+  const pick = async (faces: FaceBox[]) => {
     const f = follower.update(faces);
     return f ? [{ ...f, id: 1 }] : [];
   };
+  return Object.assign(pick, { largest: select === 'largest' || select === 'main' });
 }
 
 /**
- * The detection side of `mer analyze`: decodes a video (320 wide), runs the detector every
- * `detectEvery` frames and keeps the faces `pick` chooses, followed in between. Batch by batch;
- * nothing is kept between batches but the faces being followed.
+ * The detection side of `mer analyze`: decodes a video upright at its displayed size
+ * ({@link faceDecodeSize}), runs the detector every `detectEvery` frames and keeps the faces `pick`
+ * chooses, followed in between. Batch by batch; nothing is kept between batches but the faces being followed.
  */
 export async function detectExpressionFaces(file: string, detector: FaceDetector, options: ExpressionFaceOptions, pick: FacePick, onBatch: (b: DetectedFaceBatch) => Promise<void>): Promise<void> {
   const every = Math.max(1, options.detectEvery);
+  const info = options.info ?? (await probe(file));
+  const geometry = options.geometry ?? 'letterbox';
   let current: TrackedFace[] = [];
-  for await (const b of readVideoFrames(file, { width: 320, info: options.info })) {
+  for await (const b of readVideoFrames(file, { ...faceDecodeSize(info), info })) {
     const size = b.height * b.width * 3;
     const faces: TrackedFace[][] = [];
     for (let i = 0; i < b.count; i++) {
       if ((b.firstIndex + i) % every === 0) {
         const frame = { data: b.data.subarray(i * size, (i + 1) * size), height: b.height, width: b.width };
-        current = await pick(await detector.detectPixels(frame), frame, b.timestamps[i]);
+        current = await pick(await detector.detectPixels(frame, { geometry, largest: pick.largest }), frame, b.timestamps[i]);
       }
       faces.push(current);
     }

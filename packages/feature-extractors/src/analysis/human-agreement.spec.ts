@@ -50,7 +50,8 @@ async function compare(frames: tf.Tensor3D[]): Promise<{ worst: number; compared
 
 async function decode(file: string, every: number): Promise<tf.Tensor3D[]> {
   const frames: tf.Tensor3D[] = [];
-  for await (const b of readVideoFrames(file, { width: 320 })) {
+  // As `mer analyze` decodes: upright, at the displayed size.
+  for await (const b of readVideoFrames(file)) {
     const size = b.height * b.width * 3;
     for (let i = 0; i < b.count; i++) {
       if ((b.firstIndex + i) % every === 0) frames.push(tf.tensor3d(b.data.slice(i * size, (i + 1) * size), [b.height, b.width, 3], 'int32'));
