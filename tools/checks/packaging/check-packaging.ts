@@ -15,7 +15,8 @@
  * A failure names the package, the step and the missing piece. Registry downloads come from npm's
  * cache (the one `npm ci` filled; `--cache <dir>` for another).
  *
- * Usage (workspace root): npm run check:packaging [-- --only backend,media] [--no-build] [--keep] [--cache <dir>]
+ * Usage (workspace root): npm run check:packaging [-- --only backend,media] [--no-build] [--keep] [--cache <dir>] [--counts <file>]
+ * (`--counts` writes {passed, failed, skipped} per package for .ci/run's closing count).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -32,6 +33,8 @@ interface Options {
   build: boolean;
   keep: boolean;
   cache?: string;
+  /** Where to write `{passed, failed, skipped}` (packages) as the jest count reporter does. */
+  counts?: string;
 }
 
 interface StepResult {
@@ -58,7 +61,8 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--no-build') options.build = false;
     else if (a === '--keep') options.keep = true;
     else if (a === '--cache') options.cache = path.resolve(argv[++i]);
-    else throw new Error(`unknown argument ${a}; usage: npm run check:packaging [-- --only backend,media] [--no-build] [--keep] [--cache <dir>]`);
+    else if (a === '--counts') options.counts = path.resolve(argv[++i]);
+    else throw new Error(`unknown argument ${a}; usage: npm run check:packaging [-- --only backend,media] [--no-build] [--keep] [--cache <dir>] [--counts <file>]`);
   }
   return options;
 }
@@ -206,12 +210,16 @@ function checkPackage(pkg: WorkspacePackage, byName: Map<string, WorkspacePackag
   return results;
 }
 
-function main() {
+function writeCounts(file: string | undefined, passed: number, failed: number): void {
+  if (!file) return;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  fs.writeFileSync(file, JSON.stringify({ passed, failed, skipped: 0 }));
+}
+
+/** Checks the packages `options` selects; returns how many failed. */
+function checkAll(options: Options, targets: WorkspacePackage[], all: WorkspacePackage[]): number {
   const t0 = Date.now();
-  const options = parseArgs(process.argv.slice(2));
-  const all = workspacePackages();
   const byName = new Map(all.map((p) => [p.name, p]));
-  const targets = selected(all, options.only);
   if (options.build) {
     console.log('== build (nx run-many -t build)');
     const r = run('npx', ['nx', 'run-many', '-t', 'build', '--outputStyle=static'], root, { env: { NX_DAEMON: 'false', NX_TUI: 'false' } });
@@ -222,30 +230,45 @@ function main() {
   const tarballs = packAll(all, path.join(work, 'tarballs'));
   const failures: string[] = [];
   const summary: string[] = [];
+  let failedPackages = 0;
   for (const pkg of targets) {
     const t = Date.now();
     console.log(`== ${pkg.name}`);
     const dir = path.join(work, 'consumers', pkg.name.replace('@mer/', ''));
     const results = checkPackage(pkg, byName, tarballs, dir, options);
     const failed = results.filter((r) => !r.ok);
+    if (failed.length > 0) failedPackages++;
     for (const f of failed) failures.push(`${pkg.name}: ${f.step}: ${f.detail}`);
     summary.push(`${pkg.name.padEnd(26)} ${failed.length === 0 ? 'ok  ' : 'FAIL'} ${((Date.now() - t) / 1000).toFixed(0).padStart(4)} s${failed.length ? '  (' + failed.map((f) => f.step).join(', ') + ')' : ''}`);
     if (failed.length === 0 && !options.keep) fs.rmSync(dir, { recursive: true, force: true });
   }
   console.log('\n== packaging check');
   for (const s of summary) console.log(s);
-  for (const f of failures) console.error(`\nFAIL ${f}`);
+  if (failures.length > 0) console.error('');
+  for (const f of failures) console.error(`FAIL ${f}`);
   if (failures.length === 0 && !options.keep) fs.rmSync(work, { recursive: true, force: true });
   else console.log(`\nconsumer projects kept in ${work}/consumers`);
-  console.log(`\n${targets.length - new Set(failures.map((f) => f.split(':')[0])).size} of ${targets.length} packages pass (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
-  process.exitCode = failures.length === 0 ? 0 : 1;
+  console.log(`\n${targets.length - failedPackages} of ${targets.length} packages pass the packaging check (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  return failedPackages;
 }
 
 if (require.main === module) {
+  let options: Options;
+  let targets: WorkspacePackage[];
+  const all = workspacePackages();
   try {
-    main();
+    options = parseArgs(process.argv.slice(2));
+    targets = selected(all, options.only);
   } catch (e) {
     console.error(`packaging check: ${(e as Error).message}`);
-    process.exitCode = 1;
+    process.exit(2);
   }
+  let failed = targets.length;
+  try {
+    failed = checkAll(options, targets, all);
+  } catch (e) {
+    console.error(`packaging check: ${(e as Error).message}`);
+  }
+  writeCounts(options.counts, targets.length - failed, failed);
+  process.exitCode = failed === 0 ? 0 : 1;
 }
