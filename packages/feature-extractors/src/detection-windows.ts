@@ -78,37 +78,53 @@ export function windowPixels(frame: PixelFrame, w: DetectionWindow, size: number
   const { data, width, height } = frame;
   const out = new Uint8Array(size * size * 3);
   const step = w.side / size;
-  // Per output column: the two source columns (−1 beyond the frame: zero) and the weight of the second.
-  const cols = new Int32Array(size * 2);
-  const colWeight = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    const at = i * step;
-    const c0 = Math.floor(at);
-    const c1 = Math.min(c0 + 1, w.side - 1);
-    colWeight[i] = at - c0;
-    cols[2 * i] = inside(w.x + c0, width) ? (w.x + c0) * 3 : -1;
-    cols[2 * i + 1] = inside(w.x + c1, width) ? (w.x + c1) * 3 : -1;
-  }
-  for (let j = 0; j < size; j++) {
-    const at = j * step;
-    const r0 = Math.floor(at);
-    const r1 = Math.min(r0 + 1, w.side - 1);
-    const ry = at - r0;
-    const row0 = inside(w.y + r0, height) ? (w.y + r0) * width * 3 : -1;
-    const row1 = inside(w.y + r1, height) ? (w.y + r1) * width * 3 : -1;
-    if (row0 < 0 && row1 < 0) continue; // above or below the frame: zeros
+  // Per output column: the byte offsets of its two source columns in a row (−1 beyond the frame: zero)
+  // and the weight of the second; per output row the same for rows.
+  const taps = (origin: number, n: number, stride: number) => {
+    const first = new Int32Array(size);
+    const second = new Int32Array(size);
+    const weight = new Float64Array(size);
     for (let i = 0; i < size; i++) {
-      const [a, b] = [cols[2 * i], cols[2 * i + 1]];
-      const rx = colWeight[i];
+      const at = i * step;
+      const c0 = Math.floor(at);
+      const c1 = Math.min(c0 + 1, w.side - 1);
+      weight[i] = at - c0;
+      first[i] = inside(origin + c0, n) ? (origin + c0) * stride : -1;
+      second[i] = inside(origin + c1, n) ? (origin + c1) * stride : -1;
+    }
+    return { first, second, weight };
+  };
+  const cols = taps(w.x, width, 3);
+  const rows = taps(w.y, height, width * 3);
+  for (let j = 0; j < size; j++) {
+    const row0 = rows.first[j];
+    const row1 = rows.second[j];
+    const ry = rows.weight[j];
+    if (row0 < 0 && row1 < 0) continue; // above or below the frame: zeros
+    const inRows = row0 >= 0 && row1 >= 0;
+    for (let i = 0; i < size; i++) {
+      const a = cols.first[i];
+      const b = cols.second[i];
+      const rx = cols.weight[i];
       const o = (j * size + i) * 3;
+      if (inRows && a >= 0 && b >= 0) {
+        // Inside the frame (almost every sample): no bounds to check.
+        for (let c = 0; c < 3; c++) {
+          const p00 = data[row0 + a + c];
+          const p10 = data[row1 + a + c];
+          const top = p00 + (data[row0 + b + c] - p00) * rx;
+          out[o + c] = Math.round(top + (p10 + (data[row1 + b + c] - p10) * rx - top) * ry);
+        }
+        continue;
+      }
+      if (a < 0 && b < 0) continue; // left or right of the frame: zeros
       for (let c = 0; c < 3; c++) {
         const p00 = row0 >= 0 && a >= 0 ? data[row0 + a + c] : 0;
         const p01 = row0 >= 0 && b >= 0 ? data[row0 + b + c] : 0;
         const p10 = row1 >= 0 && a >= 0 ? data[row1 + a + c] : 0;
         const p11 = row1 >= 0 && b >= 0 ? data[row1 + b + c] : 0;
         const top = p00 + (p01 - p00) * rx;
-        const bottom = p10 + (p11 - p10) * rx;
-        out[o + c] = Math.round(top + (bottom - top) * ry);
+        out[o + c] = Math.round(top + (p10 + (p11 - p10) * rx - top) * ry);
       }
     }
   }
