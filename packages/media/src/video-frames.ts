@@ -97,25 +97,16 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
   ];
   const frameBytes = width * height * 3;
   let index = 0;
-  let batch: Buffer[] = [];
-  const flush = async (): Promise<VideoFrameBatch> => {
-    const data = new Uint8Array(batch.length * frameBytes);
-    batch.forEach((f, i) => data.set(f, i * frameBytes));
+  // One record per batch: the pipe's bytes become the batch as they are, without a copy per frame.
+  const records = ffmpegRecords(file, args, frameBytes * batchSize, { allowPartial: true, ...(options.fps ? {} : { onInfo: (l: string) => clock.line(l), onClose: () => clock.close() }) });
+  for await (const record of records) {
+    const count = Math.floor(record.length / frameBytes); // the tail: whole frames only
+    if (count === 0) continue;
+    const firstIndex = index;
+    index += count;
     if (!options.fps) await clock.until(index);
-    const timestamps = Float64Array.from({ length: batch.length }, (_, i) => {
-      const n = index - batch.length + i;
-      return start + (clock.time(n) ?? n / fps);
-    });
-    const out = { data, count: batch.length, width, height, firstIndex: index - batch.length, timestamps, fps };
-    batch = [];
-    return out;
-  };
-  const records = ffmpegRecords(file, args, frameBytes, options.fps ? {} : { onInfo: (l) => clock.line(l), onClose: () => clock.close() });
-  for await (const frame of records) {
-    batch.push(frame);
-    index++;
-    if (batch.length === batchSize) yield await flush();
+    const timestamps = Float64Array.from({ length: count }, (_, i) => start + (clock.time(firstIndex + i) ?? (firstIndex + i) / fps));
+    yield { data: record.subarray(0, count * frameBytes), count, width, height, firstIndex, timestamps, fps };
   }
-  if (batch.length > 0) yield await flush();
   if (index === 0) throw new MediaError(file, 'decode-failed', 'no video frames could be decoded');
 }

@@ -33,11 +33,15 @@ export interface CropOptions {
   upright?: 'eyes' | 'nose-mouth';
 }
 
+/** The floats a neighbourhood is copied through, one buffer grown as needed: each region tensor is used at once (rotated, cut) before the next is made. */
+let scratch = new Float32Array(0);
+
 /** Rows [y, y + h) and columns [x, x + w) of a frame, as [1, h, w, 3] float 0–255. */
 function region(frame: tf.Tensor3D | PixelFrame, y: number, x: number, h: number, w: number): tf.Tensor4D {
   if (frame instanceof tf.Tensor) return tf.expandDims(tf.cast(tf.slice(frame, [y, x, 0], [h, w, 3]), 'float32'), 0) as tf.Tensor4D;
   // Only the face's neighbourhood becomes a tensor, not the whole frame.
-  const out = new Float32Array(h * w * 3);
+  if (scratch.length < h * w * 3) scratch = new Float32Array(h * w * 3);
+  const out = scratch.subarray(0, h * w * 3);
   for (let r = 0; r < h; r++) {
     const from = ((y + r) * frame.width + x) * 3;
     out.set(frame.data.subarray(from, from + w * 3), r * w * 3);
