@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { PassThrough } from 'node:stream';
 import { locateFfmpeg } from './ffmpeg-locator';
 import { MediaError } from './media-error';
 
@@ -14,12 +15,17 @@ export interface FfmpegRecordOptions {
   onInfo?: (line: string) => void;
   /** Called once ffmpeg's output has closed (every info line delivered). */
   onClose?: () => void;
+  /**
+   * Bytes ffmpeg may decode ahead of the consumer (buffered here, beyond the OS pipe's 64 KB), so that
+   * decoding goes on while the consumer computes. Default 0: the pipe only.
+   */
+  readAhead?: number;
 }
 
 /**
  * Runs ffmpeg with stdout as a byte stream and yields fixed-size records from it (a video frame, an
  * audio chunk). Reading is pulled by the consumer, so a slow consumer pauses ffmpeg through the
- * pipe: memory stays at one record plus the pipe buffer whatever the media length. Stopping early
+ * pipe: memory stays at one record plus the pipe buffer (and `readAhead`) whatever the media length. Stopping early
  * kills ffmpeg; a non-zero exit is an error naming the file with ffmpeg's last stderr lines.
  */
 export async function* ffmpegRecords(file: string, args: string[], recordBytes: number, options: FfmpegRecordOptions = {}): AsyncGenerator<Buffer> {
@@ -54,7 +60,8 @@ export async function* ffmpegRecords(file: string, args: string[], recordBytes: 
   let pendingBytes = 0;
   let finished = false;
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
+    const source = options.readAhead ? child.stdout.pipe(new PassThrough({ highWaterMark: options.readAhead })) : child.stdout;
+    for await (const chunk of source as AsyncIterable<Buffer>) {
       pending.push(chunk);
       pendingBytes += chunk.length;
       while (pendingBytes >= recordBytes) {

@@ -65,7 +65,7 @@ export function outputSize(srcW: number, srcH: number, width?: number, height?: 
  * Streams a video as batches of RGB frames at its native rate or a requested fps/size, as a player shows
  * them: turned upright by the stream's display rotation (phones) and at the displayed aspect (anamorphic
  * video), never squashed; the default size is the displayed one ({@link probe}). Memory is
- * one batch plus the pipe, whatever the video's length. At the native rate every decoded frame comes
+ * two batches (ffmpeg decodes the next while the consumer works) plus the pipe, whatever the video's length. At the native rate every decoded frame comes
  * out once, with its true presentation time (variable-rate video — phones — included); with `fps`
  * the video is resampled to that constant rate and times are its grid.
  */
@@ -97,8 +97,10 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
   ];
   const frameBytes = width * height * 3;
   let index = 0;
-  // One record per batch: the pipe's bytes become the batch as they are, without a copy per frame.
-  const records = ffmpegRecords(file, args, frameBytes * batchSize, { allowPartial: true, ...(options.fps ? {} : { onInfo: (l: string) => clock.line(l), onClose: () => clock.close() }) });
+  // One record per batch: the pipe's bytes become the batch as they are, without a copy per frame;
+  // ffmpeg decodes up to one more batch while the consumer works on this one.
+  const clocked = options.fps ? {} : { onInfo: (l: string) => clock.line(l), onClose: () => clock.close() };
+  const records = ffmpegRecords(file, args, frameBytes * batchSize, { allowPartial: true, readAhead: frameBytes * batchSize, ...clocked });
   for await (const record of records) {
     const count = Math.floor(record.length / frameBytes); // the tail: whole frames only
     if (count === 0) continue;
