@@ -1,5 +1,4 @@
 import { spawn } from 'node:child_process';
-import { PassThrough } from 'node:stream';
 import { locateFfmpeg } from './ffmpeg-locator';
 import { MediaError } from './media-error';
 
@@ -16,17 +15,18 @@ export interface FfmpegRecordOptions {
   /** Called once ffmpeg's output has closed (every info line delivered). */
   onClose?: () => void;
   /**
-   * Bytes ffmpeg may decode ahead of the consumer (buffered here, beyond the OS pipe's 64 KB), so that
-   * decoding goes on while the consumer computes. Default 0: the pipe only.
+   * Complete records held ahead of the consumer (beyond the OS pipe's 64 KB), so that ffmpeg decodes
+   * on while the consumer computes. Default 1.
    */
   readAhead?: number;
 }
 
 /**
- * Runs ffmpeg with stdout as a byte stream and yields fixed-size records from it (a video frame, an
- * audio chunk). Reading is pulled by the consumer, so a slow consumer pauses ffmpeg through the
- * pipe: memory stays at one record plus the pipe buffer (and `readAhead`) whatever the media length. Stopping early
- * kills ffmpeg; a non-zero exit is an error naming the file with ffmpeg's last stderr lines.
+ * Runs ffmpeg with stdout as a byte stream and yields fixed-size records from it (a batch of video
+ * frames, an audio chunk): each pipe chunk is copied once, into its place in a record. A consumer that
+ * falls `readAhead` records behind pauses ffmpeg through the pipe: memory stays at a few records plus
+ * the pipe buffer whatever the media length. Stopping early kills ffmpeg; a non-zero exit is an error
+ * naming the file with ffmpeg's last stderr lines.
  */
 export async function* ffmpegRecords(file: string, args: string[], recordBytes: number, options: FfmpegRecordOptions = {}): AsyncGenerator<Buffer> {
   const { ffmpeg } = locateFfmpeg();
@@ -56,29 +56,53 @@ export async function* ffmpegRecords(file: string, args: string[], recordBytes: 
       resolve(code);
     });
   });
-  let pending: Buffer[] = [];
-  let pendingBytes = 0;
+  // Records fill as chunks arrive (push mode: no async iteration per 64 KB chunk).
+  const ready: Buffer[] = [];
+  let current = Buffer.allocUnsafe(recordBytes);
+  let filled = 0;
+  let ended = false;
+  let failure: Error | null = null;
+  let wake: (() => void) | null = null;
+  const ahead = Math.max(1, options.readAhead ?? 1);
+  const out = child.stdout;
+  const notify = () => {
+    wake?.();
+    wake = null;
+  };
+  out.on('data', (chunk: Buffer) => {
+    for (let at = 0; at < chunk.length; ) {
+      const n = Math.min(recordBytes - filled, chunk.length - at);
+      chunk.copy(current, filled, at, at + n);
+      [filled, at] = [filled + n, at + n];
+      if (filled === recordBytes) {
+        ready.push(current);
+        [current, filled] = [Buffer.allocUnsafe(recordBytes), 0];
+      }
+    }
+    if (ready.length >= ahead) out.pause();
+    notify();
+  });
+  out.on('end', () => ((ended = true), notify()));
+  out.on('error', (e) => ((failure = e), notify()));
   let finished = false;
   try {
-    const source = options.readAhead ? child.stdout.pipe(new PassThrough({ highWaterMark: options.readAhead })) : child.stdout;
-    for await (const chunk of source as AsyncIterable<Buffer>) {
-      pending.push(chunk);
-      pendingBytes += chunk.length;
-      while (pendingBytes >= recordBytes) {
-        const all = pending.length === 1 ? pending[0] : Buffer.concat(pending, pendingBytes);
-        const record = all.subarray(0, recordBytes);
-        const rest = all.subarray(recordBytes);
-        pending = rest.length > 0 ? [Buffer.from(rest)] : [];
-        pendingBytes = rest.length;
+    for (;;) {
+      const record = ready.shift();
+      if (record) {
+        if (out.isPaused() && ready.length < ahead) out.resume();
         yield record;
+        continue;
       }
+      if (failure) throw failure;
+      if (ended) break;
+      await new Promise<void>((r) => (wake = r));
     }
     const code = await exited;
     finished = true;
     if (code !== 0) {
       throw new MediaError(file, 'decode-failed', `ffmpeg exited with ${code}: ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
     }
-    if (pendingBytes > 0 && options.allowPartial) yield Buffer.concat(pending, pendingBytes); // the audio tail
+    if (filled > 0 && options.allowPartial) yield current.subarray(0, filled); // the audio tail
   } finally {
     if (!finished) {
       child.kill('SIGKILL');

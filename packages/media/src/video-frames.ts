@@ -100,7 +100,7 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
   // One record per batch: the pipe's bytes become the batch as they are, without a copy per frame;
   // ffmpeg decodes up to one more batch while the consumer works on this one.
   const clocked = options.fps ? {} : { onInfo: (l: string) => clock.line(l), onClose: () => clock.close() };
-  const records = ffmpegRecords(file, args, frameBytes * batchSize, { allowPartial: true, readAhead: frameBytes * batchSize, ...clocked });
+  const records = ffmpegRecords(file, args, frameBytes * batchSize, { allowPartial: true, ...clocked });
   for await (const record of records) {
     const count = Math.floor(record.length / frameBytes); // the tail: whole frames only
     if (count === 0) continue;
