@@ -76,8 +76,9 @@ export const MAVEN_PAPER: MavenConfig = {
  *   of a pretrained HuggingFace `BeitModel` encoder.
  * - `lite` (CPU-friendly: width 64, one layer per encoder, head 64→32): additive, like `paper`, because
  *   lite is the paper's architecture at small widths and the additive layer costs it little: one
- *   training step at B=16, T=64 measured 1.1× the beit-dot version's time (`npm run bench:models`,
- *   interleaved medians), within the 2× the issue allowed before chunking or fusing.
+ *   training step at B=16, T=64 on wasm takes 1.3× the beit-dot version's time (262 vs 207 ms) and no
+ *   more memory (`npm run bench:models -- --net maven --only lite`, five interleaved runs, medians),
+ *   with the tanh terms chunked and recomputed for the gradient (`additiveScores`).
  *   `{"model": {"encoderAttention": "beit-dot"}}` keeps the dot-product version.
  *
  * Hyper-parameters MAVEN states twice, differently — §3.8: AdamW, lr 1e-4, weight decay 1e-2, dropout
@@ -86,9 +87,11 @@ export const MAVEN_PAPER: MavenConfig = {
  * `paper` profile, `mavenRecipe.training.paper`) and its head dropout 0.2 (`headDropout`), because §3.8
  * is the method's own definition of the optimiser and §4.2 restates it loosely (same rate, a decay
  * that with PyTorch's Adam would be an L2 term inside the moments, a different regulariser); §4.2's
- * batch 16 and 200 epochs, on which §3 is silent. The rate 1e-4 both agree on. The official code
- * differs again (Adam lr 1e-3, weight decay 1e-4, 50 epochs, plateau schedule) and is not copied. The
- * 0.1 dropout of the attention blocks (`dropout`) is the code's; the paper gives none.
+ * batch 16 and 200 epochs, on which §3 is silent. The rate 1e-4 both agree on. §4.2's reading is one
+ * override away: training config `{"optimizer": "adam", "weightDecay": 1e-3}` (L2 added to the
+ * gradients, as PyTorch's Adam does). The official code differs again (Adam lr 1e-3, weight decay
+ * 1e-4, 50 epochs, plateau schedule) and is not copied. The 0.1 dropout of the attention blocks
+ * (`dropout`) is the code's; the paper gives none.
  */
 export const MAVEN_PRESETS: Record<string, () => MavenConfig> = {
   paper: () => ({ ...MAVEN_PAPER }),
