@@ -155,7 +155,11 @@ export class FaceDetector {
    * `[ax, bx, ay, by]` map the input's normalised coordinates to the frame's (x = ax + bx · u, y = ay + by · v).
    */
   private decode(outs: { values: Float32Array; dims: number[] }[], [ax, bx, ay, by]: [number, number, number, number]): FaceBox[] {
-    const byShape = (rows: number, cols: number) => outs.find((o) => o.dims[1] === rows && o.dims[2] === cols)!.values;
+    const byShape = (rows: number, cols: number) => {
+      const out = outs.find((o) => o.dims[1] === rows && o.dims[2] === cols);
+      if (!out) throw new Error(`FaceDetector: the model has no [1, ${rows}, ${cols}] output (a BlazeFace-back graph has [1, 512|384, 16] and [1, 512|384, 1])`);
+      return out.values;
+    };
     const [raw16, raw8, logit16, logit8] = [byShape(512, 16), byShape(384, 16), byShape(512, 1), byShape(384, 1)]; // [512|384, 16], [512|384]
     const raw = (i: number, k: number) => (i < 512 ? raw16[i * 16 + k] : raw8[(i - 512) * 16 + k]);
     const { minScore, iouThreshold, maxFaces } = this.options;
