@@ -99,7 +99,7 @@ describe('AdditiveAttention (MAVEN eq. 21–24)', () => {
     const loss = () => tf.mean(tf.square(tf.sub(enc.apply(x, { training: true }) as tf.Tensor, y))) as tf.Scalar;
     const value = () => tf.tidy(() => loss().dataSync()[0]);
     const before = value();
-    tf.dispose(opt.minimize(loss, true, enc.variables()));
+    tf.dispose(opt.minimize(loss, true, enc.variables()) ?? []);
     const afterOne = value();
     expect(afterOne).toBeLessThan(before);
     const { last } = overfit(loss, opt, enc.variables(), { maxSteps: 10, targetRatio: 0.9 });

@@ -36,7 +36,9 @@ export function additiveScores(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, chunkEl
   const sigmoidTerms = (q2: tf.Tensor, k2: tf.Tensor, start: number, n: number) =>
     tf.sigmoid(tf.add(tf.expandDims(tf.slice(q2, [0, start, 0], [b, n, da]), 2), tf.expandDims(k2, 1)));
 
-  const op = tf.customGrad((qq: tf.Tensor, kk: tf.Tensor, vv: tf.Tensor, save: tf.GradSaveFunc) => {
+  const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [qq, kk, vv] = args as tf.Tensor[];
+    const save = args[3] as tf.GradSaveFunc;
     const q2 = tf.mul(qq, 2); // [B, Tq, Da]
     const k2 = tf.mul(kk, 2); // [B, Tk, Da]
     save([q2, k2, vv]);
