@@ -80,6 +80,16 @@ describe('MAVEN network', () => {
     loaded.dispose();
   });
 
+  it("the recipe's model overrides (mer train --config '{\"model\": {\"encoderAttention\": \"beit-dot\"}}') select the encoder attention", () => {
+    const widths = { visual: 16, audio: 8, text: 8 };
+    const additive = mavenRecipe.build(widths, 'lite');
+    const dot = mavenRecipe.build(widths, 'lite', { overrides: { encoderAttention: 'beit-dot' } });
+    expect((additive.layer as unknown as { config: { encoderAttention: string } }).config.encoderAttention).toBe('additive');
+    expect((dot.layer as unknown as { config: { encoderAttention: string } }).config.encoderAttention).toBe('beit-dot');
+    expect(dot.layer.parameterCount() - additive.layer.parameterCount()).toBe(2 * (2 * 64 * 64 + 2 * 64 + (2 * 128 - 1) * 4)); // per encoder: MHA minus additive, plus the position bias
+    [additive, dot].forEach((n) => n.layer.dispose());
+  });
+
   it('a model saved before encoderAttention existed loads with the beit-dot encoders it was trained with, exactly (loadMavenModel and the recipe)', async () => {
     const m = createMavenModel('lite', { encoderAttention: 'beit-dot' });
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-maven-old-'));
