@@ -47,13 +47,22 @@ describe('mer (the CLI, from source)', () => {
     expect(r.stderr).not.toContain('mer:');
     const audio = JSON.parse(fs.readFileSync(path.join(features, 'audio', 'manifest.json'), 'utf8')) as { config: { seconds: number; frames: number } };
     expect([audio.config.seconds, audio.config.frames]).toEqual([1, 5]);
-    r = mer('train', '--features', features, '--out', path.join(dir, 'run'), '--preset', 'lite', '--epochs', '1', '--json');
+    r = mer('train', '--features', features, '--out', path.join(dir, 'run'), '--preset', 'lite', '--epochs', '2');
     expect(r.status).toBe(0);
+    // Speaker 08 is the test split; one training speaker is left, so 15 % of each class selects.
+    expect(r.stderr).toContain('preset lite, 2 epochs; selection: inner validation, stratified by class (2 items), metric macro-F1');
+    expect(r.stdout).toMatch(/^2 epochs; selection: inner validation, stratified by class \(2 items\), metric macro-F1, best epoch [12] of 2; run folder /);
+    r = mer('eval', '--run', path.join(dir, 'run'), '--split', 'test');
+    expect(r.stdout).toMatch(/^test: 2 items, held-out; selection: inner validation/);
+    r = mer('train', '--features', features, '--out', path.join(dir, 'run-test'), '--preset', 'lite', '--epochs', '1', '--select', 'test');
+    expect(r.stderr).toContain('note: WARNING: the test split selects the kept epoch (--select test)');
+    r = mer('eval', '--run', path.join(dir, 'run-test'), '--split', 'test');
+    expect(r.stdout).toMatch(/^test: 2 items, OPTIMISTIC/);
     const manifest = JSON.parse(fs.readFileSync(path.join(dir, 'run', 'pipeline.json'), 'utf8')) as { extractor: { clipSeconds: number; clipFrames: number } };
     expect([manifest.extractor.clipSeconds, manifest.extractor.clipFrames]).toEqual([1, 5]);
     r = mer('extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--out', path.join(dir, 'x'), '--clip-seconds', '-2');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('--clip-seconds must be a positive number of seconds, got -2');
     fs.rmSync(dir, { recursive: true, force: true });
-  }, 120_000);
+  }, 300_000);
 });

@@ -98,15 +98,16 @@ features
 
 program
   .command('train')
-  .description('Train on a features folder (train split; validation or test split for model selection)')
+  .description('Train on a features folder: the train split; the validation split, else an inner validation split carved from train, selects the kept epoch (the test split is never read)')
   .requiredOption('--features <dirs...>', 'folder(s) written by mer extract (several: shards, merged into <out>/features first)')
   .requiredOption('--out <dir>', 'run folder: pipeline.json, metrics.jsonl, checkpoint/, best/')
-  .option('--preset <name>', "the network's preset: paper (default) | official-code | lite (AVT-CA also features)")
+  .option('--preset <name>', "the network's preset: paper (default; AVT-CA: features, since its paper preset takes raw face crops) | official-code | lite")
   .option('--profile <name>', "the network's training profile: paper (the paper's setup) | small-data (AVT-CA) …; default the network's")
   .option('--config <file>', 'JSON training overrides on top of the profile, e.g. {"learningRate":1e-3,"epochs":30,"model":{"beitDepth":2}}')
   .option('--epochs <n>', 'number of epochs', int)
-  .option('--fold <n>', "RAVDESS speaker fold 1–6 (its actors validate), or Aff-Wild2 fold 1–6 (TCN-fusion's protocol)", int)
+  .option('--fold <n>', "RAVDESS speaker fold 1–6 (its actors are the test split), or Aff-Wild2 fold 1–6 (TCN-fusion's protocol)", int)
   .option('--resume', 'continue an interrupted run from its last checkpoint')
+  .addOption(new Option('--select <what>', "what selects the kept epoch: auto (the validation split, else an inner validation split of train: by speaker, else 15 % stratified) | last (nothing: the last epoch) | test (the test split: OPTIMISTIC, marked so)").choices(['auto', 'last', 'test']).default('auto'))
   .option('--json', 'one JSON line per epoch')
   .addHelpText('after', '\nExample:\n  $ mer train --features feats --out run --preset lite --epochs 30\n  $ mer train --features feats --out run --resume')
   .action(trainCommand);

@@ -51,8 +51,17 @@ describe('speaker-independent evaluation', () => {
       [['08'], ['10'], 4, 4],
       [['10'], ['03'], 4, 4],
     ]);
-    expect(first.summary['uar'].mean).toBeGreaterThanOrEqual(0);
-    expect(first.summary['uar'].std).toBeGreaterThanOrEqual(0);
+    // Each fold's UAR is its confusion matrix's mean recall; the summary is their mean and sample std.
+    const uars = first.folds.map((f) => {
+      const cm = f.metrics['confusionMatrix'] as number[][];
+      const recalls = cm.map((row, k) => row[k] / row.reduce((a, b) => a + b, 0)).filter(Number.isFinite);
+      expect(f.metrics['uar']).toBeCloseTo(recalls.reduce((a, b) => a + b, 0) / recalls.length, 12);
+      expect(f.metrics['items']).toBe(4);
+      return f.metrics['uar'] as number;
+    });
+    const mean = uars.reduce((a, b) => a + b, 0) / 3;
+    expect(first.summary['uar'].mean).toBeCloseTo(mean, 12);
+    expect(first.summary['uar'].std).toBeCloseTo(Math.sqrt(uars.reduce((a, b) => a + (b - mean) ** 2, 0) / 2), 12);
     expect(fs.existsSync(path.join(out, 'cv.json'))).toBe(true);
     // A kill during fold 2 (its result not yet written) and before fold 3 started.
     fs.rmSync(path.join(out, 'fold-2', 'result.json'));

@@ -6,6 +6,7 @@ import type { TrainingConfig } from '@mer/training';
 import { clipMetrics, summariseMetrics } from './evaluation';
 import type { PipelineMetrics } from './pipeline-types';
 import { loadPipeline, type Pipeline } from './pipeline';
+import type { Selection } from './selection';
 import type { EpochRecord } from './trainer';
 import { FeatureIndex, readFeatureIndex, recordedSpeaker, toItems, trainRun } from './workflow';
 
@@ -14,8 +15,10 @@ export interface FoldResult {
   fold: number;
   /** Speakers the fold tests on (never trained or selected on). */
   heldOut: string[];
-  /** Training speakers that selected the epoch (inner validation); empty with two folds. */
+  /** Training speakers that selected the epoch (the next fold's; with two folds, carved out of the training fold). */
   validation: string[];
+  /** What selected the kept epoch (the first member's, for a committee). */
+  selection?: Selection;
   trainItems: number;
   testItems: number;
   epochs: number;
@@ -72,6 +75,7 @@ function summarise(folds: readonly FoldResult[]): CrossValidationResult['summary
 export interface MemberResult {
   member: number;
   validation: string[];
+  selection?: Selection;
   epochs: number;
   bestEpoch: number;
   innerScore?: number;
@@ -81,7 +85,7 @@ export interface MemberResult {
 /** Trains one network of a fold into `run` (resuming an interrupted one) and says which epoch it kept. */
 async function trainMember(options: Parameters<typeof crossValidate>[0], run: string, splits: Map<string, string>, speakerOf: Map<string, string>, onEpoch?: (r: EpochRecord) => void): Promise<Omit<MemberResult, 'member'>> {
   const t0 = Date.now();
-  const { history } = await trainRun({
+  const { history, selection } = await trainRun({
     features: options.features,
     out: run,
     preset: options.preset,
@@ -90,13 +94,14 @@ async function trainMember(options: Parameters<typeof crossValidate>[0], run: st
     model: options.model,
     resume: fs.existsSync(path.join(run, 'checkpoint', 'state.json')),
     resplit: (i) => splits.get(speakerOf.get(i.id)!)!,
-    selectOn: 'validation',
+    select: 'auto', // the fold's validation speakers are training speakers; the held-out ones are never read here
     onEpoch,
     onNote: options.onNote,
   });
   const best = history.filter((h) => h.best).pop();
   return {
-    validation: [...splits].filter(([, s]) => s === 'validation').map(([sp]) => sp),
+    validation: selection.speakers ?? [],
+    selection,
     epochs: history.length,
     bestEpoch: best?.epoch ?? history.length,
     innerScore: best?.validationScore,
@@ -180,6 +185,7 @@ export async function crossValidate(options: {
       fold: k + 1,
       heldOut,
       validation: trained[0].validation,
+      selection: trained[0].selection,
       trainItems: toItems(foldIndex, 'train').length,
       testItems: test.length,
       epochs: trained[0].epochs,

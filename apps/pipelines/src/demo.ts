@@ -8,6 +8,7 @@ import { htmlReport, metricRows, vaTimelineSvg, circumplexSvg, probabilitiesSvg 
 import { textTable } from './text-table';
 import { predictFiles } from './prediction-output';
 import { evalRun, extractDataset, trainRun } from './workflow';
+import { selectionLine } from './selection';
 
 export const DEMO_DATA_DESCRIPTION =
   'Demo data: synthetic clips generated here by ffmpeg (no third-party media, no faces). VA clips: a textured grey picture whose ' +
@@ -72,13 +73,15 @@ export async function runDemo(options: { out: string; pipelines?: string[]; epoc
     const epochs = training.epochs ?? 0;
     const trainStart = Date.now();
     const trainCount = items.filter((i) => i.split === 'train').length;
-    const { history } = await trainRun({
+    const { history, selection } = await trainRun({
       features,
       out: run,
       preset: demo.preset,
       profile: demo.profile ?? 'paper',
       training,
-      onEpoch: (r) => log(`[${pipeline}] epoch ${r.epoch}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, held-out ${classification ? 'macro-F1' : 'CCC'} ${r.validationScore?.toFixed(3)} (${r.seconds.toFixed(1)} s)`),
+      // The test clips take no part: an inner validation split of the training clips selects the epoch.
+      onStart: (info) => log(`[${pipeline}] ${selectionLine(info.selection)}`),
+      onEpoch: (r) => log(`[${pipeline}] epoch ${r.epoch}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, inner validation ${classification ? 'macro-F1' : 'CCC'} ${r.validationScore?.toFixed(3)} (${r.seconds.toFixed(1)} s)`),
     });
     const trainSeconds = (Date.now() - trainStart) / 1000;
     const metrics = await evalRun({ run, split: 'test' });
@@ -90,6 +93,7 @@ export async function runDemo(options: { out: string; pipelines?: string[]; epoc
     const row = demoRow(pipeline, metrics, trainSeconds, history.length, (trainCount * history.length) / trainSeconds, pred);
     rows.push(row);
     writeFileAtomic(path.join(out, pipeline, 'metrics.json'), JSON.stringify(metrics, null, 2));
+    log(`[${pipeline}] ${selectionLine(selection)}`);
     log(`[${pipeline}] held-out ${row.metric} ${row.value.toFixed(3)} (chance ${row.chance.toFixed(3)}); predictions and plots in ${predictions}`);
     sections.push({ heading: pipeline, text: [`trained ${history.length} epochs in ${trainSeconds.toFixed(1)} s on ${trainCount} clips (${demo.preset} preset)`], table: metricRows(metrics), svgs: plotsFor(pred) });
   }

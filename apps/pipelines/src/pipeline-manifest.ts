@@ -4,6 +4,7 @@ import { writeFileAtomic } from '@mer/media';
 import type { PipelineExtractorOptions, StreamSpec } from '@mer/feature-extractors';
 import type { TrainingConfig } from '@mer/training';
 import type { FeatureStats } from './feature-stats';
+import type { Selection } from './selection';
 
 /** What `pipeline.json` in a run folder holds. */
 export interface PipelineManifest {
@@ -19,6 +20,8 @@ export interface PipelineManifest {
   normalisation?: Record<string, FeatureStats>;
   /** Multi-label classification (each class present or not). */
   multiLabel?: boolean;
+  /** What chose the kept epoch (absent in runs written before it was recorded). */
+  selection?: Selection;
 }
 
 export function writeManifest(runDir: string, manifest: PipelineManifest): void {

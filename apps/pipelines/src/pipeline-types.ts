@@ -44,8 +44,13 @@ export interface PipelineOptions {
   multiLabel?: boolean;
 }
 
+import type { Selection } from './selection';
+
 export interface FitOptions {
+  /** The items that select the kept epoch (training data only); none: the last epoch is kept. */
   validation?: readonly PipelineItem[];
+  /** How `validation` was chosen, recorded in pipeline.json with the kept epoch (default: the validation items given, or 'last epoch'). */
+  selection?: Selection;
   /** Where features are cached (reused across runs with the same extractor config). Default `<runDir>/features`. */
   featuresDir?: string;
   /** Where checkpoints, metrics.jsonl and the best model go. Default a temporary folder. */

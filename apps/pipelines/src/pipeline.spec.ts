@@ -95,17 +95,20 @@ describe('CLI workflow: extract → train (checkpoints, resume) → eval → pre
 });
 
 describe('train --fold (RAVDESS speaker folds)', () => {
-  it('re-splits by actor: fold 1 validates on actors 1, 11, 20, 21; other datasets are refused', async () => {
+  it('re-splits by actor: fold 1 tests on actors 1, 11, 20, 21 (never read in training); other datasets are refused', async () => {
     const ravdessDir = path.join(dir, 'ravdess');
-    const names = ['01-01-03-01-01-01-01.mp4', '01-01-04-01-01-01-02.mp4', '01-01-05-02-01-01-11.mp4', '01-01-03-01-02-01-03.mp4'];
-    const items = names.map((n, i) => ({ id: n.replace('.mp4', ''), file: generateTestClip(path.join(ravdessDir, n), { seconds: 1, fps: 10, toneHz: 200 + 100 * i }), classLabel: [2, 3, 4, 2][i], split: 'train' }));
+    const names = ['01-01-03-01-01-01-01.mp4', '01-01-04-01-01-01-02.mp4', '01-01-05-02-01-01-11.mp4', '01-01-03-01-02-01-03.mp4', '01-01-04-01-02-01-03.mp4'];
+    const items = names.map((n, i) => ({ id: n.replace('.mp4', ''), file: generateTestClip(path.join(ravdessDir, n), { seconds: 1, fps: 10, toneHz: 200 + 100 * i }), classLabel: [2, 3, 4, 2, 3][i], split: 'train' }));
     const features = path.join(dir, 'features-ravdess');
     await extractDataset({ pipeline: 'avt-ca', dataset: `ravdess:${ravdessDir}`, out: features, items, extractor: { faces: 'none' } });
     const run = path.join(dir, 'run-fold');
-    const { history } = await trainRun({ features, out: run, preset: 'lite', fold: 1, training: { epochs: 1, batchSize: 2, learningRate: 1e-3 } });
+    const { history, selection } = await trainRun({ features, out: run, preset: 'lite', fold: 1, training: { epochs: 1, batchSize: 2, learningRate: 1e-3 } });
     expect(history).toHaveLength(1);
-    // 2 validation clips (actors 1 and 11) → the validation metrics count 2 items.
-    expect((history[0].validation as { items: number }).items).toBe(2);
+    // Actors 1 and 11 are the test split. Of the training actors 2 and 3, actor 2 selects: holding out
+    // actor 3 would leave training without class 2.
+    expect(selection).toMatchObject({ on: 'inner validation by speaker', speakers: ['02'], items: 1 });
+    expect((history[0].validation as { items: number }).items).toBe(1);
+    expect((await evalRun({ run, split: 'test' })).items).toBe(2);
     await expect(trainRun({ features: path.join(dir, 'features-maven'), out: path.join(dir, 'run-x'), fold: 1 })).rejects.toThrow(/folds are defined for RAVDESS \(1–6, speakers\) and Aff-Wild2/);
   });
 });

@@ -13,6 +13,7 @@ import { FeatureStats, featureStats } from './feature-stats';
 import { faceColumns, predictFrames, predictFramesStreamed } from './frame-inference';
 import { resolveRecipe } from './network-registry';
 import { readManifest, writeManifest } from './pipeline-manifest';
+import type { Selection } from './selection';
 import { PipelineModel } from './pipeline-model';
 import type { FitOptions, FramePrediction, PipelineItem, PipelineMetrics, PipelineOptions, Prediction } from './pipeline-types';
 import { EpochRecord, trainModel } from './trainer';
@@ -35,7 +36,7 @@ export async function createPipeline(network: string | NetworkRecipe, options: P
   if (recipe.task === 'classification' && !classes) throw new Error(`${recipe.name}: a classification network needs class names (options.classes)`);
   const training = trainingConfig(recipe, options.training, options.profile);
   if (options.multiLabel && recipe.task !== 'classification') throw new Error(`${recipe.name}: multi-label targets need a classification network (this one's task is ${recipe.task})`);
-  return new Pipeline(recipe, options.preset ?? recipe.defaultPreset, extractor, training, classes, options.model, null, options.extractor ?? {}, options.multiLabel ?? false);
+  return new Pipeline(recipe, options.preset ?? recipe.extractedPreset?.preset ?? recipe.defaultPreset, extractor, training, classes, options.model, null, options.extractor ?? {}, options.multiLabel ?? false);
 }
 
 /**
@@ -53,6 +54,7 @@ export async function loadPipeline(runDir: string, reading: Partial<PipelineExtr
   const model = PipelineModel.load(recipe, best);
   const pipeline = new Pipeline(recipe, m.preset, extractor, m.training, m.classes, m.model, model, m.extractor, m.multiLabel ?? false);
   if (m.normalisation) pipeline.setNormalisation(m.normalisation);
+  pipeline.selection = m.selection;
   return pipeline;
 }
 
@@ -64,6 +66,8 @@ export async function loadPipeline(runDir: string, reading: Partial<PipelineExtr
 export class Pipeline {
   readonly task: Task;
   private normalisation: Record<string, FeatureStats> = {};
+  /** What chose the kept epoch: set by `fit`, read from a loaded run's pipeline.json. */
+  selection: Selection | undefined;
 
   constructor(
     readonly recipe: NetworkRecipe,
@@ -176,8 +180,10 @@ export class Pipeline {
     }
     const model = this.ensureModel();
     model.classWeights = this.task === 'classification' && !this.multiLabel && this.training.classBalance ? balancedWeights(items.map((i) => i.classLabel!), this.classes!.length) : null;
-    this.writeManifest(runDir);
     const validation = options.validation && options.validation.length > 0 ? options.validation : null;
+    const metric = this.task === 'va' ? 'CCC' : this.multiLabel ? 'mean F1' : 'macro-F1';
+    this.selection = { ...(options.selection ?? (validation ? { on: 'validation split', items: validation.length } : { on: 'last epoch', items: 0 })), metric, epochs: this.training.epochs };
+    this.writeManifest(runDir);
     const clips = validation && this.task === 'classification' ? new ClipDataset(stores, validation) : undefined;
     const history = await trainModel(model, this.dataset(stores, items), this.training, {
       runDir,
@@ -192,6 +198,9 @@ export class Pipeline {
           }
         : undefined,
     });
+    const kept = history.filter((h) => h.best).pop();
+    this.selection = { ...this.selection, bestEpoch: kept?.epoch, epochs: history.length ? history[history.length - 1].epoch : this.training.epochs };
+    this.writeManifest(runDir);
     // Continue with the best epoch's weights.
     const best = PipelineModel.load(this.recipe, path.join(runDir, 'best'));
     model.dispose();
@@ -211,6 +220,7 @@ export class Pipeline {
       model: this.modelOverrides,
       normalisation: this.normalisation,
       ...(this.multiLabel ? { multiLabel: true } : {}),
+      ...(this.selection ? { selection: this.selection } : {}),
     });
   }
 

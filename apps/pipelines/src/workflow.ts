@@ -12,6 +12,8 @@ import { readManifest } from './pipeline-manifest';
 import type { PipelineItem, PipelineMetrics } from './pipeline-types';
 import { metricRows } from './plots';
 import type { EpochRecord } from './trainer';
+import { innerValidationSplit, SelectOn, Selection } from './selection';
+import { resolveRecipe } from './network-registry';
 
 /** `items.json` in a features folder: what `mer extract` wrote, what `mer train`/`eval` read. */
 export interface FeatureIndex {
@@ -100,7 +102,21 @@ export async function extractDataset(options: {
   }
 }
 
-/** Trains on a features folder's 'train' split (validating on 'validation', else 'test'); writes the run folder. */
+/** A features folder's items re-split by a dataset's own speaker folds (RAVDESS 1–6, Aff-Wild2 1–6). */
+function foldItems(index: FeatureIndex, fold: number, features: string): FeatureIndex['items'] {
+  if (index.dataset.startsWith('affwild2')) {
+    const splits = affWild2FoldSplit(index.items, (id) => index.items.find((i) => i.id === id)?.speaker ?? id, fold);
+    return index.items.map((i) => ({ ...i, split: splits.get(i.id) }));
+  }
+  if (index.dataset.startsWith('ravdess')) return index.items.map((i) => ({ ...i, split: ravdessFoldSplit(parseRavdessName(i.file).actor, fold) }));
+  throw new Error(`--fold: folds are defined for RAVDESS (1–6, speakers) and Aff-Wild2 (1–6, TCN-fusion's protocol); ${features} holds '${index.dataset}' — use --split at extraction, or mer cv`);
+}
+
+/**
+ * Trains on a features folder's 'train' split and writes the run folder. What selects the kept epoch
+ * comes from training data only (`select`, default 'auto': the 'validation' split, else an inner
+ * validation split carved out of 'train'); the 'test' split is not read unless `select: 'test'`.
+ */
 export async function trainRun(options: {
   features: string;
   out: string;
@@ -115,28 +131,25 @@ export async function trainRun(options: {
   fold?: number;
   /** Replaces every item's split (cross-validation folds). */
   resplit?: (item: FeatureIndex['items'][number]) => string;
-  /** Which split selects the epoch: 'validation' only (never the test speakers), or (default) 'validation', else 'test'. */
-  selectOn?: 'validation' | 'validation-else-test';
+  /** What selects the kept epoch (see `SelectOn`); default 'auto'. */
+  select?: SelectOn;
+  /** Before the first epoch: the epochs to run and what selects. */
+  onStart?: (info: { epochs: number; selection: Selection; preset: string }) => void;
   onEpoch?: (r: EpochRecord) => void;
   onBatch?: (epoch: number, done: number, total: number) => void;
   onNote?: (note: string) => void;
-}): Promise<{ history: EpochRecord[]; pipeline: string }> {
+}): Promise<{ history: EpochRecord[]; pipeline: string; selection: Selection }> {
   const index = readFeatureIndex(options.features);
   if (options.resplit) index.items = index.items.map((i) => ({ ...i, split: options.resplit!(i) }));
-  if (options.fold !== undefined) {
-    if (index.dataset.startsWith('affwild2')) {
-      const splits = affWild2FoldSplit(index.items, (id) => index.items.find((i) => i.id === id)?.speaker ?? id, options.fold);
-      index.items = index.items.map((i) => ({ ...i, split: splits.get(i.id) }));
-    } else if (index.dataset.startsWith('ravdess')) {
-      index.items = index.items.map((i) => ({ ...i, split: ravdessFoldSplit(parseRavdessName(i.file).actor, options.fold!) }));
-    } else {
-      throw new Error(`--fold: folds are defined for RAVDESS (1–6, speakers) and Aff-Wild2 (1–6, TCN-fusion's protocol); ${options.features} holds '${index.dataset}' — use --split at extraction, or mer cv`);
-    }
-  }
-  const train = toItems(index, 'train');
+  // A resumed run keeps the fold it was started with.
+  const sourceFile = path.join(options.out, 'source.json');
+  const fold = options.fold ?? (options.resume && fs.existsSync(sourceFile) ? (JSON.parse(fs.readFileSync(sourceFile, 'utf8')) as { fold?: number }).fold : undefined);
+  if (fold !== undefined) index.items = foldItems(index, fold, options.features);
+  let train = toItems(index, 'train');
   if (train.length === 0) throw new Error(`${options.features}/items.json: no items in split 'train'`);
-  const inner = toItems(index, 'validation');
-  const validation = inner.length > 0 || options.selectOn === 'validation' ? inner : toItems(index, 'test');
+  const chosen = chooseSelection(options.features, index, train, options.select ?? 'auto', options.onNote);
+  train = chosen.train;
+  const { validation, selection } = chosen;
   let preset = options.preset;
   let training = options.training;
   let model = options.model;
@@ -147,22 +160,61 @@ export async function trainRun(options: {
     training = manifest.training;
     model = manifest.model;
   }
+  const recipe = resolveRecipe(index.pipeline);
+  if (preset === undefined && recipe.extractedPreset) {
+    preset = recipe.extractedPreset.preset;
+    options.onNote?.(`preset '${preset}': ${recipe.extractedPreset.why}`);
+  }
   const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, profile: options.resume ? undefined : options.profile, classes: index.classes, model, multiLabel: index.multiLabel });
   try {
-    writeFileAtomic(path.join(options.out, 'source.json'), JSON.stringify({ features: path.resolve(options.features) }));
-    const history = await p.fit(train, { validation, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, onNote: options.onNote });
-    return { history, pipeline: index.pipeline };
+    writeFileAtomic(sourceFile, JSON.stringify({ features: path.resolve(options.features), ...(fold !== undefined ? { fold } : {}) }));
+    options.onStart?.({ epochs: p.training.epochs, selection: { ...selection, metric: p.task === 'va' ? 'CCC' : index.multiLabel ? 'mean F1' : 'macro-F1' }, preset: p.preset });
+    const history = await p.fit(train, { validation, selection, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, onNote: options.onNote });
+    return { history, pipeline: index.pipeline, selection: p.selection! };
   } finally {
     p.dispose();
   }
 }
 
-/** Evaluates a run on one split of its features folder (or another features folder). */
+/** The items that select, from training data only unless the test split is asked for by name. */
+function chooseSelection(features: string, index: FeatureIndex, train: PipelineItem[], select: SelectOn, onNote?: (note: string) => void): { train: PipelineItem[]; validation: PipelineItem[]; selection: Selection } {
+  const speakersOf = (items: PipelineItem[]) => {
+    const s = [...new Set(items.map((i) => i.speaker))];
+    return s.includes(undefined) ? undefined : (s as string[]).sort();
+  };
+  if (select === 'last') return { train, validation: [], selection: { on: 'last epoch', items: 0 } };
+  if (select === 'test') {
+    const test = toItems(index, 'test');
+    if (test.length === 0) throw new Error(`${features}/items.json: --select test, but there is no 'test' split`);
+    onNote?.('WARNING: the test split selects the kept epoch (--select test): every figure on it is optimistic, not held-out');
+    return { train, validation: test, selection: { on: 'test split', items: test.length, speakers: speakersOf(test), optimistic: true } };
+  }
+  const given = toItems(index, 'validation');
+  if (given.length > 0) return { train, validation: given, selection: { on: 'validation split', items: given.length, speakers: speakersOf(given) } };
+  if (train.length < 2) {
+    onNote?.(`only ${train.length} training item: no inner validation split; the last epoch is kept`);
+    return { train, validation: [], selection: { on: 'last epoch', items: 0 } };
+  }
+  return innerValidationSplit(train);
+}
+
+/** What chose a run's kept epoch, from its pipeline.json (undefined for runs that did not record it). */
+export function readRunSelection(run: string): Selection | undefined {
+  return readManifest(run).selection;
+}
+
+/**
+ * Evaluates a run on one split of its features folder (or another features folder). A run trained
+ * with `fold` evaluates its own folder re-split by that fold, so `test` is the fold's held-out speakers.
+ */
 export async function evalRun(options: { run: string; split: string; features?: string }): Promise<PipelineMetrics> {
   const source = path.join(options.run, 'source.json');
   if (!options.features && !fs.existsSync(source)) throw new Error(`${options.run}: not a mer training run (no source.json); give --features to evaluate on a features folder`);
-  const features = options.features ?? (JSON.parse(fs.readFileSync(source, 'utf8')) as { features: string }).features;
-  const items = toItems(readFeatureIndex(features), options.split);
+  const recorded = options.features ? null : (JSON.parse(fs.readFileSync(source, 'utf8')) as { features: string; fold?: number });
+  const features = options.features ?? recorded!.features;
+  const index = readFeatureIndex(features);
+  if (recorded?.fold !== undefined) index.items = foldItems(index, recorded.fold, features);
+  const items = toItems(index, options.split);
   if (items.length === 0) throw new Error(`${features}/items.json: no items in split '${options.split}'`);
   const p = await loadPipeline(options.run);
   try {

@@ -82,6 +82,11 @@ export interface NetworkRecipe {
   streams: readonly StreamDeclaration[];
   presets: readonly string[];
   defaultPreset: string;
+  /**
+   * The preset pipelines build when none is named, where `defaultPreset` takes inputs that `mer
+   * extract` does not write (e.g. AVT-CA's paper preset: raw face crops); `why` is said when it is used.
+   */
+  extractedPreset?: { preset: string; why: string };
   /** Named training setups; `paper` is the paper's own. */
   training: { paper: TrainingConfig } & Record<string, TrainingConfig>;
   /** The profile used when none is named. Default 'paper'. */

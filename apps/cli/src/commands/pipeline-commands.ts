@@ -4,6 +4,10 @@ import {
   mergeFeatureStores,
   metricRows,
   predictFiles,
+  selectionLine,
+  SelectOn,
+  figureKind,
+  readRunSelection,
   runDemo,
   summariseMetrics,
   textTable,
@@ -22,14 +26,17 @@ export function checkPipeline(name: string): string {
 }
 
 
-export async function trainCommand(opts: { features: string | string[]; out: string; preset?: string; profile?: string; config?: string; epochs?: number; fold?: number; resume?: boolean; json?: boolean }): Promise<void> {
+export async function trainCommand(opts: { features: string | string[]; out: string; preset?: string; profile?: string; config?: string; epochs?: number; fold?: number; resume?: boolean; select?: SelectOn; json?: boolean }): Promise<void> {
   const { training: rest, model } = readTrainingConfig(opts.config, opts.epochs);
   const list = Array.isArray(opts.features) ? opts.features : [opts.features];
   // Several folders (the shards of one extraction): joined into the run's own features folder first.
   const featuresDir = list.length === 1 ? list[0] : path.join(opts.out, 'features');
   if (list.length > 1) mergeFeatureStores(list, featuresDir);
   let bar: Progress | null = null;
-  const { history } = await trainRun({
+  let epochs = 0;
+  let t0 = Date.now();
+  let first = 0;
+  const { history, selection } = await trainRun({
     features: featuresDir,
     out: opts.out,
     preset: opts.preset,
@@ -38,6 +45,12 @@ export async function trainCommand(opts: { features: string | string[]; out: str
     model,
     resume: opts.resume,
     fold: opts.fold,
+    select: opts.select,
+    onStart: (info) => {
+      epochs = info.epochs;
+      t0 = Date.now();
+      if (!opts.json) console.error(`preset ${info.preset}, ${info.epochs} epochs; ${selectionLine(info.selection)}`);
+    },
     // A live bar per epoch on a terminal; in logs the epoch line below is the only line.
     onBatch: (epoch, done, total) => {
       if (done === 1) bar = new Progress(`epoch ${epoch}`, total, { silent: opts.json, linesEvery: 0 });
@@ -45,21 +58,28 @@ export async function trainCommand(opts: { features: string | string[]; out: str
       else bar?.stop();
     },
     onEpoch: (r) => {
+      first ||= r.epoch;
+      const perEpoch = (Date.now() - t0) / 1000 / (r.epoch - first + 1);
+      const eta = epochs > r.epoch ? `, eta ${Math.round(perEpoch * (epochs - r.epoch))} s` : '';
       if (opts.json) console.log(JSON.stringify(r));
-      else console.error(`epoch ${r.epoch}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, validation ${r.validationScore.toFixed(4)}` : ''}, lr ${r.learningRate.toExponential(2)}, ${r.seconds.toFixed(1)} s${r.best ? ' (best)' : ''}`);
+      else console.error(`epoch ${r.epoch}/${epochs}${eta}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, validation ${r.validationScore.toFixed(4)}` : ''}, lr ${r.learningRate.toExponential(2)}, ${r.seconds.toFixed(1)} s${r.best ? ' (best)' : ''}`);
     },
     onNote: (note) => console.error(`note: ${note}`),
   });
-  if (!opts.json) console.log(`${history.length} epochs; run folder ${opts.out} (metrics.jsonl, checkpoint/, best/)`);
+  if (!opts.json) console.log(`${history.length} epochs; ${selectionLine(selection)}; run folder ${opts.out} (pipeline.json records the selection; metrics.jsonl, checkpoint/, best/)`);
 }
 
 export async function evalCommand(opts: { run: string; split: string; features?: string; json?: boolean }): Promise<void> {
   const m = await evalRun({ run: opts.run, split: opts.split, features: opts.features });
+  // Held-out only when these items took no part in a choice (a different features folder: unknown).
+  const selection = readRunSelection(opts.run);
+  const kind = opts.features ? 'unknown' : figureKind(selection, opts.split);
   if (opts.json) {
-    console.log(JSON.stringify(summariseMetrics(m)));
+    console.log(JSON.stringify({ ...summariseMetrics(m), split: opts.split, figures: kind, ...(selection ? { selection } : {}) }));
     return;
   }
-  console.log(`${opts.split}: ${m.items} items`);
+  const what = kind === 'held-out' ? 'held-out' : kind === 'optimistic' ? 'OPTIMISTIC (this split chose the kept epoch, or trained)' : 'not known to be held-out (the run records no selection, or another features folder)';
+  console.log(`${opts.split}: ${m.items} items, ${what}${selection ? `; ${selectionLine(selection)}` : ''}`);
   console.log(textTable(metricRows(m)));
   if (m.task === 'classification') {
     const labels = m.classification.labels ?? m.classification.confusionMatrix.map((_, i) => String(i));
