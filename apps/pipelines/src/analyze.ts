@@ -26,6 +26,7 @@ import {
   DetectedFaceBatch,
   detectExpressionFaces,
   detectExpressionFacesInProcess,
+  FACE_TRACK_GEOMETRY,
 } from '@mer/feature-extractors';
 import { AtomicFileWriter, decodeAudio, FrameRateTracker, probe, writeFileAtomic } from '@mer/media';
 import { expandInputs, outputStems } from './prediction-output';
@@ -241,7 +242,8 @@ export async function analyze(inputs: readonly string[], options: AnalyzeOptions
   const skipped: AnalyzedFile[] = [];
   const failed: { file: string; error: string }[] = [];
   const stems = outputStems(files);
-  const shape = { face: options.face ?? 'largest', crop: options.crop ?? 'eyes', detectEvery: options.detectEvery ?? 5, vaTable: options.vaTable ?? null };
+  // The geometry version too: results of an older face geometry are analysed again, not reused.
+  const shape = { face: options.face ?? 'largest', crop: options.crop ?? 'eyes', detectEvery: options.detectEvery ?? 5, vaTable: options.vaTable ?? null, geometry: FACE_TRACK_GEOMETRY };
   let summary = `file,status,frames,seconds,face_frames,faces,dominant_expression,${EXPRESSION_CLASSES.map((c) => `mean_${c}`).join(',')},mean_valence,mean_arousal,speech_fraction,notes\n`;
   const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
   const row = (r: AnalyzedFile, status: string) =>
