@@ -27,7 +27,8 @@ const backendSelection = {
  */
 const usedWithoutImport = {
   // backend-selection.ts require()s the backend packages from a table, by name.
-  'packages/backend': ['@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-node-gpu'],
+  // webgpu-adapter.ts resolves the npm 'webgpu' package's dawn.node by path (its entry is an ES module).
+  'packages/backend': ['@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu', '@tensorflow/tfjs-node-gpu', 'webgpu'],
   // ffmpeg-locator.ts resolves the ffmpeg binaries' packages by name, in order.
   'packages/media': ['@ffmpeg-installer/ffmpeg', '@ffprobe-installer/ffprobe', 'ffmpeg-static'],
   // cmu-mosei.ts finds h5wasm's ES module entry through its package.json (no CommonJS build).

@@ -20,7 +20,11 @@ program
   .name('mer')
   .description('Multimodal emotion recognition: MAVEN, TCN-fusion and AVT-CA on one tfjs backend')
   .option('--recipe <module>', 'a module exporting your own network recipe(s) to register (repeatable; also MER_RECIPES=a.js,b.js)', collect, [])
+  .addOption(new Option('--backend <name>', 'the tensor backend (also MER_BACKEND): auto (default: tensorflow, then webgpu on a hardware GPU, then wasm, then cpu) | tensorflow | webgpu | wasm | cpu').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
   .hook('preAction', () => {
+    // Through the environment, so the processes mer starts (face-track workers, shards) use it too.
+    const backend = program.opts<{ backend?: string }>().backend;
+    if (backend) process.env.MER_BACKEND = backend;
     loadRecipeModules([...recipeModulesFromEnv(), ...(program.opts<{ recipe: string[] }>().recipe ?? [])]);
   })
   .addHelpText(
@@ -154,9 +158,10 @@ program
 
 program
   .command('info')
-  .description('Show the tensor backend mer would use and why')
+  .alias('doctor')
+  .description('Show the tensor backend mer would use, the GPU adapter it found, and why each other candidate was not taken')
   .option('--json', 'machine-readable output')
-  .addHelpText('after', '\nExample:\n  $ MER_BACKEND=wasm mer info')
+  .addHelpText('after', '\nExamples:\n  $ mer info\n  $ MER_BACKEND=wasm mer info\n  $ mer --backend webgpu doctor')
   .action(async (opts: { json?: boolean }) => runInfo(Boolean(opts.json)));
 
 program.parseAsync(process.argv).catch((e: unknown) => {

@@ -15,8 +15,15 @@ describe('initBackend', () => {
         expect(a.ok).toBe(false);
         expect(a.reason).toBeTruthy();
       }
-      expect(info.name).toBe('wasm');
-      expect(info.simd).toBe(true);
+      // webgpu only on a hardware adapter (this machine: none, or SwiftShader), else wasm.
+      const webgpu = info.attempts.find((a) => a.backend === 'webgpu')!;
+      expect(webgpu.ok).toBe(info.name === 'webgpu');
+      if (info.name === 'webgpu') expect(info.adapter?.software).toBe(false);
+      else {
+        expect(webgpu.reason).toBeTruthy();
+        expect(info.name).toBe('wasm');
+        expect(info.simd).toBe(true);
+      }
     }
     expect(getBackendInfo()).toBe(info);
     expect(describeBackend(info)).toMatch(new RegExp(`^${info.name} \\(`));
@@ -31,8 +38,8 @@ describe('initBackend', () => {
   });
 
   it('rejects an unknown MER_BACKEND, naming the choices', async () => {
-    await expect(initBackend({ env: { MER_BACKEND: 'webgpu' } })).rejects.toThrow(
-      /MER_BACKEND="webgpu" is not a backend; use one of tensorflow, wasm, cpu or auto/,
+    await expect(initBackend({ env: { MER_BACKEND: 'metal' } })).rejects.toThrow(
+      /MER_BACKEND="metal" is not a backend; use one of tensorflow, webgpu, wasm, cpu or auto/,
     );
   });
 

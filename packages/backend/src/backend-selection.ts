@@ -2,13 +2,17 @@ import * as tf from '@tensorflow/tfjs-core';
 import { installGradientFills, installWasmKernelFixes } from './gradient-fills';
 import { merKernelsFor } from './kernels/wasm/mer-kernels-module';
 import { assertSingleTfjsCore } from './tfjs-core-copies';
+import { adapterLine, autoTakesAdapter, GpuAdapter, installNavigatorGpu, probeAdapter, probeAdapterInProcess } from './webgpu-adapter';
 
 /** The tensor backends mer can run on, fastest first. */
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
-export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow', 'webgpu', 'wasm', 'cpu'];
 
 export interface InitBackendOptions {
-  /** 'auto' (default) tries tensorflow (tfjs-node-gpu, tfjs-node), then wasm, then cpu. Overrides MER_BACKEND. */
+  /**
+   * 'auto' (default) tries tensorflow (tfjs-node-gpu, tfjs-node), then webgpu on a hardware adapter
+   * (never a software one), then wasm, then cpu. Overrides MER_BACKEND.
+   */
   backend?: BackendName | 'auto';
   /** Environment to read MER_BACKEND from. Default `process.env`. */
   env?: Record<string, string | undefined>;
@@ -28,8 +32,10 @@ export interface BackendInfo {
   name: BackendName;
   /** The npm package that provides it. */
   package: string;
-  /** True when the CUDA build of TensorFlow (tfjs-node-gpu) is active. */
+  /** True on a GPU: the CUDA build of TensorFlow (tfjs-node-gpu), or webgpu on a hardware adapter. */
   gpu: boolean;
+  /** webgpu only: the adapter it runs on (software: SwiftShader and the like, correct but slow). */
+  adapter?: GpuAdapter;
   /** wasm only: whether the SIMD build runs. */
   simd?: boolean;
   /**
@@ -65,9 +71,32 @@ async function tryPackage(backend: BackendName, pkg: string, attempts: BackendAt
   }
 }
 
+/**
+ * Whether webgpu may be tried, and on which adapter. `auto` takes it only on a hardware adapter,
+ * asked first without loading Dawn here (see `probeAdapter`); asked for by name, any adapter will do
+ * (SwiftShader included: for correctness checks). A refusal is recorded as an attempt.
+ */
+async function webgpuCandidate(auto: boolean, attempts: BackendAttempt[], env: Record<string, string | undefined>): Promise<GpuAdapter | undefined> {
+  const pkg = PACKAGES.webgpu[0];
+  const refuse = (reason: string) => {
+    attempts.push({ backend: 'webgpu', package: pkg, ok: false, reason });
+    return undefined;
+  };
+  try {
+    const probe = auto ? autoTakesAdapter(await probeAdapter(env)) : await probeAdapterInProcess();
+    if ('reason' in probe) return refuse(probe.reason);
+    const ready = installNavigatorGpu();
+    if ('reason' in ready) return refuse(ready.reason);
+    return probe.adapter;
+  } catch (e) {
+    return refuse(errorText(e));
+  }
+}
+
 /** The packages that provide each backend, tried in order. */
 const PACKAGES: Record<BackendName, string[]> = {
   tensorflow: ['@tensorflow/tfjs-node-gpu', '@tensorflow/tfjs-node'],
+  webgpu: ['@tensorflow/tfjs-backend-webgpu'],
   wasm: ['@tensorflow/tfjs-backend-wasm'],
   cpu: ['@tensorflow/tfjs-backend-cpu'],
 };
@@ -104,11 +133,17 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   let name: BackendName | undefined;
   let pkg = '';
   let gpu = false;
+  let adapter: GpuAdapter | undefined;
   const candidates = want === 'auto' ? BACKEND_ORDER : [want];
   for (const candidate of candidates) {
+    if (candidate === 'webgpu') {
+      const found = await webgpuCandidate(want === 'auto', attempts, options.env ?? process.env);
+      if (!found) continue;
+      adapter = found;
+    }
     for (const p of PACKAGES[candidate]) {
       if (await tryPackage(candidate, p, attempts, candidate === 'wasm' ? installWasmKernelFixes : undefined)) {
-        [name, pkg, gpu] = [candidate, p, p.endsWith('-gpu')];
+        [name, pkg, gpu] = [candidate, p, p.endsWith('-gpu') || (candidate === 'webgpu' && !adapter?.software)];
         break;
       }
     }
@@ -127,7 +162,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   await tf.ready();
   const simd = name === 'wasm' ? Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')) : undefined;
   const merKernels = name === 'wasm' ? merKernelsFor(tf.backend()) !== undefined : undefined;
-  active = { name, package: pkg, gpu, simd, merKernels, tfjsCoreVersion: tf.version_core, requestedBy: by, attempts };
+  active = { name, package: pkg, gpu, ...(name === 'webgpu' ? { adapter } : {}), simd, merKernels, tfjsCoreVersion: tf.version_core, requestedBy: by, attempts };
   return active;
 }
 
@@ -139,6 +174,6 @@ export function getBackendInfo(): BackendInfo | undefined {
 /** One line for logs: `wasm (@tensorflow/tfjs-backend-wasm, SIMD, tfjs-core 4.22.0)`. */
 export function describeBackend(info: BackendInfo | undefined = active): string {
   if (info === undefined) return 'no backend initialised (call initBackend())';
-  const extras = [info.package, info.gpu ? 'GPU' : undefined, info.simd ? 'SIMD' : undefined, info.merKernels ? 'mer kernels' : undefined, `tfjs-core ${info.tfjsCoreVersion}`];
+  const extras = [info.package, info.adapter ? `adapter ${adapterLine(info.adapter)}` : info.gpu ? 'GPU' : undefined, info.simd ? 'SIMD' : undefined, info.merKernels ? 'mer kernels' : undefined, `tfjs-core ${info.tfjsCoreVersion}`];
   return `${info.name} (${extras.filter(Boolean).join(', ')})`;
 }

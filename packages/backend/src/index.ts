@@ -2,6 +2,8 @@ import { installGradientFills } from './gradient-fills';
 
 export { initBackend, getBackendInfo, describeBackend, BACKEND_ORDER } from './backend-selection';
 export type { BackendName, BackendInfo, BackendAttempt, InitBackendOptions } from './backend-selection';
+export { adapterLine, autoTakesAdapter, describeAdapter, probeAdapter, ADAPTER_PROBE_ENV } from './webgpu-adapter';
+export type { GpuAdapter, AdapterProbe } from './webgpu-adapter';
 export { installGradientFills, GRADIENT_FILLS } from './gradient-fills';
 export { conv2dFilterGrad, conv2dInputGrad } from './gradients/conv2d-grad';
 export type { ConvAttrs } from './gradients/conv2d-grad';

@@ -8,6 +8,7 @@ export async function runInfo(json: boolean): Promise<void> {
     return;
   }
   console.log(`backend: ${describeBackend(info)} (chosen by ${info.requestedBy})`);
+  if (info.adapter?.software) console.log('  (a software adapter: results are correct, but slower than wasm; for checks, not for work)');
   for (const a of info.attempts) console.log(`  ${a.ok ? 'used    ' : 'not used'} ${a.package}${a.reason ? `: ${a.reason}` : ''}`);
   console.log('gradient and kernel fills:');
   for (const f of GRADIENT_FILLS) console.log(`  - ${f}`);
