@@ -15,6 +15,16 @@ describe('mer (the CLI, from source)', () => {
     expect(r.stdout).toMatch(/Examples?:\n\s+\$ (MER_BACKEND=\w+ )?mer /);
   });
 
+  it('`mer info` says where the ONNX models run: following the backend, or as MER_ONNX_EP says', () => {
+    const info = (env: Record<string, string>, ...args: string[]) =>
+      spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(__dirname, 'main.ts'), 'info', ...args], { cwd: root, encoding: 'utf8', timeout: 120_000, env: { ...process.env, MER_ONNX_EP: '', ...env } });
+    let r = info({ MER_BACKEND: 'cpu' });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('onnx models: CPU EP: the cpu backend (MER_ONNX_EP=cpu|webgpu overrides)');
+    r = info({ MER_BACKEND: 'cpu', MER_ONNX_EP: 'webgpu' }, '--json');
+    expect(JSON.parse(r.stdout).onnx).toEqual({ device: 'webgpu', executionProviders: [{ name: 'webgpu', preferredLayout: 'NCHW' }, 'cpu'], requestedBy: 'MER_ONNX_EP', reason: 'MER_ONNX_EP=webgpu' });
+  });
+
   it('bad input fails with a clear message and exit code 1', () => {
     const missingRun = path.join(os.tmpdir(), 'mer-no-such-run');
     let r = mer('eval', '--run', missingRun);

@@ -3,16 +3,19 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as ort from 'onnxruntime-node';
 import { GraphConstant, GraphDefNode, graphDefToOnnx, PixelInput } from './graph-to-onnx';
 import { loadGraphModelFromFile, readGraphModelFiles } from './graph-model-files';
+import type { OnnxDevice } from './onnx-execution';
+import { createOnnxSession, OnnxPlacement } from './onnx-session';
 import type { PixelFrame } from './pixel-frame';
 
 /**
  * Where a shipped, frozen face model runs. `onnx`: converted at load (in memory, milliseconds) to ONNX
- * and run by ONNX Runtime's CPU kernels on one thread — like the hub encoders and Silero VAD, which
- * also run on ONNX Runtime; 2–4× faster than tfjs-wasm on these convolutions (AVX2/AVX-512 against
- * 128-bit WebAssembly SIMD). `tfjs`: the tfjs graph model on mer's tfjs backend (the choice when that
- * backend is native TensorFlow, e.g. on a GPU). `auto` (default): `tfjs` on the `tensorflow` backend,
- * else `onnx`. `MER_FACE_RUNTIME=onnx|tfjs` overrides `auto`. Nothing trainable runs here: every
- * network mer trains stays on its one tfjs backend.
+ * and run by ONNX Runtime — like the hub encoders and Silero VAD — on the execution providers
+ * `onnxExecution` decides: the CPU EP on one thread (2–4× faster than tfjs-wasm on these convolutions,
+ * AVX2/AVX-512 against 128-bit WebAssembly SIMD), or the WebGPU EP when the tensor backend is webgpu on
+ * a hardware adapter. `tfjs`: the tfjs graph model on mer's tfjs backend (the choice when that backend
+ * is native TensorFlow, e.g. on a GPU). `auto` (default): `tfjs` on the `tensorflow` backend, else
+ * `onnx`. `MER_FACE_RUNTIME=onnx|tfjs` overrides `auto`. Nothing trainable runs here: every network
+ * mer trains stays on its one tfjs backend.
  */
 export type FrozenGraphRuntime = 'auto' | 'onnx' | 'tfjs';
 
@@ -38,6 +41,8 @@ export class FrozenGraph {
     private readonly model: tfc.GraphModel | null,
     private readonly session: ort.InferenceSession | null,
     private readonly inputName: string,
+    /** Where its ONNX session runs (null on `tfjs`). */
+    readonly placement: OnnxPlacement | null,
   ) {}
 
   /**
@@ -46,28 +51,30 @@ export class FrozenGraph {
    * @param options.alsoOutputs inner nodes computed after `outputs` (e.g. a feature map)
    * @param options.pooled those outputs (4-D feature maps) to return averaged over height and width, [N, C]
    * @param options.pixels the input is a frame's bytes, resized and scaled as the network wants ({@link FrozenGraph.runPixels})
+   * @param options.ep on `onnx`: force ORT's device (default: `onnxExecution`'s, following the tensor backend)
    */
-  static async load(modelJson: string, options: { outputs?: string[]; alsoOutputs?: string[]; pooled?: string[]; pixels?: PixelInput; runtime?: FrozenGraphRuntime } = {}): Promise<FrozenGraph> {
+  static async load(modelJson: string, options: { outputs?: string[]; alsoOutputs?: string[]; pooled?: string[]; pixels?: PixelInput; runtime?: FrozenGraphRuntime; ep?: OnnxDevice | 'auto' } = {}): Promise<FrozenGraph> {
     const artifacts = readGraphModelFiles(modelJson);
     const model = await loadGraphModelFromFile(modelJson, artifacts);
     const outputs = [...(options.outputs ?? model.outputs.map((o) => o.name.replace(/:0$/, ''))), ...(options.alsoOutputs ?? [])];
     const runtime = chooseRuntime(options.runtime ?? 'auto');
     const pooled = options.pooled ?? [];
     const pixels = options.pixels ?? null;
-    if (runtime === 'tfjs') return new FrozenGraph('tfjs', outputs, pooled, pixels, model, null, model.inputs[0].name);
+    if (runtime === 'tfjs') return new FrozenGraph('tfjs', outputs, pooled, pixels, model, null, model.inputs[0].name, null);
     const nodes = (artifacts.modelTopology as { node: GraphDefNode[] }).node;
     const constants = new Map<string, GraphConstant>();
     for (const [name, [t]] of Object.entries(model.weights)) constants.set(name, { shape: t.shape, values: t.dataSync() as Float32Array | Int32Array });
     const bytes = graphDefToOnnx(nodes, constants, outputs, { pooled, pixels: pixels ?? undefined });
     model.dispose();
-    let session: ort.InferenceSession;
+    let opened: Awaited<ReturnType<typeof createOnnxSession>>;
     try {
-      session = await ort.InferenceSession.create(bytes, { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' });
+      const sessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
+      opened = await createOnnxSession(bytes, { name: modelJson, ep: options.ep, sessionOptions });
     } catch (e) {
       throw new Error(`${modelJson}: ONNX Runtime could not load the converted graph (${(e as Error).message}); MER_FACE_RUNTIME=tfjs runs it on tfjs instead`);
     }
     const input = nodes.find((n) => n.op === 'Placeholder');
-    return new FrozenGraph('onnx', outputs, pooled, pixels, null, session, (input as GraphDefNode).name);
+    return new FrozenGraph('onnx', outputs, pooled, pixels, null, opened.session, (input as GraphDefNode).name, opened.placement);
   }
 
   /**

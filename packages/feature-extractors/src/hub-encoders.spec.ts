@@ -2,9 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
+import * as ort from 'onnxruntime-node';
 import { initBackend } from '@mer/backend';
 import { generateTestClip } from '@mer/media';
 import { HubAudioEncoder, HubImageEncoder, HubTextEncoder } from './hub-encoders';
+import { onnxExecution } from './onnx-execution';
 import { PipelineExtractor } from './pipeline-extractor';
 import { FRAME_PLAN } from './fixtures/test-plans';
 
@@ -59,6 +61,27 @@ describe('hub encoders through transformers.js (offline, local folders)', () => 
     expect(a.modelFrameRate).toBeLessThan(51);
     expect(Array.from(a.data).every(Number.isFinite)).toBe(true);
     enc.dispose();
+  });
+
+  it("the models' ONNX sessions get the execution providers onnxExecution decides for the backend", async () => {
+    const decided = onnxExecution();
+    expect(decided.requestedBy).toBe('backend');
+    const create = jest.spyOn(ort.InferenceSession, 'create');
+    try {
+      const enc = await HubTextEncoder.fromPretrained(path.join(models, 'tiny-roberta'));
+      // transformers.js hands them to ONNX Runtime as they are.
+      expect(create).toHaveBeenCalledTimes(1);
+      expect(create.mock.calls[0][1]).toMatchObject({ executionProviders: decided.executionProviders });
+      expect(enc.placement).toEqual({ model: path.join(models, 'tiny-roberta'), device: decided.device, requested: decided });
+      // Forced to the CPU EP whatever the backend.
+      const cpu = await HubTextEncoder.fromPretrained(path.join(models, 'tiny-roberta'), { ep: 'cpu' });
+      expect(create.mock.calls[1][1]).toMatchObject({ executionProviders: ['cpu'] });
+      expect(cpu.placement).toMatchObject({ device: 'cpu', requested: { requestedBy: 'option' } });
+      enc.dispose();
+      cpu.dispose();
+    } finally {
+      create.mockRestore();
+    }
   });
 
   it('a hub id that is not available offline fails with a message saying so', async () => {

