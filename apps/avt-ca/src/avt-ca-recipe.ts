@@ -30,6 +30,7 @@ export const avtCaRecipe: NetworkRecipe = {
   ],
   presets: Object.keys(AVT_CA_PRESETS),
   defaultPreset: 'paper',
+  presetConfig: (preset) => avtCaConfig(preset),
   extractedPreset: { preset: 'features', why: "AVT-CA's paper preset takes raw 224×224 face crops through the EfficientFace-style backbone, which mer extract does not write; 'features' is the same network on the extracted per-frame face embeddings (--preset paper names the other)" },
   training: {
     // The paper: Adam lr 0.01, wd 1e-3, batch 8, 128 epochs, cross-entropy.

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { positiveNumber, wholeNumber } from './commands/cli-numbers';
 import { runInfo } from './commands/info';
 import { loadRecipeModules, recipeModulesFromEnv } from './commands/recipes';
 import { cvCommand } from './commands/cv-command';
@@ -7,17 +8,14 @@ import { extractCommand } from './commands/extract-command';
 import { mergeCommand } from './commands/merge-command';
 import { demoCommand, evalCommand, predictCommand, trainCommand } from './commands/pipeline-commands';
 
-const int = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0) throw new Error(`expected a whole number, got '${v}'`);
-  return n;
-};
 
 const program = new Command();
 const collect = (v: string, all: string[]) => [...all, v];
 
 program
   .name('mer')
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  .version((require('../package.json') as { version: string }).version, '-V, --version', "mer's version (@mer/cli)")
   .description('Multimodal emotion recognition: MAVEN, TCN-fusion and AVT-CA on one tfjs backend')
   .option('--recipe <module>', 'a module exporting your own network recipe(s) to register (repeatable; also MER_RECIPES=a.js,b.js)', collect, [])
   .addOption(new Option('--backend <name>', 'the tensor backend (also MER_BACKEND): auto (default: tensorflow, then webgpu on a hardware GPU, then wasm, then cpu) | tensorflow | webgpu | wasm | cpu').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
@@ -40,9 +38,9 @@ program
   .option('--recursive', "folders' subfolders too")
   .option('--faces <which>', 'whose faces: largest (default) | main | left | right (one row per frame), or all (every face tracked, a stable face_id each)')
   .option('--face <which>', 'the same as --faces')
-  .option('--detect-every <n>', 'run the face detector every n frames (default 5), following the faces in between (every frame is classified)', int)
+  .option('--detect-every <n>', 'run the face detector every n frames (default 5), following the faces in between (every frame is classified)', wholeNumber(1))
   .option('--crop <mode>', "how face crops are turned upright: eyes (default: level eye line) | reference (@vladmandic/human's own rule)")
-  .option('--workers <n>', 'processes per video: 1 (default) or 2: decoding, detection and crops in a second process while this one classifies (since the face models run on ONNX Runtime, 2 gains ~3 % on a 62 s clip and loses ~10 % on a 10 s one)', int)
+  .option('--workers <n>', 'processes per video: 1 (default) or 2: decoding, detection and crops in a second process while this one classifies (since the face models run on ONNX Runtime, 2 gains ~3 % on a 62 s clip and loses ~10 % on a 10 s one)', wholeNumber(1, 2))
   .option('--va-table <file>', 'category → valence/arousal table (JSON {"happy": [v, a], …} or CSV class,valence,arousal); default Russell & Mehrabian 1977')
   .option('--overwrite', 'analyse again the files an earlier run into --out finished (default: skip them, keep their rows)')
   .option('--quiet', 'no per-file lines, no progress: only the closing line (and errors)')
@@ -54,7 +52,7 @@ program
   .command('demo')
   .description('The main job, offline: synthetic clips → extract → train (lite) → eval → predict, for all three pipelines')
   .option('--out <dir>', 'output folder (data, features, runs, predictions, report.html)', 'mer-demo-output')
-  .option('--epochs <n>', 'epochs per pipeline (default: the demo setup, 15)', int)
+  .option('--epochs <n>', 'epochs per pipeline (default: the demo setup, 15)', wholeNumber(1))
   .option('--pipelines <list>', 'comma-separated subset, e.g. maven,avt-ca')
   .option('--json', 'print the result as one JSON line')
   .addHelpText('after', '\nExample:\n  $ mer demo --out demo-output --pipelines avt-ca')
@@ -68,18 +66,18 @@ program
   .requiredOption('--out <dir>', 'features folder')
   .option('--faces <mode>', "detect (BlazeFace + tracking; default) | none (frames are already face crops) | cropped-aligned (the dataset's own crops; default where Aff-Wild2 has cropped_aligned/)")
   .option('--split <how>', "replace the dataset's split: random:0.25 (stratified, seeded) or speaker:03,08 (those speakers/actors are the test set)")
-  .option('--fold <n>', "RAVDESS speaker fold 1–6 instead of the AVT-CA split; Aff-Wild2: TCN-fusion's fold 1–6 (1–5 training chunks, 6 the validation set)", int)
-  .option('--limit <n>', 'only the first n items', int)
-  .option('--jobs <n>', 'worker processes on this machine, writing into the one folder (default: the number of cores)', int)
+  .option('--fold <n>', "RAVDESS speaker fold 1–6 instead of the AVT-CA split; Aff-Wild2: TCN-fusion's fold 1–6 (1–5 training chunks, 6 the validation set)", wholeNumber(1, 6))
+  .option('--limit <n>', 'only the first n items', wholeNumber(1))
+  .option('--jobs <n>', 'worker processes on this machine, writing into the one folder (default: the number of cores)', wholeNumber(1))
   .option('--shard <i/N>', 'extract only shard i (from 0) of N into this folder; join the shards with mer features merge')
-  .option('--shards <n>', 'the shard count when the index comes from the scheduler: JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array)', int)
+  .option('--shards <n>', 'the shard count when the index comes from the scheduler: JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array)', wholeNumber(1))
   .addOption(new Option('--worker').hideHelp())
   .option('--stream <name=extractor>', 'another offline extractor for a stream, e.g. audio=egemaps (repeatable)', collect, [])
-  .option('--clip-seconds <s>', "clip-timed networks (AVT-CA): seconds per clip instead of the network's 3.6 (shorter recordings are centred and zero-padded to it)", parseFloat)
-  .option('--clip-frames <n>', "clip-timed networks: video frames sampled per clip instead of the network's 15", int)
+  .option('--clip-seconds <s>', "clip-timed networks (AVT-CA): seconds per clip instead of the network's 3.6 (shorter recordings are centred and zero-padded to it)", positiveNumber)
+  .option('--clip-frames <n>', "clip-timed networks: video frames sampled per clip instead of the network's 15", wholeNumber(1))
   .option('--folds <file>', "CMU-MOSEI: the standard folds, a JSON {train, valid, test} of video ids or the SDK's cmu_mosei_std_folds.py")
   .option('--labels <task>', 'CMU-MOSEI: emotions (six, multi-label; default) | sentiment2 (negative vs non-negative) | sentiment7 (−3 … 3)')
-  .option('--steps <n>', "CMU-MOSEI: steps each sequence is averaged onto per segment (default: the network's clip frames)", int)
+  .option('--steps <n>', "CMU-MOSEI: steps each sequence is averaged onto per segment (default: the network's clip frames)", wholeNumber(1))
   .option('--sequence <stream=file.csd>', 'CMU-MOSEI: the sequence a stream takes, e.g. video=CMU_MOSEI_VisualOpenFace2.csd (repeatable)', collect, [])
   .option('--visual-encoder <id|dir>', 'transformers.js image model instead of the shipped face encoder (e.g. microsoft/swin-base-patch4-window7-224)')
   .option('--audio-encoder <id|dir>', 'MAVEN: transformers.js speech model (e.g. facebook/hubert-base-ls960)')
@@ -87,6 +85,7 @@ program
   .option('--asr-model <id|dir>', 'MAVEN: transformers.js ASR model for items without a transcript (e.g. onnx-community/whisper-base)')
   .option('--model-dir <dir>', 'folder of local model snapshots (<id>/config.json, onnx/…)')
   .option('--allow-remote', 'allow downloading hub models (needs internet)')
+  .option('--overwrite', "replace the features already in --out (written with another extractor or config) instead of refusing")
   .option('--json', 'machine-readable report')
   .addHelpText('after', '\nExamples:\n  $ mer extract --pipeline avt-ca --dataset emodb:/data/emodb --split random:0.25 --out feats-emodb\n  $ mer extract --pipeline avt-ca --dataset cmu-mosei:/data/mosei --folds cmu_mosei_std_folds.py --out feats-mosei')
   .action(extractCommand);
@@ -108,9 +107,10 @@ program
   .option('--preset <name>', "the network's preset: paper (default; AVT-CA: features, since its paper preset takes raw face crops) | official-code | lite")
   .option('--profile <name>', "the network's training profile: paper (the paper's setup) | small-data (AVT-CA) …; default the network's")
   .option('--config <file>', 'JSON training overrides on top of the profile, e.g. {"learningRate":1e-3,"epochs":30,"model":{"beitDepth":2}}')
-  .option('--epochs <n>', 'number of epochs', int)
-  .option('--fold <n>', "RAVDESS speaker fold 1–6 (its actors are the test split), or Aff-Wild2 fold 1–6 (TCN-fusion's protocol)", int)
-  .option('--resume', 'continue an interrupted run from its last checkpoint')
+  .option('--epochs <n>', 'number of epochs', wholeNumber(1))
+  .option('--fold <n>', "RAVDESS speaker fold 1–6 (its actors are the test split), or Aff-Wild2 fold 1–6 (TCN-fusion's protocol)", wholeNumber(1, 6))
+  .option('--resume', 'continue an interrupted run from its last checkpoint (with the setup it was started with; a larger --epochs is honoured)')
+  .option('--overwrite', 'replace the run already in --out (without --resume or --overwrite, an existing run is refused)')
   .addOption(new Option('--select <what>', "what selects the kept epoch: auto (the validation split, else an inner validation split of train: by speaker, else 15 % stratified) | last (nothing: the last epoch) | test (the test split: OPTIMISTIC, marked so)").choices(['auto', 'last', 'test']).default('auto'))
   .option('--json', 'one JSON line per epoch')
   .addHelpText('after', '\nExample:\n  $ mer train --features feats --out run --preset lite --epochs 30\n  $ mer train --features feats --out run --resume')
@@ -125,8 +125,9 @@ program
   .option('--preset <name>', "the network's preset (default: the recipe's)")
   .option('--profile <name>', "the network's training profile (paper, small-data, …); default the network's")
   .option('--config <file>', 'JSON training overrides, as for mer train')
-  .option('--epochs <n>', 'number of epochs', int)
-  .option('--members <n>', 'networks per fold (classification): member m selects its epoch on the training speakers m folds after the held-out ones; the held-out speakers get their mean class probabilities (default 1)', int)
+  .option('--epochs <n>', 'number of epochs', wholeNumber(1))
+  .option('--members <n>', 'networks per fold (classification): member m selects its epoch on the training speakers m folds after the held-out ones; the held-out speakers get their mean class probabilities (default 1)', wholeNumber(1))
+  .option('--overwrite', 'start over when --out holds folds run with other settings (without it they are refused; with the same settings finished folds are reused)')
   .option('--json', 'one JSON line per fold, then the summary')
   .addHelpText('after', '\nEach fold: its speakers are held out, the next fold\'s speakers select the epoch, the rest train.\n\nExample:\n  $ mer cv --features feats-emodb --out cv-emodb --folds loso --preset lite')
   .action(cvCommand);
@@ -149,7 +150,7 @@ program
   .option('--out <dir>', 'output folder (one CSV per file, and summary.csv over all)', 'predictions')
   .option('--recursive', "folders' subfolders too")
   .option('--face <which>', 'the person to follow: main (default) | largest | left | right')
-  .option('--workers <n>', 'processes per video: 1 (default) or 2: decoding and BlazeFace in a second process while faces are embedded and audio and fusion run here (no gain measured on a 10 s clip since the face models run on ONNX Runtime)', int)
+  .option('--workers <n>', 'processes per video: 1 (default) or 2: decoding and BlazeFace in a second process while faces are embedded and audio and fusion run here (no gain measured on a 10 s clip since the face models run on ONNX Runtime)', wholeNumber(1, 2))
   .option('--plot', 'also write a VA timeline and circumplex (SVG) and an HTML report')
   .option('--abaw', 'also write the ABAW submission format (image_location,valence,arousal)')
   .option('--json', 'one JSON line per file')

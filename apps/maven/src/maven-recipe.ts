@@ -24,6 +24,7 @@ export const mavenRecipe: NetworkRecipe = {
     paper: { ...TRAINING_COMMON, optimizer: 'adamw', learningRate: 1e-4, weightDecay: 1e-2, batchSize: 16, epochs: 200, loss: 'mse', scheduler: { kind: 'none' }, window: { size: 64, hop: 32 } },
   },
   demo: { preset: 'lite', training: { optimizer: 'adamw', learningRate: 1e-3, epochs: 15, batchSize: 4, window: { size: 32, hop: 16 }, loss: 'mse' } },
+  presetConfig: (preset) => mavenConfig(preset),
   build: (widths, preset, options = {}) => {
     const w = (n: string) => streamWidth(mavenRecipe, widths, n);
     return network(new MavenModel(mavenConfig(preset, { visualDim: w('visual'), audioDim: w('audio'), textDim: w('text'), ...(options.overrides as Partial<MavenConfig>) })));

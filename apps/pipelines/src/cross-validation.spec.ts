@@ -103,7 +103,7 @@ describe('speaker-independent evaluation', () => {
     const again = await crossValidate({ features: features4, out, folds: 'loso', preset: 'lite', training, members: 2, onFold: (f, how) => seen.push(`${f.fold}:${how}`) });
     expect(seen).toEqual(['1:done', '2:resumed', '3:done', '4:done']);
     expect(again.folds.map((f) => f.metrics)).toEqual(first.folds.map((f) => f.metrics));
-    await expect(crossValidate({ features: features4, out, folds: 'loso', preset: 'lite', training })).rejects.toThrow('was run with 2 member(s), not 1');
+    await expect(crossValidate({ features: features4, out, folds: 'loso', preset: 'lite', training })).rejects.toThrow('its folds were run with other settings (members 2 → 1); use another --out, or --overwrite to start over');
     await expect(crossValidate({ features: features4, out: path.join(dir, 'cv3'), folds: 'loso', preset: 'lite', training, members: 3 })).rejects.toThrow('3 networks per fold need 5 speaker folds');
   });
 });

@@ -93,6 +93,8 @@ async function trainMember(options: Parameters<typeof crossValidate>[0], run: st
     training: options.training,
     model: options.model,
     resume: fs.existsSync(path.join(run, 'checkpoint', 'state.json')),
+    // A fold folder belongs to cv: one stopped before its first checkpoint starts again.
+    overwrite: !fs.existsSync(path.join(run, 'checkpoint', 'state.json')),
     resplit: (i) => splits.get(speakerOf.get(i.id)!)!,
     select: 'auto', // the fold's validation speakers are training speakers; the held-out ones are never read here
     onEpoch,
@@ -131,6 +133,8 @@ export async function crossValidate(options: {
   model?: Record<string, unknown>;
   /** Networks per fold (a committee over inner validation speakers); default 1. */
   members?: number;
+  /** Start again when `out` holds folds run with other settings (otherwise refused). */
+  overwrite?: boolean;
   /** How many folds there are, before the first runs. */
   onStart?: (folds: number) => void;
   onFold?: (r: FoldResult, resumed: 'done' | 'resumed' | 'new') => void;
@@ -148,6 +152,7 @@ export async function crossValidate(options: {
   if (members > 1 && members > folds.length - 2) throw new Error(`members: ${members} networks per fold need ${members + 2} speaker folds (each member validates on other training speakers), there are ${folds.length}`);
   const results: FoldResult[] = [];
   fs.mkdirSync(options.out, { recursive: true });
+  checkSettings(options, String(scheme), members);
   options.onStart?.(folds.length);
   for (let k = 0; k < folds.length; k++) {
     const run = path.join(options.out, `fold-${k + 1}`);
@@ -202,6 +207,30 @@ export async function crossValidate(options: {
   const out: CrossValidationResult = { scheme: String(scheme), features: path.resolve(options.features), folds: results, summary: summarise(results) };
   writeFileAtomic(path.join(options.out, 'cv.json'), JSON.stringify(out, null, 2));
   return out;
+}
+
+/**
+ * `<out>/cv-settings.json`: what the folds in `out` were run with. Finished folds are reused only under
+ * the same settings; other settings are refused, naming what changed, or (`overwrite`) start over.
+ */
+function checkSettings(options: Parameters<typeof crossValidate>[0], scheme: string, members: number): void {
+  const file = path.join(options.out, 'cv-settings.json');
+  const settings: Record<string, unknown> = { features: path.resolve(options.features), folds: scheme, preset: options.preset ?? null, profile: options.profile ?? null, training: options.training ?? {}, model: options.model ?? {}, members };
+  const folds = () => fs.readdirSync(options.out).filter((d) => /^fold-\d+$/.test(d));
+  if (fs.existsSync(file)) {
+    const before = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;
+    const changed = Object.keys(settings).filter((k) => JSON.stringify(before[k] ?? null) !== JSON.stringify(settings[k] ?? null));
+    if (changed.length > 0 && !options.overwrite) {
+      const what = changed.map((k) => `${k} ${JSON.stringify(before[k] ?? null)} → ${JSON.stringify(settings[k])}`).join('; ');
+      throw new Error(`${options.out}: its folds were run with other settings (${what}); use another --out, or --overwrite to start over`);
+    }
+    if (changed.length === 0) return;
+  } else if (folds().length > 0 && !options.overwrite) {
+    throw new Error(`${options.out}: holds folds without a record of their settings (an older mer); use another --out, or --overwrite to start over`);
+  }
+  for (const d of folds()) fs.rmSync(path.join(options.out, d), { recursive: true, force: true });
+  fs.rmSync(path.join(options.out, 'cv.json'), { force: true });
+  writeFileAtomic(file, JSON.stringify(settings, null, 2));
 }
 
 /** The held-out metrics of one run, or of a committee's mean class probabilities. */

@@ -1,6 +1,6 @@
 export { BUILT_IN_NETWORKS, resolveRecipe } from './network-registry';
 export { networkNames, networkRecipe, networkRecipes, registerNetwork } from '@mer/training';
-export { TRAINING_COMMON } from '@mer/training';
+export { parseModelOverrides, parseTrainingOverrides, TRAINING_COMMON } from '@mer/training';
 export type { NetworkRecipe, RecipeNetwork, StreamDeclaration, Task, TrainingConfig } from '@mer/training';
 export { createPipeline, loadPipeline, Pipeline } from './pipeline';
 export type { PipelineItem, PipelineOptions, FitOptions, PipelineMetrics, Prediction, FramePrediction } from './pipeline-types';
@@ -21,6 +21,7 @@ export { datasetItems, parseDatasetSpec, stratifiedSplit, DATASET_KINDS } from '
 export type { DatasetKind, DatasetItems } from './dataset-items';
 export { vaTimelineSvg, circumplexSvg, probabilitiesSvg, classTimelineSvg, htmlReport, metricRows } from './plots';
 export { extractDataset, trainRun, evalRun, readFeatureIndex, readRunSelection } from './workflow';
+export { clearFeatureFolder, holdsRun, prepareRunFolder, resumedSetup } from './run-folders';
 export { expandInputs, predictFiles, writePrediction } from './prediction-output';
 export type { PredictReport } from './prediction-output';
 export type { FeatureIndex } from './workflow';

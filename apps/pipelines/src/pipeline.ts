@@ -17,7 +17,7 @@ import type { Selection } from './selection';
 import { PipelineModel } from './pipeline-model';
 import type { FitOptions, FramePrediction, PipelineItem, PipelineMetrics, PipelineOptions, Prediction } from './pipeline-types';
 import { EpochRecord, trainModel } from './trainer';
-import { trainingConfig } from './training-config';
+import { modelOverrides, trainingConfig } from './training-config';
 
 /** scikit-learn's 'balanced' class weights N / (K · n_c); a class absent from training gets weight 0. */
 function balancedWeights(labels: readonly number[], k: number): number[] {
@@ -30,13 +30,16 @@ function balancedWeights(labels: readonly number[], k: number): number[] {
 /** Builds a pipeline for a registered network (by name) or a recipe: extractors now, the network on first fit. */
 export async function createPipeline(network: string | NetworkRecipe, options: PipelineOptions = {}): Promise<Pipeline> {
   const recipe = resolveRecipe(network);
-  await initBackend();
-  const extractor = await PipelineExtractor.create(recipe, options.extractor);
+  // Every option is checked before anything loads or is written.
   const classes = recipe.task === 'classification' ? (options.classes ?? recipe.defaultClasses) : undefined;
   if (recipe.task === 'classification' && !classes) throw new Error(`${recipe.name}: a classification network needs class names (options.classes)`);
   const training = trainingConfig(recipe, options.training, options.profile);
+  const preset = options.preset ?? recipe.extractedPreset?.preset ?? recipe.defaultPreset;
+  const model = modelOverrides(recipe, preset, options.model);
   if (options.multiLabel && recipe.task !== 'classification') throw new Error(`${recipe.name}: multi-label targets need a classification network (this one's task is ${recipe.task})`);
-  return new Pipeline(recipe, options.preset ?? recipe.extractedPreset?.preset ?? recipe.defaultPreset, extractor, training, classes, options.model, null, options.extractor ?? {}, options.multiLabel ?? false);
+  await initBackend();
+  const extractor = await PipelineExtractor.create(recipe, options.extractor);
+  return new Pipeline(recipe, preset, extractor, training, classes, model, null, options.extractor ?? {}, options.multiLabel ?? false);
 }
 
 /**

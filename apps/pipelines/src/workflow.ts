@@ -14,6 +14,8 @@ import { metricRows } from './plots';
 import type { EpochRecord } from './trainer';
 import { innerValidationSplit, SelectOn, Selection } from './selection';
 import { resolveRecipe } from './network-registry';
+import { prepareRunFolder, resumedSetup } from './run-folders';
+import { trainingConfig } from './training-config';
 
 /** `items.json` in a features folder: what `mer extract` wrote, what `mer train`/`eval` read. */
 export interface FeatureIndex {
@@ -126,6 +128,8 @@ export async function trainRun(options: {
   training?: Partial<TrainingConfig>;
   model?: Record<string, unknown>;
   resume?: boolean;
+  /** Replace a run already in `out` (its run files only); without it (or `resume`) such a folder is refused. */
+  overwrite?: boolean;
   stopAfter?: number;
   /** RAVDESS speaker fold 1–6: its 4 actors are the validation/test split, the rest train. */
   fold?: number;
@@ -153,20 +157,26 @@ export async function trainRun(options: {
   let preset = options.preset;
   let training = options.training;
   let model = options.model;
+  const recipe = resolveRecipe(index.pipeline);
   if (options.resume) {
-    // A resumed run keeps the setup it was started with.
+    // A resumed run keeps the setup it was started with: more epochs is the one change it honours.
     const manifest = readManifest(options.out);
+    const stateFile = path.join(options.out, 'checkpoint', 'state.json');
+    const done = fs.existsSync(stateFile) ? (JSON.parse(fs.readFileSync(stateFile, 'utf8')) as { epoch: number }).epoch : 0;
+    const asked = options.profile !== undefined ? trainingConfig(recipe, options.training, options.profile) : options.training;
+    const setup = resumedSetup(options.out, manifest, { preset: options.preset, training: asked, model: options.model }, done);
+    for (const n of setup.notes) options.onNote?.(n);
     preset = manifest.preset;
-    training = manifest.training;
+    training = setup.training;
     model = manifest.model;
   }
-  const recipe = resolveRecipe(index.pipeline);
   if (preset === undefined && recipe.extractedPreset) {
     preset = recipe.extractedPreset.preset;
     options.onNote?.(`preset '${preset}': ${recipe.extractedPreset.why}`);
   }
   const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, profile: options.resume ? undefined : options.profile, classes: index.classes, model, multiLabel: index.multiLabel });
   try {
+    prepareRunFolder(options.out, { resume: options.resume, overwrite: options.overwrite });
     writeFileAtomic(sourceFile, JSON.stringify({ features: path.resolve(options.features), ...(fold !== undefined ? { fold } : {}) }));
     options.onStart?.({ epochs: p.training.epochs, selection: { ...selection, metric: p.task === 'va' ? 'CCC' : index.multiLabel ? 'mean F1' : 'macro-F1' }, preset: p.preset });
     const history = await p.fit(train, { validation, selection, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, onNote: options.onNote });

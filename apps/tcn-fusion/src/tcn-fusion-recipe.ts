@@ -24,6 +24,7 @@ export const tcnFusionRecipe: NetworkRecipe = {
   },
   // Its own loss, 1 − CCC; no plateau scheduler on a 15-epoch run.
   demo: { preset: 'lite', training: { optimizer: 'adamw', learningRate: 2e-3, epochs: 15, batchSize: 4, window: { size: 32, hop: 16 }, loss: 'ccc', scheduler: { kind: 'none' } } },
+  presetConfig: (preset) => tcnFusionConfig(preset),
   build: (widths, preset, options = {}) => {
     const w = (n: string) => streamWidth(tcnFusionRecipe, widths, n);
     return network(new TcnFusionModel(tcnFusionConfig(preset, { visualDim: w('visual'), vggishDim: w('vggish'), logmelDim: w('logmel'), ...(options.overrides as Partial<TcnFusionConfig>) })));

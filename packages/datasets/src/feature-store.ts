@@ -97,7 +97,7 @@ export class FeatureStore {
       if (options.onMismatch !== 'overwrite') {
         throw new Error(
           `${dir}: features were written by ${old.extractor} (config ${old.configHash}, dim ${old.dim}); this run uses ` +
-            `${manifest.extractor} (config ${manifest.configHash}, dim ${manifest.dim}). Use another output folder or overwrite.`,
+            `${manifest.extractor} (config ${manifest.configHash}, dim ${manifest.dim}). Use another output folder, or replace them (mer extract --overwrite).`,
         );
       }
       fs.rmSync(dir, { recursive: true, force: true });

@@ -5,6 +5,7 @@ export type { EarlyStoppingState } from './early-stopping';
 export { optimizerState, restoreOptimizerState } from './optimizer-state';
 export type { OptimizerState } from './optimizer-state';
 export { SMALL_DATA_TRAINING, TRAINING_COMMON } from './training-config';
+export { describeIssues, nearestKey, overridesSchemaFor, parseModelOverrides, parseTrainingOverrides, trainingOverridesSchema } from './config-schema';
 export type { TrainingConfig } from './training-config';
 export { streamWidth } from './network-recipe';
 export type { BuildOptions, ForwardOptions, NetworkOutput, NetworkRecipe, RecipeNetwork, StreamDeclaration, StreamModality, StreamTiming, Task } from './network-recipe';

@@ -83,6 +83,11 @@ export interface NetworkRecipe {
   presets: readonly string[];
   defaultPreset: string;
   /**
+   * A preset's model config (its defaults): `--config`'s `model` overrides are checked against it
+   * (unknown keys, wrong types) before anything is built. Absent: overrides are passed on unchecked.
+   */
+  presetConfig?: (preset: string) => object;
+  /**
    * The preset pipelines build when none is named, where `defaultPreset` takes inputs that `mer
    * extract` does not write (e.g. AVT-CA's paper preset: raw face crops); `why` is said when it is used.
    */

@@ -11,7 +11,7 @@ function foldRow(f: FoldResult): string[] {
   return [String(f.fold), f.heldOut.join(' '), String(f.trainItems), String(f.testItems), (f.members ?? [f]).map((r) => `${r.bestEpoch}/${r.epochs}`).join(' '), ...(va ? [num(m['ccc'])] : [num(m['uar']), num(m['macroF1']), num(m['accuracy'])])];
 }
 
-export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; profile?: string; config?: string; epochs?: number; members?: number; json?: boolean }): Promise<void> {
+export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; profile?: string; config?: string; epochs?: number; members?: number; overwrite?: boolean; json?: boolean }): Promise<void> {
   const { training, model } = readTrainingConfig(opts.config, opts.epochs);
   const noted = new Set<string>();
   const bar = new Progress('cv folds', 0, { silent: opts.json, live: false });
@@ -25,6 +25,7 @@ export async function cvCommand(opts: { features: string; out: string; folds: st
     training,
     model,
     members: opts.members,
+    overwrite: opts.overwrite,
     onStart: (folds) => bar.setTotal(folds),
     onNote: (note) => {
       if (!noted.has(note)) console.error(`note: ${note}`);

@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
-import { extractDataset, extractMosei, MOSEI_TASKS, MoseiTask, resolveShard } from '@mer/pipelines';
+import { clearFeatureFolder, extractDataset, extractMosei, MOSEI_TASKS, MoseiTask, resolveShard } from '@mer/pipelines';
 import { checkPipeline } from './pipeline-commands';
 import { Progress } from './progress';
 
@@ -32,6 +32,8 @@ export interface ExtractOptions {
   labels?: string;
   steps?: number;
   sequence?: string[];
+  /** Replace the features already in --out. */
+  overwrite?: boolean;
   /** Internal: a worker of a parallel run (the parent wrote items.json). */
   worker?: boolean;
   json?: boolean;
@@ -103,6 +105,10 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
   if (opts.clipSeconds !== undefined && !(opts.clipSeconds > 0)) throw new Error(`--clip-seconds must be a positive number of seconds, got ${opts.clipSeconds}`);
   if (opts.faces !== undefined && !['detect', 'none', 'cropped-aligned'].includes(opts.faces)) throw new Error(`--faces must be detect, none or cropped-aligned, got '${opts.faces}'`);
   const shard = resolveShard({ shard: opts.shard, shards: opts.shards });
+  if (opts.overwrite) {
+    if (shard || opts.worker) throw new Error('--overwrite empties the whole features folder: run it without --shard (then extract the shards into the empty folder)');
+    clearFeatureFolder(opts.out);
+  }
   const jobs = shard ? 1 : (opts.jobs ?? os.availableParallelism());
   const common = {
     pipeline,

@@ -26,7 +26,7 @@ export function checkPipeline(name: string): string {
 }
 
 
-export async function trainCommand(opts: { features: string | string[]; out: string; preset?: string; profile?: string; config?: string; epochs?: number; fold?: number; resume?: boolean; select?: SelectOn; json?: boolean }): Promise<void> {
+export async function trainCommand(opts: { features: string | string[]; out: string; preset?: string; profile?: string; config?: string; epochs?: number; fold?: number; resume?: boolean; overwrite?: boolean; select?: SelectOn; json?: boolean }): Promise<void> {
   const { training: rest, model } = readTrainingConfig(opts.config, opts.epochs);
   const list = Array.isArray(opts.features) ? opts.features : [opts.features];
   // Several folders (the shards of one extraction): joined into the run's own features folder first.
@@ -44,6 +44,7 @@ export async function trainCommand(opts: { features: string | string[]; out: str
     training: rest,
     model,
     resume: opts.resume,
+    overwrite: opts.overwrite,
     fold: opts.fold,
     select: opts.select,
     onStart: (info) => {
