@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { getBackendInfo } from '@mer/backend';
 import type { ExpressionCropMode } from './analysis/expression-classifier';
 import type { ExpressionFaceBatch } from './analysis/expression-face-stream';
 import type { DetectOptions, FaceBox, FaceDetectorOptions } from './face-detector';
@@ -68,7 +69,10 @@ function workerEntry(): { file: string; execArgv: string[]; env: NodeJS.ProcessE
  */
 function runFaceProcess<B>(file: string, request: FaceProcessRequest, onBatch: (b: B) => Promise<void> | void): { done: Promise<void>; stop: () => void } {
   const entry = workerEntry();
-  const child = fork(entry.file, [], { execArgv: entry.execArgv, env: entry.env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+  // The child runs on this process's backend, however it was chosen (MER_BACKEND, an option, auto).
+  const backend = getBackendInfo()?.name;
+  const env = backend ? { ...entry.env, MER_BACKEND: backend } : entry.env;
+  const child = fork(entry.file, [], { execArgv: entry.execArgv, env, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
   let stderr = '';
   child.stderr?.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   let settled = false;
