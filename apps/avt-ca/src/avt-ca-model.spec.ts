@@ -31,14 +31,14 @@ describe('AVT-CA network', () => {
     m.dispose();
   });
 
-  it('lite preset overfits a fixed batch on wasm (cross-entropy falls ≥ 90%); modality dropout runs', () => {
+  it('lite preset overfits a fixed batch on wasm (cross-entropy falls ≥ 90%); modality dropout runs', async () => {
     const m = createAvtCaModel('lite', { dropout: 0 });
     const audio = tf.randomNormal([8, 40, 10], 0, 1, 'float32', 1);
     const video = tf.randomNormal([8, 15, 1024], 0, 1, 'float32', 2);
     const labels = tf.tensor1d([0, 1, 2, 3, 4, 5, 6, 7], 'int32');
     const opt = new AdamW({ learningRate: 3e-3, weightDecay: 0 });
     const loss = () => crossEntropyLoss(m.apply([audio, video], { training: true }) as tf.Tensor, labels);
-    const { first, last } = overfit(loss, opt, m.variables());
+    const { first, last } = await overfit(loss, opt, m.variables());
     expect(last).toBeLessThan(first * 0.1);
     tf.tidy(() => {
       expect(m.predict({ audio, video }, { dropAudio: true }).logits.shape).toEqual([8, 8]);
@@ -70,7 +70,7 @@ describe('AVT-CA network', () => {
     loaded.dispose();
   });
 
-  it('raw mode: face crops through the EfficientFace-style backbone; trains a step on wasm', () => {
+  it('raw mode: face crops through the EfficientFace-style backbone; trains a step on wasm', async () => {
     const m = createAvtCaModel('lite', {
       mode: 'raw',
       backbone: { stagesRepeats: [1, 1, 1], stagesOutChannels: [4, 8, 8, 8, 16] },
@@ -83,7 +83,7 @@ describe('AVT-CA network', () => {
     expect(m.summary()).toMatch(/EfficientFace backbone/);
     const opt = new AdamW({ learningRate: 1e-3 });
     const loss = () => crossEntropyLoss(m.apply([audio, video], { training: true }) as tf.Tensor, labels);
-    const { first, last } = overfit(loss, opt, m.variables(), { maxSteps: 30, targetRatio: 0.8 });
+    const { first, last } = await overfit(loss, opt, m.variables(), { maxSteps: 30, targetRatio: 0.8 });
     expect(last).toBeLessThan(first);
     expect(() => tf.tidy(() => m.predict({ audio, video: tf.zeros([2, 4, 16]) }))).toThrow(/raw mode: video must be \[B, T, H, W, 3\]/);
     expect(() => avtCaConfig('paper', { videoDim: 512 })).toThrow(/must equal the backbone's output width \(1024\)/);

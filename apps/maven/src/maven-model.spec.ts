@@ -66,7 +66,7 @@ describe('MAVEN network', () => {
     const opt = new AdamW({ learningRate: 1e-3 });
     const inputs = [x.visual, x.audio, x.text];
     const loss = () => vaMseLoss(m.apply(inputs, { training: true }) as tf.Tensor, target);
-    const { first, last } = overfit(loss, opt, m.variables());
+    const { first, last } = await overfit(loss, opt, m.variables());
     expect(last).toBeLessThan(first * 0.1);
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-maven-'));
     await saveMavenModel(m, folderFiles(dir));

@@ -36,13 +36,13 @@ describe('TCN-fusion network', () => {
     model.dispose();
   });
 
-  it('lite preset overfits one fixed batch with the CCC loss on wasm (loss falls ≥ 90%)', () => {
+  it('lite preset overfits one fixed batch with the CCC loss on wasm (loss falls ≥ 90%)', async () => {
     const model = createTcnFusionModel('lite', { tcnDropout: 0, headDropout: 0 });
     const x = inputs(4, 24, 7);
     const target = tf.tidy(() => tf.tanh(tf.randomNormal([4, 24, 2], 0, 1, 'float32', 9)));
     const opt = new AdamW({ learningRate: 2e-3, weightDecay: 0 });
     const loss = () => cccLoss(model.apply([x.visual, x.vggish, x.logmel], { training: true }) as tf.Tensor, target);
-    const { first, last } = overfit(loss, opt, model.variables());
+    const { first, last } = await overfit(loss, opt, model.variables());
     expect(last).toBeLessThan(first * 0.1);
     opt.dispose();
     tf.dispose([x.visual, x.vggish, x.logmel, target]);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { AdamW, createRng, initBackend, onBackend } from './index';
+import { AdamW, createRng, initBackend, onBackend, specBackend } from './index';
 import { hasFusedAdamW } from './kernels/adamw-wasm';
 
 // torch.optim.AdamW(lr=0.1, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.05) on
@@ -14,23 +14,24 @@ const TORCH_TRAJECTORY = [
 
 describe('AdamW', () => {
   beforeAll(async () => {
-    await initBackend({ backend: 'wasm' });
+    await initBackend({ backend: specBackend() });
   });
 
-  it('follows torch.optim.AdamW step for step', () => {
+  it('follows torch.optim.AdamW step for step', async () => {
     const p = tf.variable(tf.tensor1d([0.5, -1.2, 2.0, 0.1]), true, 'p');
     const t = tf.tensor1d([1.0, 0.0, -1.0, 0.3]);
     const c = tf.tensor1d([1.0, 2.0, 0.5, 3.0]);
     const opt = new AdamW({ learningRate: 0.1, weightDecay: 0.05, epsilon: 1e-8 });
     for (const expected of TORCH_TRAJECTORY) {
       tf.dispose(opt.minimize(() => tf.sum(tf.mul(c, tf.square(tf.sub(p, t)))) as tf.Scalar) ?? []);
-      const got = Array.from(p.dataSync());
+      const got = Array.from(await p.data());
       got.forEach((v, i) => expect(v).toBeCloseTo(expected[i], 5));
     }
     opt.dispose();
     tf.dispose([p, t, c]);
   });
 
+  // About mer's wasm kernel: runs on wasm in the webgpu leg too (the first spec checks webgpu's update).
   it('fused wasm step (one kernel per parameter) equals the op-by-op update on cpu bit for bit', async () => {
     const r = createRng(7);
     const init = [Float32Array.from({ length: 37 }, () => r.normal()), Float32Array.from({ length: 6 }, () => r.normal())];
@@ -62,19 +63,19 @@ describe('AdamW', () => {
     expect(wasm.slots).toEqual(cpu.slots);
   });
 
-  it('decays decoupled from the gradient: zero gradient still shrinks θ by lr·λ', () => {
+  it('decays decoupled from the gradient: zero gradient still shrinks θ by lr·λ', async () => {
     const w = tf.variable(tf.tensor1d([2, -4]), true, 'w');
     const opt = new AdamW({ learningRate: 0.5, weightDecay: 0.1 });
     opt.applyGradients([{ name: 'w', tensor: tf.zeros([2]) }]);
     // Adam's step is 0/(0+ε) = 0, so only the decay acts: θ·(1 − 0.5·0.1).
-    const [a, b] = Array.from(w.dataSync());
+    const [a, b] = Array.from(await w.data());
     expect(a).toBeCloseTo(2 * 0.95, 6);
     expect(b).toBeCloseTo(-4 * 0.95, 6);
     opt.dispose();
     w.dispose();
   });
 
-  it('exempts variables the decay filter rejects', () => {
+  it('exempts variables the decay filter rejects', async () => {
     const w = tf.variable(tf.tensor1d([1]), true, 'layer/kernel');
     const b = tf.variable(tf.tensor1d([1]), true, 'layer/bias');
     const opt = new AdamW({ learningRate: 1, weightDecay: 0.5, decay: (name) => !name.endsWith('bias') });
@@ -82,8 +83,8 @@ describe('AdamW', () => {
       { name: 'layer/kernel', tensor: tf.zeros([1]) },
       { name: 'layer/bias', tensor: tf.zeros([1]) },
     ]);
-    expect(w.dataSync()[0]).toBeCloseTo(0.5, 6);
-    expect(b.dataSync()[0]).toBe(1);
+    expect((await w.data())[0]).toBeCloseTo(0.5, 6);
+    expect((await b.data())[0]).toBe(1);
     opt.dispose();
     tf.dispose([w, b]);
   });

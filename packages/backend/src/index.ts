@@ -19,6 +19,8 @@ export { fromTransformersTensor, toTransformersTensor } from './transformers-ten
 export type { TransformersTensorLike, FromTransformersOptions, ToTransformersOptions } from './transformers-tensor';
 export { findTfjsCoreCopies, assertSingleTfjsCore } from './tfjs-core-copies';
 export { onBackend, numericalGradient, relativeError } from './gradient-check';
+export { specBackend, readAndDispose, download } from './spec-backend';
+export type { SpecBackend } from './spec-backend';
 export { memoryFiles } from './model-files';
 export type { ModelFiles } from './model-files';
 

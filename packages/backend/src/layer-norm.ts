@@ -14,6 +14,9 @@ import { hasFusedLayerNorm, MER_LAYER_NORM, MER_LAYER_NORM_GRAD } from './kernel
  * @returns [..., D]
  */
 export function layerNorm(x: tf.Tensor, gamma: tf.Tensor, beta: tf.Tensor, epsilon = 1e-5): tf.Tensor {
+  // Checked here, not only in the wasm kernel, so that every backend refuses the same way.
+  const d = x.shape[x.shape.length - 1];
+  for (const p of [gamma, beta]) if (p.shape.length !== 1 || p.shape[0] !== d) throw new Error(`layerNorm: parameter [${p.shape}] does not match the last axis of [${x.shape}]`);
   if (!hasFusedLayerNorm() || x.dtype !== 'float32') {
     return tf.tidy(() => {
       const { mean, variance } = tf.moments(x, -1, true);

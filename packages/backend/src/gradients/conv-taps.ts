@@ -127,6 +127,27 @@ export function placeTap(contrib: tf.Tensor4D, g: ConvGeometry, kh: number, kw: 
   ]);
 }
 
+/**
+ * WebGPU guarantees 8 storage buffers per shader stage, and tfjs-backend-webgpu binds each AddN input
+ * and its output as one: an AddN of more than 7 tensors fails there (an invalid compute pipeline,
+ * the result left unwritten).
+ */
+const ADD_N_MAX_INPUTS = 7;
+
+/** Σ of the placed taps, in AddNs of at most 7 tensors so that every backend can run them. @param taps [B, Hp, Wp, C] each */
+export function sumTaps(taps: tf.Tensor4D[]): tf.Tensor4D {
+  let parts = taps;
+  while (parts.length > 1) {
+    const next: tf.Tensor4D[] = [];
+    for (let i = 0; i < parts.length; i += ADD_N_MAX_INPUTS) {
+      const chunk = parts.slice(i, i + ADD_N_MAX_INPUTS);
+      next.push(chunk.length === 1 ? chunk[0] : (tf.addN(chunk) as tf.Tensor4D));
+    }
+    parts = next;
+  }
+  return parts[0];
+}
+
 /** Crops the padding back off. @param xPad [B, Hp, Wp, C] → [B, H, W, C] */
 export function cropPadding(xPad: tf.Tensor4D, g: ConvGeometry): tf.Tensor4D {
   return tf.slice(xPad, [0, g.padTop, g.padLeft, 0], [g.batch, g.inHeight, g.inWidth, xPad.shape[3]]);

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, numericalGradient, onBackend, relativeError } from '../index';
+import { createRng, numericalGradient, onBackend, readAndDispose, relativeError, specBackend } from '../index';
 
 const TOL = 1e-3;
+/** The backend under test (wasm; webgpu in the webgpu CI leg), checked against cpu. */
+const B = specBackend();
+const readAll = (ts: tf.Tensor[]) => Promise.all(ts.map(readAndDispose));
 
 function randomArray(n: number, seed: number): Float32Array {
   const rng = createRng(seed);
@@ -54,19 +57,20 @@ function outShape(c: ConvCase): number[] {
 
 describe('Conv2D gradient fill', () => {
   for (const c of CASES) {
-    it(`${c.name}: wasm gradients match cpu finite differences`, async () => {
+    it(`${c.name}: ${B} gradients match cpu finite differences`, async () => {
       const xs = randomArray(c.x.reduce((a, b) => a * b), 1);
       const ws = randomArray(c.f.reduce((a, b) => a * b), 2);
       const oShape = await onBackend('cpu', () => outShape(c));
       const rs = randomArray(oShape.reduce((a, b) => a * b), 3);
 
-      const [dx, dw] = await onBackend('wasm', () =>
-        tf.tidy(() => {
-          const r = tf.tensor(rs, oShape);
-          const g = tf.grads((x: tf.Tensor, w: tf.Tensor) => convLoss(c, x, w, r));
-          const [gx, gw] = g([tf.tensor(xs, c.x), tf.tensor(ws, c.f)]);
-          return [gx.dataSync().slice(), gw.dataSync().slice()];
-        }),
+      const [dx, dw] = await onBackend(B, () =>
+        readAll(
+          tf.tidy(() => {
+            const r = tf.tensor(rs, oShape);
+            const g = tf.grads((x: tf.Tensor, w: tf.Tensor) => convLoss(c, x, w, r));
+            return g([tf.tensor(xs, c.x), tf.tensor(ws, c.f)]);
+          }),
+        ),
       );
       const [nx, nw] = await onBackend('cpu', () => {
         const r = tf.tensor(rs, oShape);
@@ -82,27 +86,29 @@ describe('Conv2D gradient fill', () => {
     });
   }
 
-  it('undilated: cpu native backprop kernels and the ops-built fill agree', async () => {
+  it(`undilated: cpu native backprop kernels and the ${B} gradient agree`, async () => {
     const c = CASES[1];
     const xs = randomArray(c.x.reduce((a, b) => a * b), 4);
     const ws = randomArray(c.f.reduce((a, b) => a * b), 5);
-    const grads = async (backend: 'cpu' | 'wasm') =>
+    const grads = async (backend: 'cpu' | typeof B) =>
       onBackend(backend, () =>
-        tf.tidy(() => {
-          const g = tf.grads((x: tf.Tensor, w: tf.Tensor) =>
-            tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad as any))),
-          );
-          return g([tf.tensor(xs, c.x), tf.tensor(ws, c.f)]).map((t) => t.dataSync().slice());
-        }),
+        readAll(
+          tf.tidy(() => {
+            const g = tf.grads((x: tf.Tensor, w: tf.Tensor) =>
+              tf.sum(tf.square(tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad as any))),
+            );
+            return g([tf.tensor(xs, c.x), tf.tensor(ws, c.f)]);
+          }),
+        ),
       );
     const [cpuX, cpuW] = await grads('cpu');
-    const [wasmX, wasmW] = await grads('wasm');
-    expect(relativeError(wasmX, cpuX)).toBeLessThan(TOL);
-    expect(relativeError(wasmW, cpuW)).toBeLessThan(TOL);
+    const [gotX, gotW] = await grads(B);
+    expect(relativeError(gotX, cpuX)).toBeLessThan(TOL);
+    expect(relativeError(gotW, cpuW)).toBeLessThan(TOL);
   });
 
-  it('dilated conv1d (a TCN layer) trains on wasm: loss falls', async () => {
-    await onBackend('wasm', () => {
+  it(`dilated conv1d (a TCN layer) trains on ${B}: loss falls`, async () => {
+    await onBackend(B, async () => {
       const rng = createRng(7);
       const x = tf.tensor(Float32Array.from({ length: 2 * 32 * 4 }, () => rng.normal()), [2, 32, 4]);
       const target = tf.tensor(Float32Array.from({ length: 2 * 32 * 3 }, () => rng.normal()), [2, 32, 3]);
@@ -110,9 +116,9 @@ describe('Conv2D gradient fill', () => {
       const before = tf.memory().numTensors;
       const opt = tf.train.adam(0.05);
       const loss = () => tf.mean(tf.square(tf.sub(tf.conv1d(x as tf.Tensor3D, w as tf.Tensor3D, 1, 'same', 'NWC', 4), target))) as tf.Scalar;
-      const first = tf.tidy(() => loss().dataSync()[0]);
+      const first = (await readAndDispose(tf.tidy(loss)))[0];
       for (let i = 0; i < 60; i++) tf.dispose(opt.minimize(loss, true) ?? []);
-      const last = tf.tidy(() => loss().dataSync()[0]);
+      const last = (await readAndDispose(tf.tidy(loss)))[0];
       expect(last).toBeLessThan(first * 0.8);
       opt.dispose();
       // Training leaves nothing behind once the optimiser state is freed.
@@ -121,18 +127,20 @@ describe('Conv2D gradient fill', () => {
     });
   });
 
-  it('conv2dTranspose filter gradient on wasm matches cpu finite differences', async () => {
+  it(`conv2dTranspose filter gradient on ${B} matches cpu finite differences`, async () => {
     const xs = randomArray(1 * 3 * 3 * 4, 8); // [1, 3, 3, 4] the transposed conv's input
     const ws = randomArray(3 * 3 * 2 * 4, 9); // [3, 3, out 2, in 4]
     const rs = randomArray(1 * 6 * 6 * 2, 10);
     const loss = (x: tf.Tensor, w: tf.Tensor, r: tf.Tensor) =>
       tf.sum(tf.mul(tf.conv2dTranspose(x as tf.Tensor4D, w as tf.Tensor4D, [1, 6, 6, 2], 2, 'same'), r)) as tf.Scalar;
-    const dw = await onBackend('wasm', () =>
-      tf.tidy(() => {
-        const r = tf.tensor(rs, [1, 6, 6, 2]);
-        const x = tf.tensor(xs, [1, 3, 3, 4]);
-        return tf.grad((w: tf.Tensor) => loss(x, w, r))(tf.tensor(ws, [3, 3, 2, 4])).dataSync().slice();
-      }),
+    const dw = await onBackend(B, () =>
+      readAndDispose(
+        tf.tidy(() => {
+          const r = tf.tensor(rs, [1, 6, 6, 2]);
+          const x = tf.tensor(xs, [1, 3, 3, 4]);
+          return tf.grad((w: tf.Tensor) => loss(x, w, r))(tf.tensor(ws, [3, 3, 2, 4]));
+        }),
+      ),
     );
     const nw = await onBackend('cpu', () =>
       tf.tidy(() => {

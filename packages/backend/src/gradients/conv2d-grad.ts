@@ -7,6 +7,7 @@ import {
   hasNativeKernel,
   padInput,
   placeTap,
+  sumTaps,
   tapSlice,
   toNHWC,
 } from './conv-taps';
@@ -112,7 +113,7 @@ export function conv2dInputGrad(
         placed.push(placeTap(contrib, g, i, j));
       }
     }
-    const dxPad = placed.length === 1 ? placed[0] : (tf.addN(placed) as tf.Tensor4D); // [B, Hp, Wp, Ci]
+    const dxPad = sumTaps(placed); // [B, Hp, Wp, Ci]
     return fromNHWC(cropPadding(dxPad, g), dataFormat);
   });
 }

@@ -1,7 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, numericalGradient, onBackend, relativeError } from '../index';
+import { createRng, numericalGradient, onBackend, readAndDispose, relativeError, specBackend } from '../index';
 
 const TOL = 1e-3;
+/** The backend under test (wasm; webgpu in the webgpu CI leg), checked against cpu. */
+const B = specBackend();
+const readAll = (ts: tf.Tensor[]) => Promise.all(ts.map(readAndDispose));
 const rand = (n: number, seed: number) => {
   const r = createRng(seed);
   return Float32Array.from({ length: n }, () => r.normal());
@@ -29,19 +32,21 @@ const loss = (c: DwCase, x: tf.Tensor, w: tf.Tensor, r: tf.Tensor) =>
 
 describe('DepthwiseConv2dNative gradient fill', () => {
   for (const c of CASES) {
-    it(`${c.name}: wasm gradients match cpu finite differences`, async () => {
+    it(`${c.name}: ${B} gradients match cpu finite differences`, async () => {
       const oShape = await onBackend('cpu', () =>
         tf.tidy(() => tf.depthwiseConv2d(tf.zeros(c.x) as tf.Tensor4D, tf.zeros(c.f) as tf.Tensor4D, c.strides, c.pad, 'NHWC', c.dilations).shape),
       );
       const xs = rand(size(c.x), 11);
       const ws = rand(size(c.f), 12);
       const rs = rand(size(oShape), 13);
-      const [dx, dw] = await onBackend('wasm', () =>
-        tf.tidy(() => {
-          const r = tf.tensor(rs, oShape);
-          const g = tf.grads((x: tf.Tensor, w: tf.Tensor) => loss(c, x, w, r));
-          return g([tf.tensor(xs, c.x), tf.tensor(ws, c.f)]).map((t) => t.dataSync().slice());
-        }),
+      const [dx, dw] = await onBackend(B, () =>
+        readAll(
+          tf.tidy(() => {
+            const r = tf.tensor(rs, oShape);
+            const g = tf.grads((x: tf.Tensor, w: tf.Tensor) => loss(c, x, w, r));
+            return g([tf.tensor(xs, c.x), tf.tensor(ws, c.f)]);
+          }),
+        ),
       );
       const [nx, nw] = await onBackend('cpu', () =>
         tf.tidy(() => {
@@ -59,22 +64,22 @@ describe('DepthwiseConv2dNative gradient fill', () => {
     });
   }
 
-  it('undilated: wasm fill equals the cpu native backprop kernels', async () => {
+  it(`undilated: the ${B} gradient equals the cpu native backprop kernels`, async () => {
     const c = CASES[1];
     const xs = rand(size(c.x), 14);
     const ws = rand(size(c.f), 15);
-    const run = (backend: 'cpu' | 'wasm') =>
+    const run = (backend: 'cpu' | typeof B) =>
       onBackend(backend, () =>
-        tf.tidy(() =>
-          tf
-            .grads((x: tf.Tensor, w: tf.Tensor) =>
+        readAll(
+          tf.tidy(() =>
+            tf.grads((x: tf.Tensor, w: tf.Tensor) =>
               tf.sum(tf.square(tf.depthwiseConv2d(x as tf.Tensor4D, w as tf.Tensor4D, c.strides, c.pad))),
-            )([tf.tensor(xs, c.x), tf.tensor(ws, c.f)])
-            .map((t) => t.dataSync().slice()),
+            )([tf.tensor(xs, c.x), tf.tensor(ws, c.f)]),
+          ),
         ),
       );
     const [cx, cw] = await run('cpu');
-    const [wx, ww] = await run('wasm');
+    const [wx, ww] = await run(B);
     expect(relativeError(wx, cx)).toBeLessThan(TOL);
     expect(relativeError(ww, cw)).toBeLessThan(TOL);
   });

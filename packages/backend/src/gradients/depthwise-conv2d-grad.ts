@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { allOnes, cropPadding, convGeometry, hasNativeKernel, padInput, placeTap, tapSlice } from './conv-taps';
+import { allOnes, cropPadding, convGeometry, hasNativeKernel, padInput, placeTap, sumTaps, tapSlice } from './conv-taps';
 import type { ConvAttrs } from './conv2d-grad';
 import { depthwiseFilterGradKernel, depthwiseInputGradKernel, hasConvGradKernels } from '../kernels/conv-grad-wasm';
 
@@ -81,7 +81,7 @@ export function depthwiseConv2dInputGrad(
         placed.push(placeTap(contrib, g, i, j));
       }
     }
-    const dxPad = placed.length === 1 ? placed[0] : (tf.addN(placed) as tf.Tensor4D);
+    const dxPad = sumTaps(placed);
     return cropPadding(dxPad, g);
   });
 }
