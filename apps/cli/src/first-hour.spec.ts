@@ -100,6 +100,10 @@ describe('run folders are not replaced silently', () => {
     expect(r.stderr).toContain('Use another output folder, or replace them (mer extract --overwrite).');
     r = mer('extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--out', features, '--faces', 'none', '--clip-seconds', '1', '--jobs', '1', '--overwrite');
     expect(r.status).toBe(0);
+    // One line for the eight audio-only files, not eight; every item's notes in the folder's report.
+    expect(r.stdout).toContain('  no video stream: video features masked — 8 items (');
+    expect(r.stdout.match(/no video stream/g)).toHaveLength(1);
+    expect(Object.keys((JSON.parse(fs.readFileSync(path.join(features, 'extract-report.json'), 'utf8')) as { notes: object }).notes)).toHaveLength(8);
     const audio = JSON.parse(fs.readFileSync(path.join(features, 'audio', 'manifest.json'), 'utf8')) as { config: { seconds: number } };
     expect(audio.config.seconds).toBe(1);
   }, 180_000);

@@ -22,6 +22,8 @@ export type { DatasetKind, DatasetItems } from './dataset-items';
 export { vaTimelineSvg, circumplexSvg, probabilitiesSvg, classTimelineSvg, htmlReport, metricRows } from './plots';
 export { extractDataset, trainRun, evalRun, readFeatureIndex, readRunSelection } from './workflow';
 export { clearFeatureFolder, holdsRun, prepareRunFolder, resumedSetup } from './run-folders';
+export { groupNotes, noteLines, writeNoteReport } from './note-summary';
+export type { NoteGroup } from './note-summary';
 export { expandInputs, predictFiles, writePrediction } from './prediction-output';
 export type { PredictReport } from './prediction-output';
 export type { FeatureIndex } from './workflow';

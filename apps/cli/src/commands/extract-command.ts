@@ -1,6 +1,6 @@
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
-import { clearFeatureFolder, extractDataset, extractMosei, MOSEI_TASKS, MoseiTask, resolveShard } from '@mer/pipelines';
+import { clearFeatureFolder, noteLines, writeNoteReport, extractDataset, extractMosei, MOSEI_TASKS, MoseiTask, resolveShard } from '@mer/pipelines';
 import { checkPipeline } from './pipeline-commands';
 import { Progress } from './progress';
 
@@ -154,7 +154,11 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
   const how = jobs > 1 ? ` by ${jobs} processes` : shard ? ` (shard ${shard.index}/${shard.count})` : '';
   console.log(`${report.extracted.length} extracted${how}, ${report.skipped.length} already done (skipped), ${report.failed.length} failed → ${opts.out}`);
   for (const note of report.datasetNotes) console.log(`  ${note}`);
-  for (const [id, notes] of Object.entries(report.notes)) console.log(`  ${id}: ${notes.join('; ')}`);
+  // Repeated notes as one line each (count, examples); every item's notes in the folder's report.
+  for (const line of noteLines(report.notes)) console.log(`  ${line}`);
+  if (Object.keys(report.notes).length > 0) {
+    console.log(`  every item's notes: ${writeNoteReport(opts.out, report)}`);
+  }
   for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
 }
 
