@@ -32,9 +32,14 @@ check() { # name passed|failed
   printf '{"passed":%d,"failed":%d,"skipped":0}' "$([ "$2" = passed ] && echo 1 || echo 0)" "$([ "$2" = failed ] && echo 1 || echo 0)" >"$COUNTS/webgpu__$1.json"
 }
 
+# The Vulkan loader where Dawn looks for it (the folders of webgpu-adapter.ts), else in ldconfig's cache
+# (read whole: `grep -q` would end the pipe early and pipefail would call that a miss).
 vulkan_loader() {
-  { /sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null; } | grep -q 'libvulkan\.so\.1 ' && return 0
-  ls /usr/lib/*-linux-gnu/libvulkan.so.1 /usr/lib64/libvulkan.so.1 /usr/lib/libvulkan.so.1 >/dev/null 2>&1
+  local d
+  for d in ${LD_LIBRARY_PATH:+${LD_LIBRARY_PATH//:/ }} /usr/lib/*-linux-gnu /usr/lib64 /usr/lib /lib/*-linux-gnu /lib64 /usr/local/lib; do
+    [ -e "$d/libvulkan.so.1" ] && return 0
+  done
+  { /sbin/ldconfig -p 2>/dev/null || true; } | grep 'libvulkan\.so\.1 ' >/dev/null
 }
 
 # (a) The driver: SwiftShader's ICD and the Vulkan loader, installed here when missing and root.
@@ -67,7 +72,7 @@ else
 fi
 
 # A project's test command from its project.json (`jest --ci`), run in its root with the given specs.
-run_project() { # project specs... → log file
+run_project() { # project spec-files... [jest options]
   local project=$1; shift
   local cmd
   cmd=$(node -e 'const p=require(process.argv[1]);const t=p.targets.test.options;if(!/^jest\b/.test(t.command)||(t.cwd&&t.cwd!=="{projectRoot}"))process.exit(1);console.log(t.command)' "$ROOT/$project/project.json") || {
