@@ -22,6 +22,8 @@ describe('mer analyze: a video in, per-frame expressions out, nothing trained', 
     expect(rows[0]).toBe('frame,timestamp,face_id,face_x,face_y,face_w,face_h,face_score,success,angry,disgust,fear,happy,sad,surprise,neutral,expression,valence,arousal,speech_prob,loudness,f0_hz');
     expect(rows).toHaveLength(11);
     expect(rows.slice(1).every((l) => l.split(',')[8] === '0')).toBe(true);
+    // No face: the box, score, expression and valence/arousal cells are empty (README: "empty cells where no face"), not 0.
+    expect(rows.slice(1).every((l) => l.split(',').slice(2, 8).every((c) => c === '') && l.split(',').slice(9, 19).every((c) => c === ''))).toBe(true);
     // The 220 Hz tone: pitched (F0 near 220 Hz) once the analysis window is inside the audio.
     const f0 = rows.slice(1).map((l) => Number(l.split(',').pop()));
     expect(f0.filter((f) => Math.abs(f - 220) < 5).length).toBeGreaterThanOrEqual(6);

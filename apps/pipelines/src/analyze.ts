@@ -190,7 +190,7 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
         const box = squareBox(f.box, W, H);
         lines += `${frame},${times[i].toFixed(4)},${f.id},${box.map((v) => v.toFixed(1)).join(',')},${f.score.toFixed(3)},1,${p.map((v) => v.toFixed(4)).join(',')},${EXPRESSION_CLASSES[p.indexOf(Math.max(...p))]},${va[0].toFixed(4)},${va[1].toFixed(4)},${audioCells}\n`;
       }
-      if (b.faces[i].length === 0) lines += `${frame},${times[i].toFixed(4)},,0.0,0.0,0.0,0.0,0,0,${EXPRESSION_CLASSES.map(() => '').join(',')},,,,${audioCells}\n`;
+      if (b.faces[i].length === 0) lines += `${frame},${times[i].toFixed(4)},,,,,,,0,${EXPRESSION_CLASSES.map(() => '').join(',')},,,,${audioCells}\n`;
       summary.addFrame(frame, times[i], sp[i], rows);
     }
     writer.write(lines);
