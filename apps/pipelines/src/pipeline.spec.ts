@@ -70,6 +70,21 @@ describe('CLI workflow: extract → train (checkpoints, resume) → eval → pre
     expect(weights(resumed).equals(weights(straight))).toBe(true);
   });
 
+  it('resumes a run whose preset default changed since it started: the network in its checkpoint continues', async () => {
+    // A MAVEN run from before encoderAttention existed: beit-dot encoders, and no model overrides recorded.
+    const training = { epochs: 2, batchSize: 2, learningRate: 1e-3, window: { size: 16, hop: 8 } };
+    const old = path.join(dir, 'run-old-maven');
+    await trainRun({ features, out: old, preset: 'lite', training, model: { encoderAttention: 'beit-dot' }, stopAfter: 1 });
+    const manifestFile = path.join(old, 'pipeline.json');
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as Record<string, unknown>;
+    delete manifest['model'];
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    const b = await trainRun({ features, out: old, resume: true });
+    expect(b.history.map((r) => r.epoch)).toEqual([1, 2]);
+    const saved = JSON.parse(fs.readFileSync(path.join(old, 'checkpoint', 'model', 'model.json'), 'utf8')) as { model: { config: { encoderAttention?: string } } };
+    expect(saved.model.config.encoderAttention).toBe('beit-dot');
+  });
+
   it('eval reports CCC/PCC/RMSE; predict writes a per-frame CSV with one row per decoded frame, plots and a report', async () => {
     const run = path.join(dir, 'run-straight');
     const m = await evalRun({ run, split: 'test' });

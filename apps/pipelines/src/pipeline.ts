@@ -181,7 +181,12 @@ export class Pipeline {
     if (!options.resume || Object.keys(this.normalisation).length === 0) {
       this.setNormalisation(Object.fromEntries(Object.entries(stores).map(([m, s]) => [m, featureStats(s, items.map((i) => i.id))])));
     }
+    // A resumed run continues the network its checkpoint holds, built from the checkpoint's own config
+    // (a preset's defaults may have changed since, e.g. MAVEN's encoder attention).
+    const checkpoint = options.resume && options.runDir ? path.join(options.runDir, 'checkpoint', 'model') : null;
+    if (!this.model && checkpoint && fs.existsSync(path.join(checkpoint, 'model.json'))) this.model = PipelineModel.load(this.recipe, checkpoint);
     const model = this.ensureModel();
+    model.setNormalisation(this.normalisation);
     model.classWeights = this.task === 'classification' && !this.multiLabel && this.training.classBalance ? balancedWeights(items.map((i) => i.classLabel!), this.classes!.length) : null;
     const validation = options.validation && options.validation.length > 0 ? options.validation : null;
     const metric = this.task === 'va' ? 'CCC' : this.multiLabel ? 'mean F1' : 'macro-F1';
