@@ -21,6 +21,7 @@ SPECS=(
   "packages/backend:src/gradients/conv2d-grad.spec.ts src/gradients/depthwise-conv2d-grad.spec.ts src/layer-norm.spec.ts src/adamw.spec.ts"
   "packages/attention-fusion:src/multi-head-attention.spec.ts src/additive-attention.spec.ts src/additive-scores.spec.ts src/beit-encoder-layer.spec.ts src/maven-fusion.spec.ts src/avt-ca-blocks.spec.ts src/temporal-conv-net.spec.ts src/efficient-face.spec.ts src/fusion-utils.spec.ts src/weights-io.spec.ts"
   "packages/heads:src/heads.spec.ts"
+  "packages/feature-extractors:src/onnx-execution.webgpu.spec.ts"
   "apps/maven:src/fidelity.spec.ts"
   "apps/tcn-fusion:src/fidelity.spec.ts"
   "apps/avt-ca:src/fidelity.spec.ts"
