@@ -1,6 +1,16 @@
-import { spawnSync } from 'node:child_process';
-import * as fs from 'node:fs';
-import * as path from 'node:path';
+import type * as ChildProcess from 'node:child_process';
+import type * as Fs from 'node:fs';
+import type * as Path from 'node:path';
+
+/**
+ * Node's built-ins, reached at run time (`process.getBuiltinModule`, Node ≥ 20.16) so that this
+ * package still bundles for a browser, where `navigator.gpu` is the browser's own and none is needed.
+ */
+function node(): { fs: typeof Fs; path: typeof Path; spawnSync: typeof ChildProcess.spawnSync } | undefined {
+  const get = typeof process !== 'undefined' ? (process as { getBuiltinModule?: (id: string) => unknown }).getBuiltinModule : undefined;
+  if (!get) return undefined;
+  return { fs: get('node:fs') as typeof Fs, path: get('node:path') as typeof Path, spawnSync: (get('node:child_process') as typeof ChildProcess).spawnSync };
+}
 
 /** The WebGPU adapter Dawn (Node) or the browser offers, as `mer info` prints it. */
 export interface GpuAdapter {
@@ -44,6 +54,9 @@ export function adapterLine(a: GpuAdapter): string {
 
 /** The `dawn.node` of the npm `webgpu` package for this platform, or why it cannot be used. */
 export function dawnNodePath(): { file: string } | { reason: string } {
+  const n = node();
+  if (!n) return { reason: 'not Node.js (≥ 20.16): no Dawn to load' };
+  const { fs, path } = n;
   let dir: string;
   try {
     dir = path.dirname(require.resolve('webgpu/package.json'));
@@ -57,7 +70,9 @@ export function dawnNodePath(): { file: string } | { reason: string } {
 
 /** Linux: Dawn's Vulkan backend needs the Vulkan loader; without it Dawn only prints a warning. */
 function vulkanLoaderMissing(): string | undefined {
-  if (process.platform !== 'linux') return undefined;
+  const n = node();
+  if (!n || process.platform !== 'linux') return undefined;
+  const { fs, path } = n;
   const dirs = [...(process.env['LD_LIBRARY_PATH'] ?? '').split(':').filter(Boolean), '/usr/lib/x86_64-linux-gnu', '/usr/lib/aarch64-linux-gnu', '/usr/lib64', '/usr/lib', '/lib/x86_64-linux-gnu', '/lib/aarch64-linux-gnu', '/lib64', '/usr/local/lib'];
   return dirs.some((d) => fs.existsSync(path.join(d, 'libvulkan.so.1'))) ? undefined : 'no Vulkan loader (libvulkan.so.1): install one and a Vulkan driver (Debian/Ubuntu: libvulkan1 and the GPU vendor\'s driver)';
 }
@@ -132,7 +147,7 @@ export async function probeAdapter(env: Record<string, string | undefined> = pro
   else if ('reason' in dawn) result = dawn;
   else {
     const script = `const {create,globals}=require(${JSON.stringify(dawn.file)});Object.assign(globalThis,globals);create([]).requestAdapter({powerPreference:'high-performance'}).then((a)=>{const i=a&&a.info;process.stdout.write(JSON.stringify(a?{vendor:i.vendor,architecture:i.architecture,device:i.device,description:i.description,isFallbackAdapter:Boolean(i.isFallbackAdapter||a.isFallbackAdapter)}:null));process.exit(0)},(e)=>{process.stderr.write(String(e));process.exit(1)})`;
-    const r = spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, [ADAPTER_PROBE_ENV]: '' } });
+    const r = node()!.spawnSync(process.execPath, ['-e', script], { encoding: 'utf8', timeout: 20_000, env: { ...process.env, [ADAPTER_PROBE_ENV]: '' } });
     const lines = (r.stderr ?? '').split('\n').map((l) => l.trim());
     const warning = lines.find((l) => /^warning/i.test(l)) ?? lines.find((l) => /error/i.test(l));
     if (r.status !== 0 || !r.stdout) result = { reason: `Dawn's adapter probe failed${r.error ? `: ${r.error.message}` : warning ? `: ${warning}` : ` (exit ${r.status})`}` };
