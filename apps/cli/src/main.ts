@@ -153,6 +153,7 @@ program
   .option('--workers <n>', 'processes per video: 1 (default) or 2: decoding and BlazeFace in a second process while faces are embedded and audio and fusion run here (no gain measured on a 10 s clip since the face models run on ONNX Runtime)', wholeNumber(1, 2))
   .option('--plot', 'also write a VA timeline and circumplex (SVG) and an HTML report')
   .option('--abaw', 'also write the ABAW submission format (image_location,valence,arousal)')
+  .option('--speaker <name>', 'a network trained per speaker: every input is this one speaker, standardised with the statistics of all of them (default: speakers read from the file names by the run\'s dataset; a file of an unknown speaker is standardised by itself, and summary.csv\'s standardised column says so)')
   .option('--json', 'one JSON line per file')
   .addHelpText('after', '\nA file that fails is reported (stderr, summary.csv) and the rest go on; the exit code is then 1.\n\nExample:\n  $ mer predict --run run --plot --out preds talk.mp4 "clips/*.mp4"')
   .action(predictCommand);

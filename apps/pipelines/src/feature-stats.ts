@@ -4,6 +4,8 @@ import { sequenceStats } from '@mer/datasets';
 export interface FeatureStats {
   mean: number[];
   std: number[];
+  /** Valid frames (mask 1) of the training items; 0: the network never saw this stream (absent in runs before it was recorded). */
+  validFrames?: number;
 }
 
 /**
@@ -15,5 +17,5 @@ export function featureStats(store: { read(id: string): { data: Float32Array; ma
     for (const id of ids) yield store.read(id);
   };
   const s = sequenceStats(read());
-  return { mean: Array.from(s.mean), std: Array.from(s.std) };
+  return { mean: Array.from(s.mean), std: Array.from(s.std), validFrames: s.frames };
 }

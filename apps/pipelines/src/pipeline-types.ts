@@ -1,4 +1,5 @@
-import type { PipelineExtractorOptions } from '@mer/feature-extractors';
+import type { ExtractedItem, PipelineExtractorOptions } from '@mer/feature-extractors';
+import type { SequenceStats } from '@mer/datasets';
 import type { ClassificationMetrics, MultiLabelMetrics, ValenceArousalMetrics } from '@mer/metrics';
 import type { TrainingConfig } from '@mer/training';
 import type { EpochRecord } from './trainer';
@@ -91,3 +92,17 @@ export interface FramePrediction {
 export type Prediction =
   | { task: 'va'; file: string; fps: number; frameCount: number; frames: FramePrediction[]; notes: string[] }
   | { task: 'classification'; file: string; classes: readonly string[]; probabilities: number[]; label: string; notes: string[] };
+
+/** `Pipeline.predict`'s options. */
+export interface PredictOptions {
+  transcript?: string;
+  /** VA networks: false extracts the whole video first (same rows; memory grows with length). */
+  streaming?: boolean;
+  /** The file's features, when the caller extracted them already (`extractRecording`). */
+  extracted?: ExtractedItem;
+  /**
+   * A network trained per speaker: the statistics of this file's speaker (`speakerStats` over that
+   * speaker's files) and who that is; without them the recording is standardised by itself.
+   */
+  speaker?: { stats: Record<string, SequenceStats>; by: string };
+}

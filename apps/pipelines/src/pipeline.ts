@@ -1,21 +1,22 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mer/backend';
 import { FeatureSource, SequenceDataset } from '@mer/datasets';
-import { ExtractionReport, PipelineExtractor, PipelineExtractorOptions } from '@mer/feature-extractors';
+import { ExtractedItem, ExtractionReport, PipelineExtractor, PipelineExtractorOptions } from '@mer/feature-extractors';
 import type { NetworkRecipe, Task, TrainingConfig } from '@mer/training';
 import { ClipDataset } from './clip-dataset';
+import { classifyClip } from './clip-classification';
 import { clipScores, evaluateStored, summariseMetrics } from './evaluation';
-import { resolveStandardisation, standardisedSources, standardiseRecording } from './speaker-standardisation';
+import { resolveStandardisation, standardisedSources, standardiseRecording, standardiseWith } from './speaker-standardisation';
+import { maskUnseenStreams } from './unseen-streams';
 import { FeatureStats, featureStats } from './feature-stats';
 import { faceColumns, predictFrames, predictFramesStreamed } from './frame-inference';
 import { resolveRecipe } from './network-registry';
 import { readManifest, writeManifest } from './pipeline-manifest';
 import type { Selection } from './selection';
 import { PipelineModel } from './pipeline-model';
-import type { FitOptions, FramePrediction, PipelineItem, PipelineMetrics, PipelineOptions, Prediction } from './pipeline-types';
+import type { FitOptions, FramePrediction, PipelineItem, PipelineMetrics, PipelineOptions, Prediction, PredictOptions } from './pipeline-types';
 import { EpochRecord, trainModel } from './trainer';
 import { modelOverrides, trainingConfig } from './training-config';
 
@@ -270,34 +271,34 @@ export class Pipeline {
     return predictFramesStreamed(this.network, this.windowSize, this.extractor, file, onRows, options);
   }
 
+  /** A file's features as `predict` takes them (`options.extracted`): to gather a speaker's statistics first. */
+  async extractRecording(file: string, options: { transcript?: string } = {}): Promise<ExtractedItem> {
+    if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
+    return this.extractor.extract(file, options);
+  }
+
   /**
    * Raw media in, predictions out: per-frame valence/arousal (streamed; `streaming: false` extracts
    * the whole video first — same rows, memory grows with length), or clip class probabilities.
    */
-  async predict(file: string, options: { transcript?: string; streaming?: boolean } = {}): Promise<Prediction> {
+  async predict(file: string, options: PredictOptions = {}): Promise<Prediction> {
     if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
-    if (this.task === 'va' && options.streaming !== false) {
+    if (this.task === 'va' && options.streaming !== false && !options.extracted) {
       const frames: FramePrediction[] = [];
       const r = await this.predictStream(file, (rows) => void frames.push(...rows), options);
       return { task: 'va', file, fps: r.fps, frameCount: r.frames, frames, notes: r.notes };
     }
-    const extracted = await this.extractor.extract(file, options);
-    const own = this.training.standardise === 'speaker' ? standardiseRecording(extracted.streams) : null;
-    const item = own ? { ...extracted, streams: own.streams, notes: [...extracted.notes, own.note] } : extracted;
+    const extracted = options.extracted ?? (await this.extractor.extract(file, options));
+    let item = extracted;
+    if (this.training.standardise === 'speaker') {
+      const own = options.speaker ? { streams: standardiseWith(extracted.streams, options.speaker.stats), note: `standardised with the statistics of ${options.speaker.by}` } : standardiseRecording(extracted.streams);
+      item = { ...extracted, streams: own.streams, notes: [...extracted.notes, own.note] };
+    }
+    const seen = maskUnseenStreams(item.streams, this.normalisation);
+    if (seen.note) item = { ...item, streams: seen.streams, notes: [...item.notes, seen.note] };
     if (this.task === 'classification') {
-      const model = this.network;
-      const probs = tf.tidy(() => {
-        const features = Object.fromEntries(Object.entries(item.streams).map(([m, s]) => [m, tf.tensor3d(s.data, [1, s.frames, s.dim])]));
-        const out = model.forward({ features });
-        if (out.kind !== 'classification') return tf.zeros([1, 1]);
-        return this.multiLabel ? tf.sigmoid(out.logits) : tf.softmax(out.logits);
-      });
-      const p = Array.from(await probs.data());
-      probs.dispose();
-      const best = p.indexOf(Math.max(...p));
-      // Multi-label: every class above 0.5, joined ('none' when no class is present).
-      const label = this.multiLabel ? this.classes!.filter((_, k) => p[k] > 0.5).join('+') || 'none' : this.classes![best];
-      return { task: 'classification', file, classes: this.classes!, probabilities: p, label, notes: item.notes };
+      const { probabilities, label } = await classifyClip(this.network, item.streams, this.classes!, this.multiLabel);
+      return { task: 'classification', file, classes: this.classes!, probabilities, label, notes: item.notes };
     }
     const va = await predictFrames(this.network, this.windowSize, item.streams, item.frames);
     const frames: FramePrediction[] = Array.from({ length: item.frames }, (_, t) => ({ frame: t, time: item.times[t], ...faceColumns(item.faces, t), valence: va[t * 2], arousal: va[t * 2 + 1] }));

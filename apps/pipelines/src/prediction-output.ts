@@ -5,6 +5,7 @@ import type { FaceSelection } from '@mer/feature-extractors';
 import { AtomicFileWriter, writeFileAtomic } from '@mer/media';
 import { glob } from 'tinyglobby';
 import { loadPipeline, Pipeline } from './pipeline';
+import { planSpeakers } from './speaker-prediction';
 import type { FramePrediction, Prediction } from './pipeline-types';
 import { circumplexSvg, htmlReport, probabilitiesSvg, vaTimelineSvg } from './plots';
 
@@ -142,20 +143,21 @@ export interface PredictReport {
   summary: string;
 }
 
-const SUMMARY_HEADER = 'file,status,frames,fps,face_frames,variable_rate,mean_valence,mean_arousal,label,confidence,outputs,notes\n';
+const SUMMARY_HEADER = 'file,status,frames,fps,face_frames,variable_rate,mean_valence,mean_arousal,label,confidence,outputs,standardised,notes\n';
 const q = (s: string) => `"${s.replace(/"/g, '""')}"`;
 
-function summaryRow(file: string, pred: Prediction | null, written: string[], error?: string, stats?: RowStats): string {
-  if (!pred) return `${q(file)},failed,,,,,,,,,,${q(error ?? '')}\n`;
+function summaryRow(file: string, pred: Prediction | null, written: string[], error?: string, stats?: RowStats, standardised = ''): string {
+  if (!pred) return `${q(file)},failed,,,,,,,,,,,${q(error ?? '')}\n`;
+  const how = q(standardised);
   const notes = q(pred.notes.join('; '));
   const outs = q(written.map((w) => path.basename(w)).join(' '));
-  if (pred.task === 'classification') return `${q(file)},ok,,,,,,,${pred.label},${Math.max(...pred.probabilities).toFixed(4)},${outs},${notes}\n`;
+  if (pred.task === 'classification') return `${q(file)},ok,,,,,,,${pred.label},${Math.max(...pred.probabilities).toFixed(4)},${outs},${how},${notes}\n`;
   const n = pred.frameCount;
   const s = stats ?? { rows: 0, faces: 0, valence: 0, arousal: 0 };
   const mean = (k: 'valence' | 'arousal') => (s.rows ? (s[k] / s.rows).toFixed(4) : '');
   const faces = s.rows ? String(s.faces) : '';
   const vfr = pred.notes.some((x) => x.startsWith('variable frame rate')) ? 1 : 0;
-  return `${q(file)},ok,${n},${pred.fps.toFixed(3)},${faces},${vfr},${mean('valence')},${mean('arousal')},,,${outs},${notes}\n`;
+  return `${q(file)},ok,${n},${pred.fps.toFixed(3)},${faces},${vfr},${mean('valence')},${mean('arousal')},,,${outs},${how},${notes}\n`;
 }
 
 /**
@@ -177,6 +179,12 @@ export async function predictFiles(options: {
    * audio and fuses (frame-level networks; same rows as 1). Default 1.
    */
   workers?: number;
+  /**
+   * A network trained per speaker: every input is this speaker, standardised with the statistics of
+   * all the inputs (otherwise each file's speaker is read from its name by the run's dataset, and a
+   * file of an unknown speaker is standardised by itself — the summary's `standardised` column says which).
+   */
+  speaker?: string;
   /** The files the inputs expanded to, before the first is predicted. */
   onStart?: (files: readonly string[]) => void;
   onFile?: (file: string, pred: Prediction, written: string[]) => void;
@@ -190,11 +198,15 @@ export async function predictFiles(options: {
   const names = outputStems(files);
   let summary = SUMMARY_HEADER;
   try {
+    // Per-speaker runs (clip classifiers): the speakers' statistics over all the inputs first.
+    const plan = p.task === 'classification' && p.training.standardise === 'speaker' ? await planSpeakers(p, options.run, files, options.speaker) : null;
+    const standardised = (file: string) => plan?.how.get(file) ?? (p.training.standardise === 'speaker' ? 'this recording alone' : 'training split');
     for (const file of files) {
       let pred: Prediction;
       let written: string[];
       try {
         if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
+        if (plan?.failed.has(file)) throw new Error(plan.failed.get(file));
         let stats: RowStats | undefined;
         const stem = names.get(file)!;
         if (p.task === 'va') {
@@ -204,10 +216,11 @@ export async function predictFiles(options: {
           stats = r.stats;
           written = [r.csv, ...writePrediction(pred, options.out, { plot: options.plot, abaw: options.abaw, skipCsv: true, stem })];
         } else {
-          pred = await p.predict(file);
+          pred = await p.predict(file, { extracted: plan?.extracted.get(file), speaker: plan?.speaker.get(file) });
+          plan?.extracted.delete(file);
           written = writePrediction(pred, options.out, { plot: options.plot, abaw: options.abaw, stem });
         }
-        summary += summaryRow(file, pred, written, undefined, stats);
+        summary += summaryRow(file, pred, written, undefined, stats, standardised(file));
         report.predictions.push(pred);
       } catch (e) {
         const error = (e as Error).message;

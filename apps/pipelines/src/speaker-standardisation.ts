@@ -1,4 +1,4 @@
-import { FeatureSource, GroupStandardisedSource, sequenceStats, standardiseFrames } from '@mer/datasets';
+import { FeatureSource, GroupStandardisedSource, SequenceStats, sequenceStats, standardiseFrames } from '@mer/datasets';
 import type { ExtractedStream } from '@mer/feature-extractors';
 import type { TrainingConfig } from '@mer/training';
 import type { PipelineItem } from './pipeline-types';
@@ -42,4 +42,21 @@ export function standardiseRecording(streams: Record<string, ExtractedStream>): 
     streams: out,
     note: 'standardised with this recording\'s own statistics: the network was trained with each speaker standardised by their recordings, and this file stands for its speaker (a short clip estimates them poorly)',
   };
+}
+
+/**
+ * Recordings of one speaker for a network trained per speaker (`predict` on several files of a
+ * speaker): each standardised with the statistics of all of them — the rule `evaluate` applies to a
+ * split's items of one speaker, so predicting a split's files reproduces its evaluation.
+ */
+export function speakerStats(recordings: readonly Record<string, ExtractedStream>[]): Record<string, SequenceStats> {
+  const names = Object.keys(recordings[0] ?? {});
+  return Object.fromEntries(names.map((m) => [m, sequenceStats(recordings.map((r) => r[m]))]));
+}
+
+/** One recording's streams standardised with given statistics (a speaker's). */
+export function standardiseWith(streams: Record<string, ExtractedStream>, stats: Record<string, SequenceStats>): Record<string, ExtractedStream> {
+  const out: Record<string, ExtractedStream> = {};
+  for (const [m, s] of Object.entries(streams)) out[m] = stats[m] ? { ...s, data: standardiseFrames(s.data, s.dim, stats[m]) } : s;
+  return out;
 }

@@ -7,6 +7,8 @@ export type FeatureSource = Pick<FeatureStore, 'dir' | 'manifest' | 'has' | 'rea
 export interface SequenceStats {
   mean: Float64Array;
   std: Float64Array;
+  /** The valid frames (mask 1) the statistics come from; 0: the stream never had one. */
+  frames: number;
 }
 
 /**
@@ -37,7 +39,7 @@ export function sequenceStats(sequences: Iterable<Pick<StoredSequence, 'data' | 
     const variance = n > 0 ? v / n - mean[d] * mean[d] : 0;
     return variance > 1e-12 ? Math.sqrt(variance) : 1;
   });
-  return { mean, std };
+  return { mean, std, frames: n };
 }
 
 /** (x − mean) / std per dimension, every frame (masked ones too, as the network sees them); a new array. */

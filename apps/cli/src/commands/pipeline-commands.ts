@@ -89,7 +89,7 @@ export async function evalCommand(opts: { run: string; split: string; features?:
   }
 }
 
-export async function predictCommand(inputs: string[], opts: { run?: string; out: string; plot?: boolean; abaw?: boolean; recursive?: boolean; face?: string; workers?: number; json?: boolean }): Promise<void> {
+export async function predictCommand(inputs: string[], opts: { run?: string; out: string; plot?: boolean; abaw?: boolean; recursive?: boolean; face?: string; workers?: number; speaker?: string; json?: boolean }): Promise<void> {
   if (inputs.length === 0) throw new Error('give at least one video file, folder or glob');
   if (!opts.run) {
     console.error('mer predict: no --run given (no trained network): running mer analyze — per-frame expressions from the pretrained model shipped with mer');
@@ -102,6 +102,7 @@ export async function predictCommand(inputs: string[], opts: { run?: string; out
   const bar = new Progress('predict', inputs.length, { silent: opts.json });
   const tick = (file: string) => bar.tick(++done, path.basename(file));
   const report = await predictFiles({
+    speaker: opts.speaker,
     run,
     files: inputs,
     out: opts.out,
