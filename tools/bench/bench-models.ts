@@ -10,18 +10,37 @@ export type BenchNet = 'maven' | 'tcn-fusion' | 'avt-ca';
 /** [batch, time] per network, from SPEC: MAVEN B=16 T=64; TCN-fusion B=16 T=300; AVT-CA B=8, 15 frames. */
 export const BENCH_SHAPES: Record<BenchNet, [number, number]> = { maven: [16, 64], 'tcn-fusion': [16, 300], 'avt-ca': [8, 15] };
 
-/** One inference forward pass, read back (so the work is done when it returns). */
-export function forwardPass(model: MerLayer, inputs: tf.Tensor[]): void {
-  tf.tidy(() => {
-    (model.apply(inputs) as tf.Tensor).dataSync();
-  });
+/**
+ * One inference forward pass, read back with an awaited `data()`: the work is finished when it
+ * resolves on every backend (webgpu included, where `dataSync` cannot read a tensor not yet downloaded).
+ */
+export async function forwardPass(model: MerLayer, inputs: tf.Tensor[]): Promise<void> {
+  const y = tf.tidy(() => model.apply(inputs) as tf.Tensor);
+  await y.data();
+  y.dispose();
 }
 
-/** One training step: forward in training mode, mean-square loss, backward, one optimizer update. */
-export function trainStep(model: MerLayer, inputs: tf.Tensor[], optimizer: AdamW): void {
+/**
+ * One training step: forward in training mode, mean-square loss, backward, one optimizer update; the
+ * loss read back with an awaited `data()` (on webgpu the read waits for every command submitted before
+ * it, the weight updates included).
+ */
+export async function trainStep(model: MerLayer, inputs: tf.Tensor[], optimizer: AdamW): Promise<void> {
   const loss = optimizer.minimize(() => tf.mean(tf.square(model.apply(inputs, { training: true }) as tf.Tensor)) as tf.Scalar, true, model.variables());
-  loss?.dataSync();
+  await loss?.data();
   loss?.dispose();
+}
+
+/**
+ * Raw mode (224×224 face crops through the EfficientFace-style backbone) at B=8 × 15 frames outgrows the
+ * wasm heap (the stem alone is 120×112×112×29 floats per activation); on wasm those rows run one clip
+ * per batch, and the PyTorch peer runs the same batch.
+ */
+export const RAW_WASM_BATCH = 1;
+
+/** The batch a network's row runs at on a backend: BENCH_SHAPES', except raw AVT-CA on wasm. */
+export function benchBatch(net: BenchNet, config: object, backend: string): number {
+  return backend === 'wasm' && (config as Partial<AvtCaConfig>).mode === 'raw' ? RAW_WASM_BATCH : BENCH_SHAPES[net][0];
 }
 
 /** Every preset's config, by network. */

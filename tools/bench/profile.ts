@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   const { model, inputs } = buildBenchModel(net, presetConfig(net, preset), batch);
   const opt = new AdamW({ learningRate: 1e-4 });
   const step = () => (forwardOnly ? forwardPass(model, inputs) : trainStep(model, inputs, opt));
-  step();
+  await step();
   const t0 = performance.now();
   const profile = await tf.profile(step);
   const wall = performance.now() - t0;

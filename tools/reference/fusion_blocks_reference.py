@@ -128,7 +128,7 @@ class BeitLayer(nn.Module):
         qkv = self.qkv(self.ln1(x)).reshape(B, T, 3, H, dh).permute(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]
         logits = q @ k.transpose(-1, -2) / math.sqrt(dh)
-        idx = torch.arange(T)[:, None] - torch.arange(T)[None, :] + self.max_len - 1
+        idx = torch.arange(T, device=x.device)[:, None] - torch.arange(T, device=x.device)[None, :] + self.max_len - 1
         logits = logits + self.rel[idx].permute(2, 0, 1)[None]
         logits = logits + (1 - key_mask)[:, None, None, :] * -1e9
         a = logits.softmax(-1) @ v
