@@ -1,12 +1,13 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initBackend } from '@mer/backend';
+import { getBackendInfo, initBackend } from '@mer/backend';
 import { FeatureSource, SequenceDataset } from '@mer/datasets';
 import { ExtractedItem, ExtractionReport, PipelineExtractor, PipelineExtractorOptions } from '@mer/feature-extractors';
 import type { NetworkRecipe, Task, TrainingConfig } from '@mer/training';
 import { ClipDataset } from './clip-dataset';
 import { classifyClip } from './clip-classification';
+import { guardTrainingMemory, itemShapes } from './memory-estimate';
 import { clipScores, evaluateStored, summariseMetrics } from './evaluation';
 import { resolveStandardisation, standardisedSources, standardiseRecording, standardiseWith } from './speaker-standardisation';
 import { maskUnseenStreams } from './unseen-streams';
@@ -189,6 +190,8 @@ export class Pipeline {
     const model = this.ensureModel();
     model.setNormalisation(this.normalisation);
     model.classWeights = this.task === 'classification' && !this.multiLabel && this.training.classBalance ? balancedWeights(items.map((i) => i.classLabel!), this.classes!.length) : null;
+    // Before anything is written: a training the wasm heap cannot hold is refused with the ways out.
+    await guardTrainingMemory(model, itemShapes(stores, items[0].id, this.training.window?.size ?? null), this.training.batchSize, `${this.name} preset '${this.preset}', batch ${this.training.batchSize}`, getBackendInfo()?.name);
     const validation = options.validation && options.validation.length > 0 ? options.validation : null;
     const metric = this.task === 'va' ? 'CCC' : this.multiLabel ? 'mean F1' : 'macro-F1';
     this.selection = { ...(options.selection ?? (validation ? { on: 'validation split', items: validation.length } : { on: 'last epoch', items: 0 })), metric, epochs: this.training.epochs };

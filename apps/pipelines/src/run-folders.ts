@@ -25,6 +25,11 @@ export function prepareRunFolder(out: string, how: { resume?: boolean; overwrite
   for (const e of RUN_ENTRIES) fs.rmSync(path.join(out, e), { recursive: true, force: true });
 }
 
+/** Removes a run's files (a training that failed before its first checkpoint leaves nothing behind). */
+export function removeRunFiles(out: string): void {
+  for (const e of RUN_ENTRIES) fs.rmSync(path.join(out, e), { recursive: true, force: true });
+}
+
 /** What a resumed run was started with, beside what the resuming command asks for. */
 export interface ResumeRequest {
   preset?: string;

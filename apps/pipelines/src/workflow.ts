@@ -14,7 +14,7 @@ import { metricRows } from './plots';
 import type { EpochRecord } from './trainer';
 import { innerValidationSplit, SelectOn, Selection } from './selection';
 import { resolveRecipe } from './network-registry';
-import { prepareRunFolder, resumedSetup } from './run-folders';
+import { prepareRunFolder, removeRunFiles, resumedSetup } from './run-folders';
 import { trainingConfig } from './training-config';
 
 /** `items.json` in a features folder: what `mer extract` wrote, what `mer train`/`eval` read. */
@@ -179,7 +179,14 @@ export async function trainRun(options: {
     prepareRunFolder(options.out, { resume: options.resume, overwrite: options.overwrite });
     writeFileAtomic(sourceFile, JSON.stringify({ features: path.resolve(options.features), ...(fold !== undefined ? { fold } : {}) }));
     options.onStart?.({ epochs: p.training.epochs, selection: { ...selection, metric: p.task === 'va' ? 'CCC' : index.multiLabel ? 'mean F1' : 'macro-F1' }, preset: p.preset });
-    const history = await p.fit(train, { validation, selection, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, onNote: options.onNote });
+    let history: EpochRecord[];
+    try {
+      history = await p.fit(train, { validation, selection, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, onNote: options.onNote });
+    } catch (e) {
+      // Stopped before its first checkpoint (refused, or failed in epoch 1): nothing half-written stays.
+      if (!options.resume && !fs.existsSync(path.join(options.out, 'checkpoint', 'state.json'))) removeRunFiles(options.out);
+      throw e;
+    }
     return { history, pipeline: index.pipeline, selection: p.selection! };
   } finally {
     p.dispose();
