@@ -28,7 +28,7 @@ import {
   detectExpressionFacesInProcess,
   FACE_TRACK_GEOMETRY,
 } from '@mer/feature-extractors';
-import { AtomicFileWriter, decodeAudio, FrameRateTracker, probe, writeFileAtomic } from '@mer/media';
+import { AtomicFileWriter, audioStreamChoiceNote, decodeAudio, FrameRateTracker, probe, writeFileAtomic } from '@mer/media';
 import { expandInputs, outputStems } from './prediction-output';
 import { AnalysisSummary } from './analysis-report';
 import { analysisKey, forgetFinished, readFinished, recordFinished } from './analysis-state';
@@ -141,6 +141,8 @@ async function analyzeFile(file: string, stem: string, m: Models, o: AnalyzeOpti
   if (!info.video) throw new Error(`${file}: no video stream — analyze reads faces (use mer extract / train for audio-only data)`);
   const notes: string[] = [];
   if (info.audio.length === 0) notes.push('no audio track: speech, loudness and F0 are 0');
+  const choice = audioStreamChoiceNote(info);
+  if (choice) notes.push(choice);
   // The audio side starts at once and the video decoder beside it: each ffmpeg's start-up and the
   // audio decode overlap with work here. The first batch of rows waits for the audio side.
   const audioSide = (async () => {

@@ -1,4 +1,4 @@
-import { FrameRateTracker, MediaInfo, probe } from '@mer/media';
+import { audioStreamChoiceNote, FrameRateTracker, MediaInfo, probe } from '@mer/media';
 import { logMelOfFile, pooledLogMel, RollingLogMel, vggishExamples } from './audio-frame-features';
 import { EGEMAPS_LLD_DIM, egemapsOfFile, poolLlds } from './acoustic/acoustic-file';
 import type { AcousticLlds } from './acoustic/egemaps-llds';
@@ -20,7 +20,9 @@ export interface FrameContext {
 type Text = { segments: TranscriptSegment[]; vectors: Float32Array } | null;
 
 export function audioNotes(info: MediaInfo): string[] {
-  return info.audio.length > 0 ? [] : ['no audio track: audio features are silence, masked'];
+  if (info.audio.length === 0) return ['no audio track: audio features are silence, masked'];
+  const choice = audioStreamChoiceNote(info);
+  return choice ? [choice] : [];
 }
 
 const LOG_MEL_KINDS = new Set(['logmel-mean-std', 'logmel-halves', 'vggish', 'logmel-mean-std+egemaps']);

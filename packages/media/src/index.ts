@@ -2,7 +2,7 @@ export { locateFfmpeg } from './ffmpeg-locator';
 export type { FfmpegTools, FfmpegSource } from './ffmpeg-locator';
 export { MediaError } from './media-error';
 export type { MediaErrorReason } from './media-error';
-export { probe } from './probe';
+export { audioStreamChoiceNote, probe } from './probe';
 export type { MediaInfo, VideoStreamInfo, AudioStreamInfo } from './probe';
 export { parseRational, rationalValue } from './rational';
 export type { Rational } from './rational';

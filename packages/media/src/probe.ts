@@ -43,6 +43,13 @@ export interface AudioStreamInfo {
   duration: number;
 }
 
+/** A file with several audio streams: which one mer decodes (always the first, `0:a:0`), or undefined. */
+export function audioStreamChoiceNote(info: Pick<MediaInfo, 'audio'>): string | undefined {
+  if (info.audio.length < 2) return undefined;
+  const a = info.audio[0];
+  return `${info.audio.length} audio streams: the first is used (${a.codec}, ${a.channels} channel${a.channels === 1 ? '' : 's'}, ${a.sampleRate} Hz)`;
+}
+
 export interface MediaInfo {
   file: string;
   container: string;
