@@ -34,14 +34,14 @@ describe('the test split chooses nothing (mer train, default --select auto)', ()
   const classItems = generateClassDemo({ dir: path.join(dir, 'cls'), perClassTrain: 3, perClassTest: 1, seconds: 2 });
   const vaItems = generateVaDemo({ dir: path.join(dir, 'va'), train: 5, test: 2, seconds: 3 });
   const cases = [
-    { pipeline: 'avt-ca', items: classItems, training: { epochs: 4, batchSize: 4, learningRate: 3e-3 }, on: 'inner validation, stratified by class', selects: 4, metric: 'macro-F1' },
-    { pipeline: 'maven', items: vaItems, training: { epochs: 4, batchSize: 2, learningRate: 3e-3, window: { size: 16, hop: 8 } }, on: 'inner validation, random', selects: 1, metric: 'CCC' },
-    { pipeline: 'tcn-fusion', items: vaItems, training: { epochs: 4, batchSize: 2, learningRate: 3e-3, window: { size: 12, hop: 6 } }, on: 'inner validation, random', selects: 1, metric: 'CCC' },
+    { pipeline: 'avt-ca', items: classItems, classes: DEMO_CLASSES, training: { epochs: 4, batchSize: 4, learningRate: 3e-3 }, on: 'inner validation, stratified by class', selects: 4, metric: 'macro-F1' },
+    { pipeline: 'maven', items: vaItems, classes: undefined, training: { epochs: 4, batchSize: 2, learningRate: 3e-3, window: { size: 16, hop: 8 } }, on: 'inner validation, random', selects: 1, metric: 'CCC' },
+    { pipeline: 'tcn-fusion', items: vaItems, classes: undefined, training: { epochs: 4, batchSize: 2, learningRate: 3e-3, window: { size: 12, hop: 6 } }, on: 'inner validation, random', selects: 1, metric: 'CCC' },
   ];
 
-  it.each(cases)('$pipeline: poisoning the test split changes neither the choice nor a byte of the kept weights; the test split is read once, after', async ({ pipeline, items, training, on, selects, metric }) => {
+  it.each(cases)('$pipeline: poisoning the test split changes neither the choice nor a byte of the kept weights; the test split is read once, after', async ({ pipeline, items, classes, training, on, selects, metric }) => {
     const features = path.join(dir, `features-${pipeline}`);
-    await extractDataset({ pipeline, dataset: 'demo', out: features, items, extractor: { faces: 'none' }, ...(pipeline === 'avt-ca' ? { classes: DEMO_CLASSES } : {}) });
+    await extractDataset({ pipeline, dataset: 'demo', out: features, items, classes, extractor: { faces: 'none' } });
     const poisoned = path.join(dir, `poisoned-${pipeline}`);
     const testIds = poisonTest(features, poisoned);
     expect(testIds.length).toBeGreaterThan(0);

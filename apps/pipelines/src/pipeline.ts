@@ -9,13 +9,14 @@ import { ClipDataset } from './clip-dataset';
 import { classifyClip } from './clip-classification';
 import { guardTrainingMemory, itemShapes } from './memory-estimate';
 import { clipScores, evaluateStored, summariseMetrics } from './evaluation';
-import { resolveStandardisation, standardisedSources, standardiseRecording, standardiseWith } from './speaker-standardisation';
-import { maskUnseenStreams } from './unseen-streams';
+import { resolveStandardisation, standardisedSources } from './speaker-standardisation';
+import { checkItemLabels } from './item-labels';
+import { predictionInputs } from './prediction-inputs';
 import { FeatureStats, featureStats } from './feature-stats';
 import { faceColumns, predictFrames, predictFramesStreamed } from './frame-inference';
 import { resolveRecipe } from './network-registry';
 import { readManifest, writeManifest } from './pipeline-manifest';
-import type { Selection } from './selection';
+import { Selection, selectionMetric } from './selection';
 import { PipelineModel } from './pipeline-model';
 import type { FitOptions, FramePrediction, PipelineItem, PipelineMetrics, PipelineOptions, Prediction, PredictOptions } from './pipeline-types';
 import { EpochRecord, trainModel } from './trainer';
@@ -129,23 +130,6 @@ export class Pipeline {
     );
   }
 
-  private checkLabels(items: readonly PipelineItem[]): void {
-    for (const item of items) {
-      if (this.task === 'va' && !item.frameLabels) throw new Error(`${item.file}: item '${item.id}' has no per-frame valence/arousal labels`);
-      if (this.task === 'classification' && this.multiLabel) {
-        const t = item.multiLabel;
-        if (!t || t.length !== this.classes!.length || t.some((v) => v !== 0 && v !== 1)) {
-          throw new Error(`${item.file}: item '${item.id}' needs a multi-label target of ${this.classes!.length} values in {0, 1} (${this.classes!.join(', ')}), got ${t ? `[${Array.from(t).join(', ')}]` : 'none'}`);
-        }
-      } else if (this.task === 'classification') {
-        const k = this.classes!.length;
-        if (item.classLabel === undefined || !Number.isInteger(item.classLabel) || item.classLabel < 0 || item.classLabel >= k) {
-          throw new Error(`${item.file}: item '${item.id}' has class label ${item.classLabel}, expected 0..${k - 1} (${this.classes!.join(', ')})`);
-        }
-      }
-    }
-  }
-
   private async stores(items: readonly PipelineItem[], featuresDir: string, onItem?: FitOptions['onExtract']): Promise<Record<string, FeatureSource>> {
     const report = await this.extract(items, featuresDir, onItem);
     if (report.failed.length > 0) {
@@ -167,8 +151,8 @@ export class Pipeline {
   /** Trains on `items` (extracting their features first). Returns the per-epoch records. */
   async fit(items: readonly PipelineItem[], options: FitOptions = {}): Promise<EpochRecord[]> {
     if (items.length === 0) throw new Error(`${this.name}: no training items`);
-    this.checkLabels(items);
-    this.checkLabels(options.validation ?? []);
+    checkItemLabels(items, this.task, this.classes, this.multiLabel);
+    checkItemLabels(options.validation ?? [], this.task, this.classes, this.multiLabel);
     if (this.task === 'va' && items.every((i) => i.frameLabels!.every((v) => v === -5))) {
       throw new Error(`${this.name}: the training items have no labelled frame (every value is −5): ${items.map((i) => i.file).join(', ')}`);
     }
@@ -186,14 +170,16 @@ export class Pipeline {
     // A resumed run continues the network its checkpoint holds, built from the checkpoint's own config
     // (a preset's defaults may have changed since, e.g. MAVEN's encoder attention).
     const checkpoint = options.resume && options.runDir ? path.join(options.runDir, 'checkpoint', 'model') : null;
-    if (!this.model && checkpoint && fs.existsSync(path.join(checkpoint, 'model.json'))) this.model = PipelineModel.load(this.recipe, checkpoint);
+    if (!this.model && checkpoint && fs.existsSync(path.join(checkpoint, 'model.json'))) {
+      this.model = PipelineModel.load(this.recipe, checkpoint);
+      this.model.setNormalisation(this.normalisation);
+    }
     const model = this.ensureModel();
-    model.setNormalisation(this.normalisation);
     model.classWeights = this.task === 'classification' && !this.multiLabel && this.training.classBalance ? balancedWeights(items.map((i) => i.classLabel!), this.classes!.length) : null;
     // Before anything is written: a training the wasm heap cannot hold is refused with the ways out.
     await guardTrainingMemory(model, itemShapes(stores, items[0].id, this.training.window?.size ?? null), this.training.batchSize, `${this.name} preset '${this.preset}', batch ${this.training.batchSize}`, getBackendInfo()?.name);
     const validation = options.validation && options.validation.length > 0 ? options.validation : null;
-    const metric = this.task === 'va' ? 'CCC' : this.multiLabel ? 'mean F1' : 'macro-F1';
+    const metric = selectionMetric(this.task, this.multiLabel);
     this.selection = { ...(options.selection ?? (validation ? { on: 'validation split', items: validation.length } : { on: 'last epoch', items: 0 })), metric, epochs: this.training.epochs };
     this.writeManifest(runDir);
     const clips = validation && this.task === 'classification' ? new ClipDataset(stores, validation) : undefined;
@@ -244,7 +230,7 @@ export class Pipeline {
 
   /** The task's metrics on labelled items (features extracted/reused in `featuresDir`). */
   async evaluate(items: readonly PipelineItem[], options: { featuresDir?: string } = {}): Promise<PipelineMetrics> {
-    this.checkLabels(items);
+    checkItemLabels(items, this.task, this.classes, this.multiLabel);
     const featuresDir = options.featuresDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `mer-eval-${this.name}-`));
     return evaluateStored(this.network, await this.stores(items, featuresDir), items, { classes: this.classes, windowSize: this.windowSize, multiLabel: this.multiLabel });
   }
@@ -292,13 +278,7 @@ export class Pipeline {
       return { task: 'va', file, fps: r.fps, frameCount: r.frames, frames, notes: r.notes };
     }
     const extracted = options.extracted ?? (await this.extractor.extract(file, options));
-    let item = extracted;
-    if (this.training.standardise === 'speaker') {
-      const own = options.speaker ? { streams: standardiseWith(extracted.streams, options.speaker.stats), note: `standardised with the statistics of ${options.speaker.by}` } : standardiseRecording(extracted.streams);
-      item = { ...extracted, streams: own.streams, notes: [...extracted.notes, own.note] };
-    }
-    const seen = maskUnseenStreams(item.streams, this.normalisation);
-    if (seen.note) item = { ...item, streams: seen.streams, notes: [...item.notes, seen.note] };
+    const item = predictionInputs(extracted, { standardise: this.training.standardise, normalisation: this.normalisation }, options.speaker);
     if (this.task === 'classification') {
       const { probabilities, label } = await classifyClip(this.network, item.streams, this.classes!, this.multiLabel);
       return { task: 'classification', file, classes: this.classes!, probabilities, label, notes: item.notes };

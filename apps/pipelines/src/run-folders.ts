@@ -22,7 +22,7 @@ export function prepareRunFolder(out: string, how: { resume?: boolean; overwrite
   }
   if (!holdsRun(out)) return;
   if (!how.overwrite) throw new Error(`${out} already holds a run (${RUN_ENTRIES.filter((e) => fs.existsSync(path.join(out, e))).join(', ')}); continue it with --resume, replace it with --overwrite, or use another --out`);
-  for (const e of RUN_ENTRIES) fs.rmSync(path.join(out, e), { recursive: true, force: true });
+  removeRunFiles(out);
 }
 
 /** Removes a run's files (a training that failed before its first checkpoint leaves nothing behind). */

@@ -1,4 +1,5 @@
 import { createRng } from '@mer/backend';
+import type { Task } from '@mer/training';
 import type { PipelineItem } from './pipeline-types';
 
 /**
@@ -24,6 +25,11 @@ export interface Selection {
   epochs?: number;
   /** True when the test split chose: figures on it are optimistic, not held-out. */
   optimistic?: boolean;
+}
+
+/** The score that selects for a task (higher is better), as the selection line names it. */
+export function selectionMetric(task: Task, multiLabel: boolean): string {
+  return task === 'va' ? 'CCC' : multiLabel ? 'mean F1' : 'macro-F1';
 }
 
 /** The fraction of training items an inner validation split takes. */

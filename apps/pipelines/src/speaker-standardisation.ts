@@ -36,10 +36,8 @@ export function standardisedSources(stores: Record<string, FeatureSource>, items
  * its own statistics. The note says so: a short clip's own statistics estimate its speaker's poorly.
  */
 export function standardiseRecording(streams: Record<string, ExtractedStream>): { streams: Record<string, ExtractedStream>; note: string } {
-  const out: Record<string, ExtractedStream> = {};
-  for (const [m, s] of Object.entries(streams)) out[m] = { ...s, data: standardiseFrames(s.data, s.dim, sequenceStats([s])) };
   return {
-    streams: out,
+    streams: standardiseWith(streams, speakerStats([streams])),
     note: 'standardised with this recording\'s own statistics: the network was trained with each speaker standardised by their recordings, and this file stands for its speaker (a short clip estimates them poorly)',
   };
 }

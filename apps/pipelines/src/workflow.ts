@@ -12,7 +12,7 @@ import { readManifest } from './pipeline-manifest';
 import type { PipelineItem, PipelineMetrics } from './pipeline-types';
 import { metricRows } from './plots';
 import type { EpochRecord } from './trainer';
-import { innerValidationSplit, SelectOn, Selection } from './selection';
+import { innerValidationSplit, SelectOn, Selection, selectionMetric } from './selection';
 import { resolveRecipe } from './network-registry';
 import { prepareRunFolder, removeRunFiles, resumedSetup } from './run-folders';
 import { trainingConfig } from './training-config';
@@ -178,7 +178,7 @@ export async function trainRun(options: {
   try {
     prepareRunFolder(options.out, { resume: options.resume, overwrite: options.overwrite });
     writeFileAtomic(sourceFile, JSON.stringify({ features: path.resolve(options.features), ...(fold !== undefined ? { fold } : {}) }));
-    options.onStart?.({ epochs: p.training.epochs, selection: { ...selection, metric: p.task === 'va' ? 'CCC' : index.multiLabel ? 'mean F1' : 'macro-F1' }, preset: p.preset });
+    options.onStart?.({ epochs: p.training.epochs, selection: { ...selection, metric: selectionMetric(p.task, Boolean(index.multiLabel)) }, preset: p.preset });
     let history: EpochRecord[];
     try {
       history = await p.fit(train, { validation, selection, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, onNote: options.onNote });
