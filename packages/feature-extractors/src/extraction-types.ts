@@ -56,9 +56,16 @@ export interface PipelineExtractorOptions {
   /** Where hub models come from (offline by default). */
   hub?: HubOptions;
   /**
+   * Modules (absolute paths of CommonJS files) defining extractors that `streams` names: loaded before
+   * the streams resolve. Recorded with the features and the run, so training, evaluation and
+   * prediction load them again (`mer --extractor <module>`).
+   */
+  modules?: string[];
+  /**
    * Another offline extractor for a stream, by stream name: e.g. `{ audio: 'egemaps' }` gives AVT-CA
-   * the eGeMAPS descriptors instead of MFCCs (`mer extract --stream audio=egemaps`). The extractor
-   * must compute the stream's modality at the plan's timing.
+   * the eGeMAPS descriptors instead of MFCCs (`mer extract --stream audio=egemaps`). Any registered
+   * extractor kind (`registerExtractor`, `mer extractors`) that computes the stream's modality at the
+   * plan's timing.
    */
   streams?: Record<string, string>;
   /**

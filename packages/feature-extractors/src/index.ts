@@ -41,8 +41,12 @@ export type {
   ExtractionReport,
   PrecomputedStream,
 } from './extraction-types';
-export { STREAM_EXTRACTORS } from './stream-encoders';
-export type { ExtractorKind } from './stream-encoders';
+export { registerExtractor, getExtractor, hasExtractor, listExtractors } from './extractor-registry';
+export type { ExtractorDefinition, ExtractorSetup, StreamExtractor, StreamRows, FrameRowsRequest, VisualTrack, VisualBatch, ClipSpan, ResolvedOptions } from './extractor-registry';
+export { FileResources } from './file-resources';
+export { loadExtractorModules } from './extractor-modules';
+export { VGGISH_LOG_MEL } from './extractors/log-mel-extractors';
+export { EGEMAPS_CONFIG } from './extractors/egemaps-extractors';
 export type { FrameEmbedder } from './face-track-extractor';
 export { HubImageEncoder, HubAudioEncoder, HubTextEncoder } from './hub-encoders';
 export type { HubOptions, FrameAlignedAudio } from './hub-encoders';

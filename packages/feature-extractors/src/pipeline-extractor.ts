@@ -3,10 +3,13 @@ import { probe } from '@mer/media';
 import { extractClip } from './clip-streams';
 import type { ExtractedItem, ExtractionInput, ExtractionPlan, ExtractionReport, FrameChunk, ItemSources, PipelineExtractorOptions, StreamSpec } from './extraction-types';
 import { extractFrames, extractFramesStreamed, FrameContext } from './frame-streams';
-import { disposeEncoders, loadStreamEncoders, ResolvedOptions } from './stream-encoders';
+import type { ResolvedOptions } from './extractor-registry';
+import { loadExtractorModules } from './extractor-modules';
+import { disposeStreams, resolveStreams } from './stream-resolution';
 
 /**
- * The feature extractors of one network's plan (its recipe's streams), with the offline defaults
+ * The feature extractors of one network's plan (its recipe's streams, each computed by a registered
+ * extractor: see `registerExtractor`), with the offline defaults
  * that install with the project (BlazeFace + the shipped expression CNN for faces, transformers.js'
  * log-mel/MFCC front ends pooled per frame for audio, feature hashing for transcripts) or the paper
  * encoders a user supplies. Each stream says which paper encoder it stands in for. `extractAll`
@@ -24,9 +27,9 @@ export class PipelineExtractor {
   }
 
   static async create(plan: ExtractionPlan, options: PipelineExtractorOptions = {}): Promise<PipelineExtractor> {
+    if (options.modules) loadExtractorModules(options.modules);
     const resolved: ResolvedOptions = { ...options, faces: options.faces ?? 'detect', visualModel: options.visualModel ?? 'expression', detectEvery: options.detectEvery ?? 5 };
-    const { streams, encoders } = await loadStreamEncoders(plan, resolved);
-    return new PipelineExtractor(plan, { streams, encoders, options: resolved });
+    return new PipelineExtractor(plan, { streams: await resolveStreams(plan, resolved), options: resolved });
   }
 
   /** One line per stream: what it is and what it stands in for. */
@@ -62,7 +65,7 @@ export class PipelineExtractor {
 
   /** Precomputed streams (a dataset's own features) cannot be made from media. */
   private checkComputable(file: string): void {
-    const pre = this.ctx.streams.filter((s) => s.kind === 'precomputed');
+    const pre = this.ctx.streams.filter((s) => s.extractor === null);
     if (pre.length > 0) {
       throw new Error(`${file}: the stream${pre.length > 1 ? 's' : ''} ${pre.map((s) => `'${s.spec.name}' (${s.spec.config['source']})`).join(', ')} of this setup come from a dataset's own precomputed features (e.g. mer extract --dataset cmu-mosei:<folder>); they cannot be computed from a video`);
     }
@@ -107,6 +110,6 @@ export class PipelineExtractor {
   }
 
   dispose(): void {
-    disposeEncoders(this.ctx.encoders);
+    disposeStreams(this.ctx.streams);
   }
 }

@@ -1,0 +1,92 @@
+import { clipFrameIndices } from '@mer/datasets';
+import { probe } from '@mer/media';
+import type { ExtractorDefinition, StreamExtractor, VisualBatch, VisualTrack } from '../extractor-registry';
+import { extractCropTrack } from '../crop-track-extractor';
+import { FaceDetector } from '../face-detector';
+import { FaceEmbedder } from '../face-embedder';
+import { extractFaceTrack, FACE_TRACK_GEOMETRY, type FaceTrack, type FrameEmbedder } from '../face-track-extractor';
+import { RemoteFaceDetections, TWO_PROCESS_MIN_SECONDS } from '../face-track-process';
+import type { FileResources } from '../file-resources';
+import { HubImageEncoder } from '../hub-encoders';
+
+type Embedder = FrameEmbedder & { dispose(): void };
+
+const FACE_SOURCES = { detect: 'blazeface', none: 'centre-crop', 'cropped-aligned': 'cropped-aligned' } as const;
+
+/**
+ * Faces: BlazeFace + tracking (or a centred square, or the dataset's aligned crops) and the shipped
+ * face CNN (or a transformers.js image model, `visualEncoder`) per frame. Its rows set the timeline
+ * of frame-timed plans.
+ */
+export const faceExtractor: ExtractorDefinition = {
+  kind: 'face',
+  modality: 'visual',
+  timings: ['frames', 'clip'],
+  about: 'BlazeFace + tracking (or centred crop) + shipped face CNN, or a hub image model',
+  width: "the face model's: 256 (expression), 1024 (faceres), or the hub image model's",
+  async create({ options: o, clip }): Promise<StreamExtractor> {
+    const detector = o.faces !== 'none' ? await FaceDetector.load() : null;
+    const embedder: Embedder = o.visualEncoder ? await HubImageEncoder.fromPretrained(o.visualEncoder, o.hub ?? {}) : await FaceEmbedder.load(o.visualModel);
+    const model = o.visualEncoder ? `hub:${o.visualEncoder}` : o.visualModel;
+    const asRows = (t: FaceTrack): VisualTrack => ({ data: t.features, mask: t.mask, frames: t.frames, fps: t.fps, times: t.times, faces: t.faces });
+    return {
+      describe: (decl) => ({
+        extractor: `${FACE_SOURCES[o.faces]}+${model}`,
+        dim: embedder.dim,
+        config: { faces: o.faces, model, detectEvery: o.detectEvery, geometry: FACE_TRACK_GEOMETRY, ...(o.face && o.face !== 'main' ? { select: o.face } : {}), ...(clip ?? {}) },
+        standsInFor: o.visualEncoder ? null : decl.standsInFor,
+      }),
+      async track(file: FileResources, onBatch?: (b: VisualBatch) => Promise<void>): Promise<VisualTrack | null> {
+        const { info, sources } = file;
+        if (!info.video) return null;
+        const select = sources.person ?? o.face;
+        if (!onBatch) {
+          if (o.faces === 'cropped-aligned') {
+            if (sources.faceCrops) {
+              const rows = sources.frames ?? (await probe(file.path, { countFrames: true })).video!.frameCount;
+              file.notes.push(`faces: the dataset's aligned crops in ${sources.faceCrops}`);
+              return asRows(await extractCropTrack(sources.faceCrops, rows, embedder, { fps: info.video.fps }));
+            }
+            file.notes.push('faces: no aligned crops for this item; detected in the video');
+          }
+          return asRows(await extractFaceTrack(file.path, detector, embedder, { detectEvery: o.detectEvery, info, select }));
+        }
+        // Two cores for one video: BlazeFace runs in a second process (decoding the video itself) ahead
+        // of this one, which crops, embeds, and hands the rows on.
+        const largest = (select ?? 'main') === 'main' || select === 'largest';
+        const remote = o.faceProcess && detector && info.duration >= TWO_PROCESS_MIN_SECONDS ? new RemoteFaceDetections(file.path, { detectEvery: o.detectEvery, largest }) : null;
+        try {
+          const t = await extractFaceTrack(file.path, remote ?? detector, embedder, {
+            detectEvery: o.detectEvery,
+            info,
+            select,
+            onBatch: (b) => onBatch({ firstRow: b.firstRow, data: b.features, mask: b.mask, frames: b.count, fps: b.fps, times: b.times, faces: b.faces }),
+          });
+          return asRows(t);
+        } finally {
+          remote?.close();
+        }
+      },
+      async clip(file, span) {
+        const { info } = file;
+        const dim = embedder.dim;
+        const indices = clipFrameIndices(info.video!.frameCount, info.video!.fps, span);
+        const unique = [...new Set(indices)].sort((a, b) => a - b);
+        const track = await extractFaceTrack(file.path, detector, embedder, { frameIndices: unique, info });
+        const data = new Float32Array(span.frames * dim);
+        const mask = new Uint8Array(span.frames);
+        indices.forEach((fi, r) => {
+          const k = track.indices.indexOf(fi);
+          data.set(track.features.subarray(k * dim, (k + 1) * dim), r * dim);
+          mask[r] = track.mask[k];
+        });
+        const times = Float64Array.from(indices, (fi) => track.times[track.indices.indexOf(fi)]);
+        return { data, mask, frames: span.frames, times };
+      },
+      dispose() {
+        detector?.dispose();
+        embedder.dispose();
+      },
+    };
+  },
+};
