@@ -1,4 +1,5 @@
 import { ClapFeatureExtractor, Gemma3nAudioFeatureExtractor } from '@huggingface/transformers';
+import { sparseMelFilters, stftMel, type SparseMelFilters } from './stft-mel';
 
 /** VGGish-style log-mel front end (SPEC, TCN-fusion audio). Defaults are VGGish's. */
 export interface LogMelConfig {
@@ -63,19 +64,19 @@ export interface Spectrogram {
   frameRate: number;
 }
 
-type SpectrogramTensor = { data: Float32Array; dims: number[] };
-type FbankExtractor = { _extract_fbank_features(waveform: Float32Array | Float64Array, ...rest: unknown[]): Promise<SpectrogramTensor> };
+/** What mer takes from transformers.js' audio feature extractors: their window and mel filter bank. */
+type FilterSource = { mel_filters: number[][]; window: Float64Array };
 
 /**
  * Log-mel spectrogram `log(|STFT|·M + offset)` with a periodic Hann window and no centring
- * (VGGish's front end). The STFT, window and HTK mel filter bank are transformers.js' audio
- * utilities, reached through its Gemma3n audio feature extractor (magnitude spectrogram, uncentred,
- * `log(max(mel, floor))`), whose window/filters are configured from this config; the floor is then
- * turned into VGGish's additive offset.
+ * (VGGish's front end). The window and HTK mel filter bank are transformers.js' (its Gemma3n audio
+ * feature extractor, configured from this config); the magnitude STFT and the mel sums are
+ * {@link stftMel} (fft.js, the bank kept sparse), then VGGish's additive offset.
  */
 export class LogMelSpectrogram {
   readonly config: LogMelConfig;
-  private readonly extractor: FbankExtractor;
+  private readonly extractor: FilterSource;
+  private readonly filters: SparseMelFilters;
 
   constructor(config: Partial<LogMelConfig> = {}) {
     this.config = { ...LOG_MEL_DEFAULTS, ...config };
@@ -90,8 +91,9 @@ export class LogMelSpectrogram {
       hop_length: c.hopLength,
       fft_length: c.fftLength,
       mel_floor: 1e-12,
-    }) as unknown as FbankExtractor & { mel_filters: number[][] };
-    if (c.triangles === 'mel') (this.extractor as unknown as { mel_filters: number[][] }).mel_filters = vggishMelFilters(c);
+    }) as unknown as FilterSource;
+    if (c.triangles === 'mel') this.extractor.mel_filters = vggishMelFilters(c);
+    this.filters = sparseMelFilters(this.extractor.mel_filters);
   }
 
   get frameRate(): number {
@@ -111,11 +113,10 @@ export class LogMelSpectrogram {
     const frames = this.frameCount(samples.length);
     const bands = this.config.melBands;
     if (frames === 0) return { data: new Float32Array(0), frames: 0, bands, frameRate: this.frameRate };
-    const out = await this.extractor._extract_fbank_features(samples, null);
-    const data = Float32Array.from(out.data.subarray(0, frames * bands));
-    const offset = this.config.logOffset;
-    // log(max(mel, 1e-12)) → log(mel + offset); exact to ~1e-7 relative in mel.
-    for (let i = 0; i < data.length; i++) data[i] = Math.log(Math.exp(data[i]) + offset);
+    const c = this.config;
+    const mel = stftMel(samples, { fftLength: c.fftLength, hopLength: c.hopLength, window: this.extractor.window, center: false, power: 1, filters: this.filters });
+    const data = new Float32Array(frames * bands);
+    for (let i = 0; i < data.length; i++) data[i] = Math.log(mel.data[i] + c.logOffset);
     return { data, frames, bands, frameRate: this.frameRate };
   }
 }
@@ -140,13 +141,14 @@ export const MFCC_DEFAULTS: MfccConfig = { sampleRate: 22050, coefficients: 10, 
 
 /**
  * MFCCs as librosa computes them (`librosa.feature.mfcc`): centred (reflect-padded) STFT with a
- * periodic Hann window, power mel spectrogram with a Slaney filter bank (transformers.js' CLAP
- * feature extractor, configured from this config), `power_to_db` with `top_db`, then an orthonormal
- * DCT-II over the bands.
+ * periodic Hann window, power mel spectrogram with a Slaney filter bank (window and bank from
+ * transformers.js' CLAP feature extractor, configured from this config; the STFT and sums by
+ * {@link stftMel}), `power_to_db` with `top_db`, then an orthonormal DCT-II over the bands.
  */
 export class Mfcc {
   readonly config: MfccConfig;
-  private readonly extractor: FbankExtractor & { mel_filters_slaney: number[][] };
+  private readonly extractor: { mel_filters_slaney: number[][]; window: Float64Array };
+  private readonly filters: SparseMelFilters;
   private readonly dct: Float64Array;
 
   constructor(config: Partial<MfccConfig> = {}) {
@@ -161,7 +163,8 @@ export class Mfcc {
       nb_frequency_bins: 1 + Math.floor(c.fftLength / 2),
       frequency_min: 0,
       frequency_max: c.sampleRate / 2,
-    }) as unknown as FbankExtractor & { mel_filters_slaney: number[][] };
+    }) as unknown as { mel_filters_slaney: number[][]; window: Float64Array };
+    this.filters = sparseMelFilters(this.extractor.mel_filters_slaney);
     // Orthonormal DCT-II basis, [coefficients, melBands].
     const n = c.melBands;
     this.dct = new Float64Array(c.coefficients * n);
@@ -187,9 +190,11 @@ export class Mfcc {
   async compute(samples: Float32Array): Promise<Spectrogram> {
     const c = this.config;
     if (samples.length <= c.fftLength / 2) throw new Error(`Mfcc: ${samples.length} samples is shorter than half an FFT window (${c.fftLength / 2 + 1} needed)`);
-    const out = await this.extractor._extract_fbank_features(samples, this.extractor.mel_filters_slaney, null);
-    const [frames, bands] = out.dims;
-    const db = out.data;
+    const mel = stftMel(samples, { fftLength: c.fftLength, hopLength: c.hopLength, window: this.extractor.window, center: true, power: 2, filters: this.filters });
+    const { frames } = mel;
+    const bands = c.melBands;
+    // power_to_db: 10 · log10(max(mel, 1e-10)).
+    const db = mel.data.map((v) => 10 * Math.log10(Math.max(1e-10, v)));
     if (c.topDb !== null) {
       let max = -Infinity;
       for (let i = 0; i < frames * bands; i++) if (db[i] > max) max = db[i];
