@@ -1,6 +1,8 @@
 import { ffmpegRecords, inputWithRange } from './ffmpeg-process';
 import { MediaError } from './media-error';
 import { MediaInfo, probe } from './probe';
+import { resample } from './resampler';
+import { inProcessWav, readWavMono } from './wav-file';
 
 export interface AudioOptions {
   /** Output sample rate in Hz. Default 16000 (HuBERT, VGGish); AVT-CA uses 22050. */
@@ -24,7 +26,8 @@ export interface AudioChunk {
 
 /**
  * Streams a file's first audio stream as mono float32 PCM at the requested rate (channels mixed
- * down by ffmpeg), chunk by chunk: flat memory for any length.
+ * down by ffmpeg), chunk by chunk: flat memory for any length. WAVs of one or two channels up to
+ * 64 MB are decoded in-process (no process launched), agreeing with ffmpeg's output (wav-decoding.spec.ts).
  */
 export async function* readAudio(file: string, options: AudioOptions = {}): AsyncGenerator<AudioChunk> {
   const info = options.info ?? (await probe(file));
@@ -36,6 +39,19 @@ export async function* readAudio(file: string, options: AudioOptions = {}): Asyn
     const total = Math.round((options.duration ?? Math.max(0, info.duration - start)) * sampleRate);
     for (let done = 0; done < total; done += chunkSamples) {
       yield { samples: new Float32Array(Math.min(chunkSamples, total - done)), sampleRate, startTime: start + done / sampleRate };
+    }
+    return;
+  }
+  const wav = info.container === 'wav' ? inProcessWav(file) : null;
+  if (wav) {
+    // In-process: the header read, the samples mixed to mono and resampled as ffmpeg would (see resampler.ts).
+    const all = readWavMono(file, wav);
+    const first = Math.min(all.length, Math.round(start * wav.sampleRate));
+    const last = options.duration ? Math.min(all.length, first + Math.round(options.duration * wav.sampleRate)) : all.length;
+    const samples = resample(all.subarray(first, last), wav.sampleRate, sampleRate);
+    if (samples.length === 0) throw new MediaError(file, 'decode-failed', 'no audio samples could be decoded');
+    for (let at = 0; at < samples.length; at += chunkSamples) {
+      yield { samples: samples.slice(at, at + chunkSamples), sampleRate, startTime: start + at / sampleRate };
     }
     return;
   }

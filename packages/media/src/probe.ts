@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import { locateFfmpeg } from './ffmpeg-locator';
 import { MediaError } from './media-error';
 import { parseRational, Rational, rationalValue } from './rational';
+import { inProcessWav } from './wav-file';
 
 export interface VideoStreamInfo {
   codec: string;
@@ -98,12 +99,19 @@ function lastLines(text: string, n = 3): string {
 
 /**
  * Reads duration, real frame rate, frame count, size (as displayed: rotation and sample aspect
- * applied) and audio streams with ffprobe; with
+ * applied) and audio streams with ffprobe (a WAV's from its header, in-process); with
  * `countFrames` the video is decoded to count its frames exactly (slower).
  * Missing, empty and unreadable files are errors naming the file and the problem.
  */
 export async function probe(file: string, options: { countFrames?: boolean } = {}): Promise<MediaInfo> {
   const sizeBytes = assertReadableFile(file);
+  // A WAV mer decodes itself: its header says everything ffprobe would.
+  const wav = inProcessWav(file);
+  if (wav) {
+    const duration = wav.frames / wav.sampleRate;
+    if (!(duration > 0)) throw new MediaError(file, 'empty-file', 'zero-length media (duration 0)');
+    return { file, container: 'wav', duration, sizeBytes, audio: [{ index: 0, codec: wav.codec, sampleRate: wav.sampleRate, channels: wav.channels, duration }] };
+  }
   const { ffprobe } = locateFfmpeg();
   const raw = await new Promise<string>((resolve, reject) => {
     execFile(
