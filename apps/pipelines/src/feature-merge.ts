@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { configHash, FeatureManifest, storeItemName as safe } from '@mer/datasets';
+import { configHash, FeatureManifest, FeatureStore } from '@mer/datasets';
 import { writeFileAtomic } from '@mer/media';
 import { idsHash } from './sharding';
 import { FeatureIndex, readFeatureIndex } from './workflow';
@@ -56,12 +56,13 @@ export function mergeFeatureStores(stores: readonly string[], out: string): { it
   }
   // Every item complete in every stream, and in one folder only.
   const owner = new Map<string, number>();
+  const sources = stores.map((s, k) => new Map([...manifests[k].keys()].map((name) => [name, FeatureStore.read(s, name)])));
   indexes.forEach((ix, k) => {
     for (const item of ix.items) {
       if (owner.has(item.id)) throw new Error(`item '${item.id}' is in both ${stores[owner.get(item.id)!]} and ${stores[k]}`);
       owner.set(item.id, k);
-      for (const name of manifests[k].keys()) {
-        if (!fs.existsSync(path.join(stores[k], name, 'items', `${safe(item.id)}.json`))) throw new Error(`${stores[k]}/${name}: item '${item.id}' has no features (extraction unfinished? rerun that shard)`);
+      for (const [name, store] of sources[k]) {
+        if (!store.has(item.id)) throw new Error(`${stores[k]}/${name}: item '${item.id}' has no features (extraction unfinished? rerun that shard)`);
       }
     }
   });
@@ -77,12 +78,12 @@ export function mergeFeatureStores(stores: readonly string[], out: string): { it
   }
   fs.mkdirSync(out, { recursive: true });
   for (const [name, m] of manifests[0]) {
-    const dir = path.join(out, name, 'items');
-    fs.mkdirSync(dir, { recursive: true });
+    const target = FeatureStore.open(out, { modality: name, extractor: m.extractor, config: m.config, dim: m.dim, fps: m.fps });
     for (const item of merged) {
-      const k = owner.get(item.id)!;
-      for (const ext of ['.f32', '.json']) fs.copyFileSync(path.join(stores[k], name, 'items', `${safe(item.id)}${ext}`), path.join(dir, `${safe(item.id)}${ext}`));
+      const seq = sources[owner.get(item.id)!].get(name)!.read(item.id);
+      target.write(item.id, seq.data, { mask: seq.mask, meta: seq.meta });
     }
+    target.flush();
     writeFileAtomic(path.join(out, name, 'manifest.json'), JSON.stringify(m, null, 2));
   }
   const { shard: _shard, ...rest } = first;

@@ -27,15 +27,21 @@ describe('FeatureStore', () => {
     expect(Array.from(back.mask)).toEqual([1, 1, 0, 1]);
     expect(back.meta).toEqual({ frames: 4 });
     expect(again.items()).toEqual(['clip/01']);
-    // Only final files remain: no temp files left behind.
-    expect(fs.readdirSync(path.join(root, 'visual', 'items')).every((f) => !f.includes('.tmp'))).toBe(true);
+    // One pack and its index, no temp files.
+    expect(fs.readdirSync(path.join(root, 'visual', 'packs')).map((f) => f.replace(/^[^.]+/, '*')).sort()).toEqual(['*.f32', '*.idx.jsonl']);
   });
 
-  it('an item whose metadata was never written counts as not done', () => {
+  it('an item whose metadata was never written counts as not done (a folder of the per-item layout)', () => {
     const store = FeatureStore.open(root, opts);
+    fs.mkdirSync(path.join(store.dir, 'items'));
     fs.writeFileSync(path.join(store.dir, 'items', 'half.f32'), Buffer.alloc(12)); // interrupted mid-item
     expect(store.has('half')).toBe(false);
     expect(store.items()).toEqual([]);
+    // A finished item of that layout still reads.
+    fs.writeFileSync(path.join(store.dir, 'items', 'old.f32'), Buffer.from(Float32Array.of(1, 2, 3).buffer));
+    fs.writeFileSync(path.join(store.dir, 'items', 'old.json'), JSON.stringify({ id: 'old', frames: 1, dim: 3, meta: { fps: 25 } }));
+    expect(Array.from(FeatureStore.read(root, 'visual').read('old').data)).toEqual([1, 2, 3]);
+    expect(store.items()).toEqual(['old']);
   });
 
   it('refuses to mix features from another config; overwrite starts afresh', () => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@mer/media';
+import { closePackWriters, openPackWriter, PackEntry, packWriter, readPackIndexes } from './feature-pack';
 
 /** What a feature folder was written with; a run with a different config must not mix with it. */
 export interface FeatureManifest {
@@ -60,12 +61,14 @@ export function storeItemName(id: string): string {
 }
 
 /**
- * Per-item, per-modality float32 sequences on disk with a manifest, written atomically (data then
- * metadata, each temp file + rename) so extraction can stop anywhere and resume: an item counts as
- * done only once its metadata exists. Opening a folder written with another extractor or config hash
- * is an error rather than a silent mix of old and new features.
+ * Per-item, per-modality float32 sequences on disk with a manifest, crash-safe so extraction can stop
+ * anywhere and resume: items are appended to this process's pack and synced a group at a time (one
+ * fsync of the rows and one of the index per 64 items or 2 s, see `PackWriter`); an item counts as
+ * done only once its index line is written. Opening a folder written with another extractor or config
+ * hash is an error rather than a silent mix of old and new features.
  *
- * Layout: `<root>/<modality>/manifest.json`, `<root>/<modality>/items/<id>.f32` (+ `.json`).
+ * Layout: `<root>/<modality>/manifest.json`, `<root>/<modality>/packs/<writer>.f32` + `.idx.jsonl`;
+ * folders written before packs (`items/<id>.f32` + `.json`, one atomic file each) are read as well.
  */
 export class FeatureStore {
   readonly dir: string;
@@ -100,9 +103,10 @@ export class FeatureStore {
             `${manifest.extractor} (config ${manifest.configHash}, dim ${manifest.dim}). Use another output folder, or replace them (mer extract --overwrite).`,
         );
       }
+      closePackWriters(dir);
       fs.rmSync(dir, { recursive: true, force: true });
     }
-    fs.mkdirSync(path.join(dir, 'items'), { recursive: true });
+    fs.mkdirSync(dir, { recursive: true });
     writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 2));
     return new FeatureStore(dir, manifest);
   }
@@ -115,13 +119,32 @@ export class FeatureStore {
     return new FeatureStore(dir, JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as FeatureManifest);
   }
 
+  private packIndex: Map<string, PackEntry> | null = null;
+
   private file(id: string, ext: string): string {
     return path.join(this.dir, 'items', `${storeItemName(id)}${ext}`);
   }
 
+  private get packsDir(): string {
+    return path.join(this.dir, 'packs');
+  }
+
+  /** Where item `id` is packed: this process's writes first, then the synced indexes (read again once on a miss when `fresh`). */
+  private entry(id: string, fresh = false): PackEntry | undefined {
+    const own = openPackWriter(this.packsDir)?.entries.get(id);
+    if (own) return own;
+    if (!this.packIndex || (fresh && !this.packIndex.has(id))) this.packIndex = readPackIndexes(this.packsDir, this.manifest.dim);
+    return this.packIndex.get(id);
+  }
+
   /** True once an item was completely written. */
   has(id: string): boolean {
-    return fs.existsSync(this.file(id, '.json'));
+    return this.entry(id) !== undefined || fs.existsSync(this.file(id, '.json'));
+  }
+
+  /** Syncs this process's pending writes to every store (extraction calls it when it ends; it also happens on exit). */
+  flush(): void {
+    openPackWriter(this.packsDir)?.flush();
   }
 
   /**
@@ -139,12 +162,13 @@ export class FeatureStore {
     if (options.mask !== undefined && options.mask.length !== frames) {
       throw new Error(`${id}: mask has ${options.mask.length} entries for ${frames} frames`);
     }
-    writeFileAtomic(this.file(id, '.f32'), new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-    const mask = options.mask === undefined ? undefined : Array.from(options.mask, (m) => (m ? 1 : 0));
-    writeFileAtomic(this.file(id, '.json'), JSON.stringify({ id, frames, dim, mask, meta: options.meta ?? {} }));
+    const mask = options.mask === undefined || Array.from(options.mask).every((m) => m) ? undefined : Array.from(options.mask, (m) => (m ? '1' : '0')).join('');
+    packWriter(this.packsDir, dim).append(id, data, mask, options.meta ?? {});
   }
 
   read(id: string): StoredSequence {
+    const packed = this.entry(id, true);
+    if (packed) return this.readPacked(id, packed);
     const metaFile = this.file(id, '.json');
     if (!fs.existsSync(metaFile)) throw new Error(`${this.dir}: no features for item '${id}'`);
     const meta = JSON.parse(fs.readFileSync(metaFile, 'utf8')) as { frames: number; dim: number; mask?: number[]; meta: Record<string, unknown> };
@@ -154,22 +178,49 @@ export class FeatureStore {
     }
     const data = new Float32Array(meta.frames * meta.dim);
     new Uint8Array(data.buffer).set(bytes);
-    const bad = data.findIndex((v) => !Number.isFinite(v));
-    if (bad >= 0) {
-      throw new Error(`${this.file(id, '.f32')}: value ${data[bad]} at frame ${Math.floor(bad / meta.dim)}, dimension ${bad % meta.dim} (item '${id}'): features must be finite — re-extract this item`);
-    }
+    this.checkFinite(id, data, this.file(id, '.f32'));
     const mask = meta.mask ? Uint8Array.from(meta.mask) : new Uint8Array(meta.frames).fill(1);
     return { data, frames: meta.frames, dim: meta.dim, mask, meta: meta.meta };
+  }
+
+  private readPacked(id: string, e: PackEntry): StoredSequence {
+    const dim = this.manifest.dim;
+    const file = path.join(this.packsDir, e.pack);
+    const data = new Float32Array(e.frames * dim);
+    const fd = fs.openSync(file, 'r');
+    try {
+      const n = fs.readSync(fd, new Uint8Array(data.buffer), 0, data.byteLength, e.offset);
+      if (n !== data.byteLength) throw new Error(`${file}: item '${id}' needs ${data.byteLength} bytes at ${e.offset}, found ${n}`);
+    } finally {
+      fs.closeSync(fd);
+    }
+    this.checkFinite(id, data, file);
+    const mask = e.mask ? Uint8Array.from(e.mask, (c) => (c === '1' ? 1 : 0)) : new Uint8Array(e.frames).fill(1);
+    return { data, frames: e.frames, dim, mask, meta: e.meta };
+  }
+
+  private checkFinite(id: string, data: Float32Array, file: string): void {
+    const dim = this.manifest.dim;
+    const bad = data.findIndex((v) => !Number.isFinite(v));
+    if (bad >= 0) {
+      throw new Error(`${file}: value ${data[bad]} at frame ${Math.floor(bad / dim)}, dimension ${bad % dim} (item '${id}'): features must be finite — re-extract this item`);
+    }
   }
 
   /** Ids of every completely written item. */
   items(): string[] {
     const dir = path.join(this.dir, 'items');
-    if (!fs.existsSync(dir)) return [];
-    return fs
-      .readdirSync(dir)
-      .filter((f) => f.endsWith('.json'))
-      .map((f) => (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { id: string }).id)
-      .sort();
+    const ids = new Set(
+      fs.existsSync(dir)
+        ? fs
+            .readdirSync(dir)
+            .filter((f) => f.endsWith('.json'))
+            .map((f) => (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { id: string }).id)
+        : [],
+    );
+    this.packIndex = readPackIndexes(this.packsDir, this.manifest.dim);
+    for (const id of this.packIndex.keys()) ids.add(id);
+    for (const id of openPackWriter(this.packsDir)?.entries.keys() ?? []) ids.add(id);
+    return [...ids].sort();
   }
 }

@@ -106,6 +106,8 @@ export class PipelineExtractor {
         onItem?.(input.id, index, 'failed');
       }
     }
+    // The stores sync a group of items at a time; the last group is synced here.
+    for (const s of Object.values(stores)) s.flush();
     return report;
   }
 
