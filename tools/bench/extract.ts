@@ -1,9 +1,18 @@
 /**
- * `npm run bench:extract`: extraction throughput on one machine, `mer extract --jobs 1` against
- * `--jobs 2` (and more with `-- --jobs 1,2,4`), on 40 (`-- --clips N`) generated RAVDESS-named clips (3 s, 30 fps,
- * 640×360, AVT-CA: face detection on 15 frames per clip + MFCCs), each run into a fresh folder.
- * One JSON line per run: items/s, wall seconds, peak RSS of the whole process tree's largest process
- * (GNU time). Benchmarks, not tests.
+ * `npm run bench:extract`: `mer extract` throughput as users run it (the built `mer` command, whole
+ * processes under GNU time), against a numpy/scipy peer on the same files, interleaved round by round
+ * (this VM's speed drifts), medians reported.
+ *
+ * - Default: the WAVs of `../shared/data/emodb` (421 clips; `-- --data <folder>`), AVT-CA's extraction
+ *   (`--faces none`: MFCCs of the centred clip, the visual stream masked) with `--jobs 1`, `2` and the
+ *   default (the number of cores), and the peer `tools/bench/extract_peer.py` (per-utterance MFCC
+ *   statistics, one process, Debian's /usr/bin/python3).
+ * - `-- --video`: 40 generated RAVDESS-named videos (3 s, 30 fps, 640×360; `-- --clips N`), AVT-CA
+ *   with faces detected on 15 frames per clip, `--jobs 1` and `2`: clips per second.
+ *
+ * Per run: wall seconds, ms per clip, CPU % ((user + system) / wall), peak RSS of the largest process.
+ * Then medians per setting, the speed-up over `--jobs 1` and mer's time over the peer's, to one digit.
+ * Build first (`npx nx run-many -t build`): the built CLI is what is measured. Benchmarks, not tests.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -12,37 +21,97 @@ import * as path from 'node:path';
 import { generateTestClip } from '@mer/media';
 
 const root = path.join(__dirname, '../..');
-const jobsList = (process.argv.find((a, i) => process.argv[i - 1] === '--jobs') ?? '1,2').split(',').map(Number);
+const arg = (name: string) => process.argv.find((_, i) => process.argv[i - 1] === name);
+const video = process.argv.includes('--video');
+const rounds = Number(arg('--rounds') ?? 3);
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-extract-'));
-const data = path.join(dir, 'RAVDESS');
-const clips = Number(process.argv.find((a, i) => process.argv[i - 1] === '--clips') ?? 40);
-for (let i = 0; i < clips; i++) {
-  // Unique RAVDESS names: actor i mod 24, then emotion, intensity, statement, repetition from i / 24.
-  const actor = String((i % 24) + 1).padStart(2, '0');
-  const k = Math.floor(i / 24);
-  const name = `01-01-0${(k % 8) + 1}-0${(Math.floor(k / 8) % 2) + 1}-0${(Math.floor(k / 16) % 2) + 1}-0${(Math.floor(k / 32) % 2) + 1}-${actor}`;
-  generateTestClip(path.join(data, `Actor_${actor}`, `${name}.mp4`), { seconds: 3, fps: 30, width: 640, height: 360, toneHz: 200 + 10 * i });
+// The built CLI itself (bin/mer.js would run the sources through tsx when any source is newer than the build).
+const mer = path.join(root, 'apps/cli/dist/main.js');
+
+interface Setting {
+  name: string;
+  command: string[];
 }
-const cli = [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'apps/cli/src/main.ts')];
-const rows: Record<string, unknown>[] = [];
-// Alternate the settings twice (this VM's speed drifts); report each run.
-for (const rep of [1, 2]) {
-  for (const jobs of jobsList) {
-    const out = path.join(dir, `out-${jobs}-${rep}`);
-    const t0 = Date.now();
-    const r = spawnSync('/usr/bin/time', ['-f', '%M', process.execPath, ...cli, 'extract', '--pipeline', 'avt-ca', '--dataset', `ravdess:${data}`, '--out', out, '--jobs', String(jobs), '--json'], { encoding: 'utf8', cwd: root });
-    const seconds = (Date.now() - t0) / 1000;
-    if (r.status !== 0) throw new Error(r.stderr);
-    const report = JSON.parse(r.stdout.trim().split('\n').pop()!) as { extracted: string[] };
-    const rssKb = Number(r.stderr.trim().split('\n').pop());
-    const row = { bench: 'extract', clips, jobs, rep, items: report.extracted.length, wall_s: +seconds.toFixed(1), items_per_s: +(report.extracted.length / seconds).toFixed(2), peak_rss_mb_largest_process: +(rssKb / 1024).toFixed(0) };
-    rows.push(row);
-    console.log(JSON.stringify(row));
+
+function videoData(): { dataset: string; clips: number } {
+  const data = path.join(dir, 'RAVDESS');
+  const clips = Number(arg('--clips') ?? 40);
+  for (let i = 0; i < clips; i++) {
+    // Unique RAVDESS names: actor i mod 24, then emotion, intensity, statement, repetition from i / 24.
+    const actor = String((i % 24) + 1).padStart(2, '0');
+    const k = Math.floor(i / 24);
+    const name = `01-01-0${(k % 8) + 1}-0${(Math.floor(k / 8) % 2) + 1}-0${(Math.floor(k / 16) % 2) + 1}-0${(Math.floor(k / 32) % 2) + 1}-${actor}`;
+    generateTestClip(path.join(data, `Actor_${actor}`, `${name}.mp4`), { seconds: 3, fps: 30, width: 640, height: 360, toneHz: 200 + 10 * i });
   }
+  return { dataset: `ravdess:${data}`, clips };
 }
-const median = (jobs: number) => {
-  const v = rows.filter((r) => r['jobs'] === jobs).map((r) => r['items_per_s'] as number).sort((a, b) => a - b);
-  return v[Math.floor(v.length / 2)];
-};
-console.log(JSON.stringify({ bench: 'extract', speedup_vs_1: Object.fromEntries(jobsList.map((j) => [j, +(median(j) / median(1)).toFixed(2)])), cores: os.availableParallelism() }));
-fs.rmSync(dir, { recursive: true, force: true });
+
+function settings(): { settings: Setting[]; clips: number; what: string } {
+  const merRun = (dataset: string, extra: string[], jobs?: number): string[] => [process.execPath, mer, 'extract', '--pipeline', 'avt-ca', '--dataset', dataset, ...extra, ...(jobs ? ['--jobs', String(jobs)] : []), '--json', '--out'];
+  if (video) {
+    const v = videoData();
+    return { clips: v.clips, what: `${v.clips} generated videos, AVT-CA, faces detected`, settings: [1, 2].map((j) => ({ name: `mer --jobs ${j}`, command: merRun(v.dataset, [], j) })) };
+  }
+  const data = path.resolve(arg('--data') ?? path.join(root, '../shared/data/emodb'));
+  if (!fs.existsSync(data)) throw new Error(`${data}: no such folder (give -- --data <folder of EmoDB WAVs>)`);
+  const clips = fs.readdirSync(data).filter((f) => f.endsWith('.wav')).length;
+  const extra = ['--faces', 'none'];
+  return {
+    clips,
+    what: `${clips} WAVs of ${data}, AVT-CA (--faces none)`,
+    settings: [
+      { name: 'numpy peer', command: ['/usr/bin/python3', path.join(__dirname, 'extract_peer.py'), data] },
+      { name: 'mer --jobs 1', command: merRun(`emodb:${data}`, extra, 1) },
+      { name: 'mer --jobs 2', command: merRun(`emodb:${data}`, extra, 2) },
+      { name: `mer (default --jobs ${os.availableParallelism()})`, command: merRun(`emodb:${data}`, extra) },
+    ],
+  };
+}
+
+interface Row {
+  setting: string;
+  round: number;
+  wall_s: number;
+  ms_per_clip: number;
+  cpu_pct: number;
+  peak_rss_mb: number;
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)];
+
+function main(): void {
+  if (!fs.existsSync(path.join(root, 'apps/cli/dist/main.js'))) throw new Error('build first: npx nx run-many -t build (the built mer is what is measured)');
+  const { settings: list, clips, what } = settings();
+  console.log(JSON.stringify({ bench: 'extract', what, rounds, cores: os.availableParallelism() }));
+  const rows: Row[] = [];
+  for (let round = 1; round <= rounds; round++) {
+    for (const s of list) {
+      const out = path.join(dir, `out-${rows.length}`);
+      const cmd = [...s.command, s.command[0] === process.execPath ? out : `${out}.npy`];
+      const r = spawnSync('/usr/bin/time', ['-f', '@@time %e %U %S %M', ...cmd], { encoding: 'utf8', cwd: root, maxBuffer: 64 * 1024 * 1024 });
+      const timing = r.stderr.split('\n').find((l) => l.startsWith('@@time '));
+      if (r.status !== 0 || !timing) throw new Error(`${s.name}: ${r.stderr.trim().split('\n').slice(-3).join(' | ')}`);
+      const [wall, user, sys, rssKb] = timing.slice(7).split(' ').map(Number);
+      const row: Row = { setting: s.name, round, wall_s: wall, ms_per_clip: +((wall * 1000) / clips).toFixed(1), cpu_pct: Math.round(((user + sys) / wall) * 100), peak_rss_mb: Math.round(rssKb / 1024) };
+      rows.push(row);
+      console.log(JSON.stringify(row));
+      fs.rmSync(out, { recursive: true, force: true });
+      fs.rmSync(`${out}.npy`, { force: true });
+    }
+  }
+  const by = (name: string, key: keyof Row) => median(rows.filter((r) => r.setting === name).map((r) => r[key] as number));
+  const jobs1 = list.find((s) => s.name === 'mer --jobs 1')!.name;
+  const peer = list.find((s) => s.name === 'numpy peer');
+  console.log(`\n${what}; medians of ${rounds} rounds, interleaved\n`);
+  console.log('| setting | wall s | ms / clip | clips / s | CPU % | peak RSS MB | vs --jobs 1 |' + (peer ? ' vs peer |' : ''));
+  console.log('| --- | --- | --- | --- | --- | --- | --- |' + (peer ? ' --- |' : ''));
+  for (const s of list) {
+    const wall = by(s.name, 'wall_s');
+    const speedup = s.name === peer?.name ? '' : `${(by(jobs1, 'wall_s') / wall).toFixed(1)}×`;
+    const vsPeer = peer ? ` ${(wall / by(peer.name, 'wall_s')).toFixed(1)}× the time |` : '';
+    console.log(`| ${s.name} | ${wall.toFixed(1)} | ${by(s.name, 'ms_per_clip')} | ${(clips / wall).toFixed(0)} | ${by(s.name, 'cpu_pct')} | ${by(s.name, 'peak_rss_mb')} | ${speedup} |${vsPeer}`);
+  }
+  fs.rmSync(dir, { recursive: true, force: true });
+}
+
+main();

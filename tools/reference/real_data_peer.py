@@ -17,11 +17,6 @@ import time
 import numpy as np
 from scipy.fft import dct
 from scipy.io import wavfile
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
-from sklearn.model_selection import LeaveOneGroupOut
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import StandardScaler
 
 EMOTIONS = "WLEAFTN"  # anger, boredom, disgust, fear, happiness, sadness, neutral
 
@@ -57,6 +52,12 @@ def features(path):
 
 
 def main():
+    # scikit-learn only for the classifier (bench/extract_peer.py imports features() without it).
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.metrics import accuracy_score, balanced_accuracy_score, f1_score
+    from sklearn.model_selection import LeaveOneGroupOut
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
     root = [a for a in sys.argv[1:] if not a.startswith("--")][0]
     t0 = time.time()
     files = sorted(f for f in os.listdir(root) if f.endswith(".wav"))
