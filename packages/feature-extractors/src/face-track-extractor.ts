@@ -140,7 +140,9 @@ export async function extractFaceTrack(file: string, detector: Pick<FaceDetector
   const decode = faceDecodeSize(info);
   const size = options.decodeWidth ? { width: options.decodeWidth } : { width: decode.width, height: decode.height };
   const largest = (options.select ?? 'main') === 'main' || options.select === 'largest';
-  for await (const batch of readVideoFrames(file, { ...size, batchSize: options.batchSize ?? decode.batchSize, info })) {
+  // Sparse sampling (AVT-CA's 15 frames a clip): ffmpeg sends only the wanted frames.
+  const frames = options.frameIndices ? [...options.frameIndices] : undefined;
+  for await (const batch of readVideoFrames(file, { ...size, batchSize: options.batchSize ?? decode.batchSize, info, frames })) {
     fps = batch.fps;
     const frameSize = batch.height * batch.width * 3;
     const frameAt = (i: number) => ({ data: batch.data.subarray(i * frameSize, (i + 1) * frameSize), height: batch.height, width: batch.width });
@@ -148,7 +150,7 @@ export async function extractFaceTrack(file: string, detector: Pick<FaceDetector
     const rows: number[] = [];
     const rowsBefore = rowIndex.length;
     for (let i = 0; i < batch.count; i++) {
-      const index = batch.firstIndex + i;
+      const index = batch.indices ? batch.indices[i] : batch.firstIndex + i;
       if (wanted && !wanted.has(index)) continue;
       rowIndex.push(index);
       times.push(batch.timestamps[i]);

@@ -20,6 +20,12 @@ export interface VideoFrameOptions {
   duration?: number;
   /** A probe result to reuse (saves one ffprobe call). */
   info?: MediaInfo;
+  /**
+   * Only these decoded frames (indices from the start of the file, native rate only): ffmpeg still
+   * decodes every frame but turns, scales and sends only these (e.g. AVT-CA's 15 of a clip). Batches
+   * then carry each frame's index in `indices`.
+   */
+  frames?: readonly number[];
 }
 
 /** A batch of consecutive RGB frames. */
@@ -31,6 +37,8 @@ export interface VideoFrameBatch {
   height: number;
   /** Index of the first frame in the output sequence. */
   firstIndex: number;
+  /** With `frames`: each frame's decoded index (the output sequence skips the others). */
+  indices?: number[];
   /**
    * Seconds from the start of the file, one per frame: the frame's own presentation time (so a
    * variable-rate video gets its true times), or the grid `start + index / fps` when `fps` resamples
@@ -80,7 +88,11 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
   const clock = new FrameClock();
   // ffmpeg's own autorotation is off: the turn is the one probe reports, whatever the ffmpeg version.
   const turn = uprightFilters(info.video.rotation ?? 0);
-  const filters = [...turn, options.fps ? `fps=${options.fps}` : undefined, `scale=${width}:${height}:flags=bilinear`, options.fps ? undefined : 'showinfo'].filter(Boolean);
+  if (options.frames && (options.fps || start > 0)) throw new Error('readVideoFrames: frames selects decoded frames of the whole file at its own rate (no fps, no start)');
+  const picked = options.frames ? [...new Set(options.frames)].sort((a, b) => a - b) : null;
+  if (picked && picked.length === 0) return;
+  const select = picked ? `select='${picked.map((n) => `eq(n,${n})`).join('+')}'` : undefined;
+  const filters = [select, ...turn, options.fps ? `fps=${options.fps}` : undefined, `scale=${width}:${height}:flags=bilinear`, options.fps ? undefined : 'showinfo'].filter(Boolean);
   const args = [
     '-noautorotate',
     ...inputWithRange(file, start, options.duration),
@@ -107,8 +119,10 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
     const firstIndex = index;
     index += count;
     if (!options.fps) await clock.until(index);
-    const timestamps = Float64Array.from({ length: count }, (_, i) => start + (clock.time(firstIndex + i) ?? (firstIndex + i) / fps));
-    yield { data: record.subarray(0, count * frameBytes), count, width, height, firstIndex, timestamps, fps };
+    const indices = picked ? picked.slice(firstIndex, firstIndex + count) : undefined;
+    const timestamps = Float64Array.from({ length: count }, (_, i) => start + (clock.time(firstIndex + i) ?? (indices ? indices[i] : firstIndex + i) / fps));
+    yield { data: record.subarray(0, count * frameBytes), count, width, height, firstIndex, timestamps, fps, ...(indices ? { indices } : {}) };
+    if (picked && index >= picked.length) return; // every wanted frame is out: stop decoding
   }
   if (index === 0) throw new MediaError(file, 'decode-failed', 'no video frames could be decoded');
 }

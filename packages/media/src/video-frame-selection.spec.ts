@@ -1,0 +1,46 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { generateTestClip, readVideoFrames, writeDisplayRotated } from './index';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-frame-selection-'));
+
+/** Every frame of a full decode: pixels and time by index. */
+async function allFrames(file: string, width?: number): Promise<{ pixels: Uint8Array[]; times: number[] }> {
+  const pixels: Uint8Array[] = [];
+  const times: number[] = [];
+  for await (const b of readVideoFrames(file, { width })) {
+    const size = b.width * b.height * 3;
+    for (let i = 0; i < b.count; i++) pixels.push(b.data.slice(i * size, (i + 1) * size));
+    times.push(...b.timestamps);
+  }
+  return { pixels, times };
+}
+
+describe('readVideoFrames({ frames }): only the wanted frames leave ffmpeg', () => {
+  it.each([
+    ['constant rate', () => generateTestClip(path.join(dir, 'cfr.mp4'), { seconds: 2, fps: 25, toneHz: false })],
+    ['variable rate', () => generateTestClip(path.join(dir, 'vfr.mp4'), { seconds: 3, fps: 30, variableRate: { after: 30, gap: 0.7, slowdown: 2 }, toneHz: false })],
+    ['turned by its display matrix', () => writeDisplayRotated(generateTestClip(path.join(dir, 'flat.mp4'), { seconds: 1, fps: 25, width: 96, height: 64, toneHz: false }), path.join(dir, 'turned.mp4'), 90)],
+  ])('%s: the same pixels and times as those frames of a full decode, in batches that name their indices', async (_name, make) => {
+    const file = await make();
+    const full = await allFrames(file, 80);
+    const last = full.pixels.length - 1;
+    const wanted = [...new Set([0, 3, 4, 17, 31].filter((i) => i < last)), last];
+    const got: number[] = [];
+    for await (const b of readVideoFrames(file, { width: 80, frames: [...wanted, 4], batchSize: 4 })) {
+      const size = b.width * b.height * 3;
+      b.indices!.forEach((index, i) => {
+        got.push(index);
+        expect(Buffer.compare(Buffer.from(b.data.subarray(i * size, (i + 1) * size)), Buffer.from(full.pixels[index]))).toBe(0);
+        expect(b.timestamps[i]).toBeCloseTo(full.times[index], 6);
+      });
+    }
+    expect(got).toEqual(wanted);
+  });
+
+  it('refuses a selection with a resampling rate or a start (indices would be ambiguous)', async () => {
+    const file = path.join(dir, 'cfr.mp4');
+    await expect(readVideoFrames(file, { frames: [1], fps: 10 }).next()).rejects.toThrow(/frames selects decoded frames/);
+  });
+});
