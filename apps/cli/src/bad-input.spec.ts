@@ -87,9 +87,13 @@ describe('bad and odd input: clear messages naming the file, nothing half-writte
   it('a NaN in a feature file: training stops naming the file, frame and dimension', () => {
     const features = path.join(dir, 'f3');
     const store = FeatureStore.read(features, 'visual');
-    const f32 = path.join(store.dir, 'items', `${store.items()[0]}.f32`);
+    // The first item's rows in its pack (the index line says where).
+    const packs = path.join(store.dir, 'packs');
+    const index = fs.readdirSync(packs).find((f) => f.endsWith('.idx.jsonl'))!;
+    const first = JSON.parse(fs.readFileSync(path.join(packs, index), 'utf8').split('\n')[0]) as { offset: number };
+    const f32 = path.join(packs, index.replace(/\.idx\.jsonl$/, '.f32'));
     const bytes = fs.readFileSync(f32);
-    bytes.writeFloatLE(NaN, 4 * 3);
+    bytes.writeFloatLE(NaN, first.offset + 4 * 3);
     fs.writeFileSync(f32, bytes);
     const r = mer('train', '--features', features, '--out', path.join(dir, 'run-nan'), '--preset', 'lite', '--epochs', '1');
     expect(r.status).toBe(1);

@@ -1,8 +1,13 @@
+import * as path from 'node:path';
 import { Command, Option } from 'commander';
 import { positiveNumber, wholeNumber } from './commands/cli-numbers';
 import { runInfo } from './commands/info';
 import { loadRecipeModules, recipeModulesFromEnv } from './commands/recipes';
 import { cvCommand } from './commands/cv-command';
+import { datasetModulesFromEnv, loadDatasetModules } from './commands/dataset-modules';
+import { datasetsCommand } from './commands/datasets-command';
+import { extractorModulesFromEnv, extractorsCommand } from './commands/extractors-command';
+import { listExtractors, loadExtractorModules } from '@mer/feature-extractors';
 import { analyzeCommand } from './commands/analyze-command';
 import { extractCommand } from './commands/extract-command';
 import { mergeCommand } from './commands/merge-command';
@@ -18,12 +23,18 @@ program
   .version((require('../package.json') as { version: string }).version, '-V, --version', "mer's version (@mer/cli)")
   .description('Multimodal emotion recognition: MAVEN, TCN-fusion and AVT-CA on one tfjs backend')
   .option('--recipe <module>', 'a module exporting your own network recipe(s) to register (repeatable; also MER_RECIPES=a.js,b.js)', collect, [])
+  .option('--dataset-module <module>', 'a module exporting (or registering) your own dataset reader(s): --dataset <name>:<root> then reads them (repeatable; also MER_DATASET_MODULES=a.js,b.js)', collect, [])
+  .option('--extractor <module>', 'a CommonJS module exporting your own extractor definition(s) to register (repeatable; also MER_EXTRACTORS=a.js,b.js); mer extract records it with the features, so train, eval and predict load it again', collect, [])
   .addOption(new Option('--backend <name>', 'the tensor backend (also MER_BACKEND): auto (default: tensorflow, then webgpu on a hardware GPU, then wasm, then cpu) | tensorflow | webgpu | wasm | cpu').choices(['auto', 'tensorflow', 'webgpu', 'wasm', 'cpu']))
   .hook('preAction', () => {
     // Through the environment, so the processes mer starts (face-track workers, shards) use it too.
     const backend = program.opts<{ backend?: string }>().backend;
     if (backend) process.env.MER_BACKEND = backend;
     loadRecipeModules([...recipeModulesFromEnv(), ...(program.opts<{ recipe: string[] }>().recipe ?? [])]);
+    loadDatasetModules([...datasetModulesFromEnv(), ...(program.opts<{ datasetModule: string[] }>().datasetModule ?? [])]);
+    const extractors = [...extractorModulesFromEnv(), ...(program.opts<{ extractor: string[] }>().extractor ?? [])].map((m) => path.resolve(m));
+    loadExtractorModules(extractors);
+    if (extractors.length > 0) process.env.MER_EXTRACTORS = extractors.join(',');
   })
   .addHelpText(
     'after',
@@ -62,7 +73,7 @@ program
   .command('extract')
   .description('Extract a dataset’s features for a pipeline (resumable: finished items are skipped)')
   .requiredOption('--pipeline <name>', 'a registered network: maven | tcn-fusion | avt-ca, or one a --recipe module registers')
-  .requiredOption('--dataset <kind:root>', 'affwild2:<root> | ravdess:<root> | crema-d:<root> | emodb:<root> | cmu-mosei:<folder of the SDK .csd files>')
+  .requiredOption('--dataset <kind:root>', 'a registered dataset (mer datasets lists them): affwild2:<root> | ravdess:<root> | crema-d:<root> | emodb:<root> | cmu-mosei:<folder of the SDK .csd files>, or one a --dataset-module registers')
   .requiredOption('--out <dir>', 'features folder')
   .option('--faces <mode>', "detect (BlazeFace + tracking; default) | none (frames are already face crops) | cropped-aligned (the dataset's own crops; default where Aff-Wild2 has cropped_aligned/)")
   .option('--split <how>', "replace the dataset's split: random:0.25 (stratified, seeded) or speaker:03,08 (those speakers/actors are the test set)")
@@ -72,7 +83,7 @@ program
   .option('--shard <i/N>', 'extract only shard i (from 0) of N into this folder; join the shards with mer features merge')
   .option('--shards <n>', 'the shard count when the index comes from the scheduler: JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array)', wholeNumber(1))
   .addOption(new Option('--worker').hideHelp())
-  .option('--stream <name=extractor>', 'another offline extractor for a stream, e.g. audio=egemaps (repeatable)', collect, [])
+  .option('--stream <name=extractor>', `another registered extractor for a stream, e.g. audio=egemaps (repeatable; mer extractors lists them: ${listExtractors().map((d) => d.kind).join(', ')}, and those --extractor registers)`, collect, [])
   .option('--clip-seconds <s>', "clip-timed networks (AVT-CA): seconds per clip instead of the network's 3.6 (shorter recordings are centred and zero-padded to it)", positiveNumber)
   .option('--clip-frames <n>', "clip-timed networks: video frames sampled per clip instead of the network's 15", wholeNumber(1))
   .option('--folds <file>', "CMU-MOSEI: the standard folds, a JSON {train, valid, test} of video ids or the SDK's cmu_mosei_std_folds.py")
@@ -129,7 +140,7 @@ program
   .option('--members <n>', 'networks per fold (classification): member m selects its epoch on the training speakers m folds after the held-out ones; the held-out speakers get their mean class probabilities (default 1)', wholeNumber(1))
   .option('--overwrite', 'start over when --out holds folds run with other settings (without it they are refused; with the same settings finished folds are reused)')
   .option('--json', 'one JSON line per fold, then the summary')
-  .addHelpText('after', '\nEach fold: its speakers are held out, the next fold\'s speakers select the epoch, the rest train.\n\nExample:\n  $ mer cv --features feats-emodb --out cv-emodb --folds loso --preset lite')
+  .addHelpText('after', '\nEach fold: its speakers are held out, the next fold\'s speakers select the epoch, the rest train.\n\nExample:\n  $ mer cv --features feats-emodb --out cv-emodb --folds loso --preset lite\n  $ mer cv --features feats-functionals --out cv-kernel --estimator kernel   # features from --stream audio=speech-functionals')
   .action(cvCommand);
 
 program
@@ -157,6 +168,20 @@ program
   .option('--json', 'one JSON line per file')
   .addHelpText('after', '\nA file that fails is reported (stderr, summary.csv) and the rest go on; the exit code is then 1.\n\nExample:\n  $ mer predict --run run --plot --out preds talk.mp4 "clips/*.mp4"')
   .action(predictCommand);
+
+program
+  .command('datasets')
+  .description('List the registered datasets (built in, and those --dataset-module registers): name, what is read, labels, the split they come with, their folds')
+  .option('--json', 'machine-readable output')
+  .addHelpText('after', '\nExamples:\n  $ mer datasets\n  $ mer --dataset-module my-dataset.js datasets')
+  .action(datasetsCommand);
+
+program
+  .command('extractors')
+  .description('List the registered feature extractors (built in, and those --extractor registers): kind, modality, timings, width; --stream <stream>=<kind> picks one for a stream')
+  .option('--json', 'machine-readable output')
+  .addHelpText('after', '\nExamples:\n  $ mer extractors\n  $ mer --extractor my-extractor.js extract --pipeline avt-ca --dataset emodb:/data/emodb --stream audio=my-kind --out feats')
+  .action(extractorsCommand);
 
 program
   .command('info')

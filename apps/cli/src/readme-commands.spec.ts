@@ -41,6 +41,13 @@ const NOT_RUN: Record<string, string> = {
   'mer extract --pipeline avt-ca --dataset emodb:../shared/data/emodb --out feats-emodb --faces none': "needs the workplace's EmoDB copy; the real-data smoke (npm run smoke:pipelines, run by .ci/run) extracts it the same way",
   'mer cv --features feats-emodb --out cv-emodb --folds loso --preset lite --members 3 --config best.json': '23 min on this machine; the smoke runs a three-speaker mer cv, cross-validation.spec.ts the rest',
   'npx nx build cli && MER_BACKEND=cpu npx mer info': 'a workspace command (builds); cli.spec.ts runs mer commands from source and backend specs cover MER_BACKEND',
+  'mer --dataset-module my-dataset.js datasets': 'the README\'s reader module as a file; custom-dataset.spec.ts runs the same reader (fixtures/wav-csv-dataset.ts) through mer datasets',
+  'mer --dataset-module my-dataset.js extract --pipeline avt-ca --dataset wav-csv:/data/my-corpus --split speaker:s3 --faces none --out feats-mine': 'needs a corpus folder; custom-dataset.spec.ts runs this extract (and train, eval) on generated WAVs and a labels.csv',
+  'mer train --features feats-mine --out run-mine --preset lite': 'as above (custom-dataset.spec.ts)',
+  'mer eval --run run-mine --split test': 'as above (custom-dataset.spec.ts)',
+  'mer --extractor loudness-extractor.js extractors': 'custom-extractor.spec.ts runs it with the fixture module (apps/cli/src/fixtures/loudness-extractor.js) and checks the listed kind and width',
+  'mer --extractor loudness-extractor.js extract --pipeline avt-ca --dataset emodb:/data/emodb --stream audio=loudness-zcr-centroid --faces none --out feats-loud': 'needs a corpus folder; custom-extractor.spec.ts runs this extract on generated EmoDB-named WAVs',
+  'mer train --features feats-loud --out run-loud --preset lite': 'as above (custom-extractor.spec.ts: train, eval and predict without --extractor)',
 };
 
 describe("the READMEs' mer commands", () => {

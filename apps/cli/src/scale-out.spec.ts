@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { FeatureStore } from '@mer/datasets';
 import { generateTestClip } from '@mer/media';
 import { parse } from 'yaml';
 
@@ -17,12 +18,16 @@ fs.mkdirSync(bin);
 fs.writeFileSync(path.join(bin, 'npx'), `#!/bin/sh\n[ "$1" = mer ] && shift\nexec "${process.execPath}" "${tsx}" "${main}" "$@"\n`, { mode: 0o755 });
 const shell = (script: string, env: NodeJS.ProcessEnv) => spawnSync('sh', ['-c', script], { cwd: root, encoding: 'utf8', timeout: 300_000, env: { ...process.env, PATH: `${bin}:${process.env['PATH']}`, ...env } });
 
-/** Every stream's files and the item list of a features folder, for comparison. */
+/** Every stream's item rows (read through the store, whatever its layout) and the item list of a features folder, for comparison. */
 function contents(features: string): { items: string[]; files: Record<string, Buffer> } {
   const index = JSON.parse(fs.readFileSync(path.join(features, 'items.json'), 'utf8')) as { items: { id: string }[] };
   const files: Record<string, Buffer> = {};
   for (const stream of fs.readdirSync(features).filter((d) => fs.existsSync(path.join(features, d, 'manifest.json')))) {
-    for (const f of fs.readdirSync(path.join(features, stream, 'items'))) files[`${stream}/${f}`] = fs.readFileSync(path.join(features, stream, 'items', f));
+    const store = FeatureStore.read(features, stream);
+    for (const id of store.items()) {
+      const { data } = store.read(id);
+      files[`${stream}/${id}.f32`] = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    }
     const m = JSON.parse(fs.readFileSync(path.join(features, stream, 'manifest.json'), 'utf8')) as Record<string, unknown>;
     delete m['createdAt'];
     files[`${stream}/manifest`] = Buffer.from(JSON.stringify(m));

@@ -2,9 +2,8 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FeatureStore } from '@mer/datasets';
+import { affWild2FoldSplit, affWild2Items, FeatureStore } from '@mer/datasets';
 import { generateTestClip, locateFfmpeg } from '@mer/media';
-import { affWild2FoldSplit, affWild2Items } from './affwild2-items';
 import { createPipeline } from './pipeline';
 import { extractDataset, readFeatureIndex } from './workflow';
 

@@ -7,6 +7,7 @@ import { clipMetrics, summariseMetrics } from './evaluation';
 import type { PipelineMetrics } from './pipeline-types';
 import { loadPipeline, type Pipeline } from './pipeline';
 import type { Selection } from './selection';
+import type { TaskDefinition } from './tasks/task-definition';
 import type { EpochRecord } from './trainer';
 import { FeatureIndex, readFeatureIndex, recordedSpeaker, toItems, trainRun } from './workflow';
 
@@ -237,11 +238,12 @@ function checkSettings(options: Parameters<typeof crossValidate>[0], scheme: str
 async function heldOutMetrics(runs: readonly string[], test: ReturnType<typeof toItems>, features: string, index: FeatureIndex): Promise<PipelineMetrics> {
   if (runs.length === 1) return withRun(runs[0], (p) => p.evaluate(test, { featuresDir: features }));
   let sum: Float32Array | null = null;
+  let task: TaskDefinition | undefined;
   for (const run of runs) {
-    const s = await withRun(run, (p) => p.scores(test, { featuresDir: features }));
+    const s = await withRun(run, (p) => ((task = p.task), p.scores(test, { featuresDir: features })));
     sum = sum ? sum.map((v, i) => v + s[i]) : s;
   }
-  return clipMetrics(test, sum!.map((v) => v / runs.length), { classes: index.classes!, multiLabel: index.multiLabel });
+  return clipMetrics(test, sum!.map((v) => v / runs.length), { classes: index.classes!, task });
 }
 
 /** Loads a run, uses it, disposes of it. */

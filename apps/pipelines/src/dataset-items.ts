@@ -1,39 +1,17 @@
 import { createRng } from '@mer/backend';
-import {
-  CREMA_D_EMOTIONS,
-  EMODB_EMOTIONS,
-  RAVDESS_EMOTIONS,
-  ravdessAvtCaSplit,
-  ravdessFoldSplit,
-  readCremaD,
-  readEmoDb,
-  readRavdess,
-} from '@mer/datasets';
-import { affWild2Items } from './affwild2-items';
+import { parseDatasetSpec, readDataset } from '@mer/datasets';
 import type { PipelineItem } from './pipeline-types';
-
-export const DATASET_KINDS = ['affwild2', 'ravdess', 'crema-d', 'emodb'] as const;
-export type DatasetKind = (typeof DATASET_KINDS)[number];
+import './mosei-dataset';
 
 export interface DatasetItems {
-  kind: DatasetKind;
+  /** The registered dataset's name. */
+  kind: string;
   root: string;
   /** Class names for classification datasets. */
   classes?: readonly string[];
   items: PipelineItem[];
   /** What the reader noticed and did not stop for (missing optional splits, unlabelled items). */
   notes: string[];
-}
-
-/** Parses `<kind>:<root>` as the CLI takes it. */
-export function parseDatasetSpec(spec: string): { kind: DatasetKind; root: string } {
-  const i = spec.indexOf(':');
-  const kind = (i < 0 ? spec : spec.slice(0, i)) as DatasetKind;
-  if (kind === ('cmu-mosei' as DatasetKind)) {
-    throw new Error('cmu-mosei: its features come from the CMU-MultimodalSDK computational sequences, not from media — use extractMosei() (mer extract --dataset cmu-mosei:<folder of .csd files>)');
-  }
-  if (!DATASET_KINDS.includes(kind) || i < 0) throw new Error(`--dataset '${spec}': expected <kind>:<root> with kind one of ${DATASET_KINDS.join(', ')}, e.g. ravdess:/data/RAVDESS`);
-  return { kind, root: spec.slice(i + 1) };
 }
 
 /**
@@ -55,46 +33,15 @@ export function stratifiedSplit(items: PipelineItem[], testFraction: number, see
 }
 
 /**
- * The items of a dataset with labels and a split: Aff-Wild2 train/validation (per-frame VA; `fold`
- * 1–6: TCN-fusion's six folds),
- * RAVDESS audio-video files (AVT-CA split, or speaker fold `fold` 1–6), CREMA-D (videos, or the wavs
- * when `audioOnly`; broken files skipped), EmoDB wavs. `split: 'random:<fraction>'` replaces the
- * dataset's own split with a stratified random one.
+ * The items of a registered dataset (`<name>:<root>`, see `registerDataset`) with labels and a split:
+ * the dataset's own, its official fold `fold`, or with `split: 'random:<fraction>'` / `'speaker:<ids>'`
+ * one that replaces it. `audioOnly` reads the audio files where a dataset has both.
  */
 export function datasetItems(spec: string, options: { fold?: number; split?: string; audioOnly?: boolean; seed?: number } = {}): DatasetItems {
-  const { kind, root } = parseDatasetSpec(spec);
-  let items: PipelineItem[];
-  let classes: readonly string[] | undefined;
-  let notes: string[] = [];
-  if (kind === 'affwild2') {
-    ({ items, notes } = affWild2Items(root, options.fold));
-  } else if (kind === 'ravdess') {
-    classes = RAVDESS_EMOTIONS;
-    items = readRavdess({ root, modality: options.audioOnly ? 'audio-only' : 'audio-video' }).map((it) => ({
-      id: it.id,
-      file: it.file,
-      classLabel: it.emotion,
-      speaker: String(it.actor).padStart(2, '0'),
-      split: options.fold ? ravdessFoldSplit(it.actor, options.fold) : ravdessAvtCaSplit(it.actor),
-    }));
-  } else if (kind === 'crema-d') {
-    classes = CREMA_D_EMOTIONS;
-    items = readCremaD({ root })
-      .filter((it) => !it.broken && (options.audioOnly ? it.audioFile : it.videoFile ?? it.audioFile))
-      .map((it) => ({
-        id: it.id,
-        file: (options.audioOnly ? it.audioFile : it.videoFile ?? it.audioFile)!,
-        classLabel: it.emotion,
-        speaker: String(it.actor),
-        split: it.actor <= 1073 ? 'train' : it.actor <= 1082 ? 'validation' : 'test',
-      }));
-  } else {
-    classes = EMODB_EMOTIONS;
-    items = readEmoDb({ root }).map((it) => ({ id: it.id, file: it.file, classLabel: it.emotion, speaker: it.speaker, split: 'train' }));
-  }
-  if (items.length === 0) throw new Error(`${root}: no ${kind} items found`);
-  if (options.split) items = resplit(items, options.split, options.seed);
-  return { kind, root, classes, items, notes };
+  const { definition, root } = parseDatasetSpec(spec);
+  const read = readDataset(definition, root, { fold: options.fold, audioOnly: options.audioOnly });
+  const items = options.split ? resplit(read.items, options.split, options.seed) : read.items;
+  return { kind: definition.name, root, classes: read.classes, items, notes: read.notes };
 }
 
 /**

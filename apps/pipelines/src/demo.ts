@@ -3,8 +3,11 @@ import * as path from 'node:path';
 import { writeFileAtomic } from '@mer/media';
 import { DEMO_CLASSES, generateClassDemo, generateVaDemo } from './demo-data';
 import { BUILT_IN_NETWORKS, resolveRecipe } from './network-registry';
-import type { PipelineMetrics, Prediction } from './pipeline-types';
-import { htmlReport, metricRows, vaTimelineSvg, circumplexSvg, probabilitiesSvg } from './plots';
+import type { PipelineItem } from './pipeline-types';
+import { htmlReport } from './plots';
+import { metricRows } from './evaluation';
+import type { DemoSetup } from './tasks/task-definition';
+import { taskFor } from './tasks/task-registry';
 import { textTable } from './text-table';
 import { predictFiles } from './prediction-output';
 import { evalRun, extractDataset, trainRun } from './workflow';
@@ -18,7 +21,8 @@ export const DEMO_DATA_DESCRIPTION =
 
 export interface DemoRow {
   pipeline: string;
-  task: 'va' | 'classification';
+  /** The task the pipeline learned ('va', 'classification'). */
+  task: string;
   metric: string;
   value: number;
   chance: number;
@@ -27,6 +31,12 @@ export interface DemoRow {
   samplesPerSecond: number;
   predictFile: string;
 }
+
+/** The synthetic sets a task's demo runs on, each generated into `dir` (in this order). */
+const DEMO_DATA: Record<DemoSetup['data'], (dir: string) => PipelineItem[]> = {
+  va: (dir) => generateVaDemo({ dir }),
+  classes: (dir) => generateClassDemo({ dir }),
+};
 
 export interface DemoResult {
   out: string;
@@ -50,23 +60,27 @@ export async function runDemo(options: { out: string; pipelines?: string[]; epoc
   const recipes = options.pipelines ? options.pipelines.map((n) => resolveRecipe(n)) : BUILT_IN_NETWORKS;
   const noDemo = recipes.find((r) => !r.demo);
   if (noDemo) throw new Error(`${noDemo.name}: the recipe has no demo setup`);
-  const needVa = recipes.some((r) => r.task === 'va');
-  const needClasses = recipes.some((r) => r.task === 'classification');
-  const vaItems = needVa ? generateVaDemo({ dir: path.join(out, 'data', 'va') }) : [];
-  const clsItems = needClasses ? generateClassDemo({ dir: path.join(out, 'data', 'classes') }) : [];
-  log(`generated ${vaItems.length} valence-arousal clips and ${clsItems.length} classification clips in ${path.join(out, 'data')}`);
+  const runs = recipes.map((recipe) => ({ recipe, task: taskFor(recipe) }));
+  const noData = runs.find((r) => !r.task.demo);
+  if (noData) throw new Error(`${noData.recipe.name}: the demo has no ${noData.task.name} task`);
+  const data = new Map<DemoSetup['data'], PipelineItem[]>();
+  for (const [kind, generate] of Object.entries(DEMO_DATA) as [DemoSetup['data'], (dir: string) => PipelineItem[]][]) {
+    if (runs.some((r) => r.task.demo!.data === kind)) data.set(kind, generate(path.join(out, 'data', kind)));
+  }
+  log(`generated ${data.get('va')?.length ?? 0} valence-arousal clips and ${data.get('classes')?.length ?? 0} classification clips in ${path.join(out, 'data')}`);
   const rows: DemoRow[] = [];
   const sections: Parameters<typeof htmlReport>[1] = [{ heading: 'data', text: [DEMO_DATA_DESCRIPTION] }];
-  for (const recipe of recipes) {
+  for (const { recipe, task } of runs) {
     const pipeline = recipe.name;
-    const classification = recipe.task === 'classification';
-    const items = classification ? clsItems : vaItems;
+    const setup = task.demo!;
+    const items = data.get(setup.data)!;
+    const classes = task.needsClasses ? DEMO_CLASSES : undefined;
     // Each run of the demo starts its pipelines afresh (its data are regenerated, and defaults may have changed).
     fs.rmSync(path.join(out, pipeline), { recursive: true, force: true });
     const features = path.join(out, pipeline, 'features');
     const run = path.join(out, pipeline, 'run');
     log(`\n[${pipeline}] extract ${items.length} clips → ${features}`);
-    const report = await extractDataset({ pipeline, dataset: 'demo', out: features, items, classes: classification ? DEMO_CLASSES : undefined, extractor: { faces: 'none' } });
+    const report = await extractDataset({ pipeline, dataset: 'demo', out: features, items, classes, extractor: { faces: 'none' } });
     if (report.failed.length > 0) throw new Error(`[${pipeline}] extraction failed: ${report.failed[0].file}: ${report.failed[0].error}`);
     const demo = recipe.demo!;
     const training = { ...demo.training, ...(options.epochs ? { epochs: options.epochs } : {}) };
@@ -81,7 +95,7 @@ export async function runDemo(options: { out: string; pipelines?: string[]; epoc
       training,
       // The test clips take no part: an inner validation split of the training clips selects the epoch.
       onStart: (info) => log(`[${pipeline}] ${selectionLine(info.selection)}`),
-      onEpoch: (r) => log(`[${pipeline}] epoch ${r.epoch}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, inner validation ${classification ? 'macro-F1' : 'CCC'} ${r.validationScore?.toFixed(3)} (${r.seconds.toFixed(1)} s)`),
+      onEpoch: (r) => log(`[${pipeline}] epoch ${r.epoch}/${epochs}: train loss ${r.trainLoss.toFixed(4)}, inner validation ${task.selection.metric} ${r.validationScore?.toFixed(3)} (${r.seconds.toFixed(1)} s)`),
     });
     const trainSeconds = (Date.now() - trainStart) / 1000;
     const metrics = await evalRun({ run, split: 'test' });
@@ -90,29 +104,18 @@ export async function runDemo(options: { out: string; pipelines?: string[]; epoc
     const {
       predictions: [pred],
     } = await predictFiles({ run, files: [test[0].file], out: predictions, plot: true });
-    const row = demoRow(pipeline, metrics, trainSeconds, history.length, (trainCount * history.length) / trainSeconds, pred);
+    const row: DemoRow = { pipeline, task: task.name, metric: setup.metric, value: task.selection.score(metrics), chance: setup.chance(classes), trainSeconds, epochs: history.length, samplesPerSecond: (trainCount * history.length) / trainSeconds, predictFile: pred.file };
     rows.push(row);
     writeFileAtomic(path.join(out, pipeline, 'metrics.json'), JSON.stringify(metrics, null, 2));
     log(`[${pipeline}] ${selectionLine(selection)}`);
     log(`[${pipeline}] held-out ${row.metric} ${row.value.toFixed(3)} (chance ${row.chance.toFixed(3)}); predictions and plots in ${predictions}`);
-    sections.push({ heading: pipeline, text: [`trained ${history.length} epochs in ${trainSeconds.toFixed(1)} s on ${trainCount} clips (${demo.preset} preset)`], table: metricRows(metrics), svgs: plotsFor(pred) });
+    sections.push({ heading: pipeline, text: [`trained ${history.length} epochs in ${trainSeconds.toFixed(1)} s on ${trainCount} clips (${demo.preset} preset)`], table: metricRows(metrics), svgs: task.plots(pred, path.basename(pred.file)) });
   }
   const reportFile = path.join(out, 'report.html');
   writeFileAtomic(reportFile, htmlReport('mer demo', sections));
   writeFileAtomic(path.join(out, 'summary.json'), JSON.stringify(rows, null, 2));
   log(`\n${summaryTable(rows)}\nreport: ${reportFile}`);
   return { out, data: DEMO_DATA_DESCRIPTION, rows, report: reportFile, seconds: (Date.now() - t0) / 1000 };
-}
-
-function demoRow(pipeline: string, m: PipelineMetrics, trainSeconds: number, epochs: number, samplesPerSecond: number, pred: Prediction): DemoRow {
-  if (m.task === 'va') return { pipeline, task: 'va', metric: 'CCC (mean V/A)', value: m.va.ccc, chance: 0, trainSeconds, epochs, samplesPerSecond, predictFile: pred.file };
-  if (m.task !== 'classification') throw new Error(`${pipeline}: the demo has no ${m.task} task`);
-  return { pipeline, task: 'classification', metric: 'macro-F1', value: m.classification.macroF1, chance: 1 / DEMO_CLASSES.length, trainSeconds, epochs, samplesPerSecond, predictFile: pred.file };
-}
-
-function plotsFor(pred: Prediction): string[] {
-  if (pred.task === 'va') return [vaTimelineSvg(pred.frames, { title: path.basename(pred.file) }), circumplexSvg(pred.frames)];
-  return [probabilitiesSvg(pred.classes, pred.probabilities, `${path.basename(pred.file)}: ${pred.label}`)];
 }
 
 /** The summary as an aligned text table. */

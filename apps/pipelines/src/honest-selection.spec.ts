@@ -25,6 +25,14 @@ function poisonTest(features: string, copy: string): string[] {
   for (const modality of fs.readdirSync(copy).filter((m) => fs.existsSync(path.join(copy, m, 'items')))) {
     for (const f of fs.readdirSync(path.join(copy, modality, 'items'))) if (test.some((i) => f.startsWith(`${i.id}.`))) fs.rmSync(path.join(copy, modality, 'items', f));
   }
+  // Packed stores: an item exists by its index line; dropping the line deletes it.
+  for (const modality of fs.readdirSync(copy).filter((m) => fs.existsSync(path.join(copy, m, 'packs')))) {
+    for (const f of fs.readdirSync(path.join(copy, modality, 'packs')).filter((n) => n.endsWith('.idx.jsonl'))) {
+      const file = path.join(copy, modality, 'packs', f);
+      const kept = fs.readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '' && !test.some((i) => (JSON.parse(l) as { id: string }).id === i.id));
+      fs.writeFileSync(file, kept.map((l) => `${l}\n`).join(''));
+    }
+  }
   return test.map((i) => i.id);
 }
 

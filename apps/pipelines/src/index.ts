@@ -4,7 +4,9 @@ export { parseModelOverrides, parseTrainingOverrides, TRAINING_COMMON } from '@m
 export type { NetworkRecipe, RecipeNetwork, StreamDeclaration, Task, TrainingConfig } from '@mer/training';
 export { createPipeline, loadPipeline, Pipeline } from './pipeline';
 export type { PipelineItem, PipelineOptions, FitOptions, PipelineMetrics, Prediction, FramePrediction } from './pipeline-types';
-export { summariseMetrics } from './evaluation';
+export { metricDetails, metricRows, summariseMetrics } from './evaluation';
+export { BUILT_IN_TASKS, getTask, registerTask, taskFor, taskNames } from './tasks/task-registry';
+export type { ClipReading, DemoSetup, EvaluationOptions, LossOptions, LossTargets, PredictionContext, TaskDefinition, TaskMetrics } from './tasks/task-definition';
 export { PipelineModel } from './pipeline-model';
 export type { ModelBatch, ModelOutput } from './pipeline-model';
 export { featureStats } from './feature-stats';
@@ -17,9 +19,12 @@ export type { EpochRecord, TrainerOptions, BatchSource, TrainingBatch } from './
 export { ClipDataset } from './clip-dataset';
 export { generateVaDemo, generateClassDemo, DEMO_CLASSES } from './demo-data';
 export type { DemoDataOptions } from './demo-data';
-export { datasetItems, parseDatasetSpec, stratifiedSplit, DATASET_KINDS } from './dataset-items';
-export type { DatasetKind, DatasetItems } from './dataset-items';
-export { vaTimelineSvg, circumplexSvg, probabilitiesSvg, classTimelineSvg, htmlReport, metricRows } from './plots';
+export { datasetItems, stratifiedSplit } from './dataset-items';
+export type { DatasetItems } from './dataset-items';
+export { datasetName, findDataset, getDataset, listDatasets, parseDatasetSpec, registerDataset } from '@mer/datasets';
+export type { DatasetDefinition, DatasetFolds, DatasetItem, DatasetLabels, DatasetRead, DatasetReadOptions, PrecomputedFeatures } from '@mer/datasets';
+export { cmuMoseiDataset } from './mosei-dataset';
+export { vaTimelineSvg, circumplexSvg, probabilitiesSvg, classTimelineSvg, htmlReport } from './plots';
 export { extractDataset, trainRun, evalRun, readFeatureIndex, readRunSelection } from './workflow';
 export { clearFeatureFolder, holdsRun, prepareRunFolder, resumedSetup } from './run-folders';
 export { groupNotes, noteLines, writeNoteReport } from './note-summary';

@@ -32,7 +32,9 @@ export async function measureTrainingMemory(model: PipelineModel, shapes: Record
       // Inference mode: a training-mode pass would draw dropout masks and move batch-norm statistics,
       // changing the run it measures (dropout's masks are a small share of the activations).
       const out = model.forward({ features }, { training: false });
-      return tf.sum(tf.square(out.kind === 'classification' ? out.logits : out.va)) as tf.Scalar;
+      // Whatever the network outputs (logits, per-frame values): every output tensor takes part.
+      const outputs = Object.entries(out).flatMap(([k, t]) => (k === 'kind' ? [] : [t as tf.Tensor]));
+      return tf.addN(outputs.map((t) => tf.sum(tf.square(t)))) as tf.Scalar;
     });
     tf.dispose([value, ...Object.values(grads), ...Object.values(features)]);
   });

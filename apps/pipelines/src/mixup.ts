@@ -35,3 +35,8 @@ export function mixupBatch(batch: ModelBatch & { classLabels: tf.Tensor1D }, alp
 export function disposeMixed(m: MixedBatch): void {
   tf.dispose([...Object.values(m.features), m.partnerLabels, ...(m.mask ? [m.mask] : [])]);
 }
+
+/** The refusal of mixup where a run's labels are not single classes. */
+export function mixupRefused(alpha: number, labels: string): never {
+  throw new Error(`mixup (${alpha}) is for single-label classification; this run's labels are ${labels}`);
+}

@@ -6,6 +6,7 @@ import { ExtractionReport, PipelineExtractor, PipelineExtractorOptions, Precompu
 import { writeFileAtomic } from '@mer/media';
 import type { StreamModality } from '@mer/training';
 import { resolveRecipe } from './network-registry';
+import { canLearn } from './tasks/task-registry';
 import type { FeatureIndex } from './workflow';
 
 /** What to learn from CMU-MOSEI's labels. */
@@ -15,10 +16,10 @@ export type MoseiTask = 'emotions' | 'sentiment2' | 'sentiment7';
  * The label tasks: the six emotions, each present when its intensity is > 0 (multi-label); sentiment
  * negative (< 0) vs non-negative (≥ 0); sentiment rounded to −3 … 3 (7 classes).
  */
-export const MOSEI_TASKS: Record<MoseiTask, { classes: readonly string[]; multiLabel: boolean }> = {
-  emotions: { classes: MOSEI_EMOTIONS, multiLabel: true },
-  sentiment2: { classes: ['negative', 'non-negative'], multiLabel: false },
-  sentiment7: { classes: ['-3', '-2', '-1', '0', '1', '2', '3'], multiLabel: false },
+export const MOSEI_TASKS: Record<MoseiTask, { classes: readonly string[]; multiLabel: boolean; label(s: MoseiSegment): { classLabel?: number; multiLabel?: number[] } }> = {
+  emotions: { classes: MOSEI_EMOTIONS, multiLabel: true, label: (s) => ({ multiLabel: Array.from(s.present) }) },
+  sentiment2: { classes: ['negative', 'non-negative'], multiLabel: false, label: (s) => ({ classLabel: s.sentiment < 0 ? 0 : 1 }) },
+  sentiment7: { classes: ['-3', '-2', '-1', '0', '1', '2', '3'], multiLabel: false, label: (s) => ({ classLabel: Math.round(Math.max(-3, Math.min(3, s.sentiment))) + 3 }) },
 };
 
 /** Which of the SDK's sequences feeds a stream of each modality, in order of preference. */
@@ -65,12 +66,6 @@ function findFolds(o: MoseiExtractOptions): MoseiFolds {
   return readMoseiFolds(candidates[0]);
 }
 
-function labelOf(s: MoseiSegment, task: MoseiTask): { classLabel?: number; multiLabel?: number[] } {
-  if (task === 'emotions') return { multiLabel: Array.from(s.present) };
-  if (task === 'sentiment2') return { classLabel: s.sentiment < 0 ? 0 : 1 };
-  return { classLabel: Math.round(Math.max(-3, Math.min(3, s.sentiment))) + 3 };
-}
-
 /**
  * `mer extract --dataset cmu-mosei:<folder>`: the feature store written straight from the SDK's
  * computational sequences — nothing is decoded. Segments are the label sequence's intervals; each of
@@ -82,7 +77,7 @@ function labelOf(s: MoseiSegment, task: MoseiTask): { classLabel?: number; multi
 export async function extractMosei(o: MoseiExtractOptions): Promise<ExtractionReport & { total: number; datasetNotes: string[] }> {
   if (!fs.existsSync(o.folder) || !fs.statSync(o.folder).isDirectory()) throw new Error(`cmu-mosei:${o.folder}: folder not found`);
   const recipe = resolveRecipe(o.pipeline);
-  if (recipe.task !== 'classification') throw new Error(`cmu-mosei: ${recipe.name} is a ${recipe.task} network; MOSEI's labels are classes (emotions present, or sentiment) — use a classification network such as avt-ca`);
+  if (!canLearn(recipe, 'classification')) throw new Error(`cmu-mosei: ${recipe.name} is a ${recipe.task} network; MOSEI's labels are classes (emotions present, or sentiment) — use a classification network such as avt-ca`);
   const task = o.task ?? 'emotions';
   if (!MOSEI_TASKS[task]) throw new Error(`cmu-mosei: unknown task '${task}' (${Object.keys(MOSEI_TASKS).join(', ')})`);
   const files = fs.readdirSync(o.folder).filter((f) => f.endsWith('.csd')).map((f) => path.join(o.folder, f));
@@ -166,7 +161,7 @@ export async function extractMosei(o: MoseiExtractOptions): Promise<ExtractionRe
       classes: MOSEI_TASKS[task].classes,
       multiLabel: MOSEI_TASKS[task].multiLabel || undefined,
       extractor: extractorOptions,
-      items: items.map((s) => ({ id: s.id, file: labels, split: splitOf.get(s.video), speaker: s.video, ...labelOf(s, task) })),
+      items: items.map((s) => ({ id: s.id, file: labels, split: splitOf.get(s.video), speaker: s.video, ...MOSEI_TASKS[task].label(s) })),
     };
     fs.mkdirSync(o.out, { recursive: true });
     writeFileAtomic(path.join(o.out, 'items.json'), JSON.stringify(index));

@@ -20,6 +20,8 @@ export interface PipelineManifest {
   normalisation?: Record<string, FeatureStats>;
   /** Multi-label classification (each class present or not). */
   multiLabel?: boolean;
+  /** A registered task other than the network's own or multi-label (its name). */
+  task?: string;
   /** What chose the kept epoch (absent in runs written before it was recorded). */
   selection?: Selection;
 }

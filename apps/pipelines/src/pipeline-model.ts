@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MerLayer, seedInitializers } from '@mer/attention-fusion';
 import type { StreamSpec } from '@mer/feature-extractors';
-import { binaryCrossEntropyLoss, crossEntropyLoss, vaMseLoss } from '@mer/heads';
 import { folderFiles } from '@mer/media';
-import { cccLoss, labelMask } from '@mer/metrics';
-import type { NetworkOutput, NetworkRecipe, RecipeNetwork, TrainingConfig } from '@mer/training';
+import type { NetworkOutput, NetworkRecipe, RecipeNetwork } from '@mer/training';
 import type { FeatureStats } from './feature-stats';
 
 /** Model inputs of one batch: per stream [B, T, D], plus the [B, T] padding mask for frame-level networks. */
@@ -17,13 +15,11 @@ export interface ModelBatch {
 export type ModelOutput = NetworkOutput;
 
 /**
- * A recipe's network with what pipelines add around it: per-stream input standardisation and the
- * configured loss. Built from a preset and the extracted streams' widths, or loaded.
+ * A recipe's network with what pipelines add around it: per-stream input standardisation (the loss
+ * is the task's). Built from a preset and the extracted streams' widths, or loaded.
  */
 export class PipelineModel {
   private normalisers: Record<string, { mean: tf.Tensor1D; scale: tf.Tensor1D }> = {};
-  /** Per-class loss weights (class-balanced training), or null. */
-  classWeights: number[] | null = null;
 
   private constructor(
     readonly recipe: NetworkRecipe,
@@ -79,25 +75,6 @@ export class PipelineModel {
   /** Runs a batch. `drop` zeroes one stream (modality dropout). */
   forward(batch: ModelBatch, options: { training?: boolean; drop?: string } = {}): ModelOutput {
     return this.network.forward(this.normalise(batch.features), { mask: batch.mask, training: options.training, drop: options.drop });
-  }
-
-  /**
-   * The configured loss. VA: `mse` (MAVEN eq. 32) or `ccc` (1 − CCC), over frames that are real
-   * (mask) and labelled (≠ −5); classification: cross-entropy, or with multi-label targets binary
-   * cross-entropy of each class's sigmoid.
-   */
-  loss(output: ModelOutput, target: { frameLabels?: tf.Tensor3D; classLabels?: tf.Tensor1D; multiLabels?: tf.Tensor2D; mask?: tf.Tensor2D }, kind: TrainingConfig['loss']): tf.Scalar {
-    return tf.tidy(() => {
-      if (output.kind === 'classification' && target.multiLabels) return binaryCrossEntropyLoss(output.logits, target.multiLabels);
-      if (output.kind === 'classification') {
-        if (!target.classLabels) throw new Error('classification loss needs class labels');
-        return crossEntropyLoss(output.logits, target.classLabels, { classWeights: this.classWeights ?? undefined });
-      }
-      if (!target.frameLabels) throw new Error('valence-arousal loss needs per-frame labels');
-      const valid = target.mask ? tf.mul(labelMask(target.frameLabels), target.mask) : labelMask(target.frameLabels);
-      if (kind === 'ccc') return cccLoss(output.va, target.frameLabels, valid);
-      return vaMseLoss(output.va, target.frameLabels, valid);
-    });
   }
 
   parameterCount(): number {

@@ -43,6 +43,13 @@ export interface PipelineOptions {
    * accuracy, F1 and weighted accuracy), e.g. CMU-MOSEI's six emotions. Any classification network.
    */
   multiLabel?: boolean;
+  /** A registered task by name (`registerTask`), e.g. a user's; default: the network's own (or multi-label). */
+  task?: string;
+  /**
+   * The features folder this pipeline trains or evaluates from: where it holds every stream, their
+   * widths come from its manifests and no extractor model loads unless an item must be extracted.
+   */
+  features?: string;
 }
 
 import type { Selection } from './selection';
@@ -66,6 +73,7 @@ export interface FitOptions {
   onNote?: (note: string) => void;
 }
 
+/** The built-in tasks' metrics (a registered task's own carry its name in `task`). */
 export type PipelineMetrics =
   | { task: 'va'; va: ValenceArousalMetrics; items: number }
   | { task: 'classification'; classification: ClassificationMetrics; items: number }

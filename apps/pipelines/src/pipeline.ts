@@ -2,47 +2,41 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { getBackendInfo, initBackend } from '@mer/backend';
-import { FeatureSource, SequenceDataset } from '@mer/datasets';
+import type { FeatureSource } from '@mer/datasets';
 import { ExtractedItem, ExtractionReport, PipelineExtractor, PipelineExtractorOptions } from '@mer/feature-extractors';
-import type { NetworkRecipe, Task, TrainingConfig } from '@mer/training';
+import type { NetworkRecipe, TrainingConfig } from '@mer/training';
 import { ClipDataset } from './clip-dataset';
-import { classifyClip } from './clip-classification';
 import { guardTrainingMemory, itemShapes } from './memory-estimate';
-import { clipScores, evaluateStored, summariseMetrics } from './evaluation';
+import { summariseMetrics } from './evaluation';
 import { resolveStandardisation, standardisedSources } from './speaker-standardisation';
-import { checkItemLabels } from './item-labels';
 import { predictionInputs } from './prediction-inputs';
 import { FeatureStats, featureStats } from './feature-stats';
-import { faceColumns, predictFrames, predictFramesStreamed } from './frame-inference';
 import { resolveRecipe } from './network-registry';
 import { readManifest, writeManifest } from './pipeline-manifest';
-import { Selection, selectionMetric } from './selection';
+import type { Selection } from './selection';
 import { PipelineModel } from './pipeline-model';
 import type { FitOptions, FramePrediction, PipelineItem, PipelineMetrics, PipelineOptions, Prediction, PredictOptions } from './pipeline-types';
+import { clipScores } from './tasks/clip-scores';
+import type { PredictionContext, TaskDefinition } from './tasks/task-definition';
+import { taskFor, taskManifest } from './tasks/task-registry';
 import { EpochRecord, trainModel } from './trainer';
 import { modelOverrides, trainingConfig } from './training-config';
 
-/** scikit-learn's 'balanced' class weights N / (K · n_c); a class absent from training gets weight 0. */
-function balancedWeights(labels: readonly number[], k: number): number[] {
-  const counts = new Array<number>(k).fill(0);
-  for (const l of labels) counts[l]++;
-  const present = counts.filter((c) => c > 0).length;
-  return counts.map((c) => (c > 0 ? labels.length / (present * c) : 0));
-}
-
-/** Builds a pipeline for a registered network (by name) or a recipe: extractors now, the network on first fit. */
+/** Builds a pipeline for a registered network (by name) or a recipe: extractors now (or, on a features folder, when an item needs them), the network on first fit. */
 export async function createPipeline(network: string | NetworkRecipe, options: PipelineOptions = {}): Promise<Pipeline> {
   const recipe = resolveRecipe(network);
   // Every option is checked before anything loads or is written.
-  const classes = recipe.task === 'classification' ? (options.classes ?? recipe.defaultClasses) : undefined;
-  if (recipe.task === 'classification' && !classes) throw new Error(`${recipe.name}: a classification network needs class names (options.classes)`);
+  const task = taskFor(recipe, options);
+  const classes = task.needsClasses ? (options.classes ?? recipe.defaultClasses) : undefined;
+  if (task.needsClasses && !classes) throw new Error(`${recipe.name}: a classification network needs class names (options.classes)`);
   const training = trainingConfig(recipe, options.training, options.profile);
   const preset = options.preset ?? recipe.extractedPreset?.preset ?? recipe.defaultPreset;
   const model = modelOverrides(recipe, preset, options.model);
-  if (options.multiLabel && recipe.task !== 'classification') throw new Error(`${recipe.name}: multi-label targets need a classification network (this one's task is ${recipe.task})`);
   await initBackend();
-  const extractor = await PipelineExtractor.create(recipe, options.extractor);
-  return new Pipeline(recipe, preset, extractor, training, classes, model, null, options.extractor ?? {}, options.multiLabel ?? false);
+  // Stored features: the folder's streams, models only if an item must be extracted (sklearn's fit on arrays).
+  const recorded = options.features ? PipelineExtractor.recordedIn(options.features, recipe) : null;
+  const extractor = recorded ? PipelineExtractor.deferred(recipe, options.extractor ?? {}, recorded) : await PipelineExtractor.create(recipe, options.extractor);
+  return new Pipeline(recipe, preset, extractor, training, classes, model, null, options.extractor ?? {}, task);
 }
 
 /**
@@ -53,12 +47,14 @@ export async function loadPipeline(runDir: string, reading: Partial<PipelineExtr
   const m = readManifest(runDir);
   m.extractor = { ...m.extractor, ...reading };
   const recipe = resolveRecipe(m.pipeline);
+  const task = taskFor(recipe, m);
   await initBackend();
   const best = path.join(runDir, 'best');
   if (!fs.existsSync(best)) throw new Error(`${runDir}: no trained model yet (no best/ folder) — was training interrupted before the first epoch ended?`);
-  const extractor = await PipelineExtractor.create(recipe, m.extractor);
+  // The streams the network was trained on; the extractors load for the first file to predict.
+  const extractor = m.streams ? PipelineExtractor.deferred(recipe, m.extractor, m.streams) : await PipelineExtractor.create(recipe, m.extractor);
   const model = PipelineModel.load(recipe, best);
-  const pipeline = new Pipeline(recipe, m.preset, extractor, m.training, m.classes, m.model, model, m.extractor, m.multiLabel ?? false);
+  const pipeline = new Pipeline(recipe, m.preset, extractor, m.training, m.classes, m.model, model, m.extractor, task);
   if (m.normalisation) pipeline.setNormalisation(m.normalisation);
   pipeline.selection = m.selection;
   return pipeline;
@@ -70,7 +66,6 @@ export async function loadPipeline(runDir: string, reading: Partial<PipelineExtr
  * `predict` on a raw video. Call `dispose()` when done.
  */
 export class Pipeline {
-  readonly task: Task;
   private normalisation: Record<string, FeatureStats> = {};
   /** What chose the kept epoch: set by `fit`, read from a loaded run's pipeline.json. */
   selection: Selection | undefined;
@@ -85,11 +80,9 @@ export class Pipeline {
     private readonly modelOverrides: Record<string, unknown> | undefined,
     private model: PipelineModel | null,
     private readonly extractorOptions: PipelineExtractorOptions,
-    /** Each class present or not (sigmoid, binary cross-entropy), rather than one class per item. */
-    readonly multiLabel = false,
-  ) {
-    this.task = recipe.task;
-  }
+    /** What the pipeline learns: labels, loss, metrics, selection, prediction files. */
+    readonly task: TaskDefinition,
+  ) {}
 
   /** The network's registered name. */
   get name(): string {
@@ -139,23 +132,12 @@ export class Pipeline {
     return standardisedSources(this.extractor.openStores(featuresDir), items, this.training.standardise);
   }
 
-  private dataset(stores: Record<string, FeatureSource>, items: readonly PipelineItem[]) {
-    if (this.task === 'classification') return new ClipDataset(stores, items);
-    return new SequenceDataset(
-      stores,
-      items.map((i) => ({ id: i.id, frameLabels: i.frameLabels })),
-      { window: this.training.window ?? undefined, requireValid: [] },
-    );
-  }
-
   /** Trains on `items` (extracting their features first). Returns the per-epoch records. */
   async fit(items: readonly PipelineItem[], options: FitOptions = {}): Promise<EpochRecord[]> {
     if (items.length === 0) throw new Error(`${this.name}: no training items`);
-    checkItemLabels(items, this.task, this.classes, this.multiLabel);
-    checkItemLabels(options.validation ?? [], this.task, this.classes, this.multiLabel);
-    if (this.task === 'va' && items.every((i) => i.frameLabels!.every((v) => v === -5))) {
-      throw new Error(`${this.name}: the training items have no labelled frame (every value is −5): ${items.map((i) => i.file).join(', ')}`);
-    }
+    this.task.checkLabels(items, this.classes);
+    this.task.checkLabels(options.validation ?? [], this.classes);
+    this.task.checkTraining?.(items, this.name);
     const runDir = options.runDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `mer-run-${this.name}-`));
     const featuresDir = options.featuresDir ?? path.join(runDir, 'features');
     const resolved = resolveStandardisation(this.training.standardise, [...items, ...(options.validation ?? [])]);
@@ -175,24 +157,26 @@ export class Pipeline {
       this.model.setNormalisation(this.normalisation);
     }
     const model = this.ensureModel();
-    model.classWeights = this.task === 'classification' && !this.multiLabel && this.training.classBalance ? balancedWeights(items.map((i) => i.classLabel!), this.classes!.length) : null;
+    const classWeights = this.task.classWeights?.(items, this.classes, this.training) ?? null;
     // Before anything is written: a training the wasm heap cannot hold is refused with the ways out.
     await guardTrainingMemory(model, itemShapes(stores, items[0].id, this.training.window?.size ?? null), this.training.batchSize, `${this.name} preset '${this.preset}', batch ${this.training.batchSize}`, getBackendInfo()?.name);
     const validation = options.validation && options.validation.length > 0 ? options.validation : null;
-    const metric = selectionMetric(this.task, this.multiLabel);
-    this.selection = { ...(options.selection ?? (validation ? { on: 'validation split', items: validation.length } : { on: 'last epoch', items: 0 })), metric, epochs: this.training.epochs };
+    const { selection } = this.task;
+    this.selection = { ...(options.selection ?? (validation ? { on: 'validation split', items: validation.length } : { on: 'last epoch', items: 0 })), metric: selection.metric, epochs: this.training.epochs };
     this.writeManifest(runDir);
-    const clips = validation && this.task === 'classification' ? new ClipDataset(stores, validation) : undefined;
-    const history = await trainModel(model, this.dataset(stores, items), this.training, {
+    const evaluate = validation ? this.task.evaluator(model, stores, validation, { classes: this.classes, windowSize: this.windowSize }) : null;
+    const history = await trainModel(model, this.task.dataset(stores, items, this.training), this.training, {
       runDir,
+      task: this.task,
+      classWeights,
       resume: options.resume,
       stopAfter: options.stopAfter,
       onEpoch: options.onEpoch,
       onBatch: options.onBatch,
-      validate: validation
+      validate: evaluate
         ? async () => {
-            const m = await evaluateStored(model, stores, validation, { classes: this.classes, windowSize: this.windowSize, clips, multiLabel: this.multiLabel });
-            return { score: m.task === 'va' ? m.va.ccc : m.task === 'multilabel' ? m.multilabel.meanF1 : m.classification.macroF1, metrics: summariseMetrics(m) };
+            const m = await evaluate();
+            return { score: selection.score(m), metrics: summariseMetrics(m) };
           }
         : undefined,
     });
@@ -217,7 +201,7 @@ export class Pipeline {
       streams: this.extractor.streams,
       model: this.modelOverrides,
       normalisation: this.normalisation,
-      ...(this.multiLabel ? { multiLabel: true } : {}),
+      ...taskManifest(this.task, this.recipe),
       ...(this.selection ? { selection: this.selection } : {}),
     });
   }
@@ -230,16 +214,19 @@ export class Pipeline {
 
   /** The task's metrics on labelled items (features extracted/reused in `featuresDir`). */
   async evaluate(items: readonly PipelineItem[], options: { featuresDir?: string } = {}): Promise<PipelineMetrics> {
-    checkItemLabels(items, this.task, this.classes, this.multiLabel);
+    this.task.checkLabels(items, this.classes);
     const featuresDir = options.featuresDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `mer-eval-${this.name}-`));
-    return evaluateStored(this.network, await this.stores(items, featuresDir), items, { classes: this.classes, windowSize: this.windowSize, multiLabel: this.multiLabel });
+    const evaluate = this.task.evaluator(this.network, await this.stores(items, featuresDir), items, { classes: this.classes, windowSize: this.windowSize });
+    // A registered task's own metrics carry its name in `task`.
+    return (await evaluate()) as PipelineMetrics;
   }
 
   /** Class probabilities of clips from their features (extracted first when missing): [items, classes] row-major. */
   async scores(items: readonly PipelineItem[], options: { featuresDir?: string } = {}): Promise<Float32Array> {
-    if (this.task !== 'classification') throw new Error(`${this.name}: scores() gives clip class probabilities; a '${this.task}' network predicts per frame (evaluate or predict)`);
+    const reading = this.task.clip;
+    if (!reading) throw new Error(`${this.name}: scores() gives clip class probabilities; a '${this.task.network}' network predicts per frame (evaluate or predict)`);
     const featuresDir = options.featuresDir ?? fs.mkdtempSync(path.join(os.tmpdir(), `mer-scores-${this.name}-`));
-    return clipScores(this.network, await this.stores(items, featuresDir), items, { multiLabel: this.multiLabel });
+    return clipScores(this.network, new ClipDataset(await this.stores(items, featuresDir), items), reading);
   }
 
   /**
@@ -248,16 +235,10 @@ export class Pipeline {
    * per speaker needs the whole recording's statistics first: its rows come at once.)
    */
   async predictStream(file: string, onRows: (rows: FramePrediction[]) => void | Promise<void>, options: { transcript?: string } = {}): Promise<{ frames: number; fps: number; notes: string[] }> {
-    if (this.task !== 'va') throw new Error(`${this.name}: predictStream is for per-frame networks; use predict()`);
+    const stream = this.task.stream;
+    if (!stream) throw new Error(`${this.name}: predictStream is for per-frame networks; use predict()`);
     if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
-    if (this.training.standardise === 'speaker') {
-      // The recording's own statistics are needed before its first window: extracted whole, rows at once.
-      const p = await this.predict(file, { ...options, streaming: false });
-      if (p.task !== 'va') throw new Error(`${this.name}: expected per-frame predictions`);
-      await onRows(p.frames);
-      return { frames: p.frameCount, fps: p.fps, notes: p.notes };
-    }
-    return predictFramesStreamed(this.network, this.windowSize, this.extractor, file, onRows, options);
+    return stream(this.context(), file, onRows, options);
   }
 
   /** A file's features as `predict` takes them (`options.extracted`): to gather a speaker's statistics first. */
@@ -272,20 +253,23 @@ export class Pipeline {
    */
   async predict(file: string, options: PredictOptions = {}): Promise<Prediction> {
     if (!fs.existsSync(file)) throw new Error(`${file}: file not found`);
-    if (this.task === 'va' && options.streaming !== false && !options.extracted) {
-      const frames: FramePrediction[] = [];
-      const r = await this.predictStream(file, (rows) => void frames.push(...rows), options);
-      return { task: 'va', file, fps: r.fps, frameCount: r.frames, frames, notes: r.notes };
-    }
-    const extracted = options.extracted ?? (await this.extractor.extract(file, options));
-    const item = predictionInputs(extracted, { standardise: this.training.standardise, normalisation: this.normalisation }, options.speaker);
-    if (this.task === 'classification') {
-      const { probabilities, label } = await classifyClip(this.network, item.streams, this.classes!, this.multiLabel);
-      return { task: 'classification', file, classes: this.classes!, probabilities, label, notes: item.notes };
-    }
-    const va = await predictFrames(this.network, this.windowSize, item.streams, item.frames);
-    const frames: FramePrediction[] = Array.from({ length: item.frames }, (_, t) => ({ frame: t, time: item.times[t], ...faceColumns(item.faces, t), valence: va[t * 2], arousal: va[t * 2 + 1] }));
-    return { task: 'va', file, fps: item.fps, frameCount: item.frames, frames, notes: item.notes };
+    return this.task.predict(this.context(), file, options);
+  }
+
+  /** What the task's prediction reads of this pipeline. */
+  private context(): PredictionContext {
+    return {
+      name: this.name,
+      network: this.network,
+      classes: this.classes,
+      windowSize: this.windowSize,
+      extractor: this.extractor,
+      standardise: this.training.standardise,
+      inputs: async (file, options) => {
+        const extracted = options.extracted ?? (await this.extractor.extract(file, options));
+        return predictionInputs(extracted, { standardise: this.training.standardise, normalisation: this.normalisation }, options.speaker);
+      },
+    };
   }
 
   dispose(): void {

@@ -1,5 +1,5 @@
 import * as echarts from 'echarts';
-import type { FramePrediction, PipelineMetrics } from './pipeline-types';
+import type { FramePrediction } from './pipeline-types';
 
 function render(option: echarts.EChartsOption, width: number, height: number): string {
   const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
@@ -88,34 +88,6 @@ export function htmlReport(title: string, sections: { heading: string; text?: st
     })
     .join('\n');
   return `<!doctype html><html><head><meta charset="utf-8"><title>${escape(title)}</title><style>body{font-family:sans-serif;max-width:960px;margin:2em auto;color:#222}table{border-collapse:collapse}td,th{border:1px solid #ccc;padding:4px 8px;text-align:right}th{background:#f3f3f3}.plot{display:inline-block;margin:8px}</style></head><body><h1>${escape(title)}</h1>\n${body}</body></html>\n`;
-}
-
-/** Metric rows for tables: [name, value]. */
-export function metricRows(m: PipelineMetrics): (string | number)[][] {
-  if (m.task === 'va') {
-    return [
-      ['metric', 'valence', 'arousal', 'mean'],
-      ['CCC', m.va.valence.ccc, m.va.arousal.ccc, m.va.ccc],
-      ['PCC', m.va.valence.pcc, m.va.arousal.pcc, (m.va.valence.pcc + m.va.arousal.pcc) / 2],
-      ['RMSE', m.va.valence.rmse, m.va.arousal.rmse, (m.va.valence.rmse + m.va.arousal.rmse) / 2],
-    ];
-  }
-  if (m.task === 'multilabel') {
-    const l = m.multilabel;
-    return [
-      ['label', 'accuracy', 'F1', 'weighted accuracy', 'present'],
-      ...l.perLabel.map((p, k) => [l.labels?.[k] ?? String(k), p.accuracy, p.f1, p.weightedAccuracy, `${p.positives}/${p.positives + p.negatives}`]),
-      ['mean', l.meanAccuracy, l.meanF1, l.meanWeightedAccuracy, ''],
-    ];
-  }
-  const c = m.classification;
-  return [
-    ['metric', 'value'],
-    ['accuracy', c.accuracy],
-    ['macro-F1', c.macroF1],
-    ['weighted-F1', c.weightedF1],
-    ['UAR', c.uar],
-  ];
 }
 
 /** Class probabilities over time (one line per class), e.g. the shipped expression model's per frame. */

@@ -1,5 +1,4 @@
 import { createRng } from '@mer/backend';
-import type { Task } from '@mer/training';
 import type { PipelineItem } from './pipeline-types';
 
 /**
@@ -19,17 +18,12 @@ export interface Selection {
   items: number;
   /** Their speakers, where they name them. */
   speakers?: string[];
-  /** The score that selects (higher is better). */
+  /** The score that selects (the task's selection metric). */
   metric?: string;
   bestEpoch?: number;
   epochs?: number;
   /** True when the test split chose: figures on it are optimistic, not held-out. */
   optimistic?: boolean;
-}
-
-/** The score that selects for a task (higher is better), as the selection line names it. */
-export function selectionMetric(task: Task, multiLabel: boolean): string {
-  return task === 'va' ? 'CCC' : multiLabel ? 'mean F1' : 'macro-F1';
 }
 
 /** The fraction of training items an inner validation split takes. */

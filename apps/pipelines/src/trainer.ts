@@ -5,8 +5,10 @@ import { loadWeights, seedDropout } from '@mer/attention-fusion';
 import { AdamW, createRng } from '@mer/backend';
 import { folderFiles, writeFileAtomic, writeFolderAtomic } from '@mer/media';
 import { EarlyStopping, EarlyStoppingState, learningRateControl, optimizerState, ReduceLROnPlateau, restoreOptimizerState, StepLR, TrainingConfig } from '@mer/training';
-import { disposeMixed, mixupBatch } from './mixup';
+import { disposeMixed } from './mixup';
 import { PipelineModel } from './pipeline-model';
+import type { TaskDefinition } from './tasks/task-definition';
+import { taskFor } from './tasks/task-registry';
 
 /** A batch as both dataset kinds yield it (SequenceDataset for frame-level, ClipDataset for clips). */
 export interface TrainingBatch {
@@ -29,7 +31,7 @@ export interface BatchSource {
 export interface EpochRecord {
   epoch: number;
   trainLoss: number;
-  /** The validation score the run selects on (CCC or macro-F1), when there is a validation set. */
+  /** The validation score the run selects on (the task's selection metric), when there is a validation set. */
   validationScore?: number;
   validation?: Record<string, unknown>;
   learningRate: number;
@@ -41,7 +43,11 @@ export interface TrainerOptions {
   runDir: string;
   /** Continue from `runDir/checkpoint` (the state after the last finished epoch). */
   resume?: boolean;
-  /** Validation: returns the selection score (higher is better) and the metrics to log. */
+  /** What is learned: its loss, mixup, and the direction of its selection score. Default: the network's own task. */
+  task?: TaskDefinition;
+  /** Per-class loss weights (class-balanced training). */
+  classWeights?: number[] | null;
+  /** Validation: returns the selection score (better as the task's selection direction says) and the metrics to log. */
   validate?: () => Promise<{ score: number; metrics: Record<string, unknown> }>;
   onEpoch?: (record: EpochRecord) => void;
   /** Progress within an epoch: batches done of the epoch's total. */
@@ -93,11 +99,15 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
   fs.mkdirSync(runDir, { recursive: true });
   const checkpointDir = path.join(runDir, 'checkpoint');
   const metricsFile = path.join(runDir, 'metrics.jsonl');
+  const task = options.task ?? taskFor(model.recipe);
+  const lossOptions = { kind: config.loss, classWeights: options.classWeights ?? null };
+  const mode = task.selection.direction;
+  const better = (score: number, best: number) => (mode === 'max' ? score > best : score < best);
   const optimizer = makeOptimizer(config);
   const lr = learningRateControl(optimizer as unknown as Parameters<typeof learningRateControl>[0]);
-  const plateau = config.scheduler.kind === 'plateau' ? new ReduceLROnPlateau(lr, { mode: 'max', factor: config.scheduler.factor, patience: config.scheduler.patience }) : null;
+  const plateau = config.scheduler.kind === 'plateau' ? new ReduceLROnPlateau(lr, { mode, factor: config.scheduler.factor, patience: config.scheduler.patience }) : null;
   const step = config.scheduler.kind === 'step' ? new StepLR(lr, config.scheduler.stepSize, config.scheduler.gamma) : null;
-  const early = config.earlyStoppingPatience === null ? null : new EarlyStopping({ mode: 'max', patience: config.earlyStoppingPatience });
+  const early = config.earlyStoppingPatience === null ? null : new EarlyStopping({ mode, patience: config.earlyStoppingPatience });
   let startEpoch = 0;
   let bestScore: number | null = null;
   const history: EpochRecord[] = [];
@@ -141,18 +151,17 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     const batchTotal = Math.ceil(data.size / config.batchSize);
     const mixRng = createRng(config.seed * 7_919 + epoch); // per epoch, so a resumed run mixes as an unbroken one
     for (const batch of data.batches({ batchSize: config.batchSize, shuffle: true, seed: config.seed * 1_000_003 + epoch })) {
-      if (config.mixup && (!batch.classLabels || batch.multiLabels)) throw new Error(`mixup (${config.mixup}) is for single-label classification; this run's labels are ${batch.multiLabels ? 'multi-label' : 'per-frame values'}`);
-      const mix = config.mixup && batch.classLabels ? mixupBatch({ ...batch, classLabels: batch.classLabels }, config.mixup, mixRng) : null;
+      const mix = config.mixup ? task.mixup(batch, config.mixup, mixRng) : null;
       const drops: (string | undefined)[] = config.modalityDropout && droppable.length > 0 ? [undefined, droppable[flip++ % droppable.length]] : [undefined];
       for (const drop of drops) {
         const { value, grads } = tf.variableGrads(() => {
           if (mix) {
             const out = model.forward(mix, { training: true, drop });
-            const own = tf.mul(model.loss(out, batch, config.loss), mix.lambda);
-            return tf.add(own, tf.mul(model.loss(out, { classLabels: mix.partnerLabels }, config.loss), 1 - mix.lambda)) as tf.Scalar;
+            const own = tf.mul(task.loss(out, batch, lossOptions), mix.lambda);
+            return tf.add(own, tf.mul(task.loss(out, { classLabels: mix.partnerLabels }, lossOptions), 1 - mix.lambda)) as tf.Scalar;
           }
           const out = model.forward(batch, { training: true, drop });
-          return model.loss(out, batch, config.loss);
+          return task.loss(out, batch, lossOptions);
         }, variables);
         const loss = (await value.data())[0];
         if (!Number.isFinite(loss)) {
@@ -186,7 +195,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
       const v = await options.validate();
       record.validationScore = v.score;
       record.validation = v.metrics;
-      record.best = bestScore === null || v.score > bestScore;
+      record.best = bestScore === null || better(v.score, bestScore);
       if (record.best) bestScore = v.score;
       plateau?.step(v.score);
       if (early) stop = early.step(v.score).stop;

@@ -1,18 +1,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@mer/media';
-import { parseEmoDbName, parseRavdessName, ravdessFoldSplit } from '@mer/datasets';
+import { datasetName, findDataset, foldSplit } from '@mer/datasets';
 import type { ExtractionReport, PipelineExtractorOptions } from '@mer/feature-extractors';
 import type { TrainingConfig } from '@mer/training';
-import { affWild2FoldSplit } from './affwild2-items';
 import { datasetItems } from './dataset-items';
 import { idsHash, Shard, shardItems } from './sharding';
 import { createPipeline, loadPipeline } from './pipeline';
 import { readManifest } from './pipeline-manifest';
 import type { PipelineItem, PipelineMetrics } from './pipeline-types';
-import { metricRows } from './plots';
+import { metricRows } from './evaluation';
 import type { EpochRecord } from './trainer';
-import { innerValidationSplit, SelectOn, Selection, selectionMetric } from './selection';
+import { innerValidationSplit, SelectOn, Selection } from './selection';
 import { resolveRecipe } from './network-registry';
 import { prepareRunFolder, removeRunFiles, resumedSetup } from './run-folders';
 import { trainingConfig } from './training-config';
@@ -38,21 +37,16 @@ export function readFeatureIndex(featuresDir: string): FeatureIndex {
 }
 
 /**
- * An item's speaker: recorded at extraction, else read from the dataset's file names (EmoDB, RAVDESS,
- * CREMA-D: folders written before speakers were recorded); undefined when neither says.
+ * An item's speaker: recorded at extraction, else read from the file name by the dataset's
+ * `speakerOfFile` (folders written before speakers were recorded); undefined when neither says.
  */
 export function recordedSpeaker(dataset: string, item: Pick<FeatureIndex['items'][number], 'speaker' | 'file'>): string | undefined {
   if (item.speaker) return item.speaker;
-  const kind = dataset.split(':')[0];
-  const name = path.basename(item.file);
   try {
-    if (kind === 'emodb') return parseEmoDbName(name).speaker;
-    if (kind === 'ravdess') return String(parseRavdessName(name).actor).padStart(2, '0');
-    if (kind === 'crema-d') return name.split('_')[0];
+    return findDataset(datasetName(dataset))?.speakerOfFile?.(item.file);
   } catch {
     return undefined;
   }
-  return undefined;
 }
 
 export function toItems(index: FeatureIndex, split?: string): PipelineItem[] {
@@ -104,14 +98,9 @@ export async function extractDataset(options: {
   }
 }
 
-/** A features folder's items re-split by a dataset's own speaker folds (RAVDESS 1–6, Aff-Wild2 1–6). */
+/** A features folder's items re-split by its dataset's official fold (RAVDESS 1–6, Aff-Wild2 1–6). */
 function foldItems(index: FeatureIndex, fold: number, features: string): FeatureIndex['items'] {
-  if (index.dataset.startsWith('affwild2')) {
-    const splits = affWild2FoldSplit(index.items, (id) => index.items.find((i) => i.id === id)?.speaker ?? id, fold);
-    return index.items.map((i) => ({ ...i, split: splits.get(i.id) }));
-  }
-  if (index.dataset.startsWith('ravdess')) return index.items.map((i) => ({ ...i, split: ravdessFoldSplit(parseRavdessName(i.file).actor, fold) }));
-  throw new Error(`--fold: folds are defined for RAVDESS (1–6, speakers) and Aff-Wild2 (1–6, TCN-fusion's protocol); ${features} holds '${index.dataset}' — use --split at extraction, or mer cv`);
+  return foldSplit(findDataset(datasetName(index.dataset)), index.items, fold, `${features} holds '${index.dataset}'`);
 }
 
 /**
@@ -174,11 +163,11 @@ export async function trainRun(options: {
     preset = recipe.extractedPreset.preset;
     options.onNote?.(`preset '${preset}': ${recipe.extractedPreset.why}`);
   }
-  const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, profile: options.resume ? undefined : options.profile, classes: index.classes, model, multiLabel: index.multiLabel });
+  const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, profile: options.resume ? undefined : options.profile, classes: index.classes, model, multiLabel: index.multiLabel, features: options.features });
   try {
     prepareRunFolder(options.out, { resume: options.resume, overwrite: options.overwrite });
     writeFileAtomic(sourceFile, JSON.stringify({ features: path.resolve(options.features), ...(fold !== undefined ? { fold } : {}) }));
-    options.onStart?.({ epochs: p.training.epochs, selection: { ...selection, metric: selectionMetric(p.task, Boolean(index.multiLabel)) }, preset: p.preset });
+    options.onStart?.({ epochs: p.training.epochs, selection: { ...selection, metric: p.task.selection.metric }, preset: p.preset });
     let history: EpochRecord[];
     try {
       history = await p.fit(train, { validation, selection, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, onNote: options.onNote });

@@ -15,6 +15,8 @@ export interface FeatureManifest {
   dim: number;
   /** Frames per second of the sequences (video fps, or the clip sampling rate). */
   fps?: number;
+  /** The paper encoder the extractor stands in for (an offline default), as the extractor said. */
+  standsInFor?: string;
   createdAt: string;
 }
 
@@ -25,6 +27,7 @@ export interface FeatureStoreOptions {
   config: Record<string, unknown>;
   dim: number;
   fps?: number;
+  standsInFor?: string;
   /** A folder written with another extractor/config: 'error' (default) or 'overwrite' (deletes it). */
   onMismatch?: 'error' | 'overwrite';
 }
@@ -91,6 +94,7 @@ export class FeatureStore {
       configHash: configHash(options.config),
       dim: options.dim,
       fps: options.fps,
+      ...(options.standsInFor ? { standsInFor: options.standsInFor } : {}),
       createdAt: new Date().toISOString(),
     };
     if (fs.existsSync(manifestFile)) {
@@ -109,6 +113,11 @@ export class FeatureStore {
     fs.mkdirSync(dir, { recursive: true });
     writeFileAtomic(manifestFile, JSON.stringify(manifest, null, 2));
     return new FeatureStore(dir, manifest);
+  }
+
+  /** Whether `root` holds a store of this modality (its manifest). */
+  static exists(root: string, modality: string): boolean {
+    return fs.existsSync(path.join(root, modality, 'manifest.json'));
   }
 
   /** Opens an existing store read-only (e.g. for training). */

@@ -40,3 +40,17 @@ export type { LabelledItem, SequenceBatch, SequenceDatasetOptions } from './sequ
 export { walkFiles } from './walk-files';
 export { foldSplits, parseFoldScheme, speakerFolds } from './speaker-folds';
 export type { FoldScheme } from './speaker-folds';
+export { registerDataset, listDatasets, findDataset, getDataset, datasetName, parseDatasetSpec, readDataset, foldSplit } from './dataset-registry';
+export type {
+  DatasetDefinition,
+  DatasetFolds,
+  DatasetItem,
+  DatasetLabels,
+  DatasetRead,
+  DatasetReadOptions,
+  PrecomputedExtractOptions,
+  PrecomputedExtractReport,
+  PrecomputedFeatures,
+} from './dataset-definition';
+export { BUILT_IN_DATASETS } from './built-in-datasets';
+export { affWild2Items, affWild2FoldSplit } from './affwild2-protocol';

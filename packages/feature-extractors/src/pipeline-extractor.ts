@@ -1,4 +1,4 @@
-import { FeatureStore } from '@mer/datasets';
+import { configHash, FeatureStore } from '@mer/datasets';
 import { probe } from '@mer/media';
 import { extractClip } from './clip-streams';
 import type { ExtractedItem, ExtractionInput, ExtractionPlan, ExtractionReport, FrameChunk, ItemSources, PipelineExtractorOptions, StreamSpec } from './extraction-types';
@@ -16,20 +16,81 @@ import { disposeStreams, resolveStreams } from './stream-resolution';
  * writes every stream to a {@link FeatureStore} resumably.
  */
 export class PipelineExtractor {
+  private ctx: FrameContext | null;
+  private loading: Promise<FrameContext> | null = null;
+
   private constructor(
     readonly plan: ExtractionPlan,
-    private readonly ctx: FrameContext,
-  ) {}
+    private readonly options: ResolvedOptions,
+    ctx: FrameContext | null,
+    /** The streams as recorded (a features folder's manifests, a run's pipeline.json) while nothing is loaded. */
+    private readonly recorded: readonly StreamSpec[] = [],
+  ) {
+    this.ctx = ctx;
+  }
 
-  /** The extracted streams: names, extractors, widths and configs. */
+  /** The extracted streams: names, extractors, widths and configs (as recorded, until the extractors load). */
   get streams(): StreamSpec[] {
-    return this.ctx.streams.map((s) => s.spec);
+    return this.ctx ? this.ctx.streams.map((s) => s.spec) : [...this.recorded];
+  }
+
+  /** Whether the extractors' models are loaded (a deferred set loads them for its first file). */
+  get loaded(): boolean {
+    return this.ctx !== null;
   }
 
   static async create(plan: ExtractionPlan, options: PipelineExtractorOptions = {}): Promise<PipelineExtractor> {
-    if (options.modules) loadExtractorModules(options.modules);
-    const resolved: ResolvedOptions = { ...options, faces: options.faces ?? 'detect', visualModel: options.visualModel ?? 'expression', detectEvery: options.detectEvery ?? 5 };
-    return new PipelineExtractor(plan, { streams: await resolveStreams(plan, resolved), options: resolved });
+    const resolved = resolveOptions(options);
+    return new PipelineExtractor(plan, resolved, await loadContext(plan, resolved));
+  }
+
+  /**
+   * A set whose streams are already known — what a features folder's manifests or a run's
+   * `pipeline.json` record — that loads its extractors only when a file must be extracted: training
+   * and evaluation on stored features never load a model. Once loaded, every stream must have its
+   * recorded width (and, to write into a store, the recorded extractor and config).
+   */
+  static deferred(plan: ExtractionPlan, options: PipelineExtractorOptions, streams: readonly StreamSpec[]): PipelineExtractor {
+    const missing = plan.streams.filter((d) => !streams.some((s) => s.name === d.name));
+    if (missing.length > 0) throw new Error(`${plan.name}: no recorded stream ${missing.map((d) => `'${d.name}'`).join(', ')} (recorded: ${streams.map((s) => s.name).join(', ')})`);
+    return new PipelineExtractor(plan, resolveOptions(options), null, plan.streams.map((d) => streams.find((s) => s.name === d.name)!));
+  }
+
+  /**
+   * The streams a features folder holds for `plan`, as its manifests record them, or null when a
+   * stream was not extracted there (then extractors must load).
+   */
+  static recordedIn(root: string, plan: ExtractionPlan): StreamSpec[] | null {
+    const specs: StreamSpec[] = [];
+    for (const d of plan.streams) {
+      if (!FeatureStore.exists(root, d.name)) return null;
+      const m = FeatureStore.read(root, d.name).manifest;
+      const { pipeline: _pipeline, ...config } = m.config;
+      specs.push({ name: d.name, modality: d.modality, ...(m.standsInFor ? { standsInFor: m.standsInFor } : {}), extractor: m.extractor, dim: m.dim, config });
+    }
+    return specs;
+  }
+
+  /** The loaded extractors (loading them the first time). */
+  private async context(exact = false): Promise<FrameContext> {
+    if (!this.ctx) {
+      this.loading ??= loadContext(this.plan, this.options);
+      const ctx = await this.loading;
+      for (const r of this.recorded) {
+        const now = ctx.streams.find((s) => s.spec.name === r.name)!.spec;
+        if (now.dim !== r.dim) throw new Error(`${this.plan.name}: stream '${r.name}' was recorded ${r.dim}-d (${r.extractor}) but these options compute ${now.dim}-d (${now.extractor})`);
+      }
+      this.ctx = ctx;
+    }
+    if (exact) {
+      for (const r of this.recorded) {
+        const now = this.ctx.streams.find((s) => s.spec.name === r.name)!.spec;
+        if (now.extractor !== r.extractor || configHash(now.config) !== configHash(r.config)) {
+          throw new Error(`${this.plan.name}: stream '${r.name}' was written by ${r.extractor} (config ${configHash(r.config)}); these options compute ${now.extractor} (config ${configHash(now.config)}) — extract into another folder, or with the folder's own options`);
+        }
+      }
+    }
+    return this.ctx;
   }
 
   /** One line per stream: what it is and what it stands in for. */
@@ -40,13 +101,14 @@ export class PipelineExtractor {
   /** Extracts every stream of one video (or audio-only file: the visual streams are then all masked). */
   async extract(file: string, options: ItemSources = {}): Promise<ExtractedItem> {
     this.checkComputable(file);
+    const ctx = await this.context();
     const timing = this.plan.timing;
     const info = await probe(file, { countFrames: timing.kind === 'clip' });
     if (timing.kind === 'clip') {
-      const o = this.ctx.options;
-      return extractClip(this.ctx, file, info, { seconds: o.clipSeconds ?? timing.seconds, frames: o.clipFrames ?? timing.frames });
+      const o = ctx.options;
+      return extractClip(ctx, file, info, { seconds: o.clipSeconds ?? timing.seconds, frames: o.clipFrames ?? timing.frames });
     }
-    return extractFrames(this.ctx, file, info, options);
+    return extractFrames(ctx, file, info, options);
   }
 
   /**
@@ -60,14 +122,14 @@ export class PipelineExtractor {
   ): Promise<{ frames: number; fps: number; notes: string[] }> {
     if (this.plan.timing.kind !== 'frames') throw new Error(`extractStream: ${this.plan.name} works on clips; use extract()`);
     this.checkComputable(file);
-    return extractFramesStreamed(this.ctx, file, options, onChunk);
+    return extractFramesStreamed(await this.context(), file, options, onChunk);
   }
 
   /** Precomputed streams (a dataset's own features) cannot be made from media. */
   private checkComputable(file: string): void {
-    const pre = this.ctx.streams.filter((s) => s.extractor === null);
+    const pre = this.streams.filter((s) => this.options.precomputed?.[s.name]);
     if (pre.length > 0) {
-      throw new Error(`${file}: the stream${pre.length > 1 ? 's' : ''} ${pre.map((s) => `'${s.spec.name}' (${s.spec.config['source']})`).join(', ')} of this setup come from a dataset's own precomputed features (e.g. mer extract --dataset cmu-mosei:<folder>); they cannot be computed from a video`);
+      throw new Error(`${file}: the stream${pre.length > 1 ? 's' : ''} ${pre.map((s) => `'${s.name}' (${s.config['source']})`).join(', ')} of this setup come from a dataset's own precomputed features (e.g. mer extract --dataset cmu-mosei:<folder>); they cannot be computed from a video`);
     }
   }
 
@@ -75,7 +137,7 @@ export class PipelineExtractor {
   openStores(root: string): Record<string, FeatureStore> {
     const stores: Record<string, FeatureStore> = {};
     for (const s of this.streams) {
-      stores[s.name] = FeatureStore.open(root, { modality: s.name, extractor: s.extractor, config: { pipeline: this.plan.name, ...s.config }, dim: s.dim });
+      stores[s.name] = FeatureStore.open(root, { modality: s.name, extractor: s.extractor, config: { pipeline: this.plan.name, ...s.config }, dim: s.dim, standsInFor: s.standsInFor });
     }
     return stores;
   }
@@ -93,6 +155,7 @@ export class PipelineExtractor {
         onItem?.(input.id, index, 'skipped');
         continue;
       }
+      await this.context(true); // a setup that cannot load, or computes other features than the folder's, is not an item's failure
       try {
         const item = await this.extract(input.file, { transcript: input.transcript, person: input.person, faceCrops: input.faceCrops, frames: input.frames });
         for (const [name, stream] of Object.entries(item.streams)) {
@@ -112,6 +175,15 @@ export class PipelineExtractor {
   }
 
   dispose(): void {
-    disposeStreams(this.ctx.streams);
+    if (this.ctx) disposeStreams(this.ctx.streams);
   }
+}
+
+function resolveOptions(options: PipelineExtractorOptions): ResolvedOptions {
+  return { ...options, faces: options.faces ?? 'detect', visualModel: options.visualModel ?? 'expression', detectEvery: options.detectEvery ?? 5 };
+}
+
+async function loadContext(plan: ExtractionPlan, options: ResolvedOptions): Promise<FrameContext> {
+  if (options.modules) loadExtractorModules(options.modules);
+  return { streams: await resolveStreams(plan, options), options };
 }

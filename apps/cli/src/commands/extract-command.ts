@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import * as os from 'node:os';
-import { clearFeatureFolder, noteLines, writeNoteReport, extractDataset, extractMosei, MOSEI_TASKS, MoseiTask, resolveShard } from '@mer/pipelines';
+import { clearFeatureFolder, noteLines, parseDatasetSpec, PrecomputedFeatures, writeNoteReport, extractDataset, resolveShard } from '@mer/pipelines';
+import { extractorModulesFromEnv } from './extractors-command';
 import { checkPipeline } from './pipeline-commands';
 import { Progress } from './progress';
 
@@ -27,7 +28,7 @@ export interface ExtractOptions {
   /** This process's shard, `i/N`; or `--shards N` with a scheduler's array index. */
   shard?: string;
   shards?: number;
-  /** CMU-MOSEI: the standard folds file, the label task, steps per segment, `stream=file.csd` choices. */
+  /** Precomputed-feature datasets (CMU-MOSEI): the folds file, the label task, steps per segment, `stream=file.csd` choices. */
   folds?: string;
   labels?: string;
   steps?: number;
@@ -101,7 +102,8 @@ async function runWorkers(jobs: number, json: boolean, inProcess: (shard: { inde
  */
 export async function extractCommand(opts: ExtractOptions): Promise<void> {
   const pipeline = checkPipeline(opts.pipeline);
-  if (opts.dataset.startsWith('cmu-mosei:')) return extractMoseiCommand(pipeline, opts);
+  const { definition, root } = parseDatasetSpec(opts.dataset);
+  if (definition.precomputed) return extractPrecomputedCommand(pipeline, definition.precomputed, root, opts);
   if (opts.clipSeconds !== undefined && !(opts.clipSeconds > 0)) throw new Error(`--clip-seconds must be a positive number of seconds, got ${opts.clipSeconds}`);
   if (opts.faces !== undefined && !['detect', 'none', 'cropped-aligned'].includes(opts.faces)) throw new Error(`--faces must be detect, none or cropped-aligned, got '${opts.faces}'`);
   const shard = resolveShard({ shard: opts.shard, shards: opts.shards });
@@ -124,6 +126,8 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
       textEncoder: opts.textEncoder,
       asrModel: opts.asrModel,
       streams: parseStreamOptions(opts.stream ?? []),
+      // Extractor modules (mer --extractor) go with the features, so train, eval and predict load them again.
+      modules: extractorModulesFromEnv().length > 0 ? extractorModulesFromEnv() : undefined,
       clipSeconds: opts.clipSeconds,
       clipFrames: opts.clipFrames,
       hub: opts.modelDir || opts.allowRemote ? { localModelPath: opts.modelDir, allowRemote: opts.allowRemote } : undefined,
@@ -162,16 +166,15 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
   for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
 }
 
-/** `mer extract --dataset cmu-mosei:<folder>`: the store straight from the SDK's computational sequences. */
-async function extractMoseiCommand(pipeline: string, opts: ExtractOptions): Promise<void> {
-  if (opts.labels !== undefined && !(opts.labels in MOSEI_TASKS)) throw new Error(`--labels must be one of ${Object.keys(MOSEI_TASKS).join(', ')}, got '${opts.labels}'`);
+/** `mer extract` of a dataset whose features are precomputed files (CMU-MOSEI's computational sequences): the dataset writes the store. */
+async function extractPrecomputedCommand(pipeline: string, precomputed: PrecomputedFeatures, root: string, opts: ExtractOptions): Promise<void> {
   let bar: Progress | null = null;
-  const report = await extractMosei({
+  const report = await precomputed.extract({
     pipeline,
-    folder: opts.dataset.slice('cmu-mosei:'.length),
+    root,
     out: opts.out,
     folds: opts.folds,
-    task: opts.labels as MoseiTask | undefined,
+    labels: opts.labels,
     steps: opts.steps,
     sequences: parseStreamOptions(opts.sequence ?? []),
     limit: opts.limit,
@@ -184,7 +187,7 @@ async function extractMoseiCommand(pipeline: string, opts: ExtractOptions): Prom
     console.log(JSON.stringify(report));
     return;
   }
-  console.log(`${report.extracted.length} segments written from the computational sequences, ${report.skipped.length} already done (skipped), ${report.failed.length} failed → ${opts.out}`);
+  console.log(`${report.extracted.length} ${precomputed.written}, ${report.skipped.length} already done (skipped), ${report.failed.length} failed → ${opts.out}`);
   for (const note of report.datasetNotes) console.log(`  ${note}`);
   for (const f of report.failed) console.log(`  FAILED ${f.id}: ${f.error}`);
 }

@@ -1,7 +1,9 @@
 import * as path from 'node:path';
 import {
   evalRun,
+  getTask,
   mergeFeatureStores,
+  metricDetails,
   metricRows,
   predictFiles,
   selectionLine,
@@ -82,10 +84,9 @@ export async function evalCommand(opts: { run: string; split: string; features?:
   const what = kind === 'held-out' ? 'held-out' : kind === 'optimistic' ? 'OPTIMISTIC (this split chose the kept epoch, or trained)' : 'not known to be held-out (the run records no selection, or another features folder)';
   console.log(`${opts.split}: ${m.items} items, ${what}${selection ? `; ${selectionLine(selection)}` : ''}`);
   console.log(textTable(metricRows(m)));
-  if (m.task === 'classification') {
-    const labels = m.classification.labels ?? m.classification.confusionMatrix.map((_, i) => String(i));
-    console.log('\nconfusion matrix (rows: true, columns: predicted)');
-    console.log(textTable([['', ...labels], ...m.classification.confusionMatrix.map((row, i) => [labels[i], ...row.map(String)])]));
+  for (const d of metricDetails(m)) {
+    console.log(`\n${d.heading}`);
+    console.log(textTable(d.rows));
   }
 }
 
@@ -115,9 +116,9 @@ export async function predictCommand(inputs: string[], opts: { run?: string; out
     onFile: (file, pred, written) => {
       tick(file);
       if (opts.json) {
-        console.log(JSON.stringify(pred.task === 'va' ? { file, task: pred.task, frames: pred.frameCount, fps: pred.fps, written, notes: pred.notes } : { ...pred, written }));
+        console.log(JSON.stringify(getTask(pred.task).json(pred, file, written)));
       } else {
-        const what = pred.task === 'va' ? `${pred.frameCount} frames` : `${pred.label} (p=${Math.max(...pred.probabilities).toFixed(3)})`;
+        const what = getTask(pred.task).describe(pred);
         console.log(`${file}: ${what} → ${written.join(', ')}${pred.notes.length ? `\n  ${pred.notes.join('; ')}` : ''}`);
       }
     },

@@ -1,5 +1,5 @@
-import { affWild2AnnotationDir, readAffWild2 } from '@mer/datasets';
-import type { PipelineItem } from './pipeline-types';
+import { affWild2AnnotationDir, readAffWild2 } from './affwild2';
+import type { DatasetItem } from './dataset-definition';
 
 /**
  * The split of Aff-Wild2 items under TCN-fusion's six-fold protocol: folds 1–5 each hold out one of
@@ -7,7 +7,7 @@ import type { PipelineItem } from './pipeline-types';
  * together), the official validation set joining the training data; fold 6 holds out the official
  * validation set. The held-out part is 'validation'.
  */
-export function affWild2FoldSplit(items: readonly Pick<PipelineItem, 'id' | 'split'>[], videoOf: (id: string) => string, fold: number): Map<string, 'train' | 'validation'> {
+export function affWild2FoldSplit(items: readonly Pick<DatasetItem, 'id' | 'split'>[], videoOf: (id: string) => string, fold: number): Map<string, 'train' | 'validation'> {
   if (!Number.isInteger(fold) || fold < 1 || fold > 6) throw new Error(`--fold ${fold}: Aff-Wild2 folds are 1–6 (1–5: chunks of the training set, 6: the official validation set)`);
   const videos = [...new Set(items.filter((i) => i.split === 'train').map((i) => videoOf(i.id)))].sort();
   const chunk = new Map(videos.map((v, k) => [v, Math.floor((k * 5) / videos.length) + 1]));
@@ -21,14 +21,13 @@ export function affWild2FoldSplit(items: readonly Pick<PipelineItem, 'id' | 'spl
 
 /**
  * Aff-Wild2 VA items: the training set (required) and the validation set (optional: a note says when
- * it is absent), each item with its person (`_left` / `_right`) and aligned crops when present. Items
- * whose every frame is −5 are listed in the notes; a split without a single labelled frame is an
- * error naming its files.
+ * it is absent), each item with its person (`_left` / `_right`), its video as `speaker` (a video's
+ * `_left` and `_right` together) and aligned crops when present. Items whose every frame is −5 are
+ * listed in the notes; a split without a single labelled frame is an error naming its files.
  */
-export function affWild2Items(root: string, fold?: number): { items: PipelineItem[]; notes: string[] } {
+export function affWild2Items(root: string): { items: DatasetItem[]; notes: string[] } {
   const notes: string[] = [];
-  const items: PipelineItem[] = [];
-  const videoOf = new Map<string, string>();
+  const items: DatasetItem[] = [];
   for (const split of ['train', 'validation'] as const) {
     try {
       affWild2AnnotationDir(root, split);
@@ -49,13 +48,8 @@ export function affWild2Items(root: string, fold?: number): { items: PipelineIte
         labels[t * 2] = it.valence[t];
         labels[t * 2 + 1] = it.arousal[t];
       }
-      videoOf.set(it.name, it.videoName);
       items.push({ id: it.name, file: it.videoFile, frameLabels: labels, split, person: it.person, faceCrops: it.croppedAlignedDir, speaker: it.videoName });
     }
-  }
-  if (fold !== undefined) {
-    const splits = affWild2FoldSplit(items, (id) => videoOf.get(id)!, fold);
-    for (const i of items) i.split = splits.get(i.id);
   }
   return { items, notes };
 }

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fixedWindows, OverlapAverager } from '@mer/datasets';
 import type { ExtractedStream, FaceRows, PipelineExtractor } from '@mer/feature-extractors';
-import type { PipelineModel } from './pipeline-model';
-import type { FramePrediction } from './pipeline-types';
+import type { PipelineModel } from '../pipeline-model';
+import type { FramePrediction } from '../pipeline-types';
 
 type Rows = Record<string, { dim: number; data: Float32Array }>;
 
