@@ -118,3 +118,26 @@ describe('SequenceDataset', () => {
     expect(() => new SequenceDataset({ visual }, [{ id: 'c3', classLabel: 1 }])).toThrow(/item 'c3' has no 'visual' features/);
   });
 });
+
+describe('SequenceDataset reads', () => {
+  beforeAll(async () => {
+    await initBackend({ backend: 'wasm' });
+  });
+
+  it('a set that fits its memory budget is read from the store once for every epoch; a budget of one item re-reads', () => {
+    const visual = FeatureStore.open(root, opts);
+    for (const id of ['A', 'B', 'C']) visual.write(id, Float32Array.from({ length: 12 * 3 }, (_, i) => i));
+    let reads = 0;
+    const counted = { dir: visual.dir, manifest: visual.manifest, has: (id: string) => visual.has(id), read: (id: string) => (reads++, visual.read(id)) };
+    const items = ['A', 'B', 'C'].map((id) => ({ id, frameLabels: new Float32Array(12 * 2) }));
+    const epochs = (ds: SequenceDataset) => {
+      for (const seed of [1, 2]) for (const b of ds.batches({ batchSize: 2, shuffle: true, seed })) b.dispose();
+    };
+    // Windows of 4 frames, hop 4: 3 windows an item, shuffled across items.
+    epochs(new SequenceDataset({ visual: counted }, items, { window: { size: 4, hop: 4 } }));
+    expect(reads).toBe(3);
+    reads = 0;
+    epochs(new SequenceDataset({ visual: counted }, items, { window: { size: 4, hop: 4 }, cacheItems: 1 }));
+    expect(reads).toBeGreaterThan(6);
+  });
+});

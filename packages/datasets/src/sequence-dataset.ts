@@ -37,8 +37,13 @@ export interface SequenceBatch {
 export interface SequenceDatasetOptions {
   /** Windowing of long sequences (TCN-fusion 300/200). Default: one window per item, padded to the longest. */
   window?: WindowOptions;
-  /** Items kept decoded in memory (LRU). Default 4. */
+  /** Items kept decoded in memory (LRU), by count. Default: by `cacheBytes`. */
   cacheItems?: number;
+  /**
+   * Bytes of decoded items kept in memory (LRU). Default 512 MB: a set that fits is read from the
+   * store once for all epochs; a larger one streams, each item read once per pass over its windows.
+   */
+  cacheBytes?: number;
   /**
    * Modalities whose invalid frames (mask 0, e.g. no face) mask the whole frame out of the batch
    * mask. Default: every modality. `[]` leaves only padding masked — for models that take a missing
@@ -53,14 +58,20 @@ interface Entry {
   window: SequenceWindow;
 }
 
+function bytesOf(seqs: Record<string, StoredSequence>): number {
+  return Object.values(seqs).reduce((n, s) => n + s.data.byteLength + s.mask.byteLength, 0);
+}
+
 /**
  * Feature-store sequences + labels → shuffled (seeded) batches of tfjs tensors with masks. Reads
- * items lazily with a small cache, so a dataset far larger than memory streams from disk.
+ * items lazily and keeps them up to a memory budget, so a set that fits memory is read once and one
+ * far larger than memory streams from disk.
  */
 export class SequenceDataset {
   readonly windowSize: number;
   private readonly entries: Entry[] = [];
   private readonly cache = new Map<string, Record<string, StoredSequence>>();
+  private cachedBytes = 0;
 
   constructor(
     private readonly stores: Record<string, FeatureSource>,
@@ -112,7 +123,13 @@ export class SequenceDataset {
       out[m] = { data: aligned.data, frames, dim: s.dim, mask, meta: s.meta };
     }
     this.cache.set(item.id, out);
-    while (this.cache.size > (this.options.cacheItems ?? 4)) this.cache.delete(this.cache.keys().next().value as string);
+    this.cachedBytes += bytesOf(out);
+    const { cacheItems, cacheBytes = 512 * 2 ** 20 } = this.options;
+    while (this.cache.size > 1 && (cacheItems !== undefined ? this.cache.size > cacheItems : this.cachedBytes > cacheBytes)) {
+      const oldest = this.cache.keys().next().value as string;
+      this.cachedBytes -= bytesOf(this.cache.get(oldest)!);
+      this.cache.delete(oldest);
+    }
     return out;
   }
 
