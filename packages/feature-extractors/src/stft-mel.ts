@@ -73,7 +73,12 @@ export function stftMel(samples: Float32Array, o: StftMelOptions): { data: Float
   const data = new Float64Array(frames * bands);
   for (let f = 0; f < frames; f++) {
     const at = f * o.hopLength;
-    for (let i = 0; i < frameLength; i++) input[i] = x[at + i] * o.window[i];
+    let silent = true;
+    for (let i = 0; i < frameLength; i++) {
+      input[i] = x[at + i] * o.window[i];
+      if (input[i] !== 0) silent = false;
+    }
+    if (silent) continue; // an all-zero frame (a clip's zero padding): its energies are exactly 0
     fft.realTransform(out, input);
     for (let k = 0; k < bins; k++) {
       const p = out[2 * k] * out[2 * k] + out[2 * k + 1] * out[2 * k + 1];
