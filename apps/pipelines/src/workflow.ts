@@ -70,6 +70,8 @@ export async function extractDataset(options: {
   shard?: Shard | null;
   /** 'write' (default) the folder's items.json; 'only' write it and extract nothing; 'skip' it (parallel workers). */
   index?: 'write' | 'only' | 'skip';
+  /** Parallel extraction: chunks of item indices from a shared queue, taken until it gives null (the models load once). */
+  take?: () => Promise<readonly number[] | null>;
   onItem?: (id: string, index: number, total: number, status: string) => void;
 }): Promise<ExtractionReport & { total: number; datasetNotes: string[] }> {
   const ds = options.items ? { items: options.items, classes: options.classes } : datasetItems(options.dataset, { split: options.split, fold: options.fold, audioOnly: false });
@@ -91,7 +93,18 @@ export async function extractDataset(options: {
   if (options.index === 'only') return { extracted: [], skipped: [], failed: [], notes: {}, total: items.length, datasetNotes: dsNotes };
   const p = await createPipeline(options.pipeline, { extractor, classes: ds.classes });
   try {
-    const report = await p.extract(items, options.out, (id, i, status) => options.onItem?.(id, i, items.length, status));
+    if (!options.take) {
+      const report = await p.extract(items, options.out, (id, i, status) => options.onItem?.(id, i, items.length, status));
+      return { ...report, total: items.length, datasetNotes: dsNotes };
+    }
+    const report: ExtractionReport = { extracted: [], skipped: [], failed: [], notes: {} };
+    for (let chunk = await options.take(); chunk; chunk = await options.take()) {
+      const r = await p.extract(chunk.map((k) => items[k]), options.out, (id, i, status) => options.onItem?.(id, chunk![i], items.length, status));
+      report.extracted.push(...r.extracted);
+      report.skipped.push(...r.skipped);
+      report.failed.push(...r.failed);
+      Object.assign(report.notes, r.notes);
+    }
     return { ...report, total: items.length, datasetNotes: dsNotes };
   } finally {
     p.dispose();

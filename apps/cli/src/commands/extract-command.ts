@@ -1,7 +1,7 @@
-import { fork } from 'node:child_process';
 import * as os from 'node:os';
 import { clearFeatureFolder, noteLines, parseDatasetSpec, PrecomputedFeatures, writeNoteReport, extractDataset, resolveShard } from '@mer/pipelines';
 import { extractorModulesFromEnv } from './extractors-command';
+import { ExtractReport, runPool, takeFromParent } from './extraction-pool';
 import { checkPipeline } from './pipeline-commands';
 import { Progress } from './progress';
 
@@ -37,10 +37,12 @@ export interface ExtractOptions {
   overwrite?: boolean;
   /** Internal: a worker of a parallel run (the parent wrote items.json). */
   worker?: boolean;
+  /** Internal: the worker takes chunks of items from its parent's queue. */
+  queue?: boolean;
   json?: boolean;
 }
 
-type Report = Awaited<ReturnType<typeof extractDataset>>;
+type Report = ExtractReport;
 
 /** `--stream audio=egemaps` → `{ audio: 'egemaps' }`. */
 function parseStreamOptions(list: readonly string[]): Record<string, string> | undefined {
@@ -52,47 +54,6 @@ function parseStreamOptions(list: readonly string[]): Record<string, string> | u
       return [name, extractor];
     }),
   );
-}
-
-/**
- * Runs shards 0 … jobs − 2 as worker processes (copies of this very command) and the last shard in
- * this process, all into the one folder: one process start-up fewer than `jobs` workers.
- */
-async function runWorkers(jobs: number, json: boolean, inProcess: (shard: { index: number; count: number }) => Promise<Report>): Promise<Report> {
-  const args = process.argv.slice(2);
-  const bar = new Progress('extract', jobs, { silent: json });
-  let done = 0;
-  const workers = Array.from(
-    { length: jobs - 1 },
-    (_, k) =>
-      new Promise<Report>((resolve, reject) => {
-        const child = fork(process.argv[1], [...args, '--jobs', '1', '--shard', `${k}/${jobs}`, '--worker', '--json'], { execArgv: process.execArgv, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
-        let out = '';
-        let err = '';
-        child.stdout!.on('data', (d) => (out += d));
-        child.stderr!.on('data', (d) => (err = (err + d).slice(-4000)));
-        child.on('close', (code) => {
-          bar.tick(++done, `worker ${k + 1}/${jobs} ${code === 0 ? 'done' : 'failed'}`);
-          const last = out.trim().split('\n').pop() ?? '';
-          if (code === 0 && last.startsWith('{')) resolve(JSON.parse(last) as Report);
-          else reject(new Error(`extraction worker ${k + 1}/${jobs} failed (exit ${code}): ${err.trim().split('\n').slice(-3).join(' | ')}`));
-        });
-      }),
-  );
-  const own = inProcess({ index: jobs - 1, count: jobs }).then((r) => {
-    bar.tick(++done, `worker ${jobs}/${jobs} done`);
-    return r;
-  });
-  const reports = await Promise.all([...workers, own]);
-  const merged: Report = { extracted: [], skipped: [], failed: [], notes: {}, total: 0, datasetNotes: reports[0]?.datasetNotes ?? [] };
-  for (const r of reports) {
-    merged.extracted.push(...r.extracted);
-    merged.skipped.push(...r.skipped);
-    merged.failed.push(...r.failed);
-    Object.assign(merged.notes, r.notes);
-    merged.total += r.total;
-  }
-  return merged;
 }
 
 /**
@@ -134,10 +95,12 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
     },
   };
   let report: Report;
-  if (jobs > 1) {
-    // The folder's items.json is the whole list; the workers share the items round robin.
-    await extractDataset({ ...common, index: 'only' });
-    report = await runWorkers(jobs, Boolean(opts.json), (shard) => extractDataset({ ...common, shard, index: 'skip' }));
+  if (opts.queue) {
+    report = await extractDataset({ ...common, index: 'skip', take: takeFromParent });
+  } else if (jobs > 1) {
+    // The folder's items.json is the whole list; the processes take chunks of it from one queue.
+    const { total } = await extractDataset({ ...common, index: 'only' });
+    report = await runPool(jobs, total, Boolean(opts.json), (take) => extractDataset({ ...common, index: 'skip', take }));
   } else {
     let bar: Progress | null = null;
     report = await extractDataset({
