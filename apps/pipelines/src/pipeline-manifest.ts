@@ -5,6 +5,7 @@ import type { PipelineExtractorOptions, StreamSpec } from '@mer/feature-extracto
 import type { TrainingConfig } from '@mer/training';
 import type { FeatureStats } from './feature-stats';
 import type { Selection } from './selection';
+import type { StageRecord } from './staged-training';
 
 /** What `pipeline.json` in a run folder holds. */
 export interface PipelineManifest {
@@ -24,6 +25,8 @@ export interface PipelineManifest {
   task?: string;
   /** What chose the kept epoch (absent in runs written before it was recorded). */
   selection?: Selection;
+  /** A staged run's finished stages in order, each with what it trained and its own selection. */
+  stages?: StageRecord[];
 }
 
 export function writeManifest(runDir: string, manifest: PipelineManifest): void {

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MerLayer, seedInitializers } from '@mer/attention-fusion';
 import type { StreamSpec } from '@mer/feature-extractors';
 import { folderFiles } from '@mer/media';
-import type { NetworkOutput, NetworkRecipe, RecipeNetwork } from '@mer/training';
+import type { ForwardOptions, NetworkOutput, NetworkRecipe, RecipeNetwork } from '@mer/training';
 import type { FeatureStats } from './feature-stats';
 
 /** Model inputs of one batch: per stream [B, T, D], plus the [B, T] padding mask for frame-level networks. */
@@ -75,6 +75,21 @@ export class PipelineModel {
   /** Runs a batch. `drop` zeroes one stream (modality dropout). */
   forward(batch: ModelBatch, options: { training?: boolean; drop?: string } = {}): ModelOutput {
     return this.network.forward(this.normalise(batch.features), { mask: batch.mask, training: options.training, drop: options.drop });
+  }
+
+  /** Runs `net` (a training stage's auxiliary heads) on a batch, standardised as for `forward`. */
+  forwardWith<T>(net: { forward(streams: Record<string, tf.Tensor3D>, options?: ForwardOptions): T }, batch: ModelBatch, options: { training?: boolean; drop?: string } = {}): T {
+    return net.forward(this.normalise(batch.features), { mask: batch.mask, training: options.training, drop: options.drop });
+  }
+
+  /**
+   * The same weights and standardisation with another output (e.g. one of a stage's heads), for
+   * validation; the view owns nothing: dispose the model, never the view.
+   */
+  view(forward: RecipeNetwork['forward']): PipelineModel {
+    const v = new PipelineModel(this.recipe, { ...this.network, forward });
+    v.normalisers = this.normalisers;
+    return v;
   }
 
   parameterCount(): number {

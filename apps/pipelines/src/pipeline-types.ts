@@ -2,6 +2,7 @@ import type { ExtractedItem, PipelineExtractorOptions } from '@mer/feature-extra
 import type { SequenceStats } from '@mer/datasets';
 import type { ClassificationMetrics, MultiLabelMetrics, ValenceArousalMetrics } from '@mer/metrics';
 import type { TrainingConfig } from '@mer/training';
+import type { StageEvent } from './staged-training';
 import type { EpochRecord } from './trainer';
 
 /** One labelled (or unlabelled, for prediction) media file. */
@@ -69,6 +70,8 @@ export interface FitOptions {
   onExtract?: (id: string, index: number, status: string) => void;
   /** Stop after this many epochs in this call (the run can be resumed). */
   stopAfter?: number;
+  /** Staged recipes: before each stage ('new', 'resumed' inside it, or 'done'); the network holds the weights it starts from. */
+  onStage?: (event: StageEvent) => void | Promise<void>;
   /** What the run decided that the caller should know (e.g. standardising by the split when no item names a speaker). */
   onNote?: (note: string) => void;
 }

@@ -19,6 +19,7 @@ import type { FitOptions, FramePrediction, PipelineItem, PipelineMetrics, Pipeli
 import { clipScores } from './tasks/clip-scores';
 import type { PredictionContext, TaskDefinition } from './tasks/task-definition';
 import { taskFor, taskManifest } from './tasks/task-registry';
+import { StageRecord, trainStages } from './staged-training';
 import { EpochRecord, trainModel } from './trainer';
 import { modelOverrides, trainingConfig } from './training-config';
 
@@ -57,6 +58,7 @@ export async function loadPipeline(runDir: string, reading: Partial<PipelineExtr
   const pipeline = new Pipeline(recipe, m.preset, extractor, m.training, m.classes, m.model, model, m.extractor, task);
   if (m.normalisation) pipeline.setNormalisation(m.normalisation);
   pipeline.selection = m.selection;
+  pipeline.stages = m.stages;
   return pipeline;
 }
 
@@ -69,6 +71,8 @@ export class Pipeline {
   private normalisation: Record<string, FeatureStats> = {};
   /** What chose the kept epoch: set by `fit`, read from a loaded run's pipeline.json. */
   selection: Selection | undefined;
+  /** A staged run's finished stages, each with its selection (pipeline.json's `stages`). */
+  stages: StageRecord[] | undefined;
 
   constructor(
     readonly recipe: NetworkRecipe,
@@ -164,22 +168,23 @@ export class Pipeline {
     const { selection } = this.task;
     this.selection = { ...(options.selection ?? (validation ? { on: 'validation split', items: validation.length } : { on: 'last epoch', items: 0 })), metric: selection.metric, epochs: this.training.epochs };
     this.writeManifest(runDir);
-    const evaluate = validation ? this.task.evaluator(model, stores, validation, { classes: this.classes, windowSize: this.windowSize }) : null;
-    const history = await trainModel(model, this.task.dataset(stores, items, this.training), this.training, {
-      runDir,
-      task: this.task,
-      classWeights,
-      resume: options.resume,
-      stopAfter: options.stopAfter,
-      onEpoch: options.onEpoch,
-      onBatch: options.onBatch,
-      validate: evaluate
-        ? async () => {
-            const m = await evaluate();
-            return { score: selection.score(m), metrics: summariseMetrics(m) };
-          }
-        : undefined,
-    });
+    // A validation of the network, or (a stage's heads) of a view of it.
+    const validateWith = validation
+      ? (m: PipelineModel) => {
+          const evaluate = this.task.evaluator(m, stores, validation, { classes: this.classes, windowSize: this.windowSize });
+          return async () => {
+            const r = await evaluate();
+            return { score: selection.score(r), metrics: summariseMetrics(r) };
+          };
+        }
+      : undefined;
+    const data = this.task.dataset(stores, items, this.training);
+    const common = { runDir, task: this.task, classWeights, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch };
+    // A recipe that declares stages for this preset trains in them, each recorded in pipeline.json.
+    const stages = this.recipe.stages?.(this.preset);
+    const history = stages
+      ? (await trainStages(model, data, this.training, { ...common, stages, validateWith, selection: this.selection, onStage: options.onStage, onNote: options.onNote, onStageDone: (s) => this.recordStages(s, runDir) })).history
+      : await trainModel(model, data, this.training, { ...common, validate: validateWith?.(model) });
     const kept = history.filter((h) => h.best).pop();
     this.selection = { ...this.selection, bestEpoch: kept?.epoch, epochs: history.length ? history[history.length - 1].epoch : this.training.epochs };
     this.writeManifest(runDir);
@@ -189,6 +194,11 @@ export class Pipeline {
     best.setNormalisation(this.normalisation);
     this.model = best;
     return history;
+  }
+
+  private recordStages(stages: StageRecord[], runDir: string): void {
+    this.stages = stages;
+    this.writeManifest(runDir);
   }
 
   private writeManifest(runDir: string): void {
@@ -203,6 +213,7 @@ export class Pipeline {
       normalisation: this.normalisation,
       ...taskManifest(this.task, this.recipe),
       ...(this.selection ? { selection: this.selection } : {}),
+      ...(this.stages ? { stages: this.stages } : {}),
     });
   }
 

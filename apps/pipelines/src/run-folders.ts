@@ -3,7 +3,14 @@ import * as path from 'node:path';
 import type { TrainingConfig } from '@mer/training';
 
 /** What `mer train` writes into a run folder; `--overwrite` removes exactly these. */
-const RUN_ENTRIES = ['pipeline.json', 'metrics.jsonl', 'checkpoint', 'best', 'source.json'];
+const RUN_ENTRIES = ['pipeline.json', 'metrics.jsonl', 'checkpoint', 'best', 'source.json', 'stages'];
+
+/** True when `out` holds a checkpoint to resume: its own, or (a staged run) one of its stages'. */
+export function holdsCheckpoint(out: string): boolean {
+  if (fs.existsSync(path.join(out, 'checkpoint', 'state.json'))) return true;
+  const stages = path.join(out, 'stages');
+  return fs.existsSync(stages) && fs.readdirSync(stages).some((s) => fs.existsSync(path.join(stages, s, 'checkpoint', 'state.json')));
+}
 
 /** True when `dir` holds a run (or the start of one) that a new training would replace. */
 export function holdsRun(dir: string): boolean {

@@ -6,7 +6,7 @@ import { AdamW, createRng } from '@mer/backend';
 import { folderFiles, writeFileAtomic, writeFolderAtomic } from '@mer/media';
 import { EarlyStopping, EarlyStoppingState, learningRateControl, optimizerState, ReduceLROnPlateau, restoreOptimizerState, StepLR, TrainingConfig } from '@mer/training';
 import { disposeMixed } from './mixup';
-import { PipelineModel } from './pipeline-model';
+import { ModelBatch, ModelOutput, PipelineModel } from './pipeline-model';
 import type { TaskDefinition } from './tasks/task-definition';
 import { taskFor } from './tasks/task-registry';
 
@@ -37,6 +37,19 @@ export interface EpochRecord {
   learningRate: number;
   seconds: number;
   best: boolean;
+  /** The training stage it belongs to (staged recipes); its epochs count from 1 within the stage. */
+  stage?: string;
+}
+
+/** What a training stage changes in the loop (`TrainerOptions.stage`; `staged-training.ts` builds it). */
+export interface StageHooks {
+  /** The variables gradient descent updates; every other weight stays exactly as it is. */
+  variables: tf.Variable[];
+  /** The outputs whose task losses add up to the training loss (the stage's auxiliary heads). Absent: the network's output. */
+  outputs?: (batch: ModelBatch, options: { training: boolean; drop?: string }) => ModelOutput[];
+  /** Extra weights (the heads) written beside each checkpoint's model, into `dir`, and read back on resume. */
+  save?: (dir: string) => Promise<void>;
+  load?: (dir: string) => void;
 }
 
 export interface TrainerOptions {
@@ -54,6 +67,8 @@ export interface TrainerOptions {
   onBatch?: (epoch: number, done: number, total: number) => void;
   /** Stop after this many epochs in this call (for tests of resume; the schedule stays the configured one). */
   stopAfter?: number;
+  /** A training stage's share of the network (staged recipes). Default: every weight, the network's output. */
+  stage?: StageHooks;
 }
 
 interface TrainerState {
@@ -117,6 +132,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     if (!fs.existsSync(stateFile)) throw new Error(`${runDir}: nothing to resume (no checkpoint/state.json)`);
     const state = JSON.parse(fs.readFileSync(stateFile, 'utf8')) as TrainerState;
     loadWeights(model.layer, folderFiles(path.join(checkpointDir, 'model')));
+    options.stage?.load?.(path.join(checkpointDir, 'stage'));
     await loadOptimizer(optimizer, checkpointDir, state);
     lr.setLearningRate(state.learningRate);
     if (plateau && state.scheduler) plateau.restore(state.scheduler as Parameters<ReduceLROnPlateau['restore']>[0]);
@@ -137,7 +153,9 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     fs.rmSync(metricsFile, { force: true });
   }
 
-  const variables = model.layer.variables();
+  const variables = options.stage?.variables ?? model.layer.variables();
+  const stageOutputs = options.stage?.outputs;
+  if (stageOutputs && config.mixup) throw new Error(`${runDir}: mixup is not available in a stage with auxiliary heads`);
   const droppable = model.recipe.droppable ?? [];
   const l2 = config.optimizer !== 'adamw' && config.weightDecay > 0 ? config.weightDecay : 0;
   let ran = 0;
@@ -160,6 +178,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
             const own = tf.mul(task.loss(out, batch, lossOptions), mix.lambda);
             return tf.add(own, tf.mul(task.loss(out, { classLabels: mix.partnerLabels }, lossOptions), 1 - mix.lambda)) as tf.Scalar;
           }
+          if (stageOutputs) return tf.addN(stageOutputs(batch, { training: true, drop }).map((o) => task.loss(o, batch, lossOptions))) as tf.Scalar;
           const out = model.forward(batch, { training: true, drop });
           return task.loss(out, batch, lossOptions);
         }, variables);
@@ -207,6 +226,7 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     if (record.best) await writeFolderAtomic(path.join(runDir, 'best'), (tmp) => model.save(tmp));
     await writeFolderAtomic(checkpointDir, async (tmp) => {
       await model.save(path.join(tmp, 'model'));
+      await options.stage?.save?.(path.join(tmp, 'stage'));
       const state: TrainerState = {
         epoch,
         learningRate: lr.getLearningRate(),

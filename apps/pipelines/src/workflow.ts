@@ -8,12 +8,12 @@ import { datasetItems } from './dataset-items';
 import { idsHash, Shard, shardItems } from './sharding';
 import { createPipeline, loadPipeline } from './pipeline';
 import { readManifest } from './pipeline-manifest';
-import type { PipelineItem, PipelineMetrics } from './pipeline-types';
+import type { FitOptions, PipelineItem, PipelineMetrics } from './pipeline-types';
 import { metricRows } from './evaluation';
 import type { EpochRecord } from './trainer';
 import { innerValidationSplit, SelectOn, Selection } from './selection';
 import { resolveRecipe } from './network-registry';
-import { prepareRunFolder, removeRunFiles, resumedSetup } from './run-folders';
+import { holdsCheckpoint, prepareRunFolder, removeRunFiles, resumedSetup } from './run-folders';
 import { trainingConfig } from './training-config';
 
 /** `items.json` in a features folder: what `mer extract` wrote, what `mer train`/`eval` read. */
@@ -144,6 +144,8 @@ export async function trainRun(options: {
   onEpoch?: (r: EpochRecord) => void;
   onBatch?: (epoch: number, done: number, total: number) => void;
   onNote?: (note: string) => void;
+  /** Staged recipes: before each stage. */
+  onStage?: FitOptions['onStage'];
 }): Promise<{ history: EpochRecord[]; pipeline: string; selection: Selection }> {
   const index = readFeatureIndex(options.features);
   if (options.resplit) index.items = index.items.map((i) => ({ ...i, split: options.resplit!(i) }));
@@ -183,10 +185,10 @@ export async function trainRun(options: {
     options.onStart?.({ epochs: p.training.epochs, selection: { ...selection, metric: p.task.selection.metric }, preset: p.preset });
     let history: EpochRecord[];
     try {
-      history = await p.fit(train, { validation, selection, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, onNote: options.onNote });
+      history = await p.fit(train, { validation, selection, featuresDir: options.features, runDir: options.out, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, onNote: options.onNote, onStage: options.onStage });
     } catch (e) {
       // Stopped before its first checkpoint (refused, or failed in epoch 1): nothing half-written stays.
-      if (!options.resume && !fs.existsSync(path.join(options.out, 'checkpoint', 'state.json'))) removeRunFiles(options.out);
+      if (!options.resume && !holdsCheckpoint(options.out)) removeRunFiles(options.out);
       throw e;
     }
     return { history, pipeline: index.pipeline, selection: p.selection! };

@@ -8,6 +8,8 @@ export type { TcnFusionConfig } from './tcn-fusion-config';
 export { TcnFusionModel } from './tcn-fusion-model';
 export type { TcnFusionInputs } from './tcn-fusion-model';
 export { tcnFusionRecipe } from './tcn-fusion-recipe';
+export { TCN_FUSION_STAGES, tcnFusionStages } from './tcn-fusion-stages';
+export { TcnBranchHeads } from './tcn-branch-heads';
 
 /** Builds TCN-fusion from a preset name (`paper`, `official-code`, `lite`) and overrides. */
 export function createTcnFusionModel(preset = 'paper', overrides: Partial<TcnFusionConfig> = {}): TcnFusionModel {

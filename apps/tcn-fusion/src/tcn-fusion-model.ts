@@ -56,13 +56,36 @@ export class TcnFusionModel extends MerLayer {
     this.built = true;
   }
 
+  /** Each branch's temporal features (eqs. 5–7), before any fusion. @returns visual [B, T, 3·Cv], vggish and logmel [B, T, 3·Ca] */
+  branchFeatures(inputs: TcnFusionInputs, options: { training?: boolean } = {}): TcnFusionInputs {
+    return tf.tidy(() => {
+      const kw: MerCallKwargs = { training: options.training };
+      return {
+        visual: this.visualTcn.apply(inputs.visual, kw) as tf.Tensor, // [B, T, 3·Cv]
+        vggish: this.vggishTcn.apply(inputs.vggish, kw) as tf.Tensor, // [B, T, 3·Ca]
+        logmel: this.logmelTcn.apply(inputs.logmel, kw) as tf.Tensor,
+      };
+    });
+  }
+
+  /** The parts a training stage can train, each its variables (`head` is the regressor). */
+  parts(): Record<string, tf.Variable[]> {
+    const own = (layers: (tfl.layers.Layer | undefined)[]) => layers.flatMap((l) => (l ? l.trainableWeights.map((w) => w.read() as tf.Variable) : []));
+    return {
+      visual_tcn: own([this.visualTcn]),
+      vggish_tcn: own([this.vggishTcn]),
+      logmel_tcn: own([this.logmelTcn]),
+      vggish_attention: own([this.vggishAttention]),
+      logmel_attention: own([this.logmelAttention]),
+      ...(this.gate && this.visualProjection ? { gate: [this.visualProjection.read() as tf.Variable, ...own([this.gate])] } : {}),
+      head: own([this.head]),
+    };
+  }
+
   /** Fused per-frame features before the head. @returns [B, T, F] */
   forwardFeatures(inputs: TcnFusionInputs, options: { mask?: tf.Tensor; training?: boolean } = {}): tf.Tensor {
     return tf.tidy(() => {
-      const kw: MerCallKwargs = { training: options.training };
-      const v = this.visualTcn.apply(inputs.visual, kw) as tf.Tensor; // [B, T, 3·Cv]
-      const a1 = this.vggishTcn.apply(inputs.vggish, kw) as tf.Tensor; // [B, T, 3·Ca]
-      const a2 = this.logmelTcn.apply(inputs.logmel, kw) as tf.Tensor;
+      const { visual: v, vggish: a1, logmel: a2 } = this.branchFeatures(inputs, options); // [B, T, 3·Cv], [B, T, 3·Ca] ×2
       const att = { keyMask: options.mask, training: options.training };
       const x1 = this.vggishAttention.apply([v, a1, a1], att) as tf.Tensor; // [B, T, dA]
       const x2 = this.logmelAttention.apply([v, a2, a2], att) as tf.Tensor;

@@ -1,9 +1,16 @@
 import { loadModel } from '@mer/attention-fusion';
-import { NetworkRecipe, streamWidth, TRAINING_COMMON, vaNetwork } from '@mer/training';
+import { NetworkRecipe, RecipeNetwork, streamWidth, TRAINING_COMMON, vaNetwork } from '@mer/training';
+import { TcnBranchHeads } from './tcn-branch-heads';
 import { TCN_FUSION_PRESETS, TcnFusionConfig, tcnFusionConfig } from './tcn-fusion-config';
 import { TcnFusionModel } from './tcn-fusion-model';
+import { tcnFusionStages } from './tcn-fusion-stages';
 
-const network = (model: TcnFusionModel) => vaNetwork(model, 'tcn-fusion', ['visual', 'vggish', 'logmel']);
+// Staged training (the paper preset): the model's parts, and per-branch VA heads for the branch stage.
+const network = (model: TcnFusionModel): RecipeNetwork => ({
+  ...vaNetwork(model, 'tcn-fusion', ['visual', 'vggish', 'logmel']),
+  parts: () => model.parts(),
+  stageHeads: (heads) => new TcnBranchHeads(model, heads),
+});
 
 /** TCN-fusion as a pipeline network: IResNet-50 / VGGish / LogMel-VGG streams (offline stand-ins by default) → per-frame VA. */
 export const tcnFusionRecipe: NetworkRecipe = {
@@ -25,6 +32,8 @@ export const tcnFusionRecipe: NetworkRecipe = {
   // Its own loss, 1 − CCC; no plateau scheduler on a 15-epoch run.
   demo: { preset: 'lite', training: { optimizer: 'adamw', learningRate: 2e-3, epochs: 15, batchSize: 4, window: { size: 32, hop: 16 }, loss: 'ccc', scheduler: { kind: 'none' } } },
   presetConfig: (preset) => tcnFusionConfig(preset),
+  // paper: the branch TCNs with per-branch heads, then end to end (§3.7); other presets: one stage.
+  stages: tcnFusionStages,
   build: (widths, preset, options = {}) => {
     const w = (n: string) => streamWidth(tcnFusionRecipe, widths, n);
     return network(new TcnFusionModel(tcnFusionConfig(preset, { visualDim: w('visual'), vggishDim: w('vggish'), logmelDim: w('logmel'), ...(options.overrides as Partial<TcnFusionConfig>) })));

@@ -9,6 +9,7 @@ export { describeIssues, nearestKey, overridesSchemaFor, parseModelOverrides, pa
 export type { TrainingConfig } from './training-config';
 export { streamWidth } from './network-recipe';
 export type { BuildOptions, ForwardOptions, NetworkOutput, NetworkRecipe, RecipeNetwork, StreamDeclaration, StreamModality, StreamTiming, Task } from './network-recipe';
+export type { StageHeads, TrainingStage } from './training-stage';
 export { networkNames, networkRecipe, networkRecipes, registerNetwork } from './network-registry';
 export { vaNetwork } from './va-network';
 export type { VaPredictor } from './va-network';

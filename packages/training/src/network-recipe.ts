@@ -2,6 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelFiles } from '@mer/backend';
 import type { MerLayer } from '@mer/attention-fusion';
 import type { TrainingConfig } from './training-config';
+import type { StageHeads, TrainingStage } from './training-stage';
 
 /** What a network predicts: per-frame valence/arousal, or one class per clip. */
 export type Task = 'va' | 'classification';
@@ -60,6 +61,10 @@ export interface RecipeNetwork {
   forward(streams: Record<string, tf.Tensor3D>, options?: ForwardOptions): NetworkOutput;
   /** Writes the network (config + weights) into `files`, which the recipe's `load` reads back. */
   save(files: ModelFiles): Promise<void>;
+  /** Staged training: the named parts a stage trains (`TrainingStage.trains`), each its variables. */
+  parts?(): Record<string, tf.Variable[]>;
+  /** Staged training: builds a stage's auxiliary heads (`TrainingStage.heads`) on this network. */
+  stageHeads?(heads: readonly string[]): StageHeads;
 }
 
 export interface BuildOptions {
@@ -102,6 +107,11 @@ export interface NetworkRecipe {
   defaultClasses?: readonly string[];
   /** Streams that modality dropout zeroes, in turn. */
   droppable?: readonly string[];
+  /**
+   * A preset's training stages, in order (e.g. the paper's branch TCNs, then end to end). Absent or
+   * undefined for a preset: one stage that trains every weight.
+   */
+  stages?: (preset: string) => readonly TrainingStage[] | undefined;
   /** Builds the network for the extracted streams' widths (by stream name). */
   build(widths: Record<string, number>, preset: string, options?: BuildOptions): RecipeNetwork;
   /** Loads what `RecipeNetwork.save` wrote. */

@@ -24,6 +24,8 @@ export async function optimizerState(optimizer: tf.Optimizer): Promise<Optimizer
     values.set(d, at);
     at += d.length;
   }
+  // `getWeights` makes the iteration count a new scalar each call (the slots are the live variables).
+  for (const w of weights) if (w.name === 'iter') w.tensor.dispose();
   const o = optimizer as unknown as AdamInternals;
   const adamBetaPowers: [number, number] | undefined = o.accBeta1 && o.accBeta2 ? [(await o.accBeta1.data())[0], (await o.accBeta2.data())[0]] : undefined;
   return { slots: weights.map((w) => ({ name: w.name, shape: w.tensor.shape })), values, adamBetaPowers };

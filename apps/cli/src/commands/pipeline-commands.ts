@@ -38,6 +38,7 @@ export async function trainCommand(opts: { features: string | string[]; out: str
   let epochs = 0;
   let t0 = Date.now();
   let first = 0;
+  let stage: string | undefined;
   const { history, selection } = await trainRun({
     features: featuresDir,
     out: opts.out,
@@ -61,15 +62,17 @@ export async function trainCommand(opts: { features: string | string[]; out: str
       else bar?.stop();
     },
     onEpoch: (r) => {
+      // A staged recipe's epochs count from 1 in each stage: its time per epoch is timed afresh.
+      if (r.stage !== stage) [stage, first, t0] = [r.stage, 0, Date.now() - r.seconds * 1000];
       first ||= r.epoch;
       const perEpoch = (Date.now() - t0) / 1000 / (r.epoch - first + 1);
       const eta = epochs > r.epoch ? `, eta ${Math.round(perEpoch * (epochs - r.epoch))} s` : '';
       if (opts.json) console.log(JSON.stringify(r));
-      else console.error(`epoch ${r.epoch}/${epochs}${eta}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, validation ${r.validationScore.toFixed(4)}` : ''}, lr ${r.learningRate.toExponential(2)}, ${r.seconds.toFixed(1)} s${r.best ? ' (best)' : ''}`);
+      else console.error(`${r.stage ? `stage '${r.stage}' ` : ''}epoch ${r.epoch}/${epochs}${eta}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, validation ${r.validationScore.toFixed(4)}` : ''}, lr ${r.learningRate.toExponential(2)}, ${r.seconds.toFixed(1)} s${r.best ? ' (best)' : ''}`);
     },
     onNote: (note) => console.error(`note: ${note}`),
   });
-  if (!opts.json) console.log(`${history.length} epochs; ${selectionLine(selection)}; run folder ${opts.out} (pipeline.json records the selection; metrics.jsonl, checkpoint/, best/)`);
+  if (!opts.json) console.log(`${history.length} epochs; ${selectionLine(selection)}; run folder ${opts.out} (pipeline.json records the selection; metrics.jsonl, ${history.some((h) => h.stage) ? 'stages/<name>/' : 'checkpoint/'}, best/)`);
 }
 
 export async function evalCommand(opts: { run: string; split: string; features?: string; json?: boolean }): Promise<void> {
