@@ -10,11 +10,19 @@
  * the default configuration is chosen by the mean inner-validation score, never by the held-out
  * speakers. Prints a JSON line per fold and per system, then a table. Feature stores and fold runs
  * are kept in --work, so a stopped run resumes. A benchmark, not a test: ~2.5 h on 2 cores from scratch.
+ *
+ * Kernel rows (`estimator: 'kernel'`, e.g. `--configs speech-functionals-kernel`, ~1 min) fit @mer/heads'
+ * RBF kernel ridge on utterance-level functionals (`crossValidateKernel`): γ and λ chosen per fold by
+ * leave-one-speaker-out over the training speakers. The rule that picks the default: rows are ranked by
+ * their mean inner leave-one-speaker-out UAR only (held-out speakers never rank); network rows, whose inner
+ * score is one validation speaker's macro-F1, are reported beside them but not ranked against them.
+ * `--ceiling` also runs tools/reference/real_data_ceiling.py (scikit-learn) on the same folders in this run.
  */
 import { spawn, spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { crossValidateKernel } from '@mer/pipelines';
 
 const root = path.join(__dirname, '../..');
 const args = process.argv.slice(2);
@@ -31,7 +39,10 @@ interface Config {
   audio: string;
   /** Seconds per clip at extraction (`--clip-seconds`); default AVT-CA's 3.6 (EmoDB's 2 s utterances zero-padded). */
   clipSeconds?: number;
-  profile: string;
+  /** Network rows: the training profile; kernel rows have none. */
+  profile?: string;
+  /** 'kernel': the closed-form kernel ridge estimator with inner leave-one-speaker-out (no network). */
+  estimator?: 'kernel';
   training?: Record<string, unknown>;
   /** Networks per fold (`mer cv --members`): a committee, each member selecting on other training speakers. */
   members?: number;
@@ -60,6 +71,7 @@ const CONFIGS: Config[] = [
   { id: 'mfcc-small-data-speaker-mean-pool-dropout0.3', audio: 'mfcc', profile: 'small-data', training: { standardise: 'speaker', model: { pooling: 'mean', dropout: 0.3 } }, about: 'AVT-CA lite with mean pooling and dropout 0.3 (0.1), MFCC, small-data profile, per-speaker standardisation' },
   { id: 'egemaps-small-data-speaker', audio: 'egemaps', profile: 'small-data', training: { standardise: 'speaker' }, about: 'AVT-CA lite, eGeMAPS descriptors, small-data profile (weight decay 0.1, per-speaker standardisation)' },
   { id: 'egemaps-2s-small-data-wd1e-2', audio: 'egemaps', clipSeconds: 2, profile: 'small-data', training: WD_0_01, about: 'AVT-CA lite, eGeMAPS descriptors of 2 s clips (no padding), small-data profile (weight decay 0.01)' },
+  { id: 'speech-functionals-kernel', audio: 'speech-functionals', estimator: 'kernel', about: 'speech functionals of the whole recording (336), per-speaker standardised → RBF kernel ridge, class-balanced; γ, λ by inner LOSO on the training speakers' },
 ];
 const chosen = flag('--configs') ? CONFIGS.filter((c) => flag('--configs')!.split(',').includes(c.id)) : CONFIGS;
 // --fresh a,b: those rows' stored folds are discarded and run again; --re-extract: the chosen rows'
@@ -95,6 +107,7 @@ async function extract(c: Config): Promise<string> {
 interface Fold {
   fold: number;
   heldOut: string[];
+  /** Network rows: the kept epoch's macro-F1 on one inner validation speaker; kernel rows: the inner-LOSO UAR of the chosen γ, λ. */
   innerScore?: number;
   bestEpoch: number;
   epochs: number;
@@ -102,13 +115,22 @@ interface Fold {
   metrics: { uar: number; macroF1: number; accuracy: number };
 }
 
+/** A kernel row: inner-LOSO selection and closed-form fits, in this process. */
+async function runKernel(c: Config, features: string): Promise<{ config: Config; folds: Fold[]; seconds: number }> {
+  const t0 = Date.now();
+  const r = await crossValidateKernel({ features, folds: 'loso', out: path.join(work, `cv-${c.id}`) });
+  const folds = r.folds.map((f) => ({ ...f, bestEpoch: 0, epochs: 0, selected: `γ ${f.gammaScale}×scale, λ ${f.lambda}` }));
+  return { config: c, folds, seconds: (Date.now() - t0) / 1000 };
+}
+
 async function runConfig(c: Config, features: string): Promise<{ config: Config; folds: Fold[]; seconds: number }> {
+  if (c.estimator === 'kernel') return runKernel(c, features);
   const t0 = Date.now();
   const out = path.join(work, `cv-${c.id}`);
   if (fresh.has(c.id)) fs.rmSync(out, { recursive: true, force: true });
   const config = path.join(work, `${c.id}.json`);
   fs.writeFileSync(config, JSON.stringify(c.training ?? {}));
-  const r = await mer(['cv', '--features', features, '--out', out, '--folds', 'loso', '--preset', 'lite', '--profile', c.profile, '--config', config, ...(c.members ? ['--members', String(c.members)] : []), '--json']);
+  const r = await mer(['cv', '--features', features, '--out', out, '--folds', 'loso', '--preset', 'lite', '--profile', c.profile ?? 'small-data', '--config', config, ...(c.members ? ['--members', String(c.members)] : []), '--json']);
   if (r.code !== 0) throw new Error(`cv ${c.id}: ${r.stderr}`);
   const cv = JSON.parse(fs.readFileSync(path.join(out, 'cv.json'), 'utf8')) as { folds: Fold[] };
   return { config: c, folds: cv.folds, seconds: (Date.now() - t0) / 1000 };
@@ -139,25 +161,47 @@ async function main(): Promise<void> {
     for (const l of lines) console.log(JSON.stringify({ bench: 'real-data', ...l }));
     peers.push({ id, name, rows: lines.filter((l) => 'fold' in l) as unknown as PeerRow[] });
   }
+  type CeilingRow = { features: string; model: string; uar: [number, number]; inner_uar: number; seconds: number };
+  const ceiling: CeilingRow[] = [];
   const featureDirs: Record<string, string> = {};
   for (const c of chosen) featureDirs[featureKey(c)] ??= await extract(c);
+  if (args.includes('--ceiling')) {
+    // The scikit-learn ceiling (per-speaker rows) on this run's folders: eGeMAPS descriptors (3.6 s clips) and the speech functionals.
+    const egemaps = (featureDirs['egemaps'] ??= await extract({ id: 'ceiling', audio: 'egemaps', about: '' }));
+    const functionals = (featureDirs['speech-functionals'] ??= await extract({ id: 'ceiling', audio: 'speech-functionals', about: '' }));
+    const py = spawnSync('/usr/bin/python3', [path.join(root, 'tools/reference/real_data_ceiling.py'), data, egemaps, '--functionals', functionals, '--only', 'per-speaker'], { encoding: 'utf8' });
+    if (py.status !== 0) throw new Error(`ceiling: ${py.stderr}`);
+    for (const l of py.stdout.trim().split('\n')) {
+      const row = JSON.parse(l) as CeilingRow;
+      console.log(JSON.stringify({ bench: 'real-data', ceiling: row }));
+      ceiling.push(row);
+    }
+  }
   const results: Awaited<ReturnType<typeof runConfig>>[] = [];
   const queue = [...chosen];
   await Promise.all(
     Array.from({ length: Math.max(1, parallel) }, async () => {
       for (let c = queue.shift(); c; c = queue.shift()) {
         const r = await runConfig(c, featureDirs[featureKey(c)]);
-        for (const f of r.folds) console.log(JSON.stringify({ bench: 'real-data', system: `mer ${c.id}`, fold: f.heldOut.join(','), inner_macroF1: f.innerScore, epoch: `${f.bestEpoch}/${f.epochs}`, ...f.metrics }));
+        for (const f of r.folds) {
+          const inner = c.estimator === 'kernel' ? { inner_loso_uar: f.innerScore, selected: (f as Fold & { selected?: string }).selected } : { inner_macroF1: f.innerScore, epoch: `${f.bestEpoch}/${f.epochs}` };
+          console.log(JSON.stringify({ bench: 'real-data', system: `mer ${c.id}`, fold: f.heldOut.join(','), ...inner, ...f.metrics }));
+        }
         results.push(r);
       }
     }),
   );
-  const table: string[][] = [['system', 'UAR', 'macro-F1', 'accuracy', 'inner-validation macro-F1 (selection)', 'wall s']];
+  const table: string[][] = [['system', 'UAR', 'macro-F1', 'accuracy', 'inner score (selection)', 'wall s']];
   const pm = (s: { mean: number; std: number }) => `${s.mean.toFixed(3)} ± ${s.std.toFixed(3)}`;
   for (const peer of peers) {
     const r = peer.rows;
     table.push([peer.name, pm(stats(r.map((x) => x.uar))), pm(stats(r.map((x) => x.macroF1))), pm(stats(r.map((x) => x.accuracy))), '(inner LOSO picks C)', '']);
   }
+  for (const c of ceiling) {
+    table.push([`ceiling (scikit-learn, per speaker): ${c.features}, ${c.model}`, `${c.uar[0].toFixed(3)} ± ${c.uar[1].toFixed(3)}`, '', '', `${c.inner_uar.toFixed(3)} inner-LOSO UAR`, c.seconds.toFixed(0)]);
+  }
+  const classes = new Set(fs.readdirSync(data).filter((f) => f.endsWith('.wav')).map((f) => f[5])).size;
+  table.push([`chance (${classes} classes)`, (1 / classes).toFixed(3), '', '', '', '']);
   const summaries = results.map((r) => {
     const s = {
       id: r.config.id,
@@ -166,23 +210,28 @@ async function main(): Promise<void> {
       macroF1: stats(r.folds.map((f) => f.metrics.macroF1)),
       accuracy: stats(r.folds.map((f) => f.metrics.accuracy)),
       inner: stats(r.folds.map((f) => f.innerScore ?? 0)),
+      innerLoso: r.config.estimator === 'kernel',
       seconds: r.seconds,
     };
     console.log(JSON.stringify({ bench: 'real-data', system: `mer ${s.id}`, summary: s }));
-    table.push([`mer ${s.id}`, pm(s.uar), pm(s.macroF1), pm(s.accuracy), pm(s.inner), s.seconds.toFixed(0)]);
+    table.push([`mer ${s.id}`, pm(s.uar), pm(s.macroF1), pm(s.accuracy), `${pm(s.inner)} ${s.innerLoso ? 'inner-LOSO UAR' : 'val. macro-F1'}`, s.seconds.toFixed(0)]);
     return s;
   });
-  const best = [...summaries].sort((a, b) => b.inner.mean - a.inner.mean)[0];
+  // The declared rule: rank by mean inner leave-one-speaker-out UAR; rows without one (networks: one
+  // validation speaker's macro-F1) are ranked among themselves only when no row has one.
+  const rankable = summaries.some((s) => s.innerLoso) ? summaries.filter((s) => s.innerLoso) : summaries;
+  const best = [...rankable].sort((a, b) => b.inner.mean - a.inner.mean)[0];
   // The selected row is compared with the peer standardised the same way.
-  const matching = peers.find((p) => p.id === ((best && chosen.find((c) => c.id === best.id)?.training?.['standardise']) === 'speaker' ? 'speaker' : 'split'))!;
+  const bestConfig = best && chosen.find((c) => c.id === best.id);
+  const matching = peers.find((p) => p.id === (bestConfig?.estimator === 'kernel' || bestConfig?.training?.['standardise'] === 'speaker' ? 'speaker' : 'split'))!;
   const peerUar = stats(matching.rows.map((r) => r.uar)).mean;
-  console.log(JSON.stringify({ bench: 'real-data', selected: best?.id, selected_by: 'mean inner-validation macro-F1 (training speakers only)', selected_uar: best?.uar, compared_with: matching.name, peer_uar: peerUar, difference: best ? +(best.uar.mean - peerUar).toFixed(4) : null, seconds: (Date.now() - t0) / 1000 }));
+  console.log(JSON.stringify({ bench: 'real-data', selected: best?.id, selected_by: best?.innerLoso ? 'mean inner leave-one-speaker-out UAR (training speakers only)' : 'mean inner-validation macro-F1 (training speakers only)', selected_uar: best?.uar, compared_with: matching.name, peer_uar: peerUar, difference: best ? +(best.uar.mean - peerUar).toFixed(4) : null, seconds: (Date.now() - t0) / 1000 }));
   const widths = table[0].map((_, j) => Math.max(...table.map((r) => r[j].length)));
   for (const [i, r] of table.entries()) {
     console.log(r.map((c, j) => c.padEnd(widths[j])).join('  '));
     if (i === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
   }
-  console.log(`selected by inner validation: ${best?.id}; folds: ${peers[0].rows.length} (leave one speaker out); wall ${((Date.now() - t0) / 60000).toFixed(1)} min; work dir ${work}`);
+  console.log(`selected by ${best?.innerLoso ? 'inner leave-one-speaker-out UAR' : 'inner validation'}: ${best?.id}; folds: ${peers[0].rows.length} (leave one speaker out); wall ${((Date.now() - t0) / 60000).toFixed(1)} min; work dir ${work}`);
 }
 
 main().catch((e) => {

@@ -140,6 +140,7 @@ program
   .option('--epochs <n>', 'number of epochs', wholeNumber(1))
   .option('--members <n>', 'networks per fold (classification): member m selects its epoch on the training speakers m folds after the held-out ones; the held-out speakers get their mean class probabilities (default 1)', wholeNumber(1))
   .option('--overwrite', 'start over when --out holds folds run with other settings (without it they are refused; with the same settings finished folds are reused)')
+  .addOption(new Option('--estimator <kind>', "network (default: the features' network, trained by gradient descent) | kernel (RBF kernel ridge on an utterance-level stream such as audio=speech-functionals, speakers standardised, γ and λ by inner leave-one-speaker-out on the training speakers)").choices(['network', 'kernel']))
   .option('--json', 'one JSON line per fold, then the summary')
   .addHelpText('after', '\nEach fold: its speakers are held out, the next fold\'s speakers select the epoch, the rest train.\n\nExample:\n  $ mer cv --features feats-emodb --out cv-emodb --folds loso --preset lite\n  $ mer cv --features feats-functionals --out cv-kernel --estimator kernel   # features from --stream audio=speech-functionals')
   .action(cvCommand);

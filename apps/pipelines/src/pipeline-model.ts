@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { MerLayer, seedInitializers } from '@mer/attention-fusion';
 import type { StreamSpec } from '@mer/feature-extractors';
 import { folderFiles } from '@mer/media';
-import type { ForwardOptions, NetworkOutput, NetworkRecipe, RecipeNetwork } from '@mer/training';
+import type { ClosedFormFit, ForwardOptions, NetworkOutput, NetworkRecipe, RecipeNetwork } from '@mer/training';
 import type { FeatureStats } from './feature-stats';
 
 /** Model inputs of one batch: per stream [B, T, D], plus the [B, T] padding mask for frame-level networks. */
@@ -75,6 +75,21 @@ export class PipelineModel {
   /** Runs a batch. `drop` zeroes one stream (modality dropout). */
   forward(batch: ModelBatch, options: { training?: boolean; drop?: string } = {}): ModelOutput {
     return this.network.forward(this.normalise(batch.features), { mask: batch.mask, training: options.training, drop: options.drop });
+  }
+
+  /** Whether the network is fitted in closed form (a kernel machine) rather than by gradient descent. */
+  get closedForm(): boolean {
+    return typeof this.network.fitClosedForm === 'function';
+  }
+
+  /** Fits a closed-form network on a batch of every training item, standardised as for `forward`. */
+  async fitClosedForm(batch: ModelBatch, labels: Int32Array, groups: readonly string[] | null): Promise<ClosedFormFit> {
+    const streams = this.normalise(batch.features);
+    try {
+      return await this.network.fitClosedForm!({ streams, labels, groups });
+    } finally {
+      tf.dispose(Object.entries(streams).filter(([m, x]) => x !== batch.features[m]).map(([, x]) => x));
+    }
   }
 
   /** Runs `net` (a training stage's auxiliary heads) on a batch, standardised as for `forward`. */

@@ -179,7 +179,9 @@ export class Pipeline {
         }
       : undefined;
     const data = this.task.dataset(stores, items, this.training);
-    const common = { runDir, task: this.task, classWeights, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch };
+    // Each item's speaker: a closed-form network chooses its hyper-parameters over the training speakers.
+    const groups = new Map(items.map((i) => [i.id, i.speaker ?? '']));
+    const common = { runDir, task: this.task, classWeights, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, groups };
     // A recipe that declares stages for this preset trains in them, each recorded in pipeline.json.
     const stages = this.recipe.stages?.(this.preset);
     const history = stages

@@ -8,6 +8,7 @@ import { EarlyStopping, EarlyStoppingState, learningRateControl, optimizerState,
 import { disposeMixed } from './mixup';
 import { ModelBatch, ModelOutput, PipelineModel } from './pipeline-model';
 import type { TaskDefinition } from './tasks/task-definition';
+import { fitClosedForm } from './closed-form-fit';
 import { taskFor } from './tasks/task-registry';
 
 /** A batch as both dataset kinds yield it (SequenceDataset for frame-level, ClipDataset for clips). */
@@ -69,6 +70,8 @@ export interface TrainerOptions {
   stopAfter?: number;
   /** A training stage's share of the network (staged recipes). Default: every weight, the network's output. */
   stage?: StageHooks;
+  /** Each training item's speaker (or other group), by id: a closed-form network's inner selection uses them. */
+  groups?: ReadonlyMap<string, string>;
 }
 
 interface TrainerState {
@@ -110,6 +113,8 @@ async function loadOptimizer(optimizer: tf.Optimizer, dir: string, state: Traine
  * uninterrupted run exactly (same batches, dropout masks and optimizer moments).
  */
 export async function trainModel(model: PipelineModel, data: BatchSource, config: TrainingConfig, options: TrainerOptions): Promise<EpochRecord[]> {
+  // A kernel machine is fitted once, in closed form, instead of by epochs.
+  if (model.closedForm) return fitClosedForm(model, data, options);
   const { runDir } = options;
   fs.mkdirSync(runDir, { recursive: true });
   const checkpointDir = path.join(runDir, 'checkpoint');

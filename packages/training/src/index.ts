@@ -8,7 +8,7 @@ export { SMALL_DATA_TRAINING, TRAINING_COMMON } from './training-config';
 export { describeIssues, nearestKey, overridesSchemaFor, parseModelOverrides, parseTrainingOverrides, trainingOverridesSchema } from './config-schema';
 export type { TrainingConfig } from './training-config';
 export { streamWidth } from './network-recipe';
-export type { BuildOptions, ForwardOptions, NetworkOutput, NetworkRecipe, RecipeNetwork, StreamDeclaration, StreamModality, StreamTiming, Task } from './network-recipe';
+export type { BuildOptions, ClosedFormData, ClosedFormFit, ForwardOptions, NetworkOutput, NetworkRecipe, RecipeNetwork, StreamDeclaration, StreamModality, StreamTiming, Task } from './network-recipe';
 export type { StageHeads, TrainingStage } from './training-stage';
 export { networkNames, networkRecipe, networkRecipes, registerNetwork } from './network-registry';
 export { vaNetwork } from './va-network';

@@ -65,6 +65,29 @@ export interface RecipeNetwork {
   parts?(): Record<string, tf.Variable[]>;
   /** Staged training: builds a stage's auxiliary heads (`TrainingStage.heads`) on this network. */
   stageHeads?(heads: readonly string[]): StageHeads;
+  /**
+   * Closed-form networks (a kernel machine): fitted once on every training item instead of by epochs of
+   * gradient descent; the trainer then validates and keeps it as its one epoch. Absent: trained by epochs.
+   */
+  fitClosedForm?(data: ClosedFormData): Promise<ClosedFormFit>;
+}
+
+/** Every training item at once, as `forward` would see it. */
+export interface ClosedFormData {
+  /** Named streams, each [N, T, width], standardised as for `forward`. */
+  streams: Record<string, tf.Tensor3D>;
+  /** [N] class indices. */
+  labels: Int32Array;
+  /** [N] each item's speaker (or other group) for inner leave-one-group-out selection; null when the items name none. */
+  groups: readonly string[] | null;
+}
+
+/** What a closed-form fit chose and how. */
+export interface ClosedFormFit {
+  /** The selection score of the chosen setting on the training items (e.g. inner leave-one-speaker-out UAR). */
+  innerScore?: number;
+  /** One line for the run's record: what was chosen, by what. */
+  note: string;
 }
 
 export interface BuildOptions {

@@ -1,4 +1,5 @@
 import { crossValidate, FoldResult, textTable } from '@mer/pipelines';
+import { kernelCvCommand } from './kernel-cv-command';
 import { Progress } from './progress';
 import { readTrainingConfig } from './training-options';
 
@@ -11,7 +12,8 @@ function foldRow(f: FoldResult): string[] {
   return [String(f.fold), f.heldOut.join(' '), String(f.trainItems), String(f.testItems), (f.members ?? [f]).map((r) => `${r.bestEpoch}/${r.epochs}`).join(' '), ...(va ? [num(m['ccc'])] : [num(m['uar']), num(m['macroF1']), num(m['accuracy'])])];
 }
 
-export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; profile?: string; config?: string; epochs?: number; members?: number; overwrite?: boolean; json?: boolean }): Promise<void> {
+export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; profile?: string; config?: string; epochs?: number; members?: number; overwrite?: boolean; json?: boolean; estimator?: string }): Promise<void> {
+  if (opts.estimator === 'kernel') return kernelCvCommand(opts);
   const { training, model } = readTrainingConfig(opts.config, opts.epochs);
   const noted = new Set<string>();
   const bar = new Progress('cv folds', 0, { silent: opts.json, live: false });

@@ -4,6 +4,7 @@ import { egemapsExtractor, egemapsFunctionalsExtractor } from './egemaps-extract
 import { faceExtractor } from './face-extractor';
 import { logMelHalvesExtractor, logMelMeanStdExtractor, logMelWithDescriptorsExtractor } from './log-mel-extractors';
 import { mfccExtractor } from './mfcc-extractor';
+import { speechFunctionalsExtractor } from './speech-functionals-extractor';
 import { hashedWordsExtractor, hubTextExtractor } from './text-extractors';
 
 /** The extractors mer ships, registered when the package loads. */
@@ -19,4 +20,5 @@ export const BUILTIN_EXTRACTORS: readonly ExtractorDefinition[] = [
   egemapsExtractor,
   egemapsFunctionalsExtractor,
   logMelWithDescriptorsExtractor,
+  speechFunctionalsExtractor,
 ];
