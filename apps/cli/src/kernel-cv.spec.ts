@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateTestClip } from '@mer/media';
+import { writeEmoDbTones } from './fixtures/emodb-tones';
 
 const root = path.resolve(__dirname, '../../..');
 const mer = (...args: string[]) =>
@@ -11,16 +11,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-kernel-cv-cli-'));
 
 describe('mer cv --estimator kernel', () => {
   it('speech functionals → per-speaker kernel ridge, γ and λ chosen on training speakers only', () => {
-    // EmoDB-named tones: each speaker has their own pitch, anger (W) is 1.6× it, sadness (T) 1×: raw
-    // pitch overlaps across speakers (300 Hz is one's sadness, another's anger); per speaker it does not.
-    const data = path.join(dir, 'emodb');
-    const base: Record<string, number> = { '03': 150, '08': 190, '10': 240, '11': 300 };
-    for (const [s, hz] of Object.entries(base)) {
-      for (let i = 0; i < 3; i++) {
-        generateTestClip(path.join(data, `${s}a0${i + 1}Wa.wav`), { seconds: 0.6, toneHz: Math.round(hz * 1.6 * (1 + 0.02 * i)) });
-        generateTestClip(path.join(data, `${s}a0${i + 1}Ta.wav`), { seconds: 0.6, toneHz: Math.round(hz * (1 + 0.02 * i)) });
-      }
-    }
+    // EmoDB-named tones, each speaker at their own pitch: anger is 1.6× it, sadness 1×.
+    const data = writeEmoDbTones(path.join(dir, 'emodb'));
     const features = path.join(dir, 'features');
     let r = mer('extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--out', features, '--faces', 'none', '--stream', 'audio=speech-functionals');
     expect(r.stderr).not.toContain('mer:');

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateTestClip } from '@mer/media';
+import { writeEmoDbTones } from './fixtures/emodb-tones';
 
 const root = path.resolve(__dirname, '../../..');
 const recipe = path.join(root, 'apps/pipelines/src/speech-kernel-recipe.ts');
@@ -12,15 +12,8 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-speech-kernel-'));
 
 describe('the speech-kernel recipe through the CLI (closed-form training)', () => {
   it('extract → train (one closed-form fit, γ and λ by inner LOSO) → eval → predict', () => {
-    // EmoDB-named tones: each speaker their own pitch; anger (W) 1.6× it, sadness (T) 1×.
-    const data = path.join(dir, 'emodb');
-    const base: Record<string, number> = { '03': 150, '08': 190, '10': 240, '11': 300 };
-    for (const [s, hz] of Object.entries(base)) {
-      for (let i = 0; i < 3; i++) {
-        generateTestClip(path.join(data, `${s}a0${i + 1}Wa.wav`), { seconds: 0.6, toneHz: Math.round(hz * 1.6 * (1 + 0.02 * i)) });
-        generateTestClip(path.join(data, `${s}a0${i + 1}Ta.wav`), { seconds: 0.6, toneHz: Math.round(hz * (1 + 0.02 * i)) });
-      }
-    }
+    // EmoDB-named tones, each speaker at their own pitch: anger is 1.6× it, sadness 1×.
+    const data = writeEmoDbTones(path.join(dir, 'emodb'));
     const features = path.join(dir, 'features');
     let r = mer('extract', '--pipeline', 'speech-kernel', '--dataset', `emodb:${data}`, '--split', 'speaker:11', '--out', features, '--faces', 'none');
     expect(r.stderr).not.toContain('mer:');
