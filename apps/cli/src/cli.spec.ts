@@ -34,7 +34,7 @@ describe('mer (the CLI, from source)', () => {
     expect(r.status).toBe(1);
     expect(r.stderr).toContain("--dataset 'voxceleb:/x': expected <kind>:<root>");
     r = mer('extract', '--pipeline', 'nope', '--dataset', 'emodb:/x', '--out', os.tmpdir());
-    expect(r.stderr).toContain("--pipeline must be one of maven, tcn-fusion, avt-ca, got 'nope'");
+    expect(r.stderr).toContain("--pipeline must be one of maven, tcn-fusion, avt-ca, speech-kernel, got 'nope'");
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-cli-'));
     // Without --run, predict says so and runs analyze (the shipped expression model).
     const clip = path.join(dir, 'clip.mp4');

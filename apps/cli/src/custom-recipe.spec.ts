@@ -64,6 +64,6 @@ describe("a user's own network as a recipe (defined outside mer)", () => {
     // Without the module the name is unknown, and the message lists what is registered.
     r = mer('eval', '--run', run);
     expect(r.status).toBe(1);
-    expect(r.stderr).toContain("unknown network 'mean-pool' (registered: maven, tcn-fusion, avt-ca)");
+    expect(r.stderr).toContain("unknown network 'mean-pool' (registered: maven, tcn-fusion, avt-ca, speech-kernel)");
   });
 });

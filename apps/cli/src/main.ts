@@ -72,7 +72,7 @@ program
 program
   .command('extract')
   .description('Extract a dataset’s features for a pipeline (resumable: finished items are skipped)')
-  .requiredOption('--pipeline <name>', 'a registered network: maven | tcn-fusion | avt-ca, or one a --recipe module registers')
+  .requiredOption('--pipeline <name>', 'a registered network: maven | tcn-fusion | avt-ca | speech-kernel (speech functionals → kernel ridge), or one a --recipe module registers')
   .requiredOption('--dataset <kind:root>', 'a registered dataset (mer datasets lists them): affwild2:<root> | ravdess:<root> | crema-d:<root> | emodb:<root> | cmu-mosei:<folder of the SDK .csd files>, or one a --dataset-module registers')
   .requiredOption('--out <dir>', 'features folder')
   .option('--faces <mode>', "detect (BlazeFace + tracking; default) | none (frames are already face crops) | cropped-aligned (the dataset's own crops; default where Aff-Wild2 has cropped_aligned/)")

@@ -5,9 +5,8 @@ import * as path from 'node:path';
 import { writeEmoDbTones } from './fixtures/emodb-tones';
 
 const root = path.resolve(__dirname, '../../..');
-const recipe = path.join(root, 'apps/pipelines/src/speech-kernel-recipe.ts');
 const mer = (...args: string[]) =>
-  spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(__dirname, 'main.ts'), '--recipe', recipe, ...args], { cwd: root, encoding: 'utf8', timeout: 180_000 });
+  spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(__dirname, 'main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 180_000 });
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-speech-kernel-'));
 
 describe('the speech-kernel recipe through the CLI (closed-form training)', () => {

@@ -6,8 +6,8 @@ import { DEFAULT_KERNEL_NETWORK, KernelNetworkConfig, kernelNetwork, loadKernelN
  * recording (one row per item) → each speaker standardised with their own statistics → RBF kernel
  * ridge, class-balanced, γ and λ chosen by leave-one-speaker-out over the training speakers, fitted in
  * closed form (one "epoch"). On EmoDB (8 speakers, LOSO) it is mer's strongest speech system without a
- * pretrained encoder (npm run bench:real-data). Not registered by default: register it
- * (`registerNetwork(speechKernelRecipe)`), or give this module to `mer --recipe`.
+ * pretrained encoder (npm run bench:real-data). Registered with the published networks
+ * (`mer extract --pipeline speech-kernel`); the demo does not run it.
  */
 export const speechKernelRecipe: NetworkRecipe = {
   name: 'speech-kernel',
