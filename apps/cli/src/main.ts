@@ -84,7 +84,7 @@ program
   .option('--shards <n>', 'the shard count when the index comes from the scheduler: JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array)', wholeNumber(1))
   .addOption(new Option('--worker').hideHelp())
   .addOption(new Option('--queue').hideHelp())
-  .option('--stream <name=extractor>', `another registered extractor for a stream, e.g. audio=egemaps (repeatable; mer extractors lists them: ${listExtractors().map((d) => d.kind).join(', ')}, and those --extractor registers)`, collect, [])
+  .option('--stream <name=extractor>', `another registered extractor for a stream, e.g. audio=egemaps (repeatable; mer extractors lists them; kind (width): ${listExtractors().map((d) => `${d.kind} (${typeof d.width === 'number' ? d.width : 'the model\'s'})`).join(', ')}, and those --extractor registers)`, collect, [])
   .option('--clip-seconds <s>', "clip-timed networks (AVT-CA): seconds per clip instead of the network's 3.6 (shorter recordings are centred and zero-padded to it)", positiveNumber)
   .option('--clip-frames <n>', "clip-timed networks: video frames sampled per clip instead of the network's 15", wholeNumber(1))
   .option('--folds <file>', "CMU-MOSEI: the standard folds, a JSON {train, valid, test} of video ids or the SDK's cmu_mosei_std_folds.py")
