@@ -6,8 +6,8 @@ decodes it, and mer's 25 eGeMAPS descriptors with their voiced flags) and recomp
 of mer's code: the 77 eGeMAPS functionals, 7 statistics of each descriptor (voiced frames for the
 voice-source ones, sounding frames for the others), and the mean/std of MFCC 0-12 + log energy with
 HTK deltas and delta-deltas (25 ms Hamming, 10 ms hop, 26 mel bands, orthonormal DCT-II).
-  npx tsx tools/reference/export-speech-inputs.ts /tmp/sf <wav>...
-  /usr/bin/python3 tools/reference/speech_functionals_reference.py /tmp/sf <name>... > packages/feature-extractors/src/fixtures/speech-functionals-reference.json
+  npx tsx tools/reference/export-speech-inputs.ts <work-dir> <wav>...
+  /usr/bin/python3 tools/reference/speech_functionals_reference.py <work-dir> <name>... > packages/feature-extractors/src/fixtures/speech-functionals-reference.json
 """
 import json
 import os

@@ -60,14 +60,18 @@ const HEADLINE: Record<string, (m: Record<string, unknown>) => number> = {
   cccArousal: (m) => (m['arousal'] as { ccc: number } | undefined)?.ccc as number,
 };
 
+/** Mean and sample standard deviation (n − 1; 0 for one value) of fold figures. */
+export function meanStd(v: readonly number[]): { mean: number; std: number } {
+  const mean = v.reduce((a, b) => a + b, 0) / v.length;
+  return { mean, std: v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0 };
+}
+
 function summarise(folds: readonly FoldResult[]): CrossValidationResult['summary'] {
   const out: CrossValidationResult['summary'] = {};
   for (const [name, pick] of Object.entries(HEADLINE)) {
     const v = folds.map((f) => pick(f.metrics)).filter((x) => typeof x === 'number' && Number.isFinite(x));
     if (v.length === 0) continue;
-    const mean = v.reduce((a, b) => a + b, 0) / v.length;
-    const std = v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0;
-    out[name] = { mean, std };
+    out[name] = meanStd(v);
   }
   return out;
 }

@@ -6,7 +6,7 @@ import { FeatureStore, FoldScheme, parseFoldScheme, sequenceStats, speakerFolds,
 import { DEFAULT_KERNEL_GRID, KernelRidgeClassifier, KernelRidgeGrid, selectKernelRidge } from '@mer/heads';
 import { writeFileAtomic } from '@mer/media';
 import { classificationMetrics } from '@mer/metrics';
-import { itemSpeaker } from './cross-validation';
+import { itemSpeaker, meanStd } from './cross-validation';
 import { readFeatureIndex } from './workflow';
 
 /** One outer fold of {@link crossValidateKernel}: the speakers held out, what inner LOSO chose, the held-out scores. */
@@ -69,11 +69,6 @@ const pick = (x: Float32Array, dim: number, rows: readonly number[]) => {
   const out = new Float32Array(rows.length * dim);
   rows.forEach((r, i) => out.set(x.subarray(r * dim, (r + 1) * dim), i * dim));
   return out;
-};
-
-const meanStd = (v: number[]) => {
-  const mean = v.reduce((a, b) => a + b, 0) / v.length;
-  return { mean, std: v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0 };
 };
 
 /**

@@ -272,7 +272,6 @@ export class Pipeline {
   /** What the task's prediction reads of this pipeline. */
   private context(): PredictionContext {
     return {
-      name: this.name,
       network: this.network,
       classes: this.classes,
       windowSize: this.windowSize,

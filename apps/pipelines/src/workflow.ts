@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@mer/media';
 import { datasetName, findDataset, foldSplit } from '@mer/datasets';
-import type { ExtractionReport, PipelineExtractorOptions } from '@mer/feature-extractors';
+import { mergeExtractionReports, type ExtractionReport, type PipelineExtractorOptions } from '@mer/feature-extractors';
 import type { TrainingConfig } from '@mer/training';
 import { datasetItems } from './dataset-items';
 import { idsHash, Shard, shardItems } from './sharding';
@@ -97,15 +97,11 @@ export async function extractDataset(options: {
       const report = await p.extract(items, options.out, (id, i, status) => options.onItem?.(id, i, items.length, status));
       return { ...report, total: items.length, datasetNotes: dsNotes };
     }
-    const report: ExtractionReport = { extracted: [], skipped: [], failed: [], notes: {} };
+    const reports: ExtractionReport[] = [];
     for (let chunk = await options.take(); chunk; chunk = await options.take()) {
-      const r = await p.extract(chunk.map((k) => items[k]), options.out, (id, i, status) => options.onItem?.(id, chunk![i], items.length, status));
-      report.extracted.push(...r.extracted);
-      report.skipped.push(...r.skipped);
-      report.failed.push(...r.failed);
-      Object.assign(report.notes, r.notes);
+      reports.push(await p.extract(chunk.map((k) => items[k]), options.out, (id, i, status) => options.onItem?.(id, chunk![i], items.length, status)));
     }
-    return { ...report, total: items.length, datasetNotes: dsNotes };
+    return { ...mergeExtractionReports(reports), total: items.length, datasetNotes: dsNotes };
   } finally {
     p.dispose();
   }

@@ -11,7 +11,7 @@ import { audioNotes, FrameContext, splitStreams } from './frame-streams';
  */
 export async function extractClip(ctx: FrameContext, file: string, info: MediaInfo, clip: ClipSpan): Promise<ExtractedItem> {
   const notes = audioNotes(info);
-  const res = new FileResources(file, info, {}, ctx.options, notes);
+  const res = new FileResources(file, info, {}, notes);
   const { visual, others } = splitStreams(ctx);
   const streams: Record<string, ExtractedStream> = {};
   for (const s of others) {

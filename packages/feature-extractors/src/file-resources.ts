@@ -1,6 +1,5 @@
 import { decodeAudio, MediaInfo } from '@mer/media';
 import type { ItemSources } from './extraction-types';
-import type { ResolvedOptions } from './extractor-registry';
 import { egemapsOfFile } from './acoustic/acoustic-file';
 import type { AcousticLlds } from './acoustic/egemaps-llds';
 
@@ -17,7 +16,6 @@ export class FileResources {
     readonly path: string,
     readonly info: MediaInfo,
     readonly sources: ItemSources,
-    readonly options: ResolvedOptions,
     /** Problems met that did not stop extraction; extractors add theirs. */
     readonly notes: string[],
   ) {}

@@ -46,7 +46,7 @@ const needsLogMel = (others: readonly ResolvedStream[]) => others.some((s) => s.
 /** Every stream of a frame-timed plan for a whole file, in memory. */
 export async function extractFrames(ctx: FrameContext, file: string, info: MediaInfo, options: ItemSources): Promise<ExtractedItem> {
   const notes = audioNotes(info);
-  const res = new FileResources(file, info, options, ctx.options, notes);
+  const res = new FileResources(file, info, options, notes);
   const { visual, others } = splitStreams(ctx);
   const track = visual.length > 0 ? await visual[0].extractor!.track!(res) : null;
   const rows = track ?? gridTrack(info);
@@ -98,7 +98,7 @@ export async function extractFramesStreamed(
     return { frames: item.frames, fps: item.fps, notes: item.notes };
   }
   const notes = audioNotes(info);
-  const res = new FileResources(file, info, options, ctx.options, notes);
+  const res = new FileResources(file, info, options, notes);
   // Per-file inputs (transcript, the whole file's eGeMAPS descriptors); with a face process they are
   // computed while it starts and decodes.
   const prepared = (async () => {

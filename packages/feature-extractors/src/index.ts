@@ -29,6 +29,7 @@ export { parseTranscript, readTranscript, interpolateToFrames, interpolateToTime
 export type { TranscriptSegment, FrameAlignedText } from './transcript';
 export { HashedTextEncoder } from './hashed-text-encoder';
 export { PipelineExtractor } from './pipeline-extractor';
+export { mergeExtractionReports } from './extraction-report';
 export type {
   ExtractionPlan,
   StreamSpec,

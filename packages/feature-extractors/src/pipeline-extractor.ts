@@ -18,6 +18,8 @@ import { disposeStreams, resolveStreams } from './stream-resolution';
 export class PipelineExtractor {
   private ctx: FrameContext | null;
   private loading: Promise<FrameContext> | null = null;
+  /** The loaded extractors were found to compute exactly the recorded streams (checked once). */
+  private exactChecked = false;
 
   private constructor(
     readonly plan: ExtractionPlan,
@@ -82,13 +84,14 @@ export class PipelineExtractor {
       }
       this.ctx = ctx;
     }
-    if (exact) {
+    if (exact && !this.exactChecked) {
       for (const r of this.recorded) {
         const now = this.ctx.streams.find((s) => s.spec.name === r.name)!.spec;
         if (now.extractor !== r.extractor || configHash(now.config) !== configHash(r.config)) {
           throw new Error(`${this.plan.name}: stream '${r.name}' was written by ${r.extractor} (config ${configHash(r.config)}); these options compute ${now.extractor} (config ${configHash(now.config)}) — extract into another folder, or with the folder's own options`);
         }
       }
+      this.exactChecked = true;
     }
     return this.ctx;
   }

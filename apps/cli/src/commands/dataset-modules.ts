@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { DatasetDefinition, registerDataset } from '@mer/pipelines';
+import { modulesFromEnv, registerExports } from './module-exports';
 
 function isDatasetDefinition(x: unknown): x is DatasetDefinition {
   const d = x as Partial<DatasetDefinition> | null;
@@ -13,21 +12,9 @@ function isDatasetDefinition(x: unknown): x is DatasetDefinition {
  * `registerDataset` itself. @returns the names registered from exports
  */
 export function loadDatasetModules(specs: readonly string[]): string[] {
-  const names: string[] = [];
-  for (const spec of specs) {
-    const file = path.resolve(spec);
-    if (!fs.existsSync(file)) throw new Error(`--dataset-module ${spec}: file not found`);
-    const mod = require(file) as Record<string, unknown>;
-    for (const value of Object.values(mod)) {
-      if (isDatasetDefinition(value)) {
-        registerDataset(value);
-        names.push(value.name);
-      }
-    }
-  }
-  return names;
+  return registerExports(specs, '--dataset-module', isDatasetDefinition, (d) => (registerDataset(d), d.name));
 }
 
 export function datasetModulesFromEnv(): string[] {
-  return (process.env['MER_DATASET_MODULES'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return modulesFromEnv('MER_DATASET_MODULES');
 }

@@ -73,6 +73,7 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
     clearFeatureFolder(opts.out);
   }
   const jobs = shard ? 1 : (opts.jobs ?? os.availableParallelism());
+  const modules = extractorModulesFromEnv();
   const common = {
     pipeline,
     dataset: opts.dataset,
@@ -88,7 +89,7 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
       asrModel: opts.asrModel,
       streams: parseStreamOptions(opts.stream ?? []),
       // Extractor modules (mer --extractor) go with the features, so train, eval and predict load them again.
-      modules: extractorModulesFromEnv().length > 0 ? extractorModulesFromEnv() : undefined,
+      modules: modules.length > 0 ? modules : undefined,
       clipSeconds: opts.clipSeconds,
       clipFrames: opts.clipFrames,
       hub: opts.modelDir || opts.allowRemote ? { localModelPath: opts.modelDir, allowRemote: opts.allowRemote } : undefined,

@@ -1,5 +1,6 @@
 import { fork } from 'node:child_process';
 import type { extractDataset } from '@mer/pipelines';
+import { mergeExtractionReports } from '@mer/feature-extractors';
 import { Progress } from './progress';
 
 export type ExtractReport = Awaited<ReturnType<typeof extractDataset>>;
@@ -70,14 +71,7 @@ export async function runPool(jobs: number, total: number, json: boolean, inProc
     return take();
   });
   const reports = await Promise.all([...workers, own]);
-  const merged: ExtractReport = { extracted: [], skipped: [], failed: [], notes: {}, total, datasetNotes: reports[reports.length - 1]?.datasetNotes ?? [] };
-  for (const r of reports) {
-    merged.extracted.push(...r.extracted);
-    merged.skipped.push(...r.skipped);
-    merged.failed.push(...r.failed);
-    Object.assign(merged.notes, r.notes);
-  }
-  return merged;
+  return { ...mergeExtractionReports(reports), total, datasetNotes: reports[reports.length - 1]?.datasetNotes ?? [] };
 }
 
 /** A `--queue` worker's side: ask the parent for the next chunk (null: none left). */

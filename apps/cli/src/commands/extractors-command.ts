@@ -1,4 +1,5 @@
 import { listExtractors } from '@mer/feature-extractors';
+import { modulesFromEnv } from './module-exports';
 
 /** `mer extractors`: every registered extractor — kind, modality, the timings it runs on, its width, what it computes. */
 export function extractorsCommand(opts: { json?: boolean }): void {
@@ -15,5 +16,5 @@ export function extractorsCommand(opts: { json?: boolean }): void {
 
 /** Extractor modules named by `MER_EXTRACTORS` (comma-separated). */
 export function extractorModulesFromEnv(): string[] {
-  return (process.env['MER_EXTRACTORS'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return modulesFromEnv('MER_EXTRACTORS');
 }

@@ -1,6 +1,5 @@
-import * as fs from 'node:fs';
-import * as path from 'node:path';
 import { NetworkRecipe, registerNetwork } from '@mer/pipelines';
+import { modulesFromEnv, registerExports } from './module-exports';
 
 function isRecipe(x: unknown): x is NetworkRecipe {
   const r = x as Partial<NetworkRecipe> | null;
@@ -13,21 +12,9 @@ function isRecipe(x: unknown): x is NetworkRecipe {
  * itself. @returns the names registered from exports
  */
 export function loadRecipeModules(specs: readonly string[]): string[] {
-  const names: string[] = [];
-  for (const spec of specs) {
-    const file = path.resolve(spec);
-    if (!fs.existsSync(file)) throw new Error(`--recipe ${spec}: file not found`);
-    const mod = require(file) as Record<string, unknown>;
-    for (const value of Object.values(mod)) {
-      if (isRecipe(value)) {
-        registerNetwork(value);
-        names.push(value.name);
-      }
-    }
-  }
-  return names;
+  return registerExports(specs, '--recipe', isRecipe, (r) => (registerNetwork(r), r.name));
 }
 
 export function recipeModulesFromEnv(): string[] {
-  return (process.env['MER_RECIPES'] ?? '').split(',').map((s) => s.trim()).filter((s) => s !== '');
+  return modulesFromEnv('MER_RECIPES');
 }

@@ -50,7 +50,7 @@ export function clipTask(spec: ClipTaskSpec): TaskDefinition {
       const written = [path.join(outDir, `${stem}.csv`)];
       writeFileAtomic(written[0], clipCsv(pred));
       if (options.plot) {
-        const bars = probabilitiesSvg(pred.classes, pred.probabilities, `${stem}: ${pred.label}`);
+        const [bars] = task.plots(pred, stem);
         writeFileAtomic(path.join(outDir, `${stem}.probabilities.svg`), bars);
         writeFileAtomic(path.join(outDir, `${stem}.report.html`), htmlReport(`mer predict: ${path.basename(pred.file)}`, [{ heading: `predicted: ${pred.label}`, text: pred.notes, svgs: [bars] }]));
         written.push(path.join(outDir, `${stem}.probabilities.svg`), path.join(outDir, `${stem}.report.html`));

@@ -33,7 +33,6 @@ export interface EvaluationOptions {
 
 /** What predicting needs from a pipeline. */
 export interface PredictionContext {
-  readonly name: string;
   readonly network: PipelineModel;
   readonly classes: readonly string[] | undefined;
   readonly windowSize: number;

@@ -84,7 +84,7 @@ async function predictToCsv(p: Pipeline, file: string, out: string, stem: string
 }
 
 /** Writes a per-frame prediction's files: CSV, ABAW file, plots and HTML report as asked. */
-export function writeFrames(prediction: Prediction, outDir: string, stem: string, options: WritePredictionOptions): string[] {
+function writeFrames(prediction: Prediction, outDir: string, stem: string, options: WritePredictionOptions): string[] {
   const pred = prediction as FramesPrediction;
   fs.mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
@@ -115,7 +115,7 @@ export function writeFrames(prediction: Prediction, outDir: string, stem: string
 }
 
 /** One file of `predictFiles`: the CSV streamed, then the other files; its summary cells from the rows. */
-export async function predictFramesFile(p: Pipeline, file: string, options: PredictFileOptions): Promise<PredictedFile> {
+async function predictFramesFile(p: Pipeline, file: string, options: PredictFileOptions): Promise<PredictedFile> {
   // Rows are kept in memory only when plots or the ABAW file need them.
   const r = await predictToCsv(p, file, options.out, options.stem, Boolean(options.plot || options.abaw));
   const written = [r.csv, ...writeFrames(r.pred, options.out, options.stem, { plot: options.plot, abaw: options.abaw, skipCsv: true })];
