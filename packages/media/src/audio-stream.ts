@@ -1,3 +1,4 @@
+import { audioOnce } from './decoded-audio';
 import { ffmpegRecords, inputWithRange } from './ffmpeg-process';
 import { MediaError } from './media-error';
 import { MediaInfo, probe } from './probe';
@@ -13,6 +14,10 @@ export interface AudioOptions {
   duration?: number;
   /** What a file without an audio stream gives: an error (default) or silence for its duration. */
   missingAudio?: 'error' | 'silence';
+  /**
+   * A probe result to reuse. Without one the file is probed for its audio only (`probe(file,
+   * { audioOnly: true })`): one ffmpeg run in all, or none for a WAV.
+   */
   info?: MediaInfo;
 }
 
@@ -28,9 +33,12 @@ export interface AudioChunk {
  * Streams a file's first audio stream as mono float32 PCM at the requested rate (channels mixed
  * down by ffmpeg), chunk by chunk: flat memory for any length. WAVs of one or two channels up to
  * 64 MB are decoded in-process (no process launched), agreeing with ffmpeg's output (wav-decoding.spec.ts).
+ * Other files' audio (up to the same size as float32) is decoded once at its own rate, by the probe
+ * (audio containers, `audioOnly`) or by one ffmpeg run the first time it is read (kept with `info`), and
+ * resampled in-process the same way: one process per file, whatever the rates and consumers.
  */
 export async function* readAudio(file: string, options: AudioOptions = {}): AsyncGenerator<AudioChunk> {
-  const info = options.info ?? (await probe(file));
+  const info = options.info ?? (await probe(file, { audioOnly: true }));
   const sampleRate = options.sampleRate ?? 16000;
   const chunkSamples = Math.max(1, Math.round((options.chunkSeconds ?? 10) * sampleRate));
   const start = options.start ?? 0;
@@ -43,12 +51,13 @@ export async function* readAudio(file: string, options: AudioOptions = {}): Asyn
     return;
   }
   const wav = info.container === 'wav' ? inProcessWav(file) : null;
-  if (wav) {
-    // In-process: the header read, the samples mixed to mono and resampled as ffmpeg would (see resampler.ts).
-    const all = readWavMono(file, wav);
-    const first = Math.min(all.length, Math.round(start * wav.sampleRate));
-    const last = options.duration ? Math.min(all.length, first + Math.round(options.duration * wav.sampleRate)) : all.length;
-    const samples = resample(all.subarray(first, last), wav.sampleRate, sampleRate);
+  // In-process: the WAV's samples (read, mixed to mono) or those the probe decoded, resampled as ffmpeg would (see resampler.ts).
+  const native = wav ? { samples: readWavMono(file, wav), sampleRate: wav.sampleRate } : await audioOnce(info);
+  if (native) {
+    const all = native.samples;
+    const first = Math.min(all.length, Math.round(start * native.sampleRate));
+    const last = options.duration ? Math.min(all.length, first + Math.round(options.duration * native.sampleRate)) : all.length;
+    const samples = resample(all.subarray(first, last), native.sampleRate, sampleRate);
     if (samples.length === 0) throw new MediaError(file, 'decode-failed', 'no audio samples could be decoded');
     for (let at = 0; at < samples.length; at += chunkSamples) {
       yield { samples: samples.slice(at, at + chunkSamples), sampleRate, startTime: start + at / sampleRate };

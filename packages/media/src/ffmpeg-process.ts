@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { locateFfmpeg } from './ffmpeg-locator';
 import { MediaError } from './media-error';
+import { noteLaunch } from './media-processes';
 
 /** ffmpeg input-range arguments: `-ss start -i file -t duration`. */
 export function inputWithRange(file: string, start = 0, duration?: number): string[] {
@@ -31,6 +32,7 @@ export interface FfmpegRecordOptions {
 export async function* ffmpegRecords(file: string, args: string[], recordBytes: number, options: FfmpegRecordOptions = {}): AsyncGenerator<Buffer> {
   const { ffmpeg } = locateFfmpeg();
   const level = options.onInfo ? 'level+info' : 'error';
+  noteLaunch('ffmpeg');
   const child = spawn(ffmpeg, ['-hide_banner', '-loglevel', level, '-nostdin', ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   let partial = '';

@@ -2,7 +2,11 @@ import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import { locateFfmpeg } from './ffmpeg-locator';
 import { MediaError } from './media-error';
+import { noteLaunch } from './media-processes';
 import { parseRational, Rational, rationalValue } from './rational';
+import { looksAudioOnly } from './audio-container';
+import { attachAudio, DecodedFile, decodeWithFacts } from './decoded-audio';
+import { decodeFlac } from './flac-file';
 import { inProcessWav } from './wav-file';
 
 export interface VideoStreamInfo {
@@ -97,13 +101,74 @@ function lastLines(text: string, n = 3): string {
   return text.trim().split('\n').slice(-n).join(' | ');
 }
 
+/** Probe options. */
+export interface ProbeOptions {
+  /** Decode the video to count its frames exactly (slower; ffprobe's `-count_frames`). */
+  countFrames?: boolean;
+  /**
+   * Only the audio will be read (a plan without visual streams, `decodeAudio`): any container's facts
+   * then come from the one ffmpeg run that also decodes its audio, no ffprobe. `video`, when the file has
+   * one, holds the dump's facts (frame rate rounded to 0.01, count estimated); {@link readVideoFrames}
+   * given such an info probes the file again with ffprobe.
+   */
+  audioOnly?: boolean;
+}
+
+const bannerVideo = new WeakSet<MediaInfo>();
+
+/** Codecs of a still picture: in an audio container, its cover art (ffprobe's `attached_pic`). */
+const STILL_PICTURES = new Set(['mjpeg', 'png', 'bmp', 'gif', 'tiff', 'webp']);
+
+/** Whether `info`'s video facts are ffmpeg's dump's (rounded), not ffprobe's: see {@link ProbeOptions.audioOnly}. */
+export function hasRoundedVideoFacts(info: MediaInfo): boolean {
+  return bannerVideo.has(info);
+}
+
+/** The facts of one ffmpeg run (decodeWithFacts) as a probe result, the decoded audio kept with it. */
+function infoFromDump(file: string, sizeBytes: number, d: DecodedFile): MediaInfo {
+  const { facts, audio: pcm } = d;
+  // Decoded: the length of what decodes (as a WAV's header gives it); else the container's, to 10 ms.
+  const duration = pcm ? pcm.samples.length / pcm.sampleRate : (facts.duration ?? 0);
+  const audio = facts.audio.map((a, i) => ({ ...a, duration: i === 0 ? duration : a.duration }));
+  let video: VideoStreamInfo | undefined;
+  const v = facts.video;
+  if (v) {
+    const fpsRational = { num: Math.round(v.fps * 100), den: 100 };
+    video = {
+      codec: v.codec,
+      ...displayedSize(v.codedWidth, v.codedHeight, v.sampleAspect, v.rotation),
+      codedWidth: v.codedWidth,
+      codedHeight: v.codedHeight,
+      rotation: v.rotation,
+      sampleAspect: v.sampleAspect,
+      fpsRational,
+      fps: v.fps,
+      frameCount: Math.round((facts.duration ?? 0) * v.fps),
+      frameCountSource: 'estimated',
+      duration: facts.duration ?? 0,
+    };
+  }
+  if (!video && audio.length === 0) throw new MediaError(file, 'not-media', 'no video or audio stream');
+  if (!(duration > 0)) throw new MediaError(file, 'empty-file', 'zero-length media (duration 0)');
+  const info = attachAudio({ file, container: facts.container, duration, sizeBytes, video, audio }, pcm);
+  if (video) bannerVideo.add(info);
+  return info;
+}
+
 /**
  * Reads duration, real frame rate, frame count, size (as displayed: rotation and sample aspect
- * applied) and audio streams with ffprobe (a WAV's from its header, in-process); with
- * `countFrames` the video is decoded to count its frames exactly (slower).
+ * applied) and audio streams, launching at most one process:
+ * - a WAV mer decodes itself: from its header, in-process (no process); a FLAC likewise (flac-file.ts),
+ *   decoded whole and kept with the result;
+ * - an audio container (MP3, FLAC, M4A, Ogg…; see looksAudioOnly), or any file with `audioOnly`: from
+ *   the one ffmpeg run that also decodes its first audio stream at its own rate, kept with the result
+ *   (readAudio/decodeAudio resample it in-process: no second process);
+ * - anything else (video): with ffprobe; with `countFrames` the video is decoded to count its frames
+ *   exactly (slower).
+ * `MER_MEDIA_PROBE=ffprobe` asks ffprobe for every non-WAV file (the route before, for comparison).
  * Missing, empty and unreadable files are errors naming the file and the problem.
  */
-export async function probe(file: string, options: { countFrames?: boolean } = {}): Promise<MediaInfo> {
+export async function probe(file: string, options: ProbeOptions = {}): Promise<MediaInfo> {
   const sizeBytes = assertReadableFile(file);
   // A WAV mer decodes itself: its header says everything ffprobe would.
   const wav = inProcessWav(file);
@@ -112,7 +177,29 @@ export async function probe(file: string, options: { countFrames?: boolean } = {
     if (!(duration > 0)) throw new MediaError(file, 'empty-file', 'zero-length media (duration 0)');
     return { file, container: 'wav', duration, sizeBytes, audio: [{ index: 0, codec: wav.codec, sampleRate: wav.sampleRate, channels: wav.channels, duration }] };
   }
+  // A FLAC mer decodes itself: STREAMINFO gives the facts, the frames the samples (kept with the result).
+  const flac = decodeFlac(file);
+  if (flac) {
+    const duration = flac.frames / flac.sampleRate;
+    const audio = [{ index: 0, codec: 'flac', sampleRate: flac.sampleRate, channels: flac.channels, duration }];
+    return attachAudio({ file, container: 'flac', duration, sizeBytes, audio }, { samples: flac.samples, sampleRate: flac.sampleRate });
+  }
+  const audioContainer = looksAudioOnly(file);
+  if (process.env['MER_MEDIA_PROBE'] !== 'ffprobe' && (options.audioOnly || audioContainer)) {
+    const d = await decodeWithFacts(file);
+    // Cover art: a still picture in an audio container (ffmpeg's dump does not always say "attached pic").
+    if (audioContainer && d.facts.video && STILL_PICTURES.has(d.facts.video.codec)) d.facts.video = undefined;
+    // A video stream in an audio container after all, and its frames wanted: its exact facts from ffprobe.
+    if (!d.facts.video || options.audioOnly) return infoFromDump(file, sizeBytes, d);
+    const info = await ffprobeInfo(file, sizeBytes, options);
+    return attachAudio(info, info.audio.length > 0 ? d.audio : null);
+  }
+  return ffprobeInfo(file, sizeBytes, options);
+}
+
+async function ffprobeInfo(file: string, sizeBytes: number, options: ProbeOptions): Promise<MediaInfo> {
   const { ffprobe } = locateFfmpeg();
+  noteLaunch('ffprobe');
   const raw = await new Promise<string>((resolve, reject) => {
     execFile(
       ffprobe,

@@ -1,7 +1,7 @@
 import { ffmpegRecords, inputWithRange } from './ffmpeg-process';
 import { FrameClock } from './frame-clock';
 import { MediaError } from './media-error';
-import { MediaInfo, probe } from './probe';
+import { hasRoundedVideoFacts, MediaInfo, probe } from './probe';
 
 export interface VideoFrameOptions {
   /** Output rate; default the video's own rate. */
@@ -78,7 +78,8 @@ export function outputSize(srcW: number, srcH: number, width?: number, height?: 
  * the video is resampled to that constant rate and times are its grid.
  */
 export async function* readVideoFrames(file: string, options: VideoFrameOptions = {}): AsyncGenerator<VideoFrameBatch> {
-  const info = options.info ?? (await probe(file));
+  // An audio-only probe's video facts are ffmpeg's rounded ones: frames need ffprobe's exact rate.
+  const info = options.info && !hasRoundedVideoFacts(options.info) ? options.info : await probe(file);
   if (!info.video) throw new MediaError(file, 'no-video', 'has no video stream');
   const fps = options.fps ?? info.video.fps;
   if (!(fps > 0)) throw new MediaError(file, 'decode-failed', `invalid fps ${fps}`);

@@ -72,10 +72,13 @@ function sampleReader(h: WavHeader, bytes: Buffer): (i: number) => number {
   return (i) => bytes.readInt32LE(i * 4) / 2147483648;
 }
 
+/** √½ in float32: libswresample's stereo → mono gain, applied to each channel in single precision. */
+const HALF_POWER = Math.fround(Math.SQRT1_2);
+
 /**
  * The file's samples mixed to mono at the file's own rate, as ffmpeg's `-ac 1` mixes them: one channel
- * as it is, two as (L + R)/√2 (libswresample's default stereo → mono matrix, not normalised for float
- * output). Files of more channels go to ffmpeg (its matrix depends on the layout).
+ * as it is, two as L·√½ + R·√½ in float32, bit for bit (libswresample's default stereo → mono matrix, not
+ * normalised for float output). Files of more channels go to ffmpeg (its matrix depends on the layout).
  */
 export function readWavMono(file: string, h: WavHeader): Float32Array {
   const bytes = Buffer.alloc(h.frames * h.channels * (h.bitsPerSample / 8));
@@ -88,7 +91,7 @@ export function readWavMono(file: string, h: WavHeader): Float32Array {
   const read = sampleReader(h, bytes);
   const out = new Float32Array(h.frames);
   if (h.channels === 1) for (let f = 0; f < h.frames; f++) out[f] = read(f);
-  else if (h.channels === 2) for (let f = 0; f < h.frames; f++) out[f] = (read(2 * f) + read(2 * f + 1)) * Math.SQRT1_2;
+  else if (h.channels === 2) for (let f = 0; f < h.frames; f++) out[f] = Math.fround(Math.fround(read(2 * f) * HALF_POWER) + Math.fround(read(2 * f + 1) * HALF_POWER));
   else throw new Error(`${file}: ${h.channels} channels: mixed by ffmpeg, not in-process`);
   if (out.length === 0) throw new MediaError(file, 'decode-failed', 'no audio samples could be decoded');
   return out;
