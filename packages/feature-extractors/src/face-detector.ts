@@ -25,6 +25,8 @@ export type DetectionGeometry = 'letterbox' | 'stretch';
 export interface FaceDetectorOptions {
   /** A BlazeFace-back graph model.json; default the one shipped in @vladmandic/human. */
   modelPath?: string;
+  /** The graph's files already in memory (e.g. fetched by a browser page), instead of `modelPath`. */
+  model?: tf.io.ModelArtifacts;
   /** Minimum score. Default 0.5. */
   minScore?: number;
   /** NMS IoU threshold. Default 0.3. */
@@ -78,14 +80,15 @@ export class FaceDetector {
   private readonly anchors = blazeFaceAnchors();
   private constructor(
     private readonly model: FrozenGraph,
-    readonly options: Required<Omit<FaceDetectorOptions, 'modelPath' | 'runtime'>>,
+    readonly options: Required<Omit<FaceDetectorOptions, 'modelPath' | 'model' | 'runtime'>>,
   ) {}
 
   static async load(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
     // Frames go in as bytes, resized to 256 and scaled to [−1, 1] inside the graph (a letterboxed
     // window is resampled to 256 first, so the graph's resize keeps it as it is).
     const pixels = { height: 256, width: 256, divide: 127.5, subtract: 1 };
-    const model = await FrozenGraph.load(options.modelPath ?? humanModelPath('blazeface'), { runtime: options.runtime, pixels });
+    const graph = { runtime: options.runtime, pixels };
+    const model = options.model ? await FrozenGraph.fromArtifacts(options.modelPath ?? 'blazeface.json', options.model, graph) : await FrozenGraph.load(options.modelPath ?? humanModelPath('blazeface'), graph);
     return new FaceDetector(model, { minScore: options.minScore ?? 0.5, iouThreshold: options.iouThreshold ?? 0.3, maxFaces: options.maxFaces ?? 5, letterbox: options.letterbox ?? true });
   }
 

@@ -27,6 +27,16 @@ function chooseRuntime(runtime: FrozenGraphRuntime): 'onnx' | 'tfjs' {
   return tf.getBackend() === 'tensorflow' ? 'tfjs' : 'onnx';
 }
 
+/** How {@link FrozenGraph.load} loads a graph. */
+export interface FrozenGraphOptions {
+  outputs?: string[];
+  alsoOutputs?: string[];
+  pooled?: string[];
+  pixels?: PixelInput;
+  runtime?: FrozenGraphRuntime;
+  ep?: OnnxDevice | 'auto';
+}
+
 /**
  * A frozen graph model (one of `@vladmandic/human`'s) with a fixed list of output nodes, run on the
  * runtime of {@link FrozenGraphRuntime}. Inputs and outputs are tfjs tensors in the graph's own
@@ -53,8 +63,16 @@ export class FrozenGraph {
    * @param options.pixels the input is a frame's bytes, resized and scaled as the network wants ({@link FrozenGraph.runPixels})
    * @param options.ep on `onnx`: force ORT's device (default: `onnxExecution`'s, following the tensor backend)
    */
-  static async load(modelJson: string, options: { outputs?: string[]; alsoOutputs?: string[]; pooled?: string[]; pixels?: PixelInput; runtime?: FrozenGraphRuntime; ep?: OnnxDevice | 'auto' } = {}): Promise<FrozenGraph> {
-    const artifacts = readGraphModelFiles(modelJson);
+  static async load(modelJson: string, options: FrozenGraphOptions = {}): Promise<FrozenGraph> {
+    return FrozenGraph.fromArtifacts(modelJson, readGraphModelFiles(modelJson), options);
+  }
+
+  /**
+   * {@link FrozenGraph.load} from a graph model's artifacts already in memory (e.g. fetched by a browser
+   * page: `graphModelArtifacts`), with no file I/O.
+   * @param modelJson the model's name in messages (its `model.json` path or URL)
+   */
+  static async fromArtifacts(modelJson: string, artifacts: tf.io.ModelArtifacts, options: FrozenGraphOptions = {}): Promise<FrozenGraph> {
     const model = await loadGraphModelFromFile(modelJson, artifacts);
     const outputs = [...(options.outputs ?? model.outputs.map((o) => o.name.replace(/:0$/, ''))), ...(options.alsoOutputs ?? [])];
     const runtime = chooseRuntime(options.runtime ?? 'auto');

@@ -2,6 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tfc from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
+import { graphModelArtifacts, GraphModelJson, graphModelShardPaths } from './graph-model-artifacts';
 
 /**
  * A tfjs graph model's files (`model.json` + weight shards) read from the local filesystem, as the
@@ -9,37 +10,14 @@ import * as tf from '@tensorflow/tfjs-core';
  */
 export function readGraphModelFiles(modelJson: string): tf.io.ModelArtifacts {
   if (!fs.existsSync(modelJson)) throw new Error(`${modelJson}: model file not found`);
-  const json = JSON.parse(fs.readFileSync(modelJson, 'utf8')) as {
-    modelTopology: object;
-    weightsManifest: { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-    format?: string;
-    generatedBy?: string;
-    convertedBy?: string;
-    signature?: object;
-    userDefinedMetadata?: tf.io.ModelArtifacts['userDefinedMetadata'];
-  };
+  const json = JSON.parse(fs.readFileSync(modelJson, 'utf8')) as GraphModelJson;
   const dir = path.dirname(modelJson);
-  const shards = json.weightsManifest.flatMap((g) => g.paths).map((p) => {
+  const shards = graphModelShardPaths(json).map((p) => {
     const file = path.join(dir, p);
     if (!fs.existsSync(file)) throw new Error(`${modelJson}: weight shard ${p} is missing`);
     return fs.readFileSync(file);
   });
-  const weightData = new Uint8Array(shards.reduce((s, b) => s + b.length, 0));
-  let at = 0;
-  for (const b of shards) {
-    weightData.set(b, at);
-    at += b.length;
-  }
-  return {
-    modelTopology: json.modelTopology,
-    weightSpecs: json.weightsManifest.flatMap((g) => g.weights),
-    weightData: weightData.buffer,
-    format: json.format,
-    generatedBy: json.generatedBy,
-    convertedBy: json.convertedBy,
-    signature: json.signature,
-    userDefinedMetadata: json.userDefinedMetadata,
-  };
+  return graphModelArtifacts(json, shards);
 }
 
 /**

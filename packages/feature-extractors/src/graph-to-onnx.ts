@@ -91,7 +91,8 @@ export function graphDefToOnnx(nodes: readonly GraphDefNode[], constants: Readon
     if (!back) inGraphLayout.set(t, (back = emit('Transpose', [t], fresh(t), [ints('perm', [0, 2, 3, 1])])));
     return back;
   };
-  const decode = (s?: string) => (s === undefined ? '' : Buffer.from(s, 'base64').toString());
+  // A GraphDef string attribute (base64 in model.json), decoded without Node's Buffer so this bundles for a browser.
+  const decode = (s?: string) => (s === undefined ? '' : new TextDecoder().decode(Uint8Array.from(atob(s), (c) => c.charCodeAt(0))));
   const spatial = (node: GraphDefNode, key: 'strides' | 'dilations' | 'ksize') => {
     const v = (node.attr?.[key]?.list?.i ?? ['1', '1', '1', '1']).map(Number);
     return [v[1], v[2]];

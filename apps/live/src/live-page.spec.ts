@@ -1,0 +1,118 @@
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { analyze, AnalyzedFile } from '@mer/pipelines';
+import { EXPRESSION_CLASSES } from '@mer/feature-extractors';
+import { bundleLivePage } from '../tools/page-bundle';
+import { LiveClip, makeLiveClip } from '../tools/live-clip';
+import { launchWithFakeDevices, PageStatus, waitForPage } from '../tools/live-browser';
+import { LIVE_COLUMNS, LiveRow } from './live-columns';
+import { LiveServer, startLiveServer } from './live-server';
+
+// The page in headless Chromium (the system's, driven by puppeteer-core), its camera and microphone
+// playing a clip (the real talking clip in ../shared when present, else a generated face and voice),
+// compared with `mer analyze` on the same clip.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-live-'));
+let clip: LiveClip;
+let analyzed: AnalyzedFile;
+let analyzedHeader: string;
+let server: LiveServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  const page = await bundleLivePage(path.join(dir, 'page'), { minify: false });
+  server = await startLiveServer({ port: 0, pageDir: page.dir });
+  // MER_LIVE_CLIP=generated: the generated clip even where the real one is present (what CI without ../shared runs).
+  clip = await makeLiveClip(path.join(dir, 'clip'), process.env.MER_LIVE_CLIP === 'generated' ? null : undefined);
+  const r = await analyze([clip.video], { out: path.join(dir, 'analyze') });
+  if (r.failed.length) throw new Error(`mer analyze failed on ${clip.video}: ${r.failed[0].error}`);
+  analyzed = r.files[0];
+  analyzedHeader = fs.readFileSync(analyzed.csv, 'utf8').split('\n')[0];
+  browser = await launchWithFakeDevices(clip);
+}, 300_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('mer live in headless Chromium (fake camera + microphone)', () => {
+  it('finds the face, agrees with mer analyze within 0.05 per class, hears the speech, asks no other host, exports analyze CSV columns', async () => {
+    const page = await browser.newPage();
+    await page.setViewport({ width: 1000, height: 760 });
+    const origin = new URL(server.url).origin;
+    const elsewhere: string[] = [];
+    await page.setRequestInterception(true);
+    page.on('request', (req) => {
+      const url = req.url();
+      if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) return void req.continue();
+      elsewhere.push(url);
+      void req.abort();
+    });
+    await page.goto(`${server.url}?backend=wasm`);
+    const ready = await waitForPage(page, (s) => s.models === 'ready' && s.frames > 0, 120_000);
+    expect(ready.backend).toBe('wasm');
+    // One pass of the clip (the fake camera loops it): rows from its first processed frame over its duration.
+    // The README's screenshot, taken mid-utterance: MER_LIVE_SCREENSHOT=docs/live.png writes it there.
+    const shot = process.env.MER_LIVE_SCREENSHOT ? path.resolve(__dirname, '../../..', process.env.MER_LIVE_SCREENSHOT) : path.join(dir, 'live.png');
+    const t0 = Date.now();
+    let rows: LiveRow[] = [];
+    while (Date.now() - t0 < 240_000) {
+      rows = (await page.evaluate(() => (globalThis as unknown as { mer: { rows(): unknown[] } }).mer.rows())) as LiveRow[];
+      const last = rows.length ? Number(rows[rows.length - 1].timestamp) : 0;
+      if (last >= 0.6 * clip.seconds && !fs.existsSync(shot)) await page.screenshot({ path: shot as `${string}.png` });
+      if (last >= clip.seconds) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    const pass = rows.filter((r) => Number(r.timestamp) < clip.seconds);
+    expect(pass.length).toBeGreaterThanOrEqual(10);
+    const withFace = pass.filter((r) => r.success === 1);
+    expect(withFace.length / pass.length).toBeGreaterThanOrEqual(0.95);
+    // The same models and geometry as analyze: the class means over the pass match analyze's over the file.
+    const means = EXPRESSION_CLASSES.map((c) => withFace.reduce((s, r) => s + Number(r[c]), 0) / withFace.length);
+    means.forEach((m, k) => expect(Math.abs(m - analyzed.meanProbabilities[k])).toBeLessThanOrEqual(0.05));
+    // Speech during the utterance, as analyze finds on the file.
+    expect(analyzed.speechFraction).toBeGreaterThan(0.1);
+    const speaking = pass.filter((r) => Number(r.speech_prob) > 0.5);
+    expect(speaking.length).toBeGreaterThan(0);
+    // Prosody from the microphone while speaking: loud, and voiced (F0 in the voice's range) on some rows.
+    expect(speaking.filter((r) => Number(r.loudness) > 0.1).length).toBeGreaterThan(speaking.length / 2);
+    expect(speaking.filter((r) => Number(r.f0_hz) > 75 && Number(r.f0_hz) < 400).length).toBeGreaterThan(0);
+    expect(elsewhere).toEqual([]);
+    // Export: analyze's header and one line per row.
+    const csv = (await page.evaluate(() => (globalThis as unknown as { mer: { download(): string } }).mer.download())) as string;
+    const lines = csv.trim().split('\n');
+    expect(lines[0]).toBe(analyzedHeader);
+    expect(lines[0]).toBe(LIVE_COLUMNS.join(','));
+    expect(lines.length).toBeGreaterThan(pass.length);
+    expect(lines[1].split(',')).toHaveLength(LIVE_COLUMNS.length);
+    expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
+    await page.close();
+  }, 420_000);
+
+  it('auto takes wasm over a software WebGPU adapter (SwiftShader here), and says why', async () => {
+    const withWebGpu = await launchWithFakeDevices(null, ['--enable-unsafe-webgpu']);
+    try {
+      const page = await withWebGpu.newPage();
+      await page.goto(server.url);
+      const s = (await waitForPage(page, (st) => st.backend !== null, 60_000)) as PageStatus & { backendReason: string };
+      const adapter = await page.evaluate(async () => Boolean(await (navigator as unknown as { gpu?: { requestAdapter(): Promise<unknown> } }).gpu?.requestAdapter()));
+      expect(s.backend).toBe('wasm');
+      // With an adapter the reason names it as software; a Chromium without one says so instead.
+      expect(s.backendReason).toMatch(adapter ? /^wasm: software adapter/ : /^wasm: (no navigator\.gpu|navigator\.gpu gave no adapter)/);
+    } finally {
+      await withWebGpu.close();
+    }
+  }, 120_000);
+
+  it('a model the server cannot give makes the page report that file, not run without it', async () => {
+    const page = await browser.newPage();
+    await page.setRequestInterception(true);
+    page.on('request', (req) => (req.url().endsWith('/models/emotion.bin') ? void req.respond({ status: 404, body: 'gone' }) : void req.continue()));
+    await page.goto(server.url);
+    await expect(waitForPage(page, () => false, 120_000)).rejects.toThrow(/models\/emotion\.bin: HTTP 404/);
+    await page.close();
+  }, 180_000);
+});

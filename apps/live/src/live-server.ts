@@ -1,0 +1,86 @@
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { LiveFile, liveFiles } from './live-files';
+
+export interface LiveServerOptions {
+  /** Interface to listen on. Default 127.0.0.1 (loopback only: nobody else on the network sees the page). */
+  host?: string;
+  /** Port; 0 picks a free one. Default 8790. */
+  port?: number;
+  /** The bundled page; default the one built into this package's dist/page (from the sources: bundled at start). */
+  pageDir?: string;
+  /** Called for each request (tests, logs): its path and status. */
+  onRequest?: (path: string, status: number) => void;
+}
+
+export interface LiveServer {
+  /** The page's address, e.g. http://127.0.0.1:8790/ */
+  url: string;
+  /** URL paths served. */
+  paths: string[];
+  close(): Promise<void>;
+}
+
+/**
+ * The page to serve: the one bundled at build time (dist/page beside the built server), or — running
+ * from this workspace's TypeScript sources — the sources bundled now into a temporary folder (about a
+ * second), so a source checkout serves its current page without a build.
+ */
+async function pageToServe(): Promise<{ dir: string; temporary: boolean }> {
+  const bundler = path.join(__dirname, '..', 'tools', 'page-bundle.ts');
+  if (path.extname(__filename) === '.ts' && fs.existsSync(bundler)) {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { bundleLivePage } = require(bundler) as { bundleLivePage(dir: string): Promise<{ dir: string }> };
+    return { dir: (await bundleLivePage(fs.mkdtempSync(path.join(os.tmpdir(), 'mer-live-page-')))).dir, temporary: true };
+  }
+  return { dir: path.join(__dirname, 'page'), temporary: false };
+}
+
+/**
+ * `mer live`'s server: sends the bundled page and the model weights — a fixed list of files
+ * ({@link liveFiles}), GET and HEAD only — and nothing else. Camera and microphone stay in the browser;
+ * nothing is uploaded (the server has no route that takes data).
+ */
+export async function startLiveServer(options: LiveServerOptions = {}): Promise<LiveServer> {
+  const page = options.pageDir ? { dir: options.pageDir, temporary: false } : await pageToServe();
+  const files = liveFiles(page.dir);
+  const send = (res: http.ServerResponse, url: string, status: number, body?: string) => {
+    options.onRequest?.(url, status);
+    res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(body ?? http.STATUS_CODES[status]);
+  };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost').pathname;
+    if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, url, 405);
+    const f: LiveFile | undefined = files.get(url);
+    if (!f) return send(res, url, 404);
+    fs.stat(f.file, (err, st) => {
+      if (err) return send(res, url, 404, `${url}: ${f.file} is missing`);
+      options.onRequest?.(url, 200);
+      res.writeHead(200, { 'Content-Type': f.type, 'Content-Length': st.size, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' });
+      if (req.method === 'HEAD') return res.end();
+      fs.createReadStream(f.file).pipe(res);
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'EADDRINUSE' ? `port ${options.port} on ${host} is in use (--port picks another)` : e.message)));
+    server.listen(options.port ?? 8790, host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return {
+    url: `http://${shown}:${port}/`,
+    paths: [...files.keys()],
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections(); // a browser keeps its connections open
+        server.close(() => {
+          if (page.temporary) fs.rmSync(page.dir, { recursive: true, force: true });
+          resolve();
+        });
+      }),
+  };
+}

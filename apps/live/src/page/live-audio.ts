@@ -1,0 +1,105 @@
+/// <reference lib="dom" />
+import { prosody, SpeechDetector, SpeechStream } from '@mer/feature-extractors';
+
+/** Seconds of audio the prosody of the newest samples is computed over (pitch needs 3 periods of 75 Hz, with context). */
+const PROSODY_SPAN = 0.5;
+/** Rows this close to the end of the span are left for the next chunk (their analysis window runs past the audio). */
+const PROSODY_EDGE = 0.03;
+const RATE = SpeechDetector.sampleRate;
+
+/** The microphone's side of a row at one time. */
+export interface AudioCells {
+  speech: number;
+  loudness: number;
+  f0: number;
+}
+
+/**
+ * The microphone as `mer analyze` reads a file's audio: 16 kHz mono (the browser resamples), Silero VAD
+ * fed as it arrives (same windows and state as on the whole file), loudness and F0 ({@link prosody}) of
+ * each 10 ms step from the newest half second. Times are the page clock's seconds (performance.now based).
+ */
+export class LiveAudio {
+  /** Speech probability per 32 ms window from `start` (the first `count` of a growing buffer). */
+  private windows = new Float32Array(1024);
+  private count = 0;
+  /** Per 10 ms step from `start`: loudness and F0. */
+  private readonly loudness: number[] = [];
+  private readonly f0: number[] = [];
+  private recent = new Float32Array(0);
+  private received = 0;
+  private start: number | null = null;
+  private queue: Promise<void> = Promise.resolve();
+  private readonly speech: Promise<SpeechStream>;
+  private context: AudioContext | null = null;
+
+  /**
+   * @param vad Silero VAD, or its load under way: audio heard before it is ready waits in order
+   * @param clock the page clock, seconds
+   */
+  constructor(vad: Promise<SpeechDetector>, private readonly clock: () => number) {
+    this.speech = vad.then((v) => v.stream());
+  }
+
+  /** Starts listening to the stream's audio track (a ScriptProcessor: no worklet file to serve). */
+  async listen(stream: MediaStream): Promise<void> {
+    const ctx = new AudioContext({ sampleRate: RATE });
+    this.context = ctx;
+    const source = ctx.createMediaStreamSource(stream);
+    const node = ctx.createScriptProcessor(1024, 1, 1);
+    node.onaudioprocess = (e) => {
+      const chunk = Float32Array.from(e.inputBuffer.getChannelData(0));
+      const end = this.clock();
+      this.queue = this.queue.then(() => this.push(chunk, end)).catch((err) => console.error('mer live audio:', err));
+    };
+    source.connect(node);
+    node.connect(ctx.destination); // a ScriptProcessor runs only when connected; its output is silence
+    await ctx.resume();
+  }
+
+  /** One chunk of samples whose last arrived at `end` seconds. */
+  private async push(chunk: Float32Array, end: number): Promise<void> {
+    if (this.start === null) this.start = end - chunk.length / RATE;
+    this.received += chunk.length;
+    const keep = Math.round(PROSODY_SPAN * RATE);
+    const recent = new Float32Array(Math.min(keep, this.recent.length + chunk.length));
+    recent.set(this.recent.subarray(this.recent.length - (recent.length - chunk.length)));
+    recent.set(chunk, recent.length - chunk.length);
+    this.recent = recent;
+    const probs = await (await this.speech).push(chunk);
+    if (this.count + probs.length > this.windows.length) {
+      const grown = new Float32Array(2 * (this.count + probs.length));
+      grown.set(this.windows.subarray(0, this.count));
+      this.windows = grown;
+    }
+    this.windows.set(probs, this.count);
+    this.count += probs.length;
+    const p = prosody(recent);
+    const offset = (this.received - recent.length) / RATE; // the span's first sample, from start
+    for (let i = 0; i < p.f0.length; i++) {
+      const t = offset + i * p.timeStep;
+      if (t > this.received / RATE - PROSODY_EDGE) break;
+      const step = Math.round(t / 0.01);
+      this.f0[step] = p.f0[i];
+      this.loudness[step] = p.loudness[i];
+    }
+  }
+
+  /** The cells at page time `t` (s): the speech windows over one frame of `fps`, the 10 ms prosody step nearest. 0 before any audio. */
+  at(t: number, fps = 30): AudioCells {
+    if (this.start === null || this.count === 0) return { speech: 0, loudness: 0, f0: 0 };
+    const rel = Math.max(0, t - this.start);
+    const speech = SpeechDetector.perFrame(this.windows.subarray(0, this.count), [rel], fps)[0];
+    const step = Math.max(0, Math.min(this.f0.length - 1, Math.round(rel / 0.01)));
+    return { speech, loudness: this.loudness[step] ?? 0, f0: this.f0[step] ?? 0 };
+  }
+
+  /** Seconds of audio heard. */
+  get seconds(): number {
+    return this.received / RATE;
+  }
+
+  async stop(): Promise<void> {
+    await this.context?.close();
+  }
+}

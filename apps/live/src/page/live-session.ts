@@ -1,0 +1,123 @@
+/// <reference lib="dom" />
+import { EXPRESSION_CLASSES, PixelFrame } from '@mer/feature-extractors';
+import { LiveColumn, LiveRow, rowsToCsv } from '../live-columns';
+import type { LiveAudio } from './live-audio';
+import type { LiveFace, LiveFaces } from './live-faces';
+import type { LiveView } from './live-view';
+
+/** What `window.mer.status()` reports. */
+export interface LiveStatus {
+  /** The tensor backend (webgpu | wasm), null before it started; and why it was chosen. */
+  backend: string | null;
+  backendReason: string | null;
+  /** ONNX Runtime Web's execution provider. */
+  onnx: string | null;
+  models: 'loading' | 'ready' | 'error';
+  /** What failed (a model file's URL and why, the camera refused, …). */
+  error: string | null;
+  /** Frames processed per second over the last second. */
+  fps: number;
+  /** Frames processed, and frames the camera presented but the page skipped while busy. */
+  frames: number;
+  dropped: number;
+  /** Capture → results drawn, ms: mean and 95th percentile over the processed frames. */
+  latencyMs: number;
+  latencyP95Ms: number;
+  /** Page start → first result drawn, ms. */
+  firstResultMs: number | null;
+  /** Seconds of microphone audio analysed. */
+  audioSeconds: number;
+  /** The video's size. */
+  width: number;
+  height: number;
+}
+
+/** At most this many latencies kept for the mean and percentile. */
+const KEPT = 5000;
+
+/** The square about the box's centre with its longer side, in the frame's pixels: the `face_x…face_h` of `mer analyze`. */
+function squareBox(b: [number, number, number, number], width: number, height: number): [number, number, number, number] {
+  const side = Math.max((b[2] - b[0]) * width, (b[3] - b[1]) * height);
+  return [((b[0] + b[2]) / 2) * width - side / 2, ((b[1] + b[3]) / 2) * height - side / 2, side, side];
+}
+
+/** The running page: each processed frame becomes a row (in `mer analyze`'s columns) and a drawn moment. */
+export class LiveSession {
+  readonly rows: LiveRow[] = [];
+  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, models: 'loading', error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
+  private readonly latencies: number[] = [];
+  private readonly doneAt: number[] = [];
+  private firstPresented: number | null = null;
+  /** The first presented frame of the session (frame 0 of the rows). */
+  private origin: number | null = null;
+  private firstCapture: number | null = null;
+  private lastPresented = 0;
+
+  constructor(
+    private readonly view: LiveView,
+    private readonly faces: LiveFaces,
+    private readonly audio: LiveAudio,
+    private readonly pageStart: number,
+  ) {}
+
+  /** A frame the camera presented (`presentedFrames` of requestVideoFrameCallback), processed or not. */
+  presented(index: number): void {
+    this.firstPresented ??= index;
+    this.origin ??= index;
+    this.lastPresented = index;
+  }
+
+  /**
+   * One frame: faces, expression and audio cells → a row and the view.
+   * @param captured ms on the page clock when the camera captured it
+   */
+  async process(frame: PixelFrame, index: number, captured: number): Promise<void> {
+    this.firstCapture ??= captured;
+    const face = await this.faces.frame(frame, captured);
+    const audio = this.audio.at(captured / 1000);
+    const t = (captured - this.firstCapture) / 1000;
+    this.rows.push(this.row(index - (this.origin ?? index), t, face, audio, frame.width, frame.height));
+    this.view.show(captured / 1000, face, audio, frame.width, frame.height);
+    const now = performance.now();
+    this.latencies.push(now - captured);
+    if (this.latencies.length > KEPT) this.latencies.shift();
+    this.doneAt.push(now);
+    while (this.doneAt.length && this.doneAt[0] < now - 1000) this.doneAt.shift();
+    this.state.firstResultMs ??= now - this.pageStart;
+    this.state.frames++;
+    this.state.dropped = Math.max(0, this.lastPresented - (this.firstPresented ?? 0) + 1 - this.state.frames);
+    this.state.fps = this.doneAt.length;
+    this.state.latencyMs = this.latencies.reduce((s, v) => s + v, 0) / this.latencies.length;
+    this.state.latencyP95Ms = [...this.latencies].sort((a, b) => a - b)[Math.floor(0.95 * (this.latencies.length - 1))];
+    this.state.audioSeconds = this.audio.seconds;
+    [this.state.width, this.state.height] = [frame.width, frame.height];
+  }
+
+  private row(frame: number, t: number, face: LiveFace | null, audio: { speech: number; loudness: number; f0: number }, width: number, height: number): LiveRow {
+    const row = { frame, timestamp: t, speech_prob: audio.speech, loudness: audio.loudness, f0_hz: audio.f0 } as Partial<LiveRow>;
+    const set = (c: LiveColumn, v: number | string) => (row[c] = v);
+    if (!face) {
+      for (const c of ['face_id', 'face_x', 'face_y', 'face_w', 'face_h', 'face_score', ...EXPRESSION_CLASSES, 'expression', 'valence', 'arousal'] as const) set(c, '');
+      set('success', 0);
+      return row as LiveRow;
+    }
+    const [x, y, w, h] = squareBox(face.face.box, width, height);
+    Object.assign(row, { face_id: 1, face_x: x, face_y: y, face_w: w, face_h: h, face_score: face.face.score, success: 1, valence: face.va[0], arousal: face.va[1] });
+    EXPRESSION_CLASSES.forEach((c, i) => set(c, face.probabilities[i]));
+    set('expression', EXPRESSION_CLASSES[face.probabilities.indexOf(Math.max(...face.probabilities))]);
+    return row as LiveRow;
+  }
+
+  /** Starts the counters (frames, skipped, fps, latency) again from the next frame; the rows stay. */
+  resetStats(): void {
+    this.firstPresented = this.lastPresented + 1;
+    this.latencies.length = 0;
+    this.doneAt.length = 0;
+    Object.assign(this.state, { frames: 0, dropped: 0, fps: 0, latencyMs: 0, latencyP95Ms: 0 });
+  }
+
+  /** The rows as `mer analyze`'s CSV. */
+  csv(): string {
+    return rowsToCsv(this.rows);
+  }
+}

@@ -1,0 +1,106 @@
+/// <reference lib="dom" />
+import { LiveAudio } from './live-audio';
+import { LiveFaces } from './live-faces';
+import { loadLiveModels } from './live-models';
+import { LiveSession, LiveStatus } from './live-session';
+import { LiveView } from './live-view';
+import { startPageBackend } from './page-backend';
+import type { LiveRow } from '../live-columns';
+
+/** The page's API for tests, benches and the console. */
+export interface MerLiveApi {
+  status(): LiveStatus;
+  rows(): LiveRow[];
+  /** Saves the session as `mer analyze`'s CSV (mer-live.csv) and returns its text. */
+  download(): string;
+  /** Counts frames, skipped frames, fps and latency again from now (benchmarks: after the warm-up). */
+  resetStats(): void;
+}
+
+type FrameMeta = { presentedFrames: number; captureTime?: number; expectedDisplayTime: number };
+type VideoWithCallback = HTMLVideoElement & { requestVideoFrameCallback(cb: (now: number, meta: FrameMeta) => void): number };
+
+const pageStart = performance.now();
+const view = new LiveView();
+let session: LiveSession | null = null;
+const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, models: 'loading', error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
+const status = () => ({ ...(session?.state ?? pending) });
+
+function showStatus(): void {
+  const s = status();
+  const head = `backend ${s.backend ?? '…'} (${s.backendReason ?? 'starting'}), ONNX Runtime Web ${s.onnx ?? '…'} · models ${s.models}`;
+  view.status(s.error ? `${head}: ${s.error}` : `${head} · ${s.fps} fps · latency ${s.latencyMs.toFixed(0)} ms · ${s.frames} frames, ${s.dropped} skipped`);
+}
+
+function download(): string {
+  const csv = session?.csv() ?? '';
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(new Blob([csv], { type: 'text/csv' }));
+  a.download = 'mer-live.csv';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+  return csv;
+}
+
+(window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => [...(session?.rows ?? [])], download, resetStats: () => session?.resetStats() };
+document.getElementById('export')?.addEventListener('click', () => download());
+
+/** Grabs the video's current frame as RGB bytes (what the models take). */
+function grabber(video: HTMLVideoElement): () => { data: Uint8Array; width: number; height: number } {
+  const canvas = document.createElement('canvas');
+  const g = canvas.getContext('2d', { willReadFrequently: true })!;
+  return () => {
+    const [width, height] = [video.videoWidth, video.videoHeight];
+    if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
+    g.drawImage(video, 0, 0, width, height);
+    const rgba = g.getImageData(0, 0, width, height).data;
+    const data = new Uint8Array(width * height * 3);
+    for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) [data[j], data[j + 1], data[j + 2]] = [rgba[i], rgba[i + 1], rgba[i + 2]];
+    return { data, width, height };
+  };
+}
+
+async function start(): Promise<void> {
+  const params = new URLSearchParams(location.search);
+  const backend = await startPageBackend(params.get('backend'), new URL('wasm/', location.href).href);
+  Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx });
+  showStatus();
+  // The models load while the camera and microphone start; the microphone is heard from the start.
+  const loading = loadLiveModels(new URL('models/', location.href).href);
+  loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+  const audio = new LiveAudio(
+    loading.then((m) => m.vad),
+    () => performance.now() / 1000,
+  );
+  await audio.listen(stream);
+  const video = document.getElementById('video') as VideoWithCallback;
+  video.srcObject = stream;
+  await video.play();
+  const models = await loading;
+  session = new LiveSession(view, new LiveFaces(models), audio, pageStart);
+  Object.assign(session.state, pending, { models: 'ready' });
+  const grab = grabber(video);
+  let busy = false;
+  const onFrame = (now: number, meta: FrameMeta) => {
+    video.requestVideoFrameCallback(onFrame);
+    session!.presented(meta.presentedFrames);
+    if (busy) return;
+    busy = true;
+    const frame = grab();
+    session!
+      .process(frame, meta.presentedFrames, meta.captureTime ?? now)
+      .catch((e: Error) => Object.assign(session!.state, { error: e.message }))
+      .finally(() => {
+        busy = false;
+        showStatus();
+      });
+  };
+  video.requestVideoFrameCallback(onFrame);
+}
+
+start().catch((e: Error) => {
+  Object.assign(session?.state ?? pending, { models: 'error', error: e.message });
+  showStatus();
+  console.error('mer live:', e);
+});

@@ -1,0 +1,62 @@
+/// <reference lib="dom" />
+import * as tf from '@tensorflow/tfjs-core';
+// The page runs in a browser, where @mer/backend's initBackend (Node: require() by name, a probe process
+// for the adapter) cannot: this is the page's own choice between the two browser backends, with
+// @mer/backend's rule for adapters (describeAdapter: a software/fallback adapter is never taken on auto).
+// eslint-disable-next-line no-restricted-imports
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+// eslint-disable-next-line no-restricted-imports
+import '@tensorflow/tfjs-backend-webgpu';
+import { adapterLine, describeAdapter } from '@mer/backend';
+import * as ort from 'onnxruntime-web'; // the page bundle resolves this and `onnxruntime-node` to onnxruntime-web's WASM-only build
+
+export type PageBackendName = 'webgpu' | 'wasm';
+
+/** The tensor backend the page runs on, and why. */
+export interface PageBackend {
+  name: PageBackendName;
+  reason: string;
+  /** ONNX Runtime Web's execution provider (Silero VAD, the converted face graphs). */
+  onnx: 'wasm';
+}
+
+interface GpuLike {
+  requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; device?: string; description?: string }; isFallbackAdapter?: boolean } | null>;
+}
+
+/** Whether webgpu is worth taking: an adapter that is not a software/fallback one (SwiftShader is ~50× slower than wasm). */
+async function hardwareAdapter(): Promise<{ ok: boolean; why: string }> {
+  const gpu = (navigator as unknown as { gpu?: GpuLike }).gpu;
+  if (!gpu) return { ok: false, why: 'no navigator.gpu' };
+  const adapter = await gpu.requestAdapter().catch(() => null);
+  if (!adapter) return { ok: false, why: 'navigator.gpu gave no adapter' };
+  const a = describeAdapter(adapter.info ?? {}, adapter.isFallbackAdapter ?? false);
+  return a.software ? { ok: false, why: `software adapter (${adapterLine(a)})` } : { ok: true, why: adapterLine(a) };
+}
+
+/**
+ * Chooses and starts the page's tensor backend: `forced` (the page's `?backend=`) when given, else webgpu
+ * on a hardware adapter, else wasm. Both wasm runtimes (tfjs' and ONNX Runtime Web's) load their
+ * `.wasm` from `wasmBase` on the page's own server.
+ */
+export async function startPageBackend(forced: string | null, wasmBase: string): Promise<PageBackend> {
+  if (forced !== null && forced !== 'wasm' && forced !== 'webgpu') throw new Error(`?backend=${forced}: expected wasm or webgpu`);
+  setWasmPaths(wasmBase);
+  // Only the .wasm: its JavaScript glue is inside the bundle (a string prefix would fetch a separate .mjs too).
+  ort.env.wasm.wasmPaths = { wasm: `${wasmBase}ort-wasm-simd-threaded.wasm` };
+  ort.env.wasm.numThreads = crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  let name: PageBackendName = 'wasm';
+  let reason: string;
+  if (forced) {
+    name = forced;
+    reason = `asked for ${forced}`;
+  } else {
+    const hw = await hardwareAdapter();
+    if (hw.ok) name = 'webgpu';
+    reason = hw.ok ? `webgpu on ${hw.why}` : `wasm: ${hw.why}`;
+  }
+  // eslint-disable-next-line no-restricted-syntax
+  if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to start`);
+  await tf.ready();
+  return { name, reason, onnx: 'wasm' };
+}

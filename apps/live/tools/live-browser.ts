@@ -1,0 +1,42 @@
+import * as fs from 'node:fs';
+import puppeteer, { Browser, Page } from 'puppeteer-core';
+import type { LiveClip } from './live-clip';
+
+/** Where Chromium is looked for: CHROMIUM_PATH, then the system's (Debian's `chromium` package). No browser is downloaded. */
+const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome', '/usr/bin/google-chrome-stable'];
+
+export function findChromium(): string {
+  const env = process.env.CHROMIUM_PATH;
+  if (env) {
+    if (!fs.existsSync(env)) throw new Error(`CHROMIUM_PATH=${env}: no such file`);
+    return env;
+  }
+  const found = CANDIDATES.find((c) => fs.existsSync(c));
+  if (!found) throw new Error(`no Chromium found (looked for ${CANDIDATES.join(', ')}; set CHROMIUM_PATH): apt-get install chromium`);
+  return found;
+}
+
+/** Headless Chromium whose camera and microphone play `clip` (no permission prompt); the video loops, the audio plays once. */
+export async function launchWithFakeDevices(clip: LiveClip | null, extraArgs: string[] = []): Promise<Browser> {
+  const media = clip ? [`--use-file-for-fake-video-capture=${clip.y4m}`, `--use-file-for-fake-audio-capture=${clip.wav}%noloop`] : [];
+  return puppeteer.launch({
+    executablePath: findChromium(),
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', ...media, '--autoplay-policy=no-user-gesture-required', ...extraArgs],
+  });
+}
+
+/** The page's `window.mer` status (see apps/live/src/page/live-session.ts). */
+export type PageStatus = { backend: string | null; models: string; error: string | null; frames: number; dropped: number; fps: number; latencyMs: number; latencyP95Ms: number; firstResultMs: number | null; audioSeconds: number };
+
+/** Polls `window.mer.status()` until `done` holds; a page error (a model that failed to load, …) rejects with the page's message. */
+export async function waitForPage(page: Page, done: (s: PageStatus) => boolean, timeoutMs: number): Promise<PageStatus> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const s = (await page.evaluate(() => (globalThis as unknown as { mer?: { status(): unknown } }).mer?.status() ?? null)) as PageStatus | null;
+    if (s?.error) throw new Error(`the live page failed: ${s.error}`);
+    if (s && done(s)) return s;
+    if (Date.now() > until) throw new Error(`the live page did not get there in ${timeoutMs / 1000} s: ${JSON.stringify(s)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}

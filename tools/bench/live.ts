@@ -1,0 +1,80 @@
+/**
+ * `mer live` benchmark: the page in headless Chromium (the system's, puppeteer-core) with its fake camera
+ * playing a 640 × 360, 30 fps clip (the real talking clip from ../shared/data when present, else the
+ * generated face) and its fake microphone the clip's audio. Per backend (wasm; webgpu when the browser
+ * offers an adapter, named software or not): cold start to the first drawn result, then after a warm-up
+ * the processed fps, the frames the camera presented but the page skipped while busy, and the latency
+ * from a frame's capture to its results drawn (mean, p95). Prints a table, then ONE JSON line.
+ * Run: npm run bench:live [-- --seconds 20]
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startLiveServer } from '@mer/live';
+import { bundleLivePage } from '../../apps/live/tools/page-bundle';
+import { makeLiveClip } from '../../apps/live/tools/live-clip';
+import { launchWithFakeDevices, PageStatus, waitForPage } from '../../apps/live/tools/live-browser';
+
+const WARM_UP_S = 3;
+/** WebGPU in headless Chromium: on a machine without a GPU its adapter is SwiftShader (software; the page's auto choice refuses it, the bench forces it). */
+const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
+
+async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveClip>>, backend: 'wasm' | 'webgpu', seconds: number) {
+  const browser = await launchWithFakeDevices(clip, backend === 'webgpu' ? WEBGPU_FLAGS : []);
+  try {
+    const page = await browser.newPage();
+    await page.goto(`${url}models/blazeface.json`); // a page of the server's origin (a secure context: navigator.gpu)
+    const adapter = (await page.evaluate(async () => {
+      const gpu = (navigator as unknown as { gpu?: { requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; description?: string }; isFallbackAdapter?: boolean } | null> } }).gpu;
+      const a = await gpu?.requestAdapter().catch(() => null);
+      return a ? `${a.info?.vendor ?? ''} ${a.info?.architecture ?? ''} ${a.info?.description ?? ''}${a.isFallbackAdapter ? ' (fallback)' : ''}`.trim() || 'unnamed adapter' : null;
+    })) as string | null;
+    if (backend === 'webgpu' && !adapter) return { backend, skipped: 'no WebGPU adapter in this headless Chromium' };
+    await page.goto(`${url}?backend=${backend}`);
+    const first = await waitForPage(page, (s) => s.frames > 0, 120_000);
+    await new Promise((r) => setTimeout(r, WARM_UP_S * 1000));
+    await page.evaluate(() => (globalThis as unknown as { mer: { resetStats(): void } }).mer.resetStats());
+    const t0 = Date.now();
+    await new Promise((r) => setTimeout(r, seconds * 1000));
+    const s = (await page.evaluate(() => (globalThis as unknown as { mer: { status(): unknown } }).mer.status())) as PageStatus;
+    const elapsed = (Date.now() - t0) / 1000;
+    return {
+      backend,
+      adapter,
+      cold_start_to_first_result_ms: Math.round(first.firstResultMs ?? NaN),
+      processed_fps: +(s.frames / elapsed).toFixed(1),
+      presented_fps: +((s.frames + s.dropped) / elapsed).toFixed(1),
+      frames: s.frames,
+      dropped_frames: s.dropped,
+      dropped_fraction: +(s.dropped / Math.max(1, s.frames + s.dropped)).toFixed(3),
+      latency_mean_ms: Math.round(s.latencyMs),
+      latency_p95_ms: Math.round(s.latencyP95Ms),
+    };
+  } finally {
+    await browser.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const at = process.argv.indexOf('--seconds');
+  const seconds = at > 0 ? Number(process.argv[at + 1]) : 15;
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-live-'));
+  try {
+    const page = await bundleLivePage(path.join(dir, 'page'));
+    const server = await startLiveServer({ port: 0, pageDir: page.dir });
+    const clip = await makeLiveClip(path.join(dir, 'clip'));
+    const results = [];
+    for (const backend of ['wasm', 'webgpu'] as const) results.push(await runBackend(server.url, clip, backend, seconds));
+    await server.close();
+    const result = { bench: 'live', clip: clip.source, size: '640x360', camera_fps: 30, measured_s: seconds, warm_up_s: WARM_UP_S, cpus: os.cpus().length, load_avg_1m: +os.loadavg()[0].toFixed(2), results };
+    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after page start`);
+    console.log(JSON.stringify(result));
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
