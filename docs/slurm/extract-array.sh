@@ -11,4 +11,6 @@
 set -euo pipefail
 DATASET=${DATASET:-ravdess:/data/RAVDESS}
 FEATURES=${FEATURES:-/data/features}
-npx mer extract --pipeline avt-ca --dataset "$DATASET" --jobs 1 --out "$FEATURES/shard-$SLURM_ARRAY_TASK_ID"
+# paper: the face crops (about 2.2 MB a clip); lite or features: face embeddings (15 KB a clip).
+PRESET=${PRESET:-paper}
+npx mer extract --pipeline avt-ca --preset "$PRESET" --dataset "$DATASET" --jobs 1 --out "$FEATURES/shard-$SLURM_ARRAY_TASK_ID"

@@ -99,7 +99,7 @@ async function extract(c: Config): Promise<string> {
   const { audio } = c;
   const out = path.join(work, `features-${featureKey(c)}`);
   if (reExtract) fs.rmSync(out, { recursive: true, force: true });
-  const r = await mer(['extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--out', out, '--faces', 'none', '--stream', `audio=${audio}`, ...(c.clipSeconds ? ['--clip-seconds', String(c.clipSeconds)] : []), '--json']);
+  const r = await mer(['extract', '--pipeline', 'avt-ca', '--preset', 'lite', '--dataset', `emodb:${data}`, '--out', out, '--faces', 'none', '--stream', `audio=${audio}`, ...(c.clipSeconds ? ['--clip-seconds', String(c.clipSeconds)] : []), '--json']);
   if (r.code !== 0) throw new Error(`extract ${audio}: ${r.stderr}`);
   return out;
 }

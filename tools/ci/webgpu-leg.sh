@@ -25,7 +25,7 @@ SPECS=(
   "apps/maven:src/fidelity.spec.ts"
   "apps/tcn-fusion:src/fidelity.spec.ts"
   "apps/avt-ca:src/fidelity.spec.ts"
-  "apps/pipelines:src/workflow-backend.spec.ts"
+  "apps/pipelines:src/workflow-backend.spec.ts src/raw-crops.spec.ts"
 )
 
 # One check of the leg itself, counted like a test in the closing line.

@@ -52,7 +52,7 @@ async function emodbLoso(dataDir: string): Promise<void> {
   for (const f of fs.readdirSync(path.join(dataDir, 'emodb')).filter((n) => n.endsWith('.wav') && speakers.includes(n.slice(0, 2)))) fs.symlinkSync(path.join(dataDir, 'emodb', f), path.join(data, f));
   const t0 = Date.now();
   const features = path.join(work, 'features');
-  await extractDataset({ pipeline: 'avt-ca', dataset: `emodb:${data}`, out: features, extractor: { faces: 'none' } });
+  await extractDataset({ pipeline: 'avt-ca', dataset: `emodb:${data}`, out: features, extractor: { faces: 'none' }, preset: 'lite' });
   const notes: string[] = [];
   const cv = await crossValidate({ features, out: path.join(work, 'cv'), folds: 'loso', preset: 'lite', training: { epochs: 20 }, onNote: (n) => notes.push(n) });
   const uar = cv.summary['uar'].mean;

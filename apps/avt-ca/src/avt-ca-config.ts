@@ -6,9 +6,12 @@ export interface AvtCaConfig {
   /**
    * 'features': per-frame face embeddings from a pretrained face model replace the EfficientFace
    * backbone (no pretrained EfficientFace weights are available here). 'raw': face crops [B, Tv, H, W, 3]
-   * (224×224, /255) go through an EfficientFace-style backbone trained with the rest.
+   * (224×224 pixels 0–255, scaled /255 by the network, as the paper's code does) go through an
+   * EfficientFace-style backbone trained with the rest.
    */
   mode: 'features' | 'raw';
+  /** Raw mode: the face crops' side in pixels (224; `mer extract --crop-size` for smaller). Pipelines set it from the stored crops. */
+  cropSize: number;
   /** The raw-mode backbone: units per stage and widths (EfficientFace: [4, 8, 4], [29, 116, 232, 464, 1024]). */
   backbone: { stagesRepeats: [number, number, number]; stagesOutChannels: [number, number, number, number, number] };
   /** MFCC coefficients per audio frame (10 at 22.05 kHz). */
@@ -34,6 +37,7 @@ export const AVT_CA_PAPER: AvtCaConfig = {
   numClasses: 8,
   multiLabel: false,
   mode: 'raw',
+  cropSize: 224,
   backbone: { stagesRepeats: [4, 8, 4], stagesOutChannels: [29, 116, 232, 464, 1024] },
   audioDim: 10,
   videoDim: 1024,
@@ -67,6 +71,8 @@ export function avtCaConfig(preset = 'paper', overrides: Partial<AvtCaConfig> = 
   const make = AVT_CA_PRESETS[preset];
   if (!make) throw new Error(`AVT-CA: unknown preset '${preset}' (${Object.keys(AVT_CA_PRESETS).join(', ')})`);
   const config = { ...make(), ...overrides };
+  // Raw mode: the frames' width is the backbone's (unless named, then it must agree).
+  if (config.mode === 'raw' && overrides.videoDim === undefined) config.videoDim = config.backbone.stagesOutChannels[4];
   if (config.mode === 'raw' && config.videoDim !== config.backbone.stagesOutChannels[4]) {
     throw new Error(`AVT-CA: in raw mode videoDim (${config.videoDim}) must equal the backbone's output width (${config.backbone.stagesOutChannels[4]})`);
   }

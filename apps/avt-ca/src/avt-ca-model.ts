@@ -7,7 +7,7 @@ import { AvtCaConfig } from './avt-ca-config';
 export interface AvtCaInputs {
   /** [B, Ta, audioDim] MFCC frames (3.6 s at 22.05 kHz ≈ 156). */
   audio: tf.Tensor;
-  /** 'features' mode: [B, Tv, videoDim] per-frame face embeddings (15 frames over 3.6 s); 'raw' mode: [B, Tv, H, W, 3] face crops. */
+  /** 'features' mode: [B, Tv, videoDim] per-frame face embeddings (15 frames over 3.6 s); 'raw' mode: [B, Tv, H, W, 3] face crops, pixels 0–255. */
   video: tf.Tensor;
 }
 
@@ -78,7 +78,8 @@ export class AvtCaModel extends MerLayer {
       if (this.backbone) {
         if (video.rank !== 5 || video.shape[4] !== 3) throw new Error(`AVT-CA raw mode: video must be [B, T, H, W, 3] face crops, got [${video.shape}]`);
         const [b, t, h, w] = video.shape as number[];
-        const frames = this.backbone.apply(tf.reshape(video, [b * t, h, w, 3]), kw) as tf.Tensor; // [B·T, D]
+        // Pixels 0–255 → 0–1, as the paper's code does (face crops /255) before EfficientFace.
+        const frames = this.backbone.apply(tf.div(tf.reshape(video, [b * t, h, w, 3]), 255), kw) as tf.Tensor; // [B·T, D]
         video = tf.reshape(frames, [b, t, this.backbone.outputDim]); // [B, T, D]
       }
       if (video.shape[2] !== this.config.videoDim) throw new Error(`AVT-CA: video frames are ${video.shape[2]}-d, the config expects ${this.config.videoDim}`);

@@ -53,7 +53,7 @@ describe('mer (the CLI, from source)', () => {
     const data = path.join(dir, 'emodb');
     for (const n of ['03a01Wa', '03a02Wb', '03a01Ta', '03a02Tb', '08a01Wa', '08a01Ta']) generateTestClip(path.join(data, `${n}.wav`), { seconds: 1, toneHz: n[5] === 'W' ? 880 : 220 });
     const features = path.join(dir, 'features');
-    let r = mer('extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--split', 'speaker:08', '--out', features, '--faces', 'none', '--clip-seconds', '1', '--clip-frames', '5', '--jobs', '1');
+    let r = mer('extract', '--pipeline', 'avt-ca', '--preset', 'lite', '--dataset', `emodb:${data}`, '--split', 'speaker:08', '--out', features, '--faces', 'none', '--clip-seconds', '1', '--clip-frames', '5', '--jobs', '1');
     expect(r.stderr).not.toContain('mer:');
     const audio = JSON.parse(fs.readFileSync(path.join(features, 'audio', 'manifest.json'), 'utf8')) as { config: { seconds: number; frames: number } };
     expect([audio.config.seconds, audio.config.frames]).toEqual([1, 5]);

@@ -51,7 +51,7 @@ describe("a user's own dataset reader (defined outside mer, loaded with --datase
 
   it('extract (two worker processes, each loading the module) → train → eval on its items, its classes, its speakers', () => {
     const features = path.join(dir, 'features');
-    let r = mer('--dataset-module', readerFile, 'extract', '--pipeline', 'avt-ca', '--dataset', `wav-csv:${data}`, '--split', 'speaker:s3', '--out', features, '--faces', 'none', '--clip-seconds', '1', '--clip-frames', '5', '--jobs', '2');
+    let r = mer('--dataset-module', readerFile, 'extract', '--pipeline', 'avt-ca', '--preset', 'lite', '--dataset', `wav-csv:${data}`, '--split', 'speaker:s3', '--out', features, '--faces', 'none', '--clip-seconds', '1', '--clip-frames', '5', '--jobs', '2');
     expect(r.stderr).not.toContain('mer:');
     expect(r.status).toBe(0);
     expect(r.stdout).toContain('12 extracted by 2 processes, 0 already done (skipped), 0 failed');

@@ -17,7 +17,7 @@ const config = (name: string, value: unknown) => {
 beforeAll(() => {
   const data = path.join(dir, 'emodb');
   for (const n of ['03a01Wa', '03a02Wb', '03a01Ta', '03a02Tb', '10a01Wa', '10a01Ta', '08a01Wa', '08a01Ta']) generateTestClip(path.join(data, `${n}.wav`), { seconds: 1, toneHz: n[5] === 'W' ? 880 : 220 });
-  const r = mer('extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--split', 'speaker:08', '--out', features, '--faces', 'none', '--jobs', '1');
+  const r = mer('extract', '--pipeline', 'avt-ca', '--preset', 'lite', '--dataset', `emodb:${data}`, '--split', 'speaker:08', '--out', features, '--faces', 'none', '--jobs', '1');
   if (r.status !== 0) throw new Error(r.stderr);
 }, 180_000);
 
@@ -95,10 +95,10 @@ describe('run folders are not replaced silently', () => {
 
   it('extract into a folder of other features is refused with the way out, and --overwrite replaces them', () => {
     const data = path.join(dir, 'emodb');
-    let r = mer('extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--out', features, '--faces', 'none', '--clip-seconds', '1', '--jobs', '1');
+    let r = mer('extract', '--pipeline', 'avt-ca', '--preset', 'lite', '--dataset', `emodb:${data}`, '--out', features, '--faces', 'none', '--clip-seconds', '1', '--jobs', '1');
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('Use another output folder, or replace them (mer extract --overwrite).');
-    r = mer('extract', '--pipeline', 'avt-ca', '--dataset', `emodb:${data}`, '--out', features, '--faces', 'none', '--clip-seconds', '1', '--jobs', '1', '--overwrite');
+    r = mer('extract', '--pipeline', 'avt-ca', '--preset', 'lite', '--dataset', `emodb:${data}`, '--out', features, '--faces', 'none', '--clip-seconds', '1', '--jobs', '1', '--overwrite');
     expect(r.status).toBe(0);
     // One line for the eight audio-only files, not eight; every item's notes in the folder's report.
     expect(r.stdout).toContain('  no video stream: video features masked — 8 items (');

@@ -57,18 +57,18 @@ function expectSame(a: string, b: string) {
 beforeAll(() => {
   const names = ['01-01-03-01-01-01-01', '01-01-04-01-01-01-02', '01-01-05-02-01-01-03', '01-01-03-01-02-01-04', '01-01-06-01-01-01-05', '01-01-04-02-02-01-06', '01-01-07-01-01-01-07'];
   names.forEach((n, i) => generateTestClip(path.join(data, `Actor_${n.slice(-2)}`, `${n}.mp4`), { seconds: 1, fps: 10, toneHz: 200 + 60 * i }));
-  const r = mer(['extract', '--pipeline', 'avt-ca', '--dataset', `ravdess:${data}`, '--out', path.join(dir, 'single'), '--jobs', '1']);
+  const r = mer(['extract', '--pipeline', 'avt-ca', '--preset', 'lite', '--dataset', `ravdess:${data}`, '--out', path.join(dir, 'single'), '--jobs', '1']);
   if (r.status !== 0) throw new Error(r.stderr);
 });
 
 describe('extraction on every core and across machines', () => {
   it('--jobs 2 writes the same folder as --jobs 1; a rerun skips finished items', () => {
     const out = path.join(dir, 'jobs2');
-    let r = mer(['extract', '--pipeline', 'avt-ca', '--dataset', `ravdess:${data}`, '--out', out, '--jobs', '2']);
+    let r = mer(['extract', '--pipeline', 'avt-ca', '--preset', 'lite', '--dataset', `ravdess:${data}`, '--out', out, '--jobs', '2']);
     expect(r.stderr).not.toContain('mer:');
     expect(r.stdout).toContain('7 extracted by 2 processes');
     expectSame(path.join(dir, 'single'), out);
-    r = mer(['extract', '--pipeline', 'avt-ca', '--dataset', `ravdess:${data}`, '--out', out, '--jobs', '2']);
+    r = mer(['extract', '--pipeline', 'avt-ca', '--preset', 'lite', '--dataset', `ravdess:${data}`, '--out', out, '--jobs', '2']);
     expect(r.stdout).toContain('0 extracted by 2 processes, 7 already done');
   });
 
@@ -79,7 +79,8 @@ describe('extraction on every core and across machines', () => {
     expect(job.spec.completionMode).toBe('Indexed');
     const container = job.spec.template.spec.containers[0];
     expect(container.command).toEqual(['sh', '-c']);
-    const script = container.args[0].replace('/data/RAVDESS', data).replace(/\/data\/features/g, path.join(dir, 'k8s'));
+    // The example extracts the paper preset's face crops; here the lite preset's embeddings, as the single process.
+    const script = container.args[0].replace('/data/RAVDESS', data).replace(/\/data\/features/g, path.join(dir, 'k8s')).replace('--preset paper', '--preset lite');
     expect(script).toContain(`--shards ${job.spec.completions}`);
     for (let k = 0; k < job.spec.completions; k++) {
       const r = shell(script, { JOB_COMPLETION_INDEX: String(k) });
@@ -100,7 +101,7 @@ describe('extraction on every core and across machines', () => {
     const script = path.join(root, 'docs/slurm/extract-array.sh');
     expect(fs.readFileSync(script, 'utf8')).toMatch(/#SBATCH --array=0-2/);
     for (let k = 0; k < 3; k++) {
-      const r = shell(`bash ${script}`, { SLURM_ARRAY_TASK_ID: String(k), SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_COUNT: '3', DATASET: `ravdess:${data}`, FEATURES: path.join(dir, 'slurm') });
+      const r = shell(`bash ${script}`, { SLURM_ARRAY_TASK_ID: String(k), SLURM_ARRAY_TASK_MIN: '0', SLURM_ARRAY_TASK_COUNT: '3', DATASET: `ravdess:${data}`, FEATURES: path.join(dir, 'slurm'), PRESET: 'lite' });
       expect(r.stderr).not.toContain('mer:');
     }
     const shards = [0, 1, 2].map((k) => path.join(dir, 'slurm', `shard-${k}`));
@@ -108,7 +109,7 @@ describe('extraction on every core and across machines', () => {
     expectSame(path.join(dir, 'single'), path.join(dir, 'slurm', 'all'));
     // A shard of another setup is refused, naming the difference.
     const other = path.join(dir, 'other');
-    mer(['extract', '--pipeline', 'avt-ca', '--dataset', `ravdess:${data}`, '--out', other, '--faces', 'none', '--shard', '1/3']);
+    mer(['extract', '--pipeline', 'avt-ca', '--preset', 'lite', '--dataset', `ravdess:${data}`, '--out', other, '--faces', 'none', '--shard', '1/3']);
     const r = mer(['features', 'merge', shards[0], other, shards[2], '--out', path.join(dir, 'mixed')]);
     expect(r.status).toBe(1);
     expect(r.stderr).toContain('extracted with another setup');

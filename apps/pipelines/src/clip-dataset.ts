@@ -6,11 +6,14 @@ import type { BatchSource, TrainingBatch } from './trainer';
 /**
  * Clip-level examples (AVT-CA): each item's streams have their own fixed lengths (15 face frames,
  * 156 MFCC frames), so they are batched per modality without frame alignment. Items are small and
- * held in memory.
+ * held in memory — except pixel streams (face crops, 15 × 224 × 224 × 3 a clip), read from their
+ * store batch by batch.
  */
 export class ClipDataset implements BatchSource {
   private readonly data: { id: string; label: number; targets?: Float32Array; streams: Record<string, Float32Array> }[] = [];
   private readonly shapes: Record<string, [number, number]> = {};
+  /** Pixel streams: not held, read from the store for each batch. */
+  private readonly onDisk: Record<string, FeatureSource> = {};
 
   constructor(stores: Record<string, FeatureSource>, items: readonly { id: string; classLabel?: number; multiLabel?: Float32Array }[]) {
     for (const item of items) {
@@ -23,7 +26,8 @@ export class ClipDataset implements BatchSource {
           throw new Error(`ClipDataset: item '${item.id}' '${m}' is ${s.frames}×${s.dim}, other items are ${shape[0]}×${shape[1]}`);
         }
         this.shapes[m] = [s.frames, s.dim];
-        streams[m] = s.data;
+        if (store.manifest.values === 'pixels') this.onDisk[m] = store;
+        else streams[m] = s.data;
       }
       this.data.push({ id: item.id, label: item.classLabel ?? -1, targets: item.multiLabel, streams });
     }
@@ -40,7 +44,7 @@ export class ClipDataset implements BatchSource {
       const features: Record<string, tf.Tensor3D> = {};
       for (const [m, [frames, dim]] of Object.entries(this.shapes)) {
         const buf = new Float32Array(chosen.length * frames * dim);
-        chosen.forEach((c, i) => buf.set(c.streams[m], i * frames * dim));
+        chosen.forEach((c, i) => buf.set(this.onDisk[m]?.read(c.id).data ?? c.streams[m], i * frames * dim));
         features[m] = tf.tensor3d(buf, [chosen.length, frames, dim]);
       }
       const classLabels = tf.tensor1d(chosen.map((c) => c.label), 'int32');

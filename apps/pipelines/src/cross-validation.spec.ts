@@ -21,7 +21,7 @@ const training = { epochs: 2, batchSize: 4, learningRate: 1e-3 };
 
 describe('speaker-independent evaluation', () => {
   beforeAll(async () => {
-    await extractDataset({ pipeline: 'avt-ca', dataset: `emodb:${data}`, out: features, extractor: { faces: 'none' } });
+    await extractDataset({ pipeline: 'avt-ca', dataset: `emodb:${data}`, out: features, extractor: { faces: 'none' }, preset: 'lite' });
   });
 
   it('--split speaker:<ids> holds those speakers out; unknown ids are named', () => {
@@ -78,7 +78,7 @@ describe('speaker-independent evaluation', () => {
       for (const [k, emotion] of ['W', 'T'].entries()) generateTestClip(path.join(data4, `${speaker}a0${k + 1}${emotion}a.wav`), { seconds: 1, toneHz: emotion === 'W' ? 880 : 220 });
     }
     const features4 = path.join(dir, 'features4');
-    await extractDataset({ pipeline: 'avt-ca', dataset: `emodb:${data4}`, out: features4, extractor: { faces: 'none' } });
+    await extractDataset({ pipeline: 'avt-ca', dataset: `emodb:${data4}`, out: features4, extractor: { faces: 'none' }, preset: 'lite' });
     const out = path.join(dir, 'cv-committee');
     const first = await crossValidate({ features: features4, out, folds: 'loso', preset: 'lite', training, members: 2 });
     expect(first.folds[0].heldOut).toEqual(['03']);

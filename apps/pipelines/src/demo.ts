@@ -80,7 +80,7 @@ export async function runDemo(options: { out: string; pipelines?: string[]; epoc
     const features = path.join(out, pipeline, 'features');
     const run = path.join(out, pipeline, 'run');
     log(`\n[${pipeline}] extract ${items.length} clips → ${features}`);
-    const report = await extractDataset({ pipeline, dataset: 'demo', out: features, items, classes, extractor: { faces: 'none' } });
+    const report = await extractDataset({ pipeline, dataset: 'demo', out: features, items, classes, extractor: { faces: 'none' }, preset: recipe.demo?.preset });
     if (report.failed.length > 0) throw new Error(`[${pipeline}] extraction failed: ${report.failed[0].file}: ${report.failed[0].error}`);
     const demo = recipe.demo!;
     const training = { ...demo.training, ...(options.epochs ? { epochs: options.epochs } : {}) };

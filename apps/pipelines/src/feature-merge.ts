@@ -78,7 +78,7 @@ export function mergeFeatureStores(stores: readonly string[], out: string): { it
   }
   fs.mkdirSync(out, { recursive: true });
   for (const [name, m] of manifests[0]) {
-    const target = FeatureStore.open(out, { modality: name, extractor: m.extractor, config: m.config, dim: m.dim, fps: m.fps });
+    const target = FeatureStore.open(out, { modality: name, extractor: m.extractor, config: m.config, dim: m.dim, fps: m.fps, ...(m.values === 'pixels' ? { values: m.values, shape: m.shape } : {}) });
     for (const item of merged) {
       const seq = sources[owner.get(item.id)!].get(name)!.read(item.id);
       target.write(item.id, seq.data, { mask: seq.mask, meta: seq.meta });

@@ -49,7 +49,7 @@ describe('the test split chooses nothing (mer train, default --select auto)', ()
 
   it.each(cases)('$pipeline: poisoning the test split changes neither the choice nor a byte of the kept weights; the test split is read once, after', async ({ pipeline, items, classes, training, on, selects, metric }) => {
     const features = path.join(dir, `features-${pipeline}`);
-    await extractDataset({ pipeline, dataset: 'demo', out: features, items, classes, extractor: { faces: 'none' } });
+    await extractDataset({ pipeline, dataset: 'demo', out: features, items, classes, extractor: { faces: 'none' }, preset: 'lite' });
     const poisoned = path.join(dir, `poisoned-${pipeline}`);
     const testIds = poisonTest(features, poisoned);
     expect(testIds.length).toBeGreaterThan(0);

@@ -115,7 +115,7 @@ describe('train --fold (RAVDESS speaker folds)', () => {
     const names = ['01-01-03-01-01-01-01.mp4', '01-01-04-01-01-01-02.mp4', '01-01-05-02-01-01-11.mp4', '01-01-03-01-02-01-03.mp4', '01-01-04-01-02-01-03.mp4'];
     const items = names.map((n, i) => ({ id: n.replace('.mp4', ''), file: generateTestClip(path.join(ravdessDir, n), { seconds: 1, fps: 10, toneHz: 200 + 100 * i }), classLabel: [2, 3, 4, 2, 3][i], split: 'train' }));
     const features = path.join(dir, 'features-ravdess');
-    await extractDataset({ pipeline: 'avt-ca', dataset: `ravdess:${ravdessDir}`, out: features, items, extractor: { faces: 'none' } });
+    await extractDataset({ pipeline: 'avt-ca', dataset: `ravdess:${ravdessDir}`, out: features, items, extractor: { faces: 'none' }, preset: 'lite' });
     const run = path.join(dir, 'run-fold');
     const { history, selection } = await trainRun({ features, out: run, preset: 'lite', fold: 1, training: { epochs: 1, batchSize: 2, learningRate: 1e-3 } });
     expect(history).toHaveLength(1);

@@ -20,7 +20,7 @@ beforeAll(async () => {
       generateTestClip(path.join(data, `${speaker}a0${k + 1}${emotion}a.wav`), { seconds: 1, audioLavfi: `sine=frequency=${hz.toFixed(1)}:sample_rate=22050:duration=1,volume=${gain}` });
     }
   }
-  await extractDataset({ pipeline: 'avt-ca', dataset: `emodb:${data}`, split: 'speaker:08', out: features, extractor: { faces: 'none' } });
+  await extractDataset({ pipeline: 'avt-ca', dataset: `emodb:${data}`, split: 'speaker:08', out: features, extractor: { faces: 'none' }, preset: 'lite' });
   // The small-data profile standardises each speaker with their own recordings' statistics.
   await trainRun({ features, out: run, preset: 'lite', profile: 'small-data', training: { epochs: 3, batchSize: 4 } });
 }, 240_000);

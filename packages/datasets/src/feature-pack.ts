@@ -5,12 +5,29 @@ import * as path from 'node:path';
 export interface PackEntry {
   /** The pack file (in the store's `packs/` folder). */
   pack: string;
-  /** Byte offset of the item's float32 rows. */
+  /** Byte offset of the item's rows (float32, or uint8 in a pixel store's `.u8` packs). */
   offset: number;
   frames: number;
   /** Per frame '1' valid / '0' not; absent when every frame is valid. */
   mask?: string;
   meta: Record<string, unknown>;
+}
+
+/** How a store's values sit in its packs: float32 features (`.f32`), or uint8 pixels (`.u8`). */
+export type PackDtype = 'float32' | 'uint8';
+
+const PACK_FORMAT: Record<PackDtype, { ext: string; bytes: number }> = { float32: { ext: '.f32', bytes: 4 }, uint8: { ext: '.u8', bytes: 1 } };
+
+/** Bytes per stored value of a dtype. */
+/**
+ * Rows an entry holds in its pack: every frame of a float32 store; a pixel (uint8) store keeps only
+ * its valid frames (mask '1'): a masked frame is zeros by definition and takes no bytes.
+ */
+export function storedRows(e: Pick<PackEntry, 'frames' | 'mask'>, dtype: PackDtype = 'float32'): number {
+  if (dtype === 'float32' || !e.mask) return e.frames;
+  let n = 0;
+  for (const c of e.mask) if (c === '1') n++;
+  return n;
 }
 
 /** Items written by one writer are synced together: after this many, or this long after the group's first. */
@@ -32,18 +49,22 @@ export class PackWriter {
   /** Entries written by this writer (synced or pending), visible to every store of this folder in this process. */
   readonly entries = new Map<string, PackEntry>();
 
-  constructor(readonly dir: string, private readonly dim: number) {
+  private readonly ext: string;
+
+  constructor(readonly dir: string, private readonly dim: number, readonly dtype: PackDtype = 'float32') {
     fs.mkdirSync(dir, { recursive: true });
     this.name = `${process.pid}-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-    this.packFd = fs.openSync(path.join(dir, `${this.name}.f32`), 'a');
+    this.ext = PACK_FORMAT[dtype].ext;
+    this.packFd = fs.openSync(path.join(dir, `${this.name}${this.ext}`), 'a');
     this.indexFd = fs.openSync(path.join(dir, `${this.name}.idx.jsonl`), 'a');
   }
 
-  /** Appends an item's rows (flushing the group when it is full or old). */
-  append(id: string, data: Float32Array, mask: string | undefined, meta: Record<string, unknown>): void {
+  /** Appends an item's rows (a pixel pack: its valid rows only, see `storedRows`), flushing the group when it is full or old. */
+  append(id: string, data: Float32Array | Uint8Array, mask: string | undefined, meta: Record<string, unknown>, frames = data.length / this.dim): void {
+    if ((data instanceof Uint8Array) !== (this.dtype === 'uint8')) throw new Error(`${this.dir}: item '${id}': a ${this.dtype} pack takes ${this.dtype === 'uint8' ? 'Uint8Array' : 'Float32Array'} rows`);
     const bytes = new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     fs.writeSync(this.packFd, bytes);
-    const entry: PackEntry = { pack: `${this.name}.f32`, offset: this.offset, frames: data.length / this.dim, ...(mask ? { mask } : {}), meta };
+    const entry: PackEntry = { pack: `${this.name}${this.ext}`, offset: this.offset, frames, ...(mask ? { mask } : {}), meta };
     this.offset += bytes.length;
     if (this.pending.length === 0) this.groupStarted = Date.now();
     this.pending.push([id, entry]);
@@ -71,11 +92,12 @@ export class PackWriter {
  * The indexed items of every writer's pack in `dir` (later lines win): a torn last line, or an entry
  * whose rows run past its pack's end, is ignored (a kill mid-group).
  */
-export function readPackIndexes(dir: string, dim: number): Map<string, PackEntry> {
+export function readPackIndexes(dir: string, dim: number, dtype: PackDtype = 'float32'): Map<string, PackEntry> {
   const out = new Map<string, PackEntry>();
   if (!fs.existsSync(dir)) return out;
+  const { ext, bytes } = PACK_FORMAT[dtype];
   for (const f of fs.readdirSync(dir).filter((x) => x.endsWith('.idx.jsonl')).sort()) {
-    const pack = f.replace(/\.idx\.jsonl$/, '.f32');
+    const pack = f.replace(/\.idx\.jsonl$/, ext);
     const size = fs.existsSync(path.join(dir, pack)) ? fs.statSync(path.join(dir, pack)).size : 0;
     for (const line of fs.readFileSync(path.join(dir, f), 'utf8').split('\n')) {
       if (line === '') continue;
@@ -85,7 +107,7 @@ export function readPackIndexes(dir: string, dim: number): Map<string, PackEntry
       } catch {
         continue;
       }
-      if (e.offset + e.frames * dim * 4 > size) continue;
+      if (e.offset + storedRows(e, dtype) * dim * bytes > size) continue;
       const { id, ...rest } = e;
       out.set(id, { ...rest, pack });
     }
@@ -97,10 +119,10 @@ export function readPackIndexes(dir: string, dim: number): Map<string, PackEntry
 const writers = new Map<string, PackWriter>();
 let exitHook = false;
 
-export function packWriter(dir: string, dim: number): PackWriter {
+export function packWriter(dir: string, dim: number, dtype: PackDtype = 'float32'): PackWriter {
   let w = writers.get(dir);
   if (!w) {
-    w = new PackWriter(dir, dim);
+    w = new PackWriter(dir, dim, dtype);
     writers.set(dir, w);
     if (!exitHook) {
       exitHook = true;

@@ -2,7 +2,13 @@ import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { writeFileAtomic } from '@mer/media';
-import { closePackWriters, openPackWriter, PackEntry, packWriter, readPackIndexes } from './feature-pack';
+import { closePackWriters, openPackWriter, PackDtype, PackEntry, packWriter, readPackIndexes, storedRows } from './feature-pack';
+
+/**
+ * What a stream's values are: per-dimension features (default), or image pixels 0–255 (e.g. face
+ * crops), stored as uint8 and never standardised per dimension — the network scales them itself.
+ */
+export type StreamValues = 'features' | 'pixels';
 
 /** What a feature folder was written with; a run with a different config must not mix with it. */
 export interface FeatureManifest {
@@ -17,6 +23,10 @@ export interface FeatureManifest {
   fps?: number;
   /** The paper encoder the extractor stands in for (an offline default), as the extractor said. */
   standsInFor?: string;
+  /** Pixel streams only (absent for features): each row is an image of this `shape` ([H, W, 3]), stored as uint8. */
+  values?: 'pixels';
+  dtype?: 'uint8';
+  shape?: number[];
   createdAt: string;
 }
 
@@ -28,6 +38,10 @@ export interface FeatureStoreOptions {
   dim: number;
   fps?: number;
   standsInFor?: string;
+  /** 'pixels': rows are images (integers 0–255) stored as uint8; default 'features' (float32). */
+  values?: StreamValues;
+  /** Pixel streams: one row's image shape, e.g. [224, 224, 3] (its product is `dim`). */
+  shape?: number[];
   /** A folder written with another extractor/config: 'error' (default) or 'overwrite' (deletes it). */
   onMismatch?: 'error' | 'overwrite';
 }
@@ -64,13 +78,13 @@ export function storeItemName(id: string): string {
 }
 
 /**
- * Per-item, per-modality float32 sequences on disk with a manifest, crash-safe so extraction can stop
+ * Per-item, per-modality float32 sequences (uint8 for pixel streams: `values: 'pixels'`) on disk with a manifest, crash-safe so extraction can stop
  * anywhere and resume: items are appended to this process's pack and synced a group at a time (one
  * fsync of the rows and one of the index per 64 items or 2 s, see `PackWriter`); an item counts as
  * done only once its index line is written. Opening a folder written with another extractor or config
  * hash is an error rather than a silent mix of old and new features.
  *
- * Layout: `<root>/<modality>/manifest.json`, `<root>/<modality>/packs/<writer>.f32` + `.idx.jsonl`;
+ * Layout: `<root>/<modality>/manifest.json`, `<root>/<modality>/packs/<writer>.f32` (pixels: `.u8`) + `.idx.jsonl`;
  * folders written before packs (`items/<id>.f32` + `.json`, one atomic file each) are read as well.
  */
 export class FeatureStore {
@@ -95,11 +109,15 @@ export class FeatureStore {
       dim: options.dim,
       fps: options.fps,
       ...(options.standsInFor ? { standsInFor: options.standsInFor } : {}),
+      ...(options.values === 'pixels' ? { values: 'pixels' as const, dtype: 'uint8' as const, shape: options.shape ?? [options.dim] } : {}),
       createdAt: new Date().toISOString(),
     };
+    if (options.values === 'pixels' && options.shape && options.shape.reduce((a, b) => a * b, 1) !== options.dim) {
+      throw new Error(`${dir}: pixel shape [${options.shape.join(', ')}] does not hold ${options.dim} values a row`);
+    }
     if (fs.existsSync(manifestFile)) {
       const old = JSON.parse(fs.readFileSync(manifestFile, 'utf8')) as FeatureManifest;
-      const same = old.extractor === manifest.extractor && old.configHash === manifest.configHash && old.dim === manifest.dim;
+      const same = old.extractor === manifest.extractor && old.configHash === manifest.configHash && old.dim === manifest.dim && old.values === manifest.values;
       if (same) return new FeatureStore(dir, old);
       if (options.onMismatch !== 'overwrite') {
         throw new Error(
@@ -130,6 +148,11 @@ export class FeatureStore {
 
   private packIndex: Map<string, PackEntry> | null = null;
 
+  /** How the packs hold the values: uint8 for pixel streams, float32 otherwise. */
+  private get dtype(): PackDtype {
+    return this.manifest.values === 'pixels' ? 'uint8' : 'float32';
+  }
+
   private file(id: string, ext: string): string {
     return path.join(this.dir, 'items', `${storeItemName(id)}${ext}`);
   }
@@ -142,7 +165,7 @@ export class FeatureStore {
   private entry(id: string, fresh = false): PackEntry | undefined {
     const own = openPackWriter(this.packsDir)?.entries.get(id);
     if (own) return own;
-    if (!this.packIndex || (fresh && !this.packIndex.has(id))) this.packIndex = readPackIndexes(this.packsDir, this.manifest.dim);
+    if (!this.packIndex || (fresh && !this.packIndex.has(id))) this.packIndex = readPackIndexes(this.packsDir, this.manifest.dim, this.dtype);
     return this.packIndex.get(id);
   }
 
@@ -157,7 +180,8 @@ export class FeatureStore {
   }
 
   /**
-   * Stores item `id`'s sequence. NaN or infinite features are refused, naming the item and frame.
+   * Stores item `id`'s sequence. NaN or infinite features are refused, naming the item and frame; in a
+   * pixel store, so is any value that is not an integer 0–255.
    * @param data [T, D] row-major
    * @param mask [T] validity (default all valid)
    */
@@ -172,7 +196,22 @@ export class FeatureStore {
       throw new Error(`${id}: mask has ${options.mask.length} entries for ${frames} frames`);
     }
     const mask = options.mask === undefined || Array.from(options.mask).every((m) => m) ? undefined : Array.from(options.mask, (m) => (m ? '1' : '0')).join('');
-    packWriter(this.packsDir, dim).append(id, data, mask, options.meta ?? {});
+    if (this.dtype === 'float32') packWriter(this.packsDir, dim, 'float32').append(id, data, mask, options.meta ?? {});
+    else packWriter(this.packsDir, dim, 'uint8').append(id, this.toPixels(id, data, options.mask), mask, options.meta ?? {}, frames);
+  }
+
+  /** A pixel item's valid rows as bytes (masked rows are zeros by definition and are not stored). */
+  private toPixels(id: string, data: Float32Array, mask: ArrayLike<number> | undefined): Uint8Array {
+    const dim = this.manifest.dim;
+    for (let i = 0; i < data.length; i++) {
+      const v = data[i];
+      if (v < 0 || v > 255 || v !== Math.round(v)) throw new Error(`${id}: ${this.manifest.modality} pixel ${v} at frame ${Math.floor(i / dim)}, value ${i % dim}: a pixel stream holds integers 0–255`);
+    }
+    const frames = data.length / dim;
+    const kept = Array.from({ length: frames }, (_, t) => t).filter((t) => mask === undefined || mask[t]);
+    const out = new Uint8Array(kept.length * dim);
+    kept.forEach((t, k) => out.set(data.subarray(t * dim, (t + 1) * dim), k * dim));
+    return out;
   }
 
   read(id: string): StoredSequence {
@@ -195,16 +234,25 @@ export class FeatureStore {
   private readPacked(id: string, e: PackEntry): StoredSequence {
     const dim = this.manifest.dim;
     const file = path.join(this.packsDir, e.pack);
-    const data = new Float32Array(e.frames * dim);
+    const pixels = this.dtype === 'uint8';
+    const rows = storedRows(e, this.dtype);
+    const raw = pixels ? new Uint8Array(rows * dim) : new Float32Array(rows * dim);
     const fd = fs.openSync(file, 'r');
     try {
-      const n = fs.readSync(fd, new Uint8Array(data.buffer), 0, data.byteLength, e.offset);
-      if (n !== data.byteLength) throw new Error(`${file}: item '${id}' needs ${data.byteLength} bytes at ${e.offset}, found ${n}`);
+      const n = fs.readSync(fd, new Uint8Array(raw.buffer), 0, raw.byteLength, e.offset);
+      if (n !== raw.byteLength) throw new Error(`${file}: item '${id}' needs ${raw.byteLength} bytes at ${e.offset}, found ${n}`);
     } finally {
       fs.closeSync(fd);
     }
-    this.checkFinite(id, data, file);
     const mask = e.mask ? Uint8Array.from(e.mask, (c) => (c === '1' ? 1 : 0)) : new Uint8Array(e.frames).fill(1);
+    if (!pixels) {
+      this.checkFinite(id, raw as Float32Array, file);
+      return { data: raw as Float32Array, frames: e.frames, dim, mask, meta: e.meta };
+    }
+    // Pixels come back as float32 0–255 (the values every reader of a store takes), masked rows zeros.
+    const data = new Float32Array(e.frames * dim);
+    let k = 0;
+    for (let t = 0; t < e.frames; t++) if (mask[t]) data.set(raw.subarray(k * dim, ++k * dim), t * dim);
     return { data, frames: e.frames, dim, mask, meta: e.meta };
   }
 
@@ -227,7 +275,7 @@ export class FeatureStore {
             .map((f) => (JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as { id: string }).id)
         : [],
     );
-    this.packIndex = readPackIndexes(this.packsDir, this.manifest.dim);
+    this.packIndex = readPackIndexes(this.packsDir, this.manifest.dim, this.dtype);
     for (const id of this.packIndex.keys()) ids.add(id);
     for (const id of openPackWriter(this.packsDir)?.entries.keys() ?? []) ids.add(id);
     return [...ids].sort();

@@ -54,7 +54,8 @@ export function standardiseFrames(data: Float32Array, dim: number, stats: Sequen
  * the mean and std of its group's valid frames — the group being, for speech emotion, the speaker
  * (speaker normalisation: it removes much of what distinguishes voices and keeps what changes within
  * one). The statistics use no labels; for a held-out speaker they come from that speaker's own
- * recordings. Reads every item of the groups once, at construction.
+ * recordings. Reads every item of the groups once, at construction. A pixel store (`values: 'pixels'`)
+ * passes through unchanged: images are not standardised per dimension.
  */
 export class GroupStandardisedSource implements FeatureSource {
   readonly dir: string;
@@ -74,6 +75,7 @@ export class GroupStandardisedSource implements FeatureSource {
       if (ids) ids.push(id);
       else members.set(g, [id]);
     }
+    if (this.manifest.values === 'pixels') return;
     const read = function* (ids: readonly string[]) {
       for (const id of ids) yield store.read(id);
     };
@@ -93,6 +95,7 @@ export class GroupStandardisedSource implements FeatureSource {
     const g = this.groups.get(id);
     if (g === undefined) throw new Error(`${this.dir}: item '${id}' has no group (speaker) for per-speaker standardisation`);
     const s = this.store.read(id);
+    if (this.manifest.values === 'pixels') return s;
     return { ...s, data: standardiseFrames(s.data, s.dim, this.stats.get(g)!) };
   }
 }

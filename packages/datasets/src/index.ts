@@ -34,7 +34,7 @@ export type { SequenceWindow, WindowOptions } from './windowing';
 export { FeatureStore, configHash, storeItemName } from './feature-store';
 export { GroupStandardisedSource, sequenceStats, standardiseFrames } from './group-standardisation';
 export type { FeatureSource, SequenceStats } from './group-standardisation';
-export type { FeatureManifest, FeatureStoreOptions, StoredSequence } from './feature-store';
+export type { FeatureManifest, FeatureStoreOptions, StoredSequence, StreamValues } from './feature-store';
 export { SequenceDataset } from './sequence-dataset';
 export type { LabelledItem, SequenceBatch, SequenceDatasetOptions } from './sequence-dataset';
 export { walkFiles } from './walk-files';

@@ -23,12 +23,12 @@ export async function extractClip(ctx: FrameContext, file: string, info: MediaIn
   if (visual.length > 0 && info.video) {
     const rows = await visual[0].extractor!.clip!(res, clip);
     const mask = rows.mask ?? new Uint8Array(clip.frames).fill(1);
-    for (const s of visual) streams[s.spec.name] = { data: rows.data, mask, frames: clip.frames, dim: s.spec.dim };
+    for (const s of visual) streams[s.spec.name] = { data: rows.data, mask, frames: clip.frames, dim: s.spec.dim, ...(s.spec.values ? { values: s.spec.values } : {}) };
     times = rows.times ?? times;
     const noFace = clip.frames - mask.reduce((n, m) => n + m, 0);
     if (noFace > 0) notes.push(`no face in ${noFace}/${clip.frames} sampled frames (masked)`);
   } else {
-    for (const s of visual) streams[s.spec.name] = { data: new Float32Array(clip.frames * s.spec.dim), mask: new Uint8Array(clip.frames), frames: clip.frames, dim: s.spec.dim };
+    for (const s of visual) streams[s.spec.name] = { data: new Float32Array(clip.frames * s.spec.dim), mask: new Uint8Array(clip.frames), frames: clip.frames, dim: s.spec.dim, ...(s.spec.values ? { values: s.spec.values } : {}) };
     if (!info.video) notes.push('no video stream: video features masked');
   }
   return { streams, frames: clip.frames, fps: info.video?.fps ?? 0, times, notes };

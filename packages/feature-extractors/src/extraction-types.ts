@@ -22,6 +22,9 @@ export interface StreamSpec {
   config: Record<string, unknown>;
   /** The paper's encoder this stream stands in for, when it is an offline default. */
   standsInFor?: string;
+  /** Pixel streams (face crops): rows are images 0–255 of `shape` ([H, W, 3]), stored as uint8, never standardised. */
+  values?: 'pixels';
+  shape?: number[];
 }
 
 export interface PipelineExtractorOptions {
@@ -37,6 +40,8 @@ export interface PipelineExtractorOptions {
   visualModel?: FaceEmbedderModel;
   /** Detector every N frames, tracking in between. Default 5. */
   detectEvery?: number;
+  /** Side of the face crops a pixel stream keeps (extractor 'face-crops'). Default 224 (AVT-CA's paper). */
+  cropSize?: number;
   /** Clip-timed plans: seconds and frames per clip (defaults: the plan's). */
   clipSeconds?: number;
   clipFrames?: number;
@@ -97,6 +102,8 @@ export interface ExtractedStream {
   mask: Uint8Array;
   frames: number;
   dim: number;
+  /** 'pixels': rows are images 0–255 (never standardised per dimension). */
+  values?: 'pixels';
 }
 
 export interface ExtractedItem {

@@ -56,7 +56,7 @@ export interface VisualBatch extends VisualTrack {
 /** One extractor loaded for a plan: it states its stream (width, config) and computes rows. */
 export interface StreamExtractor {
   /** What the feature store and `pipeline.json` record of the stream `decl` it computes. */
-  describe(decl: StreamDeclaration): Pick<StreamSpec, 'extractor' | 'dim' | 'config'> & { standsInFor?: string | null };
+  describe(decl: StreamDeclaration): Pick<StreamSpec, 'extractor' | 'dim' | 'config' | 'shape'> & { standsInFor?: string | null };
   /** Per-file inputs it reads (computed once per file and shared between streams). */
   readonly needs?: { logMel?: boolean; llds?: boolean; wholeFile?: boolean };
   /** Called once per file before any rows (e.g. to read a transcript), in the order the notes should appear. */
@@ -86,6 +86,11 @@ export interface ExtractorDefinition {
   about: string;
   /** Its output width: a number, or how it is set (e.g. "the face model's: 256 expression, 1024 faceres"). */
   width: number | string;
+  /**
+   * 'pixels': each row is an image (integers 0–255, `describe` gives its `shape`), stored as uint8 and
+   * exempt from per-dimension standardisation — the network scales it. Default: features.
+   */
+  values?: 'pixels';
   /** Whether the options supply this extractor's model, so that a stream whose `paperExtractor` is this kind uses it (e.g. hub-audio with `audioEncoder`). */
   supplied?(options: ResolvedOptions): boolean;
   create(setup: ExtractorSetup): Promise<StreamExtractor>;

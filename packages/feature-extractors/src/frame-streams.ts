@@ -90,8 +90,9 @@ export async function extractFramesStreamed(
   options: ItemSources,
   onChunk: (chunk: FrameChunk) => Promise<void>,
 ): Promise<{ frames: number; fps: number; notes: string[] }> {
-  const info = await probe(file);
   const { visual, others } = splitStreams(ctx);
+  // Without visual streams only the audio is read: one ffmpeg run gives the facts and the samples.
+  const info = await probe(file, { audioOnly: visual.length === 0 });
   if (!info.video || visual.length === 0 || others.some((s) => s.extractor!.needs?.wholeFile)) {
     const item = await extractFrames(ctx, file, info, options);
     await onChunk({ first: 0, count: item.frames, fps: item.fps, times: item.times, faces: item.faces, streams: item.streams });

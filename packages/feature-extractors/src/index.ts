@@ -5,7 +5,9 @@ export type { OnnxDevice, OnnxExecution, OnnxExecutionOptions, OnnxExecutionProv
 export { openOnnx, createOnnxSession } from './onnx-session';
 export type { OnnxPlacement, OnnxSessionOptions } from './onnx-session';
 export type { PixelFrame } from './pixel-frame';
-export type { FrozenGraphRuntime } from './frozen-graph';
+export type { FrozenGraphOptions, FrozenGraphRuntime } from './frozen-graph';
+export { graphModelArtifacts, graphModelShardPaths } from './graph-model-artifacts';
+export type { GraphModelJson } from './graph-model-artifacts';
 export { graphDefToOnnx } from './graph-to-onnx';
 export type { GraphConstant, GraphDefNode, GraphToOnnxOptions, PixelInput } from './graph-to-onnx';
 export { FaceDetector } from './face-detector';
@@ -73,7 +75,7 @@ export type { Expression, ExpressionCropMode } from './analysis/expression-class
 export { alignedCrops, eyeLineAngle, noseMouthAngle } from './analysis/aligned-crops';
 export type { CropOptions } from './analysis/aligned-crops';
 export { SpeechDetector } from './analysis/speech-detector';
-export type { SpeechDetectorOptions } from './analysis/speech-detector';
+export type { SpeechDetectorOptions, SpeechStream } from './analysis/speech-detector';
 export { prosody, rowsAt } from './acoustic/prosody';
 export type { Prosody } from './acoustic/prosody';
 export { FaceTracker } from './face-tracker';

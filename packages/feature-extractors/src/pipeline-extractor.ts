@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { configHash, FeatureStore } from '@mer/datasets';
 import { probe } from '@mer/media';
 import { extractClip } from './clip-streams';
@@ -5,7 +6,7 @@ import type { ExtractedItem, ExtractionInput, ExtractionPlan, ExtractionReport, 
 import { extractFrames, extractFramesStreamed, FrameContext } from './frame-streams';
 import type { ResolvedOptions } from './extractor-registry';
 import { loadExtractorModules } from './extractor-modules';
-import { disposeStreams, resolveStreams } from './stream-resolution';
+import { declaredExtractor, disposeStreams, resolveStreams } from './stream-resolution';
 
 /**
  * The feature extractors of one network's plan (its recipe's streams, each computed by a registered
@@ -62,13 +63,19 @@ export class PipelineExtractor {
    * The streams a features folder holds for `plan`, as its manifests record them, or null when a
    * stream was not extracted there (then extractors must load).
    */
-  static recordedIn(root: string, plan: ExtractionPlan): StreamSpec[] | null {
+  static recordedIn(root: string, plan: ExtractionPlan, options: Pick<PipelineExtractorOptions, 'streams'> = {}): StreamSpec[] | null {
     const specs: StreamSpec[] = [];
     for (const d of plan.streams) {
       if (!FeatureStore.exists(root, d.name)) return null;
       const m = FeatureStore.read(root, d.name).manifest;
       const { pipeline: _pipeline, ...config } = m.config;
-      specs.push({ name: d.name, modality: d.modality, ...(m.standsInFor ? { standsInFor: m.standsInFor } : {}), extractor: m.extractor, dim: m.dim, config });
+      // A stream holding pixels where the plan's extractor computes features (or the other way) is refused.
+      const wanted = declaredExtractor(d, options);
+      if (wanted && (wanted.values ?? 'features') !== (m.values ?? 'features')) {
+        const held = m.values === 'pixels' ? `images (${m.extractor}, [${(m.shape ?? []).join(', ')}])` : `${m.dim}-d features (${m.extractor})`;
+        throw new Error(`${path.join(root, d.name)}: stream '${d.name}' holds ${held}, but this setup takes ${wanted.values === 'pixels' ? 'images' : 'features'} from extractor '${wanted.kind}' — extract with the preset you train (mer extract --preset <name>), or train the preset this folder was extracted for`);
+      }
+      specs.push({ name: d.name, modality: d.modality, ...(m.standsInFor ? { standsInFor: m.standsInFor } : {}), extractor: m.extractor, dim: m.dim, config, ...(m.values === 'pixels' ? { values: m.values, shape: m.shape } : {}) });
     }
     return specs;
   }
@@ -106,7 +113,9 @@ export class PipelineExtractor {
     this.checkComputable(file);
     const ctx = await this.context();
     const timing = this.plan.timing;
-    const info = await probe(file, { countFrames: timing.kind === 'clip' });
+    // A plan without visual streams reads only audio: one ffmpeg run gives the facts and the samples.
+    const audioOnly = !this.plan.streams.some((d) => d.modality === 'visual');
+    const info = await probe(file, { countFrames: timing.kind === 'clip' && !audioOnly, audioOnly });
     if (timing.kind === 'clip') {
       const o = ctx.options;
       return extractClip(ctx, file, info, { seconds: o.clipSeconds ?? timing.seconds, frames: o.clipFrames ?? timing.frames });
@@ -140,7 +149,7 @@ export class PipelineExtractor {
   openStores(root: string): Record<string, FeatureStore> {
     const stores: Record<string, FeatureStore> = {};
     for (const s of this.streams) {
-      stores[s.name] = FeatureStore.open(root, { modality: s.name, extractor: s.extractor, config: { pipeline: this.plan.name, ...s.config }, dim: s.dim, standsInFor: s.standsInFor });
+      stores[s.name] = FeatureStore.open(root, { modality: s.name, extractor: s.extractor, config: { pipeline: this.plan.name, ...s.config }, dim: s.dim, standsInFor: s.standsInFor, ...(s.values ? { values: s.values, shape: s.shape } : {}) });
     }
     return stores;
   }

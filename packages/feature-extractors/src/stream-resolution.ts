@@ -8,6 +8,12 @@ export interface ResolvedStream {
   extractor: StreamExtractor | null;
 }
 
+/** The extractor kind a declared stream resolves to before any model loads (`--stream`'s choice, else the declaration's), when registered. */
+export function declaredExtractor(decl: StreamDeclaration, o: Pick<ResolvedOptions, 'streams'>): ExtractorDefinition | null {
+  const kind = o.streams?.[decl.name] ?? decl.extractor;
+  return hasExtractor(kind) ? getExtractor(kind) : null;
+}
+
 /** Which registered extractor computes `decl`: the paper's when the options supply its model, else `--stream`'s choice, else the recipe's default. */
 function chooseExtractor(plan: ExtractionPlan, decl: StreamDeclaration, o: ResolvedOptions): ExtractorDefinition {
   const paper = decl.paperExtractor && hasExtractor(decl.paperExtractor) ? getExtractor(decl.paperExtractor) : null;
@@ -43,7 +49,8 @@ export async function resolveStreams(plan: ExtractionPlan, o: ResolvedOptions): 
     if (pre) return { spec: streamSpec(decl, decl.standsInFor, { extractor: `precomputed:${pre.source}`, dim: pre.dim, config: { source: pre.source, ...pre.config } }), extractor: null };
     const extractor = loaded.get(defs[i]!.kind)!;
     const d = extractor.describe(decl);
-    return { spec: streamSpec(decl, d.standsInFor === undefined ? decl.standsInFor : d.standsInFor, d), extractor };
+    const pixels = defs[i]!.values === 'pixels' ? { values: 'pixels' as const, shape: d.shape ?? [d.dim] } : {};
+    return { spec: { ...streamSpec(decl, d.standsInFor === undefined ? decl.standsInFor : d.standsInFor, d), ...pixels }, extractor };
   });
 }
 

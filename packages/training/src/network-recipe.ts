@@ -29,6 +29,12 @@ export interface StreamDeclaration {
    * `visualEncoder` always).
    */
   paperExtractor?: string;
+  /**
+   * Presets whose network takes another kind of input on this stream, with the extractor that writes
+   * it (e.g. AVT-CA's `paper` video: `face-crops`, raw face crops for its EfficientFace-style branch).
+   * `mer extract --preset <p>` extracts it; presets not named here take `extractor`.
+   */
+  presetExtractors?: Readonly<Record<string, string>>;
 }
 
 /** How rows of a network's streams relate to time. */
@@ -115,11 +121,6 @@ export interface NetworkRecipe {
    * (unknown keys, wrong types) before anything is built. Absent: overrides are passed on unchecked.
    */
   presetConfig?: (preset: string) => object;
-  /**
-   * The preset pipelines build when none is named, where `defaultPreset` takes inputs that `mer
-   * extract` does not write (e.g. AVT-CA's paper preset: raw face crops); `why` is said when it is used.
-   */
-  extractedPreset?: { preset: string; why: string };
   /** Named training setups; `paper` is the paper's own. */
   training: { paper: TrainingConfig } & Record<string, TrainingConfig>;
   /** The profile used when none is named. Default 'paper'. */
@@ -139,6 +140,14 @@ export interface NetworkRecipe {
   build(widths: Record<string, number>, preset: string, options?: BuildOptions): RecipeNetwork;
   /** Loads what `RecipeNetwork.save` wrote. */
   load(files: ModelFiles): RecipeNetwork;
+}
+
+/** A preset's streams: each with the extractor that preset takes (`presetExtractors`, else the stream's default). */
+export function presetStreams(recipe: Pick<NetworkRecipe, 'streams'>, preset: string): StreamDeclaration[] {
+  return recipe.streams.map((d) => {
+    const kind = d.presetExtractors?.[preset];
+    return kind && kind !== d.extractor ? { ...d, extractor: kind } : d;
+  });
 }
 
 /** The width of stream `name`, or an error naming the streams there are. */

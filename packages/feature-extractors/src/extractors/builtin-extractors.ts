@@ -1,6 +1,7 @@
 import type { ExtractorDefinition } from '../extractor-registry';
 import { hubAudioExtractor, vggishExtractor } from './audio-model-extractors';
 import { egemapsExtractor, egemapsFunctionalsExtractor } from './egemaps-extractors';
+import { faceCropsExtractor } from './face-crops-extractor';
 import { faceExtractor } from './face-extractor';
 import { logMelHalvesExtractor, logMelMeanStdExtractor, logMelWithDescriptorsExtractor } from './log-mel-extractors';
 import { mfccExtractor } from './mfcc-extractor';
@@ -10,6 +11,7 @@ import { hashedWordsExtractor, hubTextExtractor } from './text-extractors';
 /** The extractors mer ships, registered when the package loads. */
 export const BUILTIN_EXTRACTORS: readonly ExtractorDefinition[] = [
   faceExtractor,
+  faceCropsExtractor,
   logMelMeanStdExtractor,
   logMelHalvesExtractor,
   vggishExtractor,
