@@ -9,6 +9,7 @@ import { datasetsCommand } from './commands/datasets-command';
 import { extractorModulesFromEnv, extractorsCommand } from './commands/extractors-command';
 import { listExtractors, loadExtractorModules } from '@mer/feature-extractors';
 import { analyzeCommand } from './commands/analyze-command';
+import { liveCommand } from './commands/live-command';
 import { extractCommand } from './commands/extract-command';
 import { mergeCommand } from './commands/merge-command';
 import { demoCommand, evalCommand, predictCommand, trainCommand } from './commands/pipeline-commands';
@@ -38,7 +39,7 @@ program
   })
   .addHelpText(
     'after',
-    '\nExamples:\n  $ mer analyze clip.mp4\n  $ mer demo\n  $ mer extract --pipeline avt-ca --dataset ravdess:/data/RAVDESS --out feats\n  $ mer train --features feats --out run --preset lite\n  $ mer eval --run run --split test\n  $ mer cv --features feats-emodb --out cv --folds loso --preset lite\n  $ mer predict --run run clip.mp4 --plot\n  $ mer features merge feats-0 feats-1 --out feats',
+    '\nExamples:\n  $ mer analyze clip.mp4\n  $ mer demo\n  $ mer extract --pipeline avt-ca --preset lite --dataset ravdess:/data/RAVDESS --out feats\n  $ mer train --features feats --out run\n  $ mer eval --run run --split test\n  $ mer cv --features feats-emodb --out cv --folds loso --preset lite\n  $ mer predict --run run clip.mp4 --plot\n  $ mer features merge feats-0 feats-1 --out feats',
   );
 
 program
@@ -75,6 +76,8 @@ program
   .requiredOption('--pipeline <name>', 'a registered network: maven | tcn-fusion | avt-ca | speech-kernel (speech functionals → kernel ridge), or one a --recipe module registers')
   .requiredOption('--dataset <kind:root>', 'a registered dataset (mer datasets lists them): affwild2:<root> | ravdess:<root> | crema-d:<root> | emodb:<root> | cmu-mosei:<folder of the SDK .csd files>, or one a --dataset-module registers')
   .requiredOption('--out <dir>', 'features folder')
+  .option('--preset <name>', "the preset to extract for (default: the network's default, paper): its streams' extractors — AVT-CA's paper and official-code take face crops, features and lite face embeddings")
+  .option('--crop-size <px>', 'side of the face crops a crops stream keeps (AVT-CA paper/official-code; default 224: 150 KB a frame)', wholeNumber(8, 1024))
   .option('--faces <mode>', "detect (BlazeFace + tracking; default) | none (frames are already face crops) | cropped-aligned (the dataset's own crops; default where Aff-Wild2 has cropped_aligned/)")
   .option('--split <how>', "replace the dataset's split: random:0.25 (stratified, seeded) or speaker:03,08 (those speakers/actors are the test set)")
   .option('--fold <n>', "RAVDESS speaker fold 1–6 instead of the AVT-CA split; Aff-Wild2: TCN-fusion's fold 1–6 (1–5 training chunks, 6 the validation set)", wholeNumber(1, 6))
@@ -84,9 +87,10 @@ program
   .option('--shards <n>', 'the shard count when the index comes from the scheduler: JOB_COMPLETION_INDEX (Kubernetes Indexed Job) or SLURM_ARRAY_TASK_ID (Slurm array)', wholeNumber(1))
   .addOption(new Option('--worker').hideHelp())
   .addOption(new Option('--queue').hideHelp())
-  .option('--stream <name=extractor>', `another registered extractor for a stream, e.g. audio=egemaps (repeatable; mer extractors lists them; kind (width): ${listExtractors().map((d) => `${d.kind} (${typeof d.width === 'number' ? d.width : 'the model\'s'})`).join(', ')}, and those --extractor registers)`, collect, [])
+  .option('--stream <name=extractor>', `another registered extractor for a stream, e.g. audio=egemaps, or utterance=speech-functionals to add an utterance stream that mer train --utterance late-fuses (repeatable; mer extractors lists them; kind (width): ${listExtractors().map((d) => `${d.kind} (${typeof d.width === 'number' ? d.width : 'the model\'s'})`).join(', ')}, and those --extractor registers)`, collect, [])
   .option('--clip-seconds <s>', "clip-timed networks (AVT-CA): seconds per clip instead of the network's 3.6 (shorter recordings are centred and zero-padded to it)", positiveNumber)
   .option('--clip-frames <n>', "clip-timed networks: video frames sampled per clip instead of the network's 15", wholeNumber(1))
+  .option('--speed <factors>', 'speed perturbation, e.g. 0.9,1.0,1.1: each item also at the factors other than 1 (audio resampled: tempo and pitch), stored as copies <id>~sp<factor> that training uses with "speedPerturbation"')
   .option('--folds <file>', "CMU-MOSEI: the standard folds, a JSON {train, valid, test} of video ids or the SDK's cmu_mosei_std_folds.py")
   .option('--labels <task>', 'CMU-MOSEI: emotions (six, multi-label; default) | sentiment2 (negative vs non-negative) | sentiment7 (−3 … 3)')
   .option('--steps <n>', "CMU-MOSEI: steps each sequence is averaged onto per segment (default: the network's clip frames)", wholeNumber(1))
@@ -116,7 +120,7 @@ program
   .description('Train on a features folder: the train split; the validation split, else an inner validation split carved from train, selects the kept epoch (the test split is never read)')
   .requiredOption('--features <dirs...>', 'folder(s) written by mer extract (several: shards, merged into <out>/features first)')
   .requiredOption('--out <dir>', 'run folder: pipeline.json, metrics.jsonl, checkpoint/, best/')
-  .option('--preset <name>', "the network's preset: paper (default; AVT-CA: features, since its paper preset takes raw face crops) | official-code | lite")
+  .option('--preset <name>', "the network's preset: paper | official-code | features | lite (default: the one the features were extracted for)")
   .option('--profile <name>', "the network's training profile: paper (the paper's setup) | small-data (AVT-CA) …; default the network's")
   .option('--config <file>', 'JSON training overrides on top of the profile, e.g. {"learningRate":1e-3,"epochs":30,"model":{"beitDepth":2}}')
   .option('--epochs <n>', 'number of epochs', wholeNumber(1))
@@ -124,8 +128,10 @@ program
   .option('--resume', 'continue an interrupted run from its last checkpoint (with the setup it was started with; a larger --epochs is honoured)')
   .option('--overwrite', 'replace the run already in --out (without --resume or --overwrite, an existing run is refused)')
   .addOption(new Option('--select <what>', "what selects the kept epoch: auto (the validation split, else an inner validation split of train: by speaker, else 15 % stratified) | last (nothing: the last epoch) | test (the test split: OPTIMISTIC, marked so)").choices(['auto', 'last', 'test']).default('auto'))
+  .option('--members <n>', 'a committee of n networks, each in <out>/members/<k>: member k selects its epoch on other training speakers (rotated) and has seed + k − 1; eval and predict average their class probabilities (valence/arousal: their mean); --resume continues at the member where it stopped (default 1: one network)', wholeNumber(1))
+  .option('--utterance', 'late-fuse the features\' utterance stream (mer extract --stream utterance=speech-functionals) into the class logits: a linear head on the standardised row, trained jointly ({"utterance":{"hidden":64,"dropout":0.2}} in --config sets the head)')
   .option('--json', 'one JSON line per epoch')
-  .addHelpText('after', '\nExample:\n  $ mer train --features feats --out run --preset lite --epochs 30\n  $ mer train --features feats --out run --resume')
+  .addHelpText('after', '\nExample:\n  $ mer train --features feats --out run --preset lite --epochs 30\n  $ mer train --features feats --out run --resume\n  $ mer train --features feats --out committee --preset lite --members 3')
   .action(trainCommand);
 
 program
@@ -170,6 +176,15 @@ program
   .option('--json', 'one JSON line per file')
   .addHelpText('after', '\nA file that fails is reported (stderr, summary.csv) and the rest go on; the exit code is then 1.\n\nExample:\n  $ mer predict --run run --plot --out preds talk.mp4 "clips/*.mp4"')
   .action(predictCommand);
+
+program
+  .command('live')
+  .description('Real time in your browser: webcam and microphone → face box, the 7 expression probabilities, valence/arousal, speech, loudness and F0, a 30 s timeline, CSV export in mer analyze\'s columns; media never leaves the browser')
+  .option('--host <address>', 'interface to listen on (default 127.0.0.1: this machine only)')
+  .option('--port <n>', 'port (default 8790; 0: any free one)', wholeNumber(0, 65535))
+  .option('--open', 'open the page in the default browser')
+  .addHelpText('after', '\nThe page runs the models itself (WebGPU when the browser has a hardware adapter, else WebAssembly; ?backend=wasm|webgpu forces one).\n\nExamples:\n  $ mer live\n  $ mer live --port 9000 --open')
+  .action(liveCommand);
 
 program
   .command('datasets')

@@ -31,10 +31,11 @@ const RUN_HERE = ['npx mer analyze clip.mp4', 'npx mer analyze "videos/*.mp4" --
 
 /** Not run here: why, and what runs the same command instead. */
 const NOT_RUN: Record<string, string> = {
+  'npx mer live': 'serves until Ctrl-C; live-command.spec.ts starts it, fetches the page and the models and stops it; apps/live/src/live-page.spec.ts runs the page in headless Chromium',
   'mer extract --pipeline avt-ca --dataset cmu-mosei:/data/mosei --folds cmu_mosei_std_folds.py --out feats-mosei': 'needs the CMU-MOSEI SDK files; apps/cli/src/mosei.spec.ts runs these three commands on a synthetic SDK set',
   'mer train --features feats-mosei --out run-mosei --preset features': 'as above (mosei.spec.ts)',
   'mer eval --run run-mosei --split test': 'as above (mosei.spec.ts)',
-  'mer extract --pipeline avt-ca --dataset emodb:../shared/data/emodb --split speaker:03,08 --out feats-emodb03 --faces none': 'needs ../shared/data (not in CI); cli.spec.ts runs extract --split speaker → train → eval on generated EmoDB-named clips and checks the selection lines',
+  'mer extract --pipeline avt-ca --preset lite --dataset emodb:../shared/data/emodb --split speaker:03,08 --out feats-emodb03 --faces none': 'needs ../shared/data (not in CI); cli.spec.ts runs extract --split speaker → train → eval on generated EmoDB-named clips and checks the selection lines',
   'mer train --features feats-emodb03 --out run-emodb03 --preset lite --epochs 30': 'as above (cli.spec.ts: the selection line and held-out/OPTIMISTIC in eval)',
   'mer eval --run run-emodb03 --split test': 'as above (cli.spec.ts)',
   'mer extract … --labels sentiment2': 'a fragment (… stands for the options above); --labels runs in mosei.spec.ts',
@@ -42,12 +43,16 @@ const NOT_RUN: Record<string, string> = {
   'mer cv --features feats-functionals --out cv-kernel --folds loso --estimator kernel': 'as above (kernel-cv.spec.ts runs mer cv --estimator kernel on them; npm run bench:real-data -- --configs speech-functionals-kernel on the real folder)',
   'npx nx build cli && MER_BACKEND=cpu npx mer info': 'a workspace command (builds); cli.spec.ts runs mer commands from source and backend specs cover MER_BACKEND',
   'mer --dataset-module my-dataset.js datasets': 'the README\'s reader module as a file; custom-dataset.spec.ts runs the same reader (fixtures/wav-csv-dataset.ts) through mer datasets',
-  'mer --dataset-module my-dataset.js extract --pipeline avt-ca --dataset wav-csv:/data/my-corpus --split speaker:s3 --faces none --out feats-mine': 'needs a corpus folder; custom-dataset.spec.ts runs this extract (and train, eval) on generated WAVs and a labels.csv',
+  'mer --dataset-module my-dataset.js extract --pipeline avt-ca --preset lite --dataset wav-csv:/data/my-corpus --split speaker:s3 --faces none --out feats-mine': 'needs a corpus folder; custom-dataset.spec.ts runs this extract (and train, eval) on generated WAVs and a labels.csv',
   'mer train --features feats-mine --out run-mine --preset lite': 'as above (custom-dataset.spec.ts)',
   'mer eval --run run-mine --split test': 'as above (custom-dataset.spec.ts)',
   'mer --extractor loudness-extractor.js extractors': 'custom-extractor.spec.ts runs it with the fixture module (apps/cli/src/fixtures/loudness-extractor.js) and checks the listed kind and width',
-  'mer --extractor loudness-extractor.js extract --pipeline avt-ca --dataset emodb:/data/emodb --stream audio=loudness-zcr-centroid --faces none --out feats-loud': 'needs a corpus folder; custom-extractor.spec.ts runs this extract on generated EmoDB-named WAVs',
+  'mer --extractor loudness-extractor.js extract --pipeline avt-ca --preset lite --dataset emodb:/data/emodb --stream audio=loudness-zcr-centroid --faces none --out feats-loud': 'needs a corpus folder; custom-extractor.spec.ts runs this extract on generated EmoDB-named WAVs',
   'mer train --features feats-loud --out run-loud --preset lite': 'as above (custom-extractor.spec.ts: train, eval and predict without --extractor)',
+  'mer extract --pipeline avt-ca --preset lite --dataset emodb:../shared/data/emodb --split speaker:03,08 --out feats-utt --faces none --stream utterance=speech-functionals': "needs the workplace's EmoDB copy; committee-cli.spec.ts runs this extract on generated EmoDB-named tones",
+  'mer train --features feats-utt --out run-utt --epochs 30 --utterance': 'as above (committee-cli.spec.ts, 2 epochs)',
+  'mer train --features feats-utt --out run-committee --epochs 30 --members 3': 'as above (committee-cli.spec.ts trains --members 2, checks the committee line, eval and predict)',
+  'mer eval --run run-committee --split test': 'as above (committee-cli.spec.ts)',
 };
 
 describe("the READMEs' mer commands", () => {

@@ -92,7 +92,8 @@ export async function crossValidateKernel(options: {
   const stream = options.stream ?? 'audio';
   const index = readFeatureIndex(options.features);
   if (!index.classes || index.multiLabel) throw new Error(`${options.features}: the kernel estimator classifies single-label items; '${index.pipeline}' features have ${index.multiLabel ? 'multi-label targets' : 'no classes'}`);
-  const items = index.items.flatMap((i) => (i.classLabel === undefined ? [] : [{ ...i, classLabel: i.classLabel }]));
+  // Speed-perturbed copies (`mer extract --speed`) are not folded: only recordings are.
+  const items = index.items.flatMap((i) => (i.classLabel === undefined || i.augmentOf !== undefined ? [] : [{ ...i, classLabel: i.classLabel }]));
   const speakers = items.map((i) => itemSpeaker(index.dataset, i));
   const store = FeatureStore.read(options.features, stream);
   const dim = store.manifest.dim;

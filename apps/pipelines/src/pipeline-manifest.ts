@@ -6,6 +6,8 @@ import type { TrainingConfig } from '@mer/training';
 import type { FeatureStats } from './feature-stats';
 import type { Selection } from './selection';
 import type { StageRecord } from './staged-training';
+import type { UtteranceFusionConfig } from './utterance-fusion';
+import type { CommitteeRecord } from './committee-record';
 
 /** What `pipeline.json` in a run folder holds. */
 export interface PipelineManifest {
@@ -27,6 +29,10 @@ export interface PipelineManifest {
   selection?: Selection;
   /** A staged run's finished stages in order, each with what it trained and its own selection. */
   stages?: StageRecord[];
+  /** A late-fused utterance stream (`utterance-fusion.ts`): its extractor and head. */
+  utterance?: UtteranceFusionConfig;
+  /** A committee run (`mer train --members M`): its members' folders, seeds and selections. */
+  committee?: CommitteeRecord;
 }
 
 export function writeManifest(runDir: string, manifest: PipelineManifest): void {

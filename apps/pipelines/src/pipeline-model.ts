@@ -21,7 +21,7 @@ export type ModelOutput = NetworkOutput;
 export class PipelineModel {
   private normalisers: Record<string, { mean: tf.Tensor1D; scale: tf.Tensor1D }> = {};
 
-  private constructor(
+  protected constructor(
     readonly recipe: NetworkRecipe,
     readonly network: RecipeNetwork,
   ) {}
@@ -53,14 +53,20 @@ export class PipelineModel {
 
   /**
    * Per-stream standardisation `(x − mean) / std` applied to every input (statistics of the training
-   * set's valid frames, kept in the run's pipeline.json).
+   * set's valid frames, kept in the run's pipeline.json); pixel streams pass unchanged.
    */
   setNormalisation(stats: Record<string, FeatureStats>): void {
     tf.dispose(Object.values(this.normalisers).flatMap((n) => [n.mean, n.scale]));
     this.normalisers = {};
     for (const [m, s] of Object.entries(stats)) {
+      if (s.values === 'pixels') continue; // images: the network scales them itself
       this.normalisers[m] = { mean: tf.tensor1d(s.mean), scale: tf.tensor1d(s.std.map((v) => 1 / v)) };
     }
+  }
+
+  /** A stream's training mean per dimension (what standardisation maps to 0), or undefined when it has no statistics. */
+  normalisationMean(stream: string): Float32Array | undefined {
+    return this.normalisers[stream]?.mean.dataSync() as Float32Array | undefined;
   }
 
   private normalise(features: Record<string, tf.Tensor3D>): Record<string, tf.Tensor3D> {

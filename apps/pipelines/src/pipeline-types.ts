@@ -4,6 +4,7 @@ import type { ClassificationMetrics, MultiLabelMetrics, ValenceArousalMetrics } 
 import type { TrainingConfig } from '@mer/training';
 import type { StageEvent } from './staged-training';
 import type { EpochRecord } from './trainer';
+import type { UtteranceFusionConfig } from './utterance-fusion';
 
 /** One labelled (or unlabelled, for prediction) media file. */
 export interface PipelineItem {
@@ -25,6 +26,10 @@ export interface PipelineItem {
   person?: 'left' | 'right';
   /** The dataset's aligned face crops of this item (Aff-Wild2 `cropped_aligned/<name>`). */
   faceCrops?: string;
+  /** An augmented copy's source item (`mer extract --speed`): it trains only with its source, never selects or evaluates. */
+  augmentOf?: string;
+  /** A speed-perturbed copy's factor (its features are of `file`'s audio at this speed). */
+  speed?: number;
 }
 
 export interface PipelineOptions {
@@ -51,6 +56,8 @@ export interface PipelineOptions {
    * widths come from its manifests and no extractor model loads unless an item must be extracted.
    */
   features?: string;
+  /** Late-fuse an utterance-level stream (`utterance`, default extractor speech-functionals) into the class logits; see `withUtteranceFusion`. */
+  utterance?: Partial<UtteranceFusionConfig>;
 }
 
 import type { Selection } from './selection';

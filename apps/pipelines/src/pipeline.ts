@@ -11,6 +11,7 @@ import { summariseMetrics } from './evaluation';
 import { resolveStandardisation, standardisedSources } from './speaker-standardisation';
 import { predictionInputs } from './prediction-inputs';
 import { FeatureStats, featureStats } from './feature-stats';
+import { extractionPlan, folderPreset } from './extraction-preset';
 import { resolveRecipe } from './network-registry';
 import { readManifest, writeManifest } from './pipeline-manifest';
 import type { Selection } from './selection';
@@ -22,22 +23,31 @@ import { taskFor, taskManifest } from './tasks/task-registry';
 import { StageRecord, trainStages } from './staged-training';
 import { EpochRecord, trainModel } from './trainer';
 import { modelOverrides, trainingConfig } from './training-config';
+import { fusedSetup, type UtteranceFusionConfig } from './utterance-fusion';
+import { loadCommittee } from './committee-model';
+import type { CommitteeRecord } from './committee-record';
 
 /** Builds a pipeline for a registered network (by name) or a recipe: extractors now (or, on a features folder, when an item needs them), the network on first fit. */
 export async function createPipeline(network: string | NetworkRecipe, options: PipelineOptions = {}): Promise<Pipeline> {
-  const recipe = resolveRecipe(network);
+  // With `utterance`: the recipe plus a late-fused utterance stream (the registered recipe is unchanged).
+  const { recipe, fusion, extractor: extractorOptions } = fusedSetup(resolveRecipe(network), options.utterance, options.extractor ?? {});
   // Every option is checked before anything loads or is written.
   const task = taskFor(recipe, options);
   const classes = task.needsClasses ? (options.classes ?? recipe.defaultClasses) : undefined;
   if (task.needsClasses && !classes) throw new Error(`${recipe.name}: a classification network needs class names (options.classes)`);
   const training = trainingConfig(recipe, options.training, options.profile);
-  const preset = options.preset ?? recipe.extractedPreset?.preset ?? recipe.defaultPreset;
+  // On a features folder, the preset it was extracted for unless one is named.
+  const preset = options.preset ?? (options.features ? folderPreset(recipe, options.features, extractorOptions.streams) : recipe.defaultPreset);
   const model = modelOverrides(recipe, preset, options.model);
   await initBackend();
-  // Stored features: the folder's streams, models only if an item must be extracted (sklearn's fit on arrays).
-  const recorded = options.features ? PipelineExtractor.recordedIn(options.features, recipe) : null;
-  const extractor = recorded ? PipelineExtractor.deferred(recipe, options.extractor ?? {}, recorded) : await PipelineExtractor.create(recipe, options.extractor);
-  return new Pipeline(recipe, preset, extractor, training, classes, model, null, options.extractor ?? {}, task);
+  // What this preset takes (e.g. AVT-CA's paper preset: face crops). Stored features: the folder's
+  // streams, models only if an item must be extracted (sklearn's fit on arrays).
+  const plan = extractionPlan(recipe, preset);
+  const recorded = options.features ? PipelineExtractor.recordedIn(options.features, plan, extractorOptions) : null;
+  const extractor = recorded ? PipelineExtractor.deferred(plan, extractorOptions, recorded) : await PipelineExtractor.create(plan, extractorOptions);
+  const pipeline = new Pipeline(recipe, preset, extractor, training, classes, model, null, extractorOptions, task);
+  pipeline.utterance = fusion;
+  return pipeline;
 }
 
 /**
@@ -47,18 +57,22 @@ export async function createPipeline(network: string | NetworkRecipe, options: P
 export async function loadPipeline(runDir: string, reading: Partial<PipelineExtractorOptions> = {}): Promise<Pipeline> {
   const m = readManifest(runDir);
   m.extractor = { ...m.extractor, ...reading };
-  const recipe = resolveRecipe(m.pipeline);
+  // A committee's members are runs of their own (`<run>/members/<k>`); their mean is the prediction.
+  if (m.committee) return loadCommittee(runDir, m, reading);
+  const { recipe, fusion } = fusedSetup(resolveRecipe(m.pipeline), m.utterance, m.extractor);
   const task = taskFor(recipe, m);
   await initBackend();
   const best = path.join(runDir, 'best');
   if (!fs.existsSync(best)) throw new Error(`${runDir}: no trained model yet (no best/ folder) — was training interrupted before the first epoch ended?`);
   // The streams the network was trained on; the extractors load for the first file to predict.
-  const extractor = m.streams ? PipelineExtractor.deferred(recipe, m.extractor, m.streams) : await PipelineExtractor.create(recipe, m.extractor);
+  const plan = extractionPlan(recipe, m.preset);
+  const extractor = m.streams ? PipelineExtractor.deferred(plan, m.extractor, m.streams) : await PipelineExtractor.create(plan, m.extractor);
   const model = PipelineModel.load(recipe, best);
   const pipeline = new Pipeline(recipe, m.preset, extractor, m.training, m.classes, m.model, model, m.extractor, task);
   if (m.normalisation) pipeline.setNormalisation(m.normalisation);
   pipeline.selection = m.selection;
   pipeline.stages = m.stages;
+  pipeline.utterance = fusion;
   return pipeline;
 }
 
@@ -73,6 +87,10 @@ export class Pipeline {
   selection: Selection | undefined;
   /** A staged run's finished stages, each with its selection (pipeline.json's `stages`). */
   stages: StageRecord[] | undefined;
+  /** The late-fused utterance stream's head (pipeline.json's `utterance`), or null. */
+  utterance: UtteranceFusionConfig | null = null;
+  /** A committee run's record (its network is the members' mean), from pipeline.json. */
+  committee: CommitteeRecord | undefined;
 
   constructor(
     readonly recipe: NetworkRecipe,
@@ -181,7 +199,7 @@ export class Pipeline {
     const data = this.task.dataset(stores, items, this.training);
     // Each item's speaker: a closed-form network chooses its hyper-parameters over the training speakers.
     const groups = new Map(items.map((i) => [i.id, i.speaker ?? '']));
-    const common = { runDir, task: this.task, classWeights, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, groups };
+    const common = { runDir, task: this.task, classWeights, resume: options.resume, stopAfter: options.stopAfter, onEpoch: options.onEpoch, onBatch: options.onBatch, groups, classes: this.classes };
     // A recipe that declares stages for this preset trains in them, each recorded in pipeline.json.
     const stages = this.recipe.stages?.(this.preset);
     const history = stages
@@ -216,6 +234,7 @@ export class Pipeline {
       ...taskManifest(this.task, this.recipe),
       ...(this.selection ? { selection: this.selection } : {}),
       ...(this.stages ? { stages: this.stages } : {}),
+      ...(this.utterance ? { utterance: this.utterance } : {}),
     });
   }
 

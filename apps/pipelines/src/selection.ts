@@ -45,8 +45,10 @@ function shuffled<T>(xs: readonly T[], seed: number): T[] {
  * candidate sets for the widest class coverage (then the size nearest the fraction). Otherwise
  * `fraction` of each class (at least one of any class with two or more items), or of all items when
  * there are no classes. Deterministic for a seed; never reads anything but the training items.
+ * `avoid`: speakers held out as rarely as the candidates allow (a committee's earlier members'); none
+ * by default, which leaves the split exactly as without it.
  */
-export function innerValidationSplit(items: readonly PipelineItem[], options: { fraction?: number; seed?: number } = {}): { train: PipelineItem[]; validation: PipelineItem[]; selection: Selection } {
+export function innerValidationSplit(items: readonly PipelineItem[], options: { fraction?: number; seed?: number; avoid?: readonly string[] } = {}): { train: PipelineItem[]; validation: PipelineItem[]; selection: Selection } {
   const fraction = options.fraction ?? INNER_VALIDATION_FRACTION;
   const seed = options.seed ?? 1;
   const sorted = [...items].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
@@ -56,9 +58,12 @@ export function innerValidationSplit(items: readonly PipelineItem[], options: { 
     const count = new Map<string, number>();
     for (const i of sorted) count.set(i.speaker!, (count.get(i.speaker!) ?? 0) + 1);
     const classes = new Set(sorted.map(classOf));
-    let best: { held: string[]; cover: number; gap: number } | null = null;
+    // Speakers to `avoid` (a committee's earlier members held them out) come last and weigh against a set.
+    const avoid = new Set(options.avoid ?? []);
+    const fresh = (speakers as string[]).filter((s) => !avoid.has(s));
+    let best: { held: string[]; overlap: number; cover: number; gap: number } | null = null;
     for (let c = 0; c < 32; c++) {
-      const order = shuffled(speakers as string[], seed * 7_919 + c);
+      const order = [...shuffled(fresh, seed * 7_919 + c), ...(avoid.size > 0 ? shuffled([...avoid].filter((s) => speakers.includes(s)), seed * 7_919 + c + 1_000) : [])];
       const held: string[] = [];
       let n = 0;
       for (const s of order) {
@@ -70,7 +75,8 @@ export function innerValidationSplit(items: readonly PipelineItem[], options: { 
       const trainClasses = new Set(sorted.filter((i) => !held.includes(i.speaker!)).map(classOf));
       const cover = new Set(heldItems.map(classOf)).size + (trainClasses.size === classes.size ? classes.size : 0);
       const gap = Math.abs(n / sorted.length - fraction);
-      if (!best || cover > best.cover || (cover === best.cover && gap < best.gap)) best = { held: held.sort(), cover, gap };
+      const overlap = held.filter((s) => avoid.has(s)).length;
+      if (!best || overlap < best.overlap || (overlap === best.overlap && (cover > best.cover || (cover === best.cover && gap < best.gap)))) best = { held: held.sort(), overlap, cover, gap };
     }
     const held = new Set(best!.held);
     const validation = sorted.filter((i) => held.has(i.speaker!));

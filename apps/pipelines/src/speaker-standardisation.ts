@@ -2,6 +2,7 @@ import { FeatureSource, GroupStandardisedSource, SequenceStats, sequenceStats, s
 import type { ExtractedStream } from '@mer/feature-extractors';
 import type { TrainingConfig } from '@mer/training';
 import type { PipelineItem } from './pipeline-types';
+import { standardisationGroup } from './speed-copies';
 
 /**
  * Per speaker where the items name their speakers; when none does (a user's own clips), the training
@@ -25,7 +26,7 @@ export function standardisedSources(stores: Record<string, FeatureSource>, items
     if (i.speaker === undefined || i.speaker === '') {
       throw new Error(`${i.file}: item '${i.id}' names no speaker, and this run standardises per speaker (training "standardise": "speaker"); give the dataset's speakers, or train with "standardise": "split"`);
     }
-    groups.set(i.id, i.speaker);
+    groups.set(i.id, standardisationGroup(i)!);
   }
   return Object.fromEntries(Object.entries(stores).map(([m, s]) => [m, new GroupStandardisedSource(s, groups)]));
 }
@@ -48,7 +49,8 @@ export function standardiseRecording(streams: Record<string, ExtractedStream>): 
  * split's items of one speaker, so predicting a split's files reproduces its evaluation.
  */
 export function speakerStats(recordings: readonly Record<string, ExtractedStream>[]): Record<string, SequenceStats> {
-  const names = Object.keys(recordings[0] ?? {});
+  // Pixel streams (face crops) are images, never standardised per dimension.
+  const names = Object.entries(recordings[0] ?? {}).filter(([, s]) => s.values !== 'pixels').map(([m]) => m);
   return Object.fromEntries(names.map((m) => [m, sequenceStats(recordings.map((r) => r[m]))]));
 }
 

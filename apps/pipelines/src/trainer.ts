@@ -6,6 +6,7 @@ import { AdamW, createRng } from '@mer/backend';
 import { folderFiles, writeFileAtomic, writeFolderAtomic } from '@mer/media';
 import { EarlyStopping, EarlyStoppingState, learningRateControl, optimizerState, ReduceLROnPlateau, restoreOptimizerState, StepLR, TrainingConfig } from '@mer/training';
 import { disposeMixed } from './mixup';
+import { BatchAugmentation } from './batch-augmentation';
 import { ModelBatch, ModelOutput, PipelineModel } from './pipeline-model';
 import type { TaskDefinition } from './tasks/task-definition';
 import { fitClosedForm } from './closed-form-fit';
@@ -70,8 +71,10 @@ export interface TrainerOptions {
   stopAfter?: number;
   /** A training stage's share of the network (staged recipes). Default: every weight, the network's output. */
   stage?: StageHooks;
-  /** Each training item's speaker (or other group), by id: a closed-form network's inner selection uses them. */
+  /** Each training item's speaker (or other group), by id: a closed-form network's inner selection, mixup within a speaker and CopyPaste use them. */
   groups?: ReadonlyMap<string, string>;
+  /** The run's class names (CopyPaste finds its neutral class among them). */
+  classes?: readonly string[];
 }
 
 interface TrainerState {
@@ -161,6 +164,9 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
   const variables = options.stage?.variables ?? model.layer.variables();
   const stageOutputs = options.stage?.outputs;
   if (stageOutputs && config.mixup) throw new Error(`${runDir}: mixup is not available in a stage with auxiliary heads`);
+  if (stageOutputs && config.copyPaste) throw new Error(`${runDir}: CopyPaste is not available in a stage with auxiliary heads`);
+  // Feature masking, CopyPaste, mixup within a speaker (null when all are off: the loop is as it always was).
+  const augment = BatchAugmentation.create(config, model, options);
   const droppable = model.recipe.droppable ?? [];
   const l2 = config.optimizer !== 'adamw' && config.weightDecay > 0 ? config.weightDecay : 0;
   let ran = 0;
@@ -173,24 +179,33 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     let batchIndex = 0;
     const batchTotal = Math.ceil(data.size / config.batchSize);
     const mixRng = createRng(config.seed * 7_919 + epoch); // per epoch, so a resumed run mixes as an unbroken one
+    augment?.startEpoch(epoch);
     for (const batch of data.batches({ batchSize: config.batchSize, shuffle: true, seed: config.seed * 1_000_003 + epoch })) {
-      const mix = config.mixup ? task.mixup(batch, config.mixup, mixRng) : null;
+      const masked = augment?.input(batch);
+      const input = masked?.batch ?? batch;
+      const mix = config.mixup ? task.mixup(input, config.mixup, mixRng, config.mixupWithinSpeaker ? augment!.speakers(batch) : undefined) : null;
+      const pasted = augment?.paste(input) ?? null;
       const drops: (string | undefined)[] = config.modalityDropout && droppable.length > 0 ? [undefined, droppable[flip++ % droppable.length]] : [undefined];
-      for (const drop of drops) {
+      // CopyPaste's rows train in one more step after the batch's.
+      const steps: { drop?: string; paste?: boolean }[] = [...drops.map((drop) => ({ drop })), ...(pasted ? [{ paste: true }] : [])];
+      for (const { drop, paste } of steps) {
         const { value, grads } = tf.variableGrads(() => {
+          if (paste) return task.loss(model.forward(pasted!, { training: true }), pasted!, lossOptions);
           if (mix) {
             const out = model.forward(mix, { training: true, drop });
             const own = tf.mul(task.loss(out, batch, lossOptions), mix.lambda);
             return tf.add(own, tf.mul(task.loss(out, { classLabels: mix.partnerLabels }, lossOptions), 1 - mix.lambda)) as tf.Scalar;
           }
-          if (stageOutputs) return tf.addN(stageOutputs(batch, { training: true, drop }).map((o) => task.loss(o, batch, lossOptions))) as tf.Scalar;
-          const out = model.forward(batch, { training: true, drop });
+          if (stageOutputs) return tf.addN(stageOutputs(input, { training: true, drop }).map((o) => task.loss(o, batch, lossOptions))) as tf.Scalar;
+          const out = model.forward(input, { training: true, drop });
           return task.loss(out, batch, lossOptions);
         }, variables);
         const loss = (await value.data())[0];
         if (!Number.isFinite(loss)) {
           tf.dispose([value, ...Object.values(grads)]);
           if (mix) disposeMixed(mix);
+          pasted?.dispose();
+          masked?.free();
           batch.dispose();
           throw new Error(`epoch ${epoch}: the training loss became ${loss} (batch ${batch.ids.slice(0, 3).join(', ')}…); lower the learning rate`);
         }
@@ -209,6 +224,8 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
         batches++;
       }
       if (mix) disposeMixed(mix);
+      pasted?.dispose();
+      masked?.free();
       batch.dispose();
       options.onBatch?.(epoch, ++batchIndex, batchTotal);
     }

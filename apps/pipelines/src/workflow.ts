@@ -15,6 +15,9 @@ import { innerValidationSplit, SelectOn, Selection } from './selection';
 import { resolveRecipe } from './network-registry';
 import { holdsCheckpoint, prepareRunFolder, removeRunFiles, resumedSetup } from './run-folders';
 import { trainingConfig } from './training-config';
+import { extractWithCopies, isAugmentedCopy, trainingCopies, withSpeedCopies } from './speed-copies';
+import { recordedUtterance, UTTERANCE_STREAM, type UtteranceFusionConfig } from './utterance-fusion';
+import { memberValidationSplit } from './committee-selection';
 
 /** `items.json` in a features folder: what `mer extract` wrote, what `mer train`/`eval` read. */
 export interface FeatureIndex {
@@ -25,7 +28,9 @@ export interface FeatureIndex {
   /** Multi-label targets (each class present or not), e.g. CMU-MOSEI's six emotions. */
   multiLabel?: boolean;
   extractor: PipelineExtractorOptions;
-  items: { id: string; file: string; split?: string; speaker?: string; person?: 'left' | 'right'; faceCrops?: string; classLabel?: number; multiLabel?: number[]; frameLabels?: number[]; transcript?: string }[];
+  /** The preset the streams were extracted for (`mer extract --preset`; training takes it when none is named). Absent in older folders. */
+  preset?: string;
+  items: { id: string; file: string; split?: string; speaker?: string; person?: 'left' | 'right'; faceCrops?: string; classLabel?: number; multiLabel?: number[]; frameLabels?: number[]; transcript?: string; augmentOf?: string; speed?: number }[];
   /** Set when this folder holds one shard of a larger extraction (`mer features merge` joins them). */
   shard?: Shard & { totalItems: number; idsHash: string };
 }
@@ -49,9 +54,10 @@ export function recordedSpeaker(dataset: string, item: Pick<FeatureIndex['items'
   }
 }
 
-export function toItems(index: FeatureIndex, split?: string): PipelineItem[] {
+/** A split's items (every item without `split`); augmented copies are left out: they only train, with their source (`withTrainingCopies`). */
+export function toItems(index: FeatureIndex, split?: string, copies = false): PipelineItem[] {
   return index.items
-    .filter((i) => split === undefined || i.split === split)
+    .filter((i) => (split === undefined || i.split === split) && isAugmentedCopy(i) === copies)
     .map((i) => ({ ...i, speaker: recordedSpeaker(index.dataset, i), frameLabels: i.frameLabels ? Float32Array.from(i.frameLabels) : undefined, multiLabel: i.multiLabel ? Float32Array.from(i.multiLabel) : undefined }));
 }
 
@@ -61,6 +67,8 @@ export async function extractDataset(options: {
   dataset: string;
   out: string;
   extractor?: PipelineExtractorOptions;
+  /** The preset to extract for: its streams' extractors (e.g. AVT-CA's paper preset: face crops). Default: the network's default preset. */
+  preset?: string;
   split?: string;
   fold?: number;
   limit?: number;
@@ -73,33 +81,39 @@ export async function extractDataset(options: {
   /** Parallel extraction: chunks of item indices from a shared queue, taken until it gives null (the models load once). */
   take?: () => Promise<readonly number[] | null>;
   onItem?: (id: string, index: number, total: number, status: string) => void;
+  /** Speed perturbation: each item also at these factors (1 is the item), as copies `<id>~sp<factor>` (`withSpeedCopies`). */
+  speed?: readonly number[];
 }): Promise<ExtractionReport & { total: number; datasetNotes: string[] }> {
   const ds = options.items ? { items: options.items, classes: options.classes } : datasetItems(options.dataset, { split: options.split, fold: options.fold, audioOnly: false });
-  const all = options.limit ? ds.items.slice(0, options.limit) : ds.items;
+  const all = withSpeedCopies(options.limit ? ds.items.slice(0, options.limit) : ds.items, options.speed ?? []);
   const items = shardItems(all, options.shard ?? null);
   const dsNotes = 'notes' in ds ? ds.notes : [];
   // The dataset's own aligned face crops are the faces when it has them (Aff-Wild2 cropped_aligned).
   const extractor: PipelineExtractorOptions = { ...options.extractor, faces: options.extractor?.faces ?? (items.some((i) => i.faceCrops) ? 'cropped-aligned' : undefined) };
+  const presets = resolveRecipe(options.pipeline).presets;
+  if (options.preset !== undefined && !presets.includes(options.preset)) throw new Error(`${options.pipeline}: no preset '${options.preset}' (its presets: ${presets.join(', ')})`);
   fs.mkdirSync(options.out, { recursive: true });
   const index: FeatureIndex = {
     pipeline: options.pipeline,
     dataset: options.dataset,
     classes: ds.classes,
     extractor,
+    preset: options.preset ?? resolveRecipe(options.pipeline).defaultPreset,
     items: items.map((i) => ({ ...i, frameLabels: i.frameLabels ? Array.from(i.frameLabels) : undefined, multiLabel: i.multiLabel ? Array.from(i.multiLabel) : undefined })),
     shard: options.shard ? { ...options.shard, totalItems: all.length, idsHash: idsHash(all.map((i) => i.id)) } : undefined,
   };
   if (options.index !== 'skip') writeFileAtomic(path.join(options.out, 'items.json'), JSON.stringify(index));
   if (options.index === 'only') return { extracted: [], skipped: [], failed: [], notes: {}, total: items.length, datasetNotes: dsNotes };
-  const p = await createPipeline(options.pipeline, { extractor, classes: ds.classes });
+  // `--stream utterance=<extractor>` adds the utterance stream a late-fused run reads (`withUtteranceFusion`).
+  const p = await createPipeline(options.pipeline, { extractor, classes: ds.classes, preset: index.preset, ...(extractor.streams?.[UTTERANCE_STREAM] && !resolveRecipe(options.pipeline).streams.some((d) => d.name === UTTERANCE_STREAM) ? { utterance: {} } : {}) });
   try {
     if (!options.take) {
-      const report = await p.extract(items, options.out, (id, i, status) => options.onItem?.(id, i, items.length, status));
+      const report = await extractWithCopies((xs, on) => p.extract(xs, options.out, on), items, (id, i, status) => options.onItem?.(id, i, items.length, status));
       return { ...report, total: items.length, datasetNotes: dsNotes };
     }
     const reports: ExtractionReport[] = [];
     for (let chunk = await options.take(); chunk; chunk = await options.take()) {
-      reports.push(await p.extract(chunk.map((k) => items[k]), options.out, (id, i, status) => options.onItem?.(id, chunk![i], items.length, status)));
+      reports.push(await extractWithCopies((xs, on) => p.extract(xs, options.out, on), chunk.map((k) => items[k]), (id, i, status) => options.onItem?.(id, chunk![i], items.length, status)));
     }
     return { ...mergeExtractionReports(reports), total: items.length, datasetNotes: dsNotes };
   } finally {
@@ -142,6 +156,10 @@ export async function trainRun(options: {
   onNote?: (note: string) => void;
   /** Staged recipes: before each stage. */
   onStage?: FitOptions['onStage'];
+  /** Late-fuse an utterance stream into the class logits (`withUtteranceFusion`); a resumed run keeps its own. */
+  utterance?: Partial<UtteranceFusionConfig>;
+  /** A committee member's 0-based index: its inner validation speakers rotate (`memberValidationSplit`). */
+  member?: number;
 }): Promise<{ history: EpochRecord[]; pipeline: string; selection: Selection }> {
   const index = readFeatureIndex(options.features);
   if (options.resplit) index.items = index.items.map((i) => ({ ...i, split: options.resplit!(i) }));
@@ -151,12 +169,14 @@ export async function trainRun(options: {
   if (fold !== undefined) index.items = foldItems(index, fold, options.features);
   let train = toItems(index, 'train');
   if (train.length === 0) throw new Error(`${options.features}/items.json: no items in split 'train'`);
-  const chosen = chooseSelection(options.features, index, train, options.select ?? 'auto', options.onNote);
+  const chosen = chooseSelection(options.features, index, train, options.select ?? 'auto', options.onNote, options.member);
   train = chosen.train;
   const { validation, selection } = chosen;
   let preset = options.preset;
   let training = options.training;
   let model = options.model;
+  // A fused run names the utterance extractor the folder recorded (`--stream utterance=…` at extraction).
+  let utterance = options.utterance && !index.extractor.streams?.[UTTERANCE_STREAM] ? recordedUtterance(options.features, options.utterance) : options.utterance;
   const recipe = resolveRecipe(index.pipeline);
   if (options.resume) {
     // A resumed run keeps the setup it was started with: more epochs is the one change it honours.
@@ -169,13 +189,12 @@ export async function trainRun(options: {
     preset = manifest.preset;
     training = setup.training;
     model = manifest.model;
+    utterance = manifest.utterance;
   }
-  if (preset === undefined && recipe.extractedPreset) {
-    preset = recipe.extractedPreset.preset;
-    options.onNote?.(`preset '${preset}': ${recipe.extractedPreset.why}`);
-  }
-  const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, profile: options.resume ? undefined : options.profile, classes: index.classes, model, multiLabel: index.multiLabel, features: options.features });
+  const p = await createPipeline(index.pipeline, { preset, extractor: index.extractor, training, profile: options.resume ? undefined : options.profile, classes: index.classes, model, multiLabel: index.multiLabel, features: options.features, utterance });
   try {
+    // Speed perturbation: the stored copies of exactly the training items (never validation's, test's or a held-out speaker's).
+    train = withTrainingCopies(train, index, p.training.speedPerturbation, options.features, options.onNote);
     prepareRunFolder(options.out, { resume: options.resume, overwrite: options.overwrite });
     writeFileAtomic(sourceFile, JSON.stringify({ features: path.resolve(options.features), ...(fold !== undefined ? { fold } : {}) }));
     options.onStart?.({ epochs: p.training.epochs, selection: { ...selection, metric: p.task.selection.metric }, preset: p.preset });
@@ -194,7 +213,7 @@ export async function trainRun(options: {
 }
 
 /** The items that select, from training data only unless the test split is asked for by name. */
-function chooseSelection(features: string, index: FeatureIndex, train: PipelineItem[], select: SelectOn, onNote?: (note: string) => void): { train: PipelineItem[]; validation: PipelineItem[]; selection: Selection } {
+function chooseSelection(features: string, index: FeatureIndex, train: PipelineItem[], select: SelectOn, onNote?: (note: string) => void, member?: number): { train: PipelineItem[]; validation: PipelineItem[]; selection: Selection } {
   const speakersOf = (items: PipelineItem[]) => {
     const s = [...new Set(items.map((i) => i.speaker))];
     return s.includes(undefined) ? undefined : (s as string[]).sort();
@@ -212,7 +231,15 @@ function chooseSelection(features: string, index: FeatureIndex, train: PipelineI
     onNote?.(`only ${train.length} training item: no inner validation split; the last epoch is kept`);
     return { train, validation: [], selection: { on: 'last epoch', items: 0 } };
   }
-  return innerValidationSplit(train);
+  return member === undefined ? innerValidationSplit(train) : memberValidationSplit(train, member);
+}
+
+/** The training items and, with training "speedPerturbation", their stored speed-perturbed copies. */
+function withTrainingCopies(train: PipelineItem[], index: FeatureIndex, factors: readonly number[] | undefined, features: string, onNote?: (note: string) => void): PipelineItem[] {
+  if (!factors || !factors.some((f) => f !== 1)) return train;
+  const copies = trainingCopies(train, toItems(index, undefined, true), factors, features);
+  onNote?.(`speed perturbation ${factors.join(', ')}: ${copies.length} copies of the ${train.length} training items join training`);
+  return [...train, ...copies];
 }
 
 /** What chose a run's kept epoch, from its pipeline.json (undefined for runs that did not record it). */

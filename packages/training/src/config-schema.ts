@@ -1,8 +1,33 @@
 import { z } from 'zod';
-import type { TrainingConfig } from './training-config';
+import { DEFAULT_FEATURE_MASKING, type TrainingConfig } from './training-config';
 
 const positive = z.number({ error: 'a number > 0' }).finite().positive({ error: 'a number > 0' });
 const count = (what: string) => z.number({ error: `a whole number ≥ 1 (${what})` }).int({ error: `a whole number ≥ 1 (${what})` }).min(1, { error: `a whole number ≥ 1 (${what})` });
+
+const whole = (what: string) => z.number({ error: `a whole number ≥ 0 (${what})` }).int({ error: `a whole number ≥ 0 (${what})` }).min(0, { error: `a whole number ≥ 0 (${what})` });
+const speedFactor = z
+  .number({ error: 'a speed factor in [0.5, 2] with at most two decimals' })
+  .min(0.5, { error: 'a speed factor in [0.5, 2] with at most two decimals' })
+  .max(2, { error: 'a speed factor in [0.5, 2] with at most two decimals' })
+  .refine((f) => Math.abs(f * 100 - Math.round(f * 100)) < 1e-9, { error: 'a speed factor in [0.5, 2] with at most two decimals' });
+/** `{}` takes every default of `DEFAULT_FEATURE_MASKING`. */
+const featureMasking = z.strictObject(
+  {
+    timeMasks: whole('time masks').default(DEFAULT_FEATURE_MASKING.timeMasks),
+    maxTimeWidth: whole('frames').default(DEFAULT_FEATURE_MASKING.maxTimeWidth),
+    featureMasks: whole('feature masks').default(DEFAULT_FEATURE_MASKING.featureMasks),
+    maxFeatureWidth: whole('dimensions').default(DEFAULT_FEATURE_MASKING.maxFeatureWidth),
+    fill: z.union([z.literal('mean'), z.number().finite()], { error: "'mean' or a number" }).default(DEFAULT_FEATURE_MASKING.fill),
+  },
+  { error: '{ timeMasks, maxTimeWidth, featureMasks, maxFeatureWidth, fill } (each optional), or null' },
+);
+const copyPaste = z.strictObject(
+  {
+    neutralClass: z.string({ error: "the neutral class's name" }).min(1, { error: "the neutral class's name" }),
+    probability: z.number({ error: 'a number in (0, 1]' }).gt(0, { error: 'a number in (0, 1]' }).max(1, { error: 'a number in (0, 1]' }).default(1),
+  },
+  { error: "{ neutralClass, probability } (e.g. { neutralClass: 'neutral' }), or null" },
+);
 
 /**
  * Every field of a `TrainingConfig` override (a `--config` file's training keys, `FitOptions.training`),
@@ -32,6 +57,10 @@ export const trainingOverridesSchema = z
     classBalance: z.boolean({ error: 'true or false' }),
     mixup: z.number({ error: 'a number ≥ 0 (the Beta(α, α) α; 0: off)' }).finite().min(0, { error: 'a number ≥ 0 (the Beta(α, α) α; 0: off)' }),
     standardise: z.enum(['split', 'speaker'], { error: "'split' or 'speaker'" }),
+    mixupWithinSpeaker: z.boolean({ error: 'true or false' }),
+    speedPerturbation: z.array(speedFactor, { error: 'an array of speed factors, e.g. [0.9, 1.0, 1.1]' }),
+    featureMasking: featureMasking.nullable(),
+    copyPaste: copyPaste.nullable(),
     seed: z.number({ error: 'a whole number' }).int({ error: 'a whole number' }),
   })
   .partial();
@@ -58,12 +87,17 @@ export function nearestKey(key: string, valid: readonly string[]): string | unde
 
 /** Keys one level down a zod object, for suggestions at an issue's path. */
 function keysAt(schema: z.ZodType, path: readonly PropertyKey[]): string[] {
+  // Optional, nullable and defaulted fields (nested in any order) wrap the object whose keys count.
+  const unwrap = (t: z.ZodType | undefined): z.ZodType | undefined => {
+    while (t instanceof z.ZodOptional || t instanceof z.ZodNullable || t instanceof z.ZodDefault) t = t.unwrap() as z.ZodType;
+    return t;
+  };
   let s: z.ZodType | undefined = schema;
   for (const p of path) {
-    const inner: z.ZodType | undefined = s instanceof z.ZodOptional || s instanceof z.ZodNullable ? (s.unwrap() as z.ZodType) : s;
+    const inner = unwrap(s);
     s = inner instanceof z.ZodObject ? (inner.shape as Record<string, z.ZodType>)[String(p)] : undefined;
   }
-  const inner = s instanceof z.ZodOptional || s instanceof z.ZodNullable ? (s.unwrap() as z.ZodType) : s;
+  const inner = unwrap(s);
   return inner instanceof z.ZodObject ? Object.keys(inner.shape) : [];
 }
 

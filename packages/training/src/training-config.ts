@@ -36,7 +36,59 @@ export interface TrainingConfig {
    * own statistics and says so.
    */
   standardise?: 'split' | 'speaker';
+  /**
+   * Mixup partners drawn from the same speaker (groups of the batch's items); a row whose speaker has
+   * no other row in the batch mixes with itself. Absent or false: partners from the whole batch.
+   */
+  mixupWithinSpeaker?: boolean;
+  /**
+   * Speed perturbation (Ko et al., Interspeech 2015; the most robust SER augmentation in arXiv
+   * 2211.05047): the training items' stored copies at these factors join training (`mer extract
+   * --speed 0.9,1.0,1.1` writes them; 1.0 is the item itself). Only copies of items in the training
+   * part: never of inner-validation, test or held-out speakers' items. Absent or []: off.
+   */
+  speedPerturbation?: number[];
+  /** SpecAugment-style time and feature masking of each training batch (see {@link FeatureMasking}); absent or null: off. */
+  featureMasking?: FeatureMasking | null;
+  /** CopyPaste (Pappagari et al., arXiv 2010.14602; see {@link CopyPaste}); absent or null: off. */
+  copyPaste?: CopyPaste | null;
   seed: number;
+}
+
+/**
+ * Time and feature masking of frame features, per training batch (SpecAugment, Park et al. 2019,
+ * without time warping): `timeMasks` masks of t ~ U[0, maxTimeWidth] consecutive frames (within each
+ * item's unpadded frames; streams of one frame are left alone) and `featureMasks` masks of
+ * f ~ U[0, maxFeatureWidth] consecutive feature dimensions, each set to the stream's training mean
+ * (0 after standardisation, as SpecAugment fills log-mels) or to `fill`. Never at evaluation.
+ */
+export interface FeatureMasking {
+  timeMasks: number;
+  maxTimeWidth: number;
+  featureMasks: number;
+  maxFeatureWidth: number;
+  /** 'mean': the stream's training mean per dimension (default); a number: that raw value. */
+  fill: 'mean' | number;
+}
+
+/**
+ * SpecAugment's LibriSpeech double policy (LD: mF = 2 masks of F ≤ 27 of 80 mel channels, a third;
+ * mT = 2 masks of T ≤ 100 frames, about 8 % of a LibriSpeech utterance's ~1,200) scaled to mer's
+ * to AVT-CA's MFCC clip stream (10 coefficients, 156 frames over 3.6 s): F = 3, a third of its
+ * coefficients; T = 12, 8 % of its frames. For wider streams raise F (8 for 25-d eGeMAPS).
+ */
+export const DEFAULT_FEATURE_MASKING: FeatureMasking = { timeMasks: 2, maxTimeWidth: 12, featureMasks: 2, maxFeatureWidth: 3, fill: 'mean' };
+
+/**
+ * CopyPaste (N-CP, Pappagari et al., arXiv 2010.14602): an emotional item's frames concatenated with a
+ * neutral item's frames of the same speaker, in random order, keeping the emotional item's label; the
+ * pasted rows of each batch train in one extra step after it.
+ */
+export interface CopyPaste {
+  /** The neutral class's name (e.g. EmoDB's 'neutral'). */
+  neutralClass: string;
+  /** Each emotional row with a same-speaker neutral row in the batch is pasted with this probability. Default 1. */
+  probability: number;
 }
 
 /** Fields most papers leave at these values. */

@@ -1,5 +1,5 @@
 import * as os from 'node:os';
-import { clearFeatureFolder, noteLines, parseDatasetSpec, PrecomputedFeatures, writeNoteReport, extractDataset, resolveShard } from '@mer/pipelines';
+import { clearFeatureFolder, noteLines, parseDatasetSpec, parseSpeedFactors, PrecomputedFeatures, writeNoteReport, extractDataset, resolveShard } from '@mer/pipelines';
 import { extractorModulesFromEnv } from './extractors-command';
 import { ExtractReport, runPool, takeFromParent } from './extraction-pool';
 import { checkPipeline } from './pipeline-commands';
@@ -9,6 +9,8 @@ export interface ExtractOptions {
   pipeline: string;
   dataset: string;
   out: string;
+  preset?: string;
+  cropSize?: number;
   faces?: string;
   split?: string;
   fold?: number;
@@ -35,6 +37,8 @@ export interface ExtractOptions {
   sequence?: string[];
   /** Replace the features already in --out. */
   overwrite?: boolean;
+  /** Speed perturbation: `0.9,1.0,1.1` also extracts each item's copies at the factors other than 1. */
+  speed?: string;
   /** Internal: a worker of a parallel run (the parent wrote items.json). */
   worker?: boolean;
   /** Internal: the worker takes chunks of items from its parent's queue. */
@@ -64,7 +68,10 @@ function parseStreamOptions(list: readonly string[]): Record<string, string> | u
 export async function extractCommand(opts: ExtractOptions): Promise<void> {
   const pipeline = checkPipeline(opts.pipeline);
   const { definition, root } = parseDatasetSpec(opts.dataset);
-  if (definition.precomputed) return extractPrecomputedCommand(pipeline, definition.precomputed, root, opts);
+  if (definition.precomputed) {
+    if (opts.speed !== undefined) throw new Error(`--speed: ${opts.dataset} holds precomputed features, not recordings to speed-perturb`);
+    return extractPrecomputedCommand(pipeline, definition.precomputed, root, opts);
+  }
   if (opts.clipSeconds !== undefined && !(opts.clipSeconds > 0)) throw new Error(`--clip-seconds must be a positive number of seconds, got ${opts.clipSeconds}`);
   if (opts.faces !== undefined && !['detect', 'none', 'cropped-aligned'].includes(opts.faces)) throw new Error(`--faces must be detect, none or cropped-aligned, got '${opts.faces}'`);
   const shard = resolveShard({ shard: opts.shard, shards: opts.shards });
@@ -78,9 +85,11 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
     pipeline,
     dataset: opts.dataset,
     out: opts.out,
+    preset: opts.preset,
     split: opts.split,
     fold: opts.fold,
     limit: opts.limit,
+    speed: opts.speed !== undefined ? parseSpeedFactors(opts.speed) : undefined,
     extractor: {
       faces: opts.faces as 'detect' | 'none' | 'cropped-aligned' | undefined,
       visualEncoder: opts.visualEncoder,
@@ -92,6 +101,7 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
       modules: modules.length > 0 ? modules : undefined,
       clipSeconds: opts.clipSeconds,
       clipFrames: opts.clipFrames,
+      cropSize: opts.cropSize,
       hub: opts.modelDir || opts.allowRemote ? { localModelPath: opts.modelDir, allowRemote: opts.allowRemote } : undefined,
     },
   };

@@ -1,5 +1,9 @@
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import {
+  committeeLine,
+  readManifest,
+  trainCommittee,
   evalRun,
   getTask,
   mergeFeatureStores,
@@ -28,8 +32,11 @@ export function checkPipeline(name: string): string {
 }
 
 
-export async function trainCommand(opts: { features: string | string[]; out: string; preset?: string; profile?: string; config?: string; epochs?: number; fold?: number; resume?: boolean; overwrite?: boolean; select?: SelectOn; json?: boolean }): Promise<void> {
-  const { training: rest, model } = readTrainingConfig(opts.config, opts.epochs);
+export async function trainCommand(opts: { features: string | string[]; out: string; preset?: string; profile?: string; config?: string; epochs?: number; fold?: number; resume?: boolean; overwrite?: boolean; select?: SelectOn; members?: number; utterance?: boolean; json?: boolean }): Promise<void> {
+  const { training: rest, model, utterance: head } = readTrainingConfig(opts.config, opts.epochs);
+  if (head && !opts.utterance) throw new Error(`${opts.config}: "utterance" sets the late-fused head; add --utterance to fuse the utterance stream`);
+  // A committee: --members > 1, or resuming a run folder that holds one.
+  const members = opts.members ?? (opts.resume ? committeeMembers(opts.out) : 1);
   const list = Array.isArray(opts.features) ? opts.features : [opts.features];
   // Several folders (the shards of one extraction): joined into the run's own features folder first.
   const featuresDir = list.length === 1 ? list[0] : path.join(opts.out, 'features');
@@ -39,7 +46,7 @@ export async function trainCommand(opts: { features: string | string[]; out: str
   let t0 = Date.now();
   let first = 0;
   let stage: string | undefined;
-  const { history, selection } = await trainRun({
+  const run: Parameters<typeof trainRun>[0] = {
     features: featuresDir,
     out: opts.out,
     preset: opts.preset,
@@ -71,8 +78,21 @@ export async function trainCommand(opts: { features: string | string[]; out: str
       else console.error(`${r.stage ? `stage '${r.stage}' ` : ''}epoch ${r.epoch}/${epochs}${eta}: train loss ${r.trainLoss.toFixed(4)}${r.validationScore !== undefined ? `, validation ${r.validationScore.toFixed(4)}` : ''}, lr ${r.learningRate.toExponential(2)}, ${r.seconds.toFixed(1)} s${r.best ? ' (best)' : ''}`);
     },
     onNote: (note) => console.error(`note: ${note}`),
-  });
+    ...(opts.utterance ? { utterance: head ?? {} } : {}),
+  };
+  if (members > 1) {
+    const { committee } = await trainCommittee({ ...run, members, onMember: (k, of, how) => !opts.json && console.error(`committee member ${k} of ${of}${how === 'done' ? ': trained before, kept' : how === 'resumed' ? ': resumed from its checkpoint' : ''}`) });
+    if (!opts.json) console.log(`${committeeLine(committee)}; run folder ${opts.out} (pipeline.json records the committee; members/<k>/ each a run)`);
+    return;
+  }
+  const { history, selection } = await trainRun(run);
   if (!opts.json) console.log(`${history.length} epochs; ${selectionLine(selection)}; run folder ${opts.out} (pipeline.json records the selection; metrics.jsonl, ${history.some((h) => h.stage) ? 'stages/<name>/' : 'checkpoint/'}, best/)`);
+}
+
+/** The committee size a run folder was started with (its committee.json), else 1. */
+function committeeMembers(out: string): number {
+  const file = path.join(out, 'committee.json');
+  return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, 'utf8')) as { members: number }).members : 1;
 }
 
 export async function evalCommand(opts: { run: string; split: string; features?: string; json?: boolean }): Promise<void> {
@@ -80,12 +100,13 @@ export async function evalCommand(opts: { run: string; split: string; features?:
   // Held-out only when these items took no part in a choice (a different features folder: unknown).
   const selection = readRunSelection(opts.run);
   const kind = opts.features ? 'unknown' : figureKind(selection, opts.split);
+  const committee = readManifest(opts.run).committee;
   if (opts.json) {
-    console.log(JSON.stringify({ ...summariseMetrics(m), split: opts.split, figures: kind, ...(selection ? { selection } : {}) }));
+    console.log(JSON.stringify({ ...summariseMetrics(m), split: opts.split, figures: kind, ...(selection ? { selection } : {}), ...(committee ? { committee } : {}) }));
     return;
   }
   const what = kind === 'held-out' ? 'held-out' : kind === 'optimistic' ? 'OPTIMISTIC (this split chose the kept epoch, or trained)' : 'not known to be held-out (the run records no selection, or another features folder)';
-  console.log(`${opts.split}: ${m.items} items, ${what}${selection ? `; ${selectionLine(selection)}` : ''}`);
+  console.log(`${opts.split}: ${m.items} items, ${what}${committee ? `; ${committeeLine(committee)}` : selection ? `; ${selectionLine(selection)}` : ''}`);
   console.log(textTable(metricRows(m)));
   for (const d of metricDetails(m)) {
     console.log(`\n${d.heading}`);
@@ -101,6 +122,8 @@ export async function predictCommand(inputs: string[], opts: { run?: string; out
     return analyzeCommand(inputs, { out: opts.out, recursive: opts.recursive, face, json: opts.json });
   }
   const run = opts.run;
+  const committee = readManifest(run).committee;
+  if (committee && !opts.json) console.error(`${committeeLine(committee)}: each file gets the members' mean`);
   const face = opts.face === undefined ? undefined : checkFace(opts.face);
   let done = 0;
   const bar = new Progress('predict', inputs.length, { silent: opts.json });

@@ -40,9 +40,9 @@ export const classificationTask = clipTask({
       if (!target.classLabels) throw new Error('classification loss needs class labels');
       return crossEntropyLoss(clipLogits(output), target.classLabels, { classWeights: options.classWeights ?? undefined });
     }),
-  mixup: (batch, alpha, rng) => {
+  mixup: (batch, alpha, rng, speakers) => {
     if (!batch.classLabels || batch.multiLabels) mixupRefused(alpha, batch.multiLabels ? 'multi-label' : 'per-frame values');
-    return mixupBatch({ ...batch, classLabels: batch.classLabels }, alpha, rng);
+    return mixupBatch({ ...batch, classLabels: batch.classLabels }, alpha, rng, speakers);
   },
   clip: {
     probabilities: (logits) => tf.softmax(logits),

@@ -120,8 +120,8 @@ export interface TaskDefinition {
   /** Per-class loss weights for class-balanced training (`training.classBalance`); none: unweighted. */
   classWeights?(items: readonly PipelineItem[], classes: readonly string[] | undefined, training: TrainingConfig): number[] | null;
   loss(output: ModelOutput, target: LossTargets, options: LossOptions): tf.Scalar;
-  /** Mixup of a batch (`training.mixup`); tasks whose labels do not mix refuse, saying what their labels are. */
-  mixup(batch: TrainingBatch, alpha: number, rng: Rng): MixedBatch;
+  /** Mixup of a batch (`training.mixup`; `speakers`: each row's, for mixup within a speaker); tasks whose labels do not mix refuse, saying what their labels are. */
+  mixup(batch: TrainingBatch, alpha: number, rng: Rng, speakers?: readonly string[]): MixedBatch;
   /** An evaluator of `items` (datasets built once, so validation every epoch reuses them). */
   evaluator(model: PipelineModel, stores: Record<string, FeatureSource>, items: readonly PipelineItem[], options: EvaluationOptions): () => Promise<TaskMetrics>;
   /** Clip tasks: how clip logits read as probabilities, labels and metrics (committees average their scores). */
