@@ -16,6 +16,7 @@ function network(model: AvtCaModel): RecipeNetwork {
     layer: model,
     forward: (s, o = {}) => {
       const out = tf.tidy(() => model.predict({ audio: s['audio'], video: cropsOf(s['video'], model.config) }, { training: o.training, dropAudio: o.drop === 'audio', dropVideo: o.drop === 'video' }));
+      out.probabilities.dispose(); // the task reads the logits; the head's probabilities are not kept
       return { kind: 'classification', logits: out.logits as tf.Tensor2D };
     },
     save: (files) => saveWeights(model, files, { model: 'avt-ca', config: model.config }),

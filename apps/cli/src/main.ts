@@ -73,7 +73,7 @@ program
 program
   .command('extract')
   .description('Extract a dataset’s features for a pipeline (resumable: finished items are skipped)')
-  .requiredOption('--pipeline <name>', 'a registered network: maven | tcn-fusion | avt-ca | speech-kernel (speech functionals → kernel ridge), or one a --recipe module registers')
+  .option('--pipeline <name>', 'a registered network: maven | tcn-fusion | avt-ca | speech-kernel (speech functionals → kernel ridge), or one a --recipe module registers; default on a corpus of audio-only files (WAV, FLAC, MP3, …): speech-kernel, the inner-LOSO winner of bench:real-data')
   .requiredOption('--dataset <kind:root>', 'a registered dataset (mer datasets lists them): affwild2:<root> | ravdess:<root> | crema-d:<root> | emodb:<root> | cmu-mosei:<folder of the SDK .csd files>, or one a --dataset-module registers')
   .requiredOption('--out <dir>', 'features folder')
   .option('--preset <name>', "the preset to extract for (default: the network's default, paper): its streams' extractors — AVT-CA's paper and official-code take face crops, features and lite face embeddings")

@@ -31,6 +31,10 @@ const RUN_HERE = ['npx mer analyze clip.mp4', 'npx mer analyze "videos/*.mp4" --
 
 /** Not run here: why, and what runs the same command instead. */
 const NOT_RUN: Record<string, string> = {
+  'mer extract --pipeline avt-ca --preset lite --dataset emodb:../shared/data/emodb --split speaker:03,08 --faces none --speed 0.9,1.0,1.1 --out feats-emodb03': 'needs ../shared/data (not in CI); speed-perturbation.spec.ts extracts speed copies of generated tones and checks their pitch, length, features and that no copy reaches validation or eval',
+  'mer train --features feats-emodb03 --out run-speed --preset lite --epochs 30 --config speed.json': 'as above (speed-perturbation.spec.ts trains with "speedPerturbation" and checks which items reach fit and evaluate)',
+  'mer extract --dataset emodb:../shared/data/emodb --out feats-speech': 'needs ../shared/data (not in CI); speech-kernel.spec.ts runs extract with no --pipeline on generated EmoDB-named tones (the audio-only default) → train → eval → predict',
+  'mer cv --features feats-speech --out cv-speech --folds loso': 'needs ../shared/data; cross-validation specs run mer cv, speech-kernel.spec.ts the closed-form fit on these features',
   'npx mer live': 'serves until Ctrl-C; live-command.spec.ts starts it, fetches the page and the models and stops it; apps/live/src/live-page.spec.ts runs the page in headless Chromium',
   'mer extract --pipeline avt-ca --dataset cmu-mosei:/data/mosei --folds cmu_mosei_std_folds.py --out feats-mosei': 'needs the CMU-MOSEI SDK files; apps/cli/src/mosei.spec.ts runs these three commands on a synthetic SDK set',
   'mer train --features feats-mosei --out run-mosei --preset features': 'as above (mosei.spec.ts)',

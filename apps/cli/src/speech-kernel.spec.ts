@@ -10,13 +10,16 @@ const mer = (...args: string[]) =>
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-speech-kernel-'));
 
 describe('the speech-kernel recipe through the CLI (closed-form training)', () => {
-  it('extract → train (one closed-form fit, γ and λ by inner LOSO) → eval → predict', () => {
+  it('extract (the audio-only default) → train (one closed-form fit, γ and λ by inner LOSO) → eval → predict', () => {
     // EmoDB-named tones, each speaker at their own pitch: anger is 1.6× it, sadness 1×.
     const data = writeEmoDbTones(path.join(dir, 'emodb'));
     const features = path.join(dir, 'features');
-    let r = mer('extract', '--pipeline', 'speech-kernel', '--dataset', `emodb:${data}`, '--split', 'speaker:11', '--out', features, '--faces', 'none');
+    // No --pipeline: a corpus of WAVs takes the audio-only default, and says by which rule.
+    let r = mer('extract', '--dataset', `emodb:${data}`, '--split', 'speaker:11', '--out', features, '--faces', 'none', '--jobs', '1');
     expect(r.stderr).not.toContain('mer:');
     expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^pipeline: speech-kernel — the default for audio-only corpora: ranked first by inner leave-one-speaker-out UAR/m);
+    expect(JSON.parse(fs.readFileSync(path.join(features, 'items.json'), 'utf8'))).toMatchObject({ pipeline: 'speech-kernel' });
     const run = path.join(dir, 'run');
     r = mer('train', '--features', features, '--out', run, '--json');
     expect(r.stderr).not.toContain('mer:');

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { affWild2FoldSplit, affWild2Items, FeatureStore } from '@mer/datasets';
 import { generateTestClip, locateFfmpeg } from '@mer/media';
-import { createPipeline } from './pipeline';
+import { createPipeline } from './pipeline-loading';
 import { extractDataset, readFeatureIndex } from './workflow';
 
 let root: string;

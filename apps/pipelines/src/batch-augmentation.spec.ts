@@ -11,6 +11,8 @@ import type { PipelineItem } from './pipeline-types';
 import { taskFor } from './tasks/task-registry';
 import { trainModel } from './trainer';
 import { trainingConfig } from './training-config';
+import { BatchAugmentation } from './batch-augmentation';
+import * as tf from '@tensorflow/tfjs-core';
 
 const CLASSES = ['anger', 'boredom', 'disgust', 'fear', 'happiness', 'sadness', 'neutral'];
 const FILL = 1234.5; // no feature below takes this value
@@ -120,4 +122,27 @@ describe('augmentation in the training loop', () => {
     const plain = await train({ mixup: 0.4 });
     expect(plain.mixupSpeakers.every((s) => s === undefined)).toBe(true);
   }, 180_000);
+});
+
+describe('BatchAugmentation.input: pixel streams are images, not feature frames', () => {
+  it('masks the feature streams and passes a pixel stream (face crops) through untouched', async () => {
+    const recipe = resolveRecipe('avt-ca');
+    const config = trainingConfig(recipe, { featureMasking: { timeMasks: 2, maxTimeWidth: 3, featureMasks: 2, maxFeatureWidth: 2, fill: FILL } });
+    const model = PipelineModel.create(recipe, 'lite', streams, { numClasses: CLASSES.length, seed: 3 });
+    model.setNormalisation({ audio: { mean: new Array(10).fill(0), std: new Array(10).fill(1) }, video: { mean: [], std: [], validFrames: 30, values: 'pixels' } } as never);
+    expect(model.isPixelStream('video')).toBe(true);
+    expect(model.isPixelStream('audio')).toBe(false);
+    const augment = BatchAugmentation.create(config, model, {})!;
+    augment.startEpoch(0);
+    const audio = tf.randomNormal([2, 12, 10], 0, 1, 'float32', 5) as tf.Tensor3D;
+    const video = tf.randomUniform([2, 15, 48], 0, 255, 'float32', 6) as tf.Tensor3D; // flattened crops
+    const { batch, free } = await augment.input({ features: { audio, video }, ids: ['a', 'b'], dispose: () => undefined });
+    expect(batch.features.video).toBe(video);
+    const masked = await batch.features.audio.data();
+    expect(Array.from(masked).filter((v) => v === FILL).length).toBeGreaterThan(0);
+    expect(Array.from(await video.data()).some((v) => v === FILL)).toBe(false);
+    free();
+    tf.dispose([audio, video]);
+    model.dispose();
+  });
 });

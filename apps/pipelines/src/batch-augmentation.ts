@@ -54,17 +54,19 @@ export class BatchAugmentation {
   }
 
   /** The batch with its features masked (new tensors, freed by `free`), or the batch itself. */
-  input(batch: TrainingBatch): { batch: TrainingBatch; free(): void } {
+  async input(batch: TrainingBatch): Promise<{ batch: TrainingBatch; free(): void }> {
     if (!this.config.featureMasking) return { batch, free: () => undefined };
-    const means = Object.fromEntries(Object.keys(batch.features).map((s) => [s, this.model.normalisationMean(s)]));
-    const { features } = maskFeatures(batch, this.config.featureMasking, this.maskRng, means);
-    return { batch: { ...batch, features }, free: () => tf.dispose(Object.values(features)) };
+    // Pixel streams (face crops) are images, not feature frames: they pass unmasked.
+    const frames = Object.fromEntries(Object.entries(batch.features).filter(([s]) => !this.model.isPixelStream(s)));
+    const means = Object.fromEntries(Object.keys(frames).map((s) => [s, this.model.normalisationMean(s)]));
+    const { features } = await maskFeatures({ features: frames, mask: batch.mask }, this.config.featureMasking, this.maskRng, means);
+    return { batch: { ...batch, features: { ...batch.features, ...features } }, free: () => tf.dispose(Object.values(features)) };
   }
 
   /** CopyPaste rows of the batch (already masked where masking is on), or null. */
-  paste(batch: TrainingBatch): PastedBatch | null {
+  async paste(batch: TrainingBatch): Promise<PastedBatch | null> {
     if (this.neutral === null || !this.config.copyPaste) return null;
     if (!batch.classLabels || batch.multiLabels) throw new Error('training "copyPaste" is for single-label classification');
-    return copyPasteBatch(batch, batch.classLabels.dataSync(), this.speakers(batch), this.neutral, this.config.copyPaste, this.pasteRng);
+    return copyPasteBatch(batch, await batch.classLabels.data(), this.speakers(batch), this.neutral, this.config.copyPaste, this.pasteRng);
   }
 }

@@ -4,31 +4,30 @@ import * as tf from '@tensorflow/tfjs-core';
 import { PipelineExtractor, type PipelineExtractorOptions } from '@mer/feature-extractors';
 import type { NetworkOutput, RecipeNetwork } from '@mer/training';
 import type { CommitteeRecord } from './committee-record';
-import { Pipeline, loadPipeline } from './pipeline';
+import { Pipeline } from './pipeline';
+import { loadPipeline } from './pipeline-loading';
 import type { PipelineManifest } from './pipeline-manifest';
 import { ModelBatch, ModelOutput, PipelineModel } from './pipeline-model';
 import type { TaskDefinition } from './tasks/task-definition';
 
-/** How a task's outputs average: 'probabilities' for class logits read by softmax (or sigmoid, multi-label), or the VA values. */
+/** How a task's outputs average: valence/arousal by their mean; clip tasks by their mean probabilities, when the task can read probabilities back as logits ({@link ClipReading.logits}). */
 export function committeeCombine(task: TaskDefinition): CommitteeRecord['combine'] {
   if (task.network === 'va') return 'mean valence/arousal';
-  if (task.name !== 'classification' && task.name !== 'multilabel') throw new Error(`task '${task.name}': a committee averages class probabilities (classification, multilabel) or valence/arousal; this task's outputs have no declared mean`);
+  if (!task.clip?.logits) throw new Error(`task '${task.name}': a committee averages valence/arousal or class probabilities, and this task declares no way back from probabilities to logits (its clip reading has no logits())`);
   return 'mean probabilities';
 }
 
 /**
- * The members' outputs as one: valence/arousal averaged; class logits whose softmax (or, multi-label,
- * sigmoid) is the members' mean probabilities: log p̄ (softmax(log p̄) = p̄, as p̄ sums to 1), or
- * log(p̄ / (1 − p̄)).
+ * The members' outputs as one: valence/arousal averaged; class logits whose probabilities (as the task
+ * reads them) are the members' mean probabilities.
  */
-function meanOutput(outputs: readonly ModelOutput[], multiLabel: boolean): NetworkOutput {
+function meanOutput(outputs: readonly ModelOutput[], task: TaskDefinition): NetworkOutput {
   if (outputs.every((o) => o.kind === 'va')) return { kind: 'va', va: tf.tidy(() => tf.div(tf.addN(outputs.map((o) => (o as { va: tf.Tensor3D }).va)), outputs.length) as tf.Tensor3D) };
+  const clip = task.clip!;
   const logits = tf.tidy(() => {
     const each = outputs.map((o) => (o.kind === 'classification' ? o.logits : null)!);
-    const p = tf.div(tf.addN(each.map((l) => (multiLabel ? tf.sigmoid(l) : tf.softmax(l)))), each.length); // [B, K]
-    if (!multiLabel) return tf.log(tf.maximum(p, 1e-30)) as tf.Tensor2D;
-    const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
-    return tf.sub(tf.log(q), tf.log(tf.sub(1, q))) as tf.Tensor2D;
+    const p = tf.div(tf.addN(each.map((l) => clip.probabilities(l))), each.length) as tf.Tensor2D; // [B, K]
+    return clip.logits!(p);
   });
   return { kind: 'classification', logits };
 }
@@ -46,14 +45,15 @@ export class CommitteeModel extends PipelineModel {
     super(members[0].recipe, network);
   }
 
-  static of(members: readonly Pipeline[], multiLabel: boolean): CommitteeModel {
+  static of(members: readonly Pipeline[], task: TaskDefinition): CommitteeModel {
+    committeeCombine(task);
     const models = members.map((p) => p.network);
     const network: RecipeNetwork = {
       layer: models[0].layer,
       forward: (streams, options = {}) => {
         const outputs = models.map((m) => m.forward({ features: streams, mask: options.mask }, { training: false }));
         try {
-          return meanOutput(outputs, multiLabel);
+          return meanOutput(outputs, task);
         } finally {
           tf.dispose(outputs.map((o) => (o.kind === 'va' ? o.va : o.logits)));
         }
@@ -106,8 +106,9 @@ export async function loadCommittee(runDir: string, m: PipelineManifest, reading
     throw e;
   }
   const first = members[0];
-  const model = CommitteeModel.of(members, first.task.name === 'multilabel');
-  const extractor = PipelineExtractor.deferred(first.recipe, m.extractor, m.streams);
+  const model = CommitteeModel.of(members, first.task);
+  // The members' own plan: the preset chooses the extractors (e.g. face crops for a raw-mode preset).
+  const extractor = PipelineExtractor.deferred(first.extractor.plan, m.extractor, m.streams ?? first.extractor.streams);
   const pipeline = new Pipeline(first.recipe, m.preset, extractor, first.training, m.classes, m.model, model, m.extractor, first.task);
   // Predictions mask what training never saw (the members share their streams); the statistics stay each member's.
   if (m.normalisation) pipeline.setNormalisation(m.normalisation);

@@ -5,7 +5,7 @@ import { generateTestClip } from '@mer/media';
 import { trainCommittee } from './committee';
 import { memberValidationSplit } from './committee-selection';
 import { clipMetrics } from './evaluation';
-import { loadPipeline } from './pipeline';
+import { loadPipeline } from './pipeline-loading';
 import { readManifest } from './pipeline-manifest';
 import { predictFiles } from './prediction-output';
 import { innerValidationSplit } from './selection';

@@ -13,14 +13,14 @@ const rows = (b: number, t: number, d: number) => tf.tensor3d(Float32Array.from(
 const NEUTRAL = 6;
 
 describe('copyPasteBatch', () => {
-  it("joins each emotional row's frames with a neutral row of its speaker, in the drawn order; the label is the emotional one's", () => {
+  it("joins each emotional row's frames with a neutral row of its speaker, in the drawn order; the label is the emotional one's", async () => {
     const before = tf.memory().numTensors;
     //            row:   0    1    2    3    4    5
     const labels = [0, NEUTRAL, 3, NEUTRAL, 2, 4];
     const speakers = ['a', 'a', 'b', 'b', 'a', 'c'];
     const x = rows(6, 4, 2);
     const y = rows(6, 3, 1);
-    const p = copyPasteBatch({ features: { x, y } }, labels, speakers, NEUTRAL, { probability: 1 }, createRng(4))!;
+    const p = (await copyPasteBatch({ features: { x, y } }, labels, speakers, NEUTRAL, { probability: 1 }, createRng(4)))!;
     // Rows 0 and 4 pair with 1 (speaker a), row 2 with 3 (b); row 5's speaker has no neutral row.
     expect(p.pairs.map((q) => [q.emotional, q.neutral])).toEqual([
       [0, 1],
@@ -43,21 +43,21 @@ describe('copyPasteBatch', () => {
     let pasted = 0;
     const rng = createRng(9);
     for (let k = 0; k < 200; k++) {
-      const q = copyPasteBatch({ features: { y } }, labels, speakers, NEUTRAL, { probability: 0.5 }, rng);
+      const q = await copyPasteBatch({ features: { y } }, labels, speakers, NEUTRAL, { probability: 0.5 }, rng);
       pasted += q?.pairs.length ?? 0;
       q?.dispose();
     }
     expect(pasted / (200 * 3)).toBeGreaterThan(0.4);
     expect(pasted / (200 * 3)).toBeLessThan(0.6);
-    expect(copyPasteBatch({ features: { y } }, [0, 1, 2], ['a', 'a', 'a'], NEUTRAL, { probability: 1 }, createRng(1))).toBeNull();
+    expect(await copyPasteBatch({ features: { y } }, [0, 1, 2], ['a', 'a', 'a'], NEUTRAL, { probability: 1 }, createRng(1))).toBeNull();
     tf.dispose([x, y]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it('drops padding and pads the pasted rows to the longest, with a mask', () => {
+  it('drops padding and pads the pasted rows to the longest, with a mask', async () => {
     const x = rows(2, 5, 1);
     const mask = tf.tensor2d([1, 1, 1, 0, 0, 1, 1, 0, 0, 0], [2, 5]);
-    const p = copyPasteBatch({ features: { x }, mask }, [1, NEUTRAL], ['s', 's'], NEUTRAL, { probability: 1 }, createRng(2))!;
+    const p = (await copyPasteBatch({ features: { x }, mask }, [1, NEUTRAL], ['s', 's'], NEUTRAL, { probability: 1 }, createRng(2)))!;
     expect(p.features.x.shape).toEqual([1, 5, 1]);
     const [first, second] = p.pairs[0].neutralFirst ? [1, 0] : [0, 1];
     const len = [3, 2];

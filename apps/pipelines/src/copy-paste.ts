@@ -22,7 +22,7 @@ export interface PastedBatch extends ModelBatch {
  * @param batch per stream [B, T, D], mask [B, T] where padded; `labels` [B] and `speakers` [B] of its rows
  * @returns per stream [P, T′, D] with T′ = the longest joined row (2T for fixed-length clips)
  */
-export function copyPasteBatch(batch: ModelBatch, labels: ArrayLike<number>, speakers: readonly string[], neutral: number, config: Pick<CopyPaste, 'probability'>, rng: Rng): PastedBatch | null {
+export async function copyPasteBatch(batch: ModelBatch, labels: ArrayLike<number>, speakers: readonly string[], neutral: number, config: Pick<CopyPaste, 'probability'>, rng: Rng): Promise<PastedBatch | null> {
   const pairs: PastedBatch['pairs'] = [];
   for (let r = 0; r < labels.length; r++) {
     if (labels[r] === neutral) continue;
@@ -33,12 +33,12 @@ export function copyPasteBatch(batch: ModelBatch, labels: ArrayLike<number>, spe
   }
   if (pairs.length === 0) return null;
   const maskT = batch.mask?.shape[1];
-  const mask = batch.mask ? (batch.mask.dataSync() as Float32Array) : null;
+  const mask = batch.mask ? ((await batch.mask.data()) as Float32Array) : null;
   const features: Record<string, tf.Tensor3D> = {};
   let outMask: tf.Tensor2D | undefined;
   for (const [stream, x] of Object.entries(batch.features)) {
     const [, t, d] = x.shape;
-    const data = x.dataSync() as Float32Array;
+    const data = (await x.data()) as Float32Array;
     const aligned = mask !== null && maskT === t;
     const frames = (row: number) => {
       const out: number[] = [];

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { generateTestClip } from '@mer/media';
 import { crossValidate } from './cross-validation';
 import { clipMetrics, summariseMetrics } from './evaluation';
-import { loadPipeline } from './pipeline';
+import { loadPipeline } from './pipeline-loading';
 import { datasetItems } from './dataset-items';
 import { extractDataset, readFeatureIndex, recordedSpeaker, toItems } from './workflow';
 

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { createPipeline, loadPipeline } from './pipeline';
+import { createPipeline, loadPipeline } from './pipeline-loading';
 import { DEMO_CLASSES, generateClassDemo } from './demo-data';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-estimator-stores-'));

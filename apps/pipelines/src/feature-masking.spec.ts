@@ -11,7 +11,7 @@ beforeAll(async () => {
 const ramp = (b: number, t: number, d: number) => tf.tensor3d(Float32Array.from({ length: b * t * d }, (_, i) => 1000 * Math.floor(i / (t * d)) + 10 * Math.floor((i / d) % t) + (i % d) + 0.5), [b, t, d]);
 
 describe('maskFeatures', () => {
-  it('sets exactly the drawn regions to the fill, within the bounds; every other value and padding untouched', () => {
+  it('sets exactly the drawn regions to the fill, within the bounds; every other value and padding untouched', async () => {
     const before = tf.memory().numTensors;
     const [B, T, D] = [3, 12, 6];
     const x = ramp(B, T, D);
@@ -19,7 +19,7 @@ describe('maskFeatures', () => {
     const lengths = [12, 7, 4];
     const mask = tf.tensor2d(lengths.flatMap((n) => Array.from({ length: T }, (_, t) => (t < n ? 1 : 0))), [B, T]);
     const config = { timeMasks: 2, maxTimeWidth: 4, featureMasks: 2, maxFeatureWidth: 3, fill: -7 as const };
-    const { features, regions } = maskFeatures({ features: { x, one }, mask }, config, createRng(11));
+    const { features, regions } = await maskFeatures({ features: { x, one }, mask }, config, createRng(11));
     const src = x.dataSync();
     const out = features.x.dataSync();
     // The regions replay the seeded draws: per row, time masks then feature masks.
@@ -43,17 +43,17 @@ describe('maskFeatures', () => {
     // Padded frames are the input's, bit for bit.
     for (let b = 0; b < B; b++) for (let t = lengths[b]; t < T; t++) for (let d = 0; d < D; d++) expect(out[(b * T + t) * D + d]).toBe(src[(b * T + t) * D + d]);
     // The same seed draws the same masks; the input tensor is not changed.
-    const again = maskFeatures({ features: { x, one }, mask }, config, createRng(11));
+    const again = await maskFeatures({ features: { x, one }, mask }, config, createRng(11));
     expect(again.regions).toEqual(regions);
     expect(Array.from(x.dataSync())).toEqual(Array.from(src));
     tf.dispose([x, one, mask, ...Object.values(features), ...Object.values(again.features)]);
     expect(tf.memory().numTensors).toBe(before);
   });
 
-  it("fills with the stream's training mean per dimension by default (0 after standardisation)", () => {
+  it("fills with the stream's training mean per dimension by default (0 after standardisation)", async () => {
     const x = ramp(2, 8, 4);
     const mean = Float32Array.of(0.25, -1.5, 3, 9);
-    const { features, regions } = maskFeatures({ features: { audio: x } }, { ...DEFAULT_FEATURE_MASKING, maxFeatureWidth: 4 }, createRng(3), { audio: mean });
+    const { features, regions } = await maskFeatures({ features: { audio: x } }, { ...DEFAULT_FEATURE_MASKING, maxFeatureWidth: 4 }, createRng(3), { audio: mean });
     const out = features.audio.dataSync();
     const src = x.dataSync();
     let masked = 0;
@@ -66,7 +66,7 @@ describe('maskFeatures', () => {
     expect(masked).toBeGreaterThan(0);
     const f = regions.find((r) => r.axis === 'feature' && r.width > 0)!;
     for (let t = 0; t < 8; t++) expect(out[(f.row * 8 + t) * 4 + f.start]).toBe(mean[f.start]);
-    expect(() => maskFeatures({ features: { audio: x } }, DEFAULT_FEATURE_MASKING, createRng(3), { audio: Float32Array.of(1) })).toThrow(/stream 'audio' is 4-d, its training mean 1-d/);
+    await expect(maskFeatures({ features: { audio: x } }, DEFAULT_FEATURE_MASKING, createRng(3), { audio: Float32Array.of(1) })).rejects.toThrow(/stream 'audio' is 4-d, its training mean 1-d/);
     tf.dispose([x, features.audio]);
   });
 

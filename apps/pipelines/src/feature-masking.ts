@@ -24,14 +24,14 @@ export interface MaskRegion {
  * disposes them) and the regions drawn.
  * @param batch per stream [B, T, D]; mask [B, T] (1 = a real frame) where the streams are padded
  */
-export function maskFeatures(batch: ModelBatch, config: FeatureMasking, rng: Rng, means: Record<string, Float32Array | undefined> = {}): { features: Record<string, tf.Tensor3D>; regions: MaskRegion[] } {
+export async function maskFeatures(batch: ModelBatch, config: FeatureMasking, rng: Rng, means: Record<string, Float32Array | undefined> = {}): Promise<{ features: Record<string, tf.Tensor3D>; regions: MaskRegion[] }> {
   const regions: MaskRegion[] = [];
-  const mask = batch.mask ? (batch.mask.dataSync() as Float32Array) : null;
+  const mask = batch.mask ? ((await batch.mask.data()) as Float32Array) : null;
   const features: Record<string, tf.Tensor3D> = {};
   for (const [stream, x] of Object.entries(batch.features)) {
     const [b, t, d] = x.shape;
     const fill = fillValues(stream, config.fill, d, means[stream]);
-    const data = Float32Array.from(x.dataSync() as Float32Array);
+    const data = Float32Array.from((await x.data()) as Float32Array);
     // The mask's frames are this stream's when their counts agree (frame-aligned batches); otherwise every frame is real.
     const masked = mask && batch.mask!.shape[1] === t ? mask : null;
     for (let r = 0; r < b; r++) {

@@ -19,7 +19,8 @@ export type ModelOutput = NetworkOutput;
  * is the task's). Built from a preset and the extracted streams' widths, or loaded.
  */
 export class PipelineModel {
-  private normalisers: Record<string, { mean: tf.Tensor1D; scale: tf.Tensor1D }> = {};
+  private normalisers: Record<string, { mean: tf.Tensor1D; scale: tf.Tensor1D; meanValues: Float32Array }> = {};
+  private pixels = new Set<string>();
 
   protected constructor(
     readonly recipe: NetworkRecipe,
@@ -58,15 +59,21 @@ export class PipelineModel {
   setNormalisation(stats: Record<string, FeatureStats>): void {
     tf.dispose(Object.values(this.normalisers).flatMap((n) => [n.mean, n.scale]));
     this.normalisers = {};
+    this.pixels = new Set(Object.entries(stats).filter(([, s]) => s.values === 'pixels').map(([m]) => m));
     for (const [m, s] of Object.entries(stats)) {
       if (s.values === 'pixels') continue; // images: the network scales them itself
-      this.normalisers[m] = { mean: tf.tensor1d(s.mean), scale: tf.tensor1d(s.std.map((v) => 1 / v)) };
+      this.normalisers[m] = { mean: tf.tensor1d(s.mean), scale: tf.tensor1d(s.std.map((v) => 1 / v)), meanValues: Float32Array.from(s.mean) };
     }
   }
 
   /** A stream's training mean per dimension (what standardisation maps to 0), or undefined when it has no statistics. */
   normalisationMean(stream: string): Float32Array | undefined {
-    return this.normalisers[stream]?.mean.dataSync() as Float32Array | undefined;
+    return this.normalisers[stream]?.meanValues;
+  }
+
+  /** Whether a stream holds images (face crops) that pass unstandardised, as the training statistics say. */
+  isPixelStream(stream: string): boolean {
+    return this.pixels.has(stream);
   }
 
   private normalise(features: Record<string, tf.Tensor3D>): Record<string, tf.Tensor3D> {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateTestClip, probe } from '@mer/media';
-import { createPipeline, loadPipeline } from './pipeline';
+import { createPipeline, loadPipeline } from './pipeline-loading';
 import { DEMO_CLASSES, generateClassDemo, generateVaDemo } from './demo-data';
 import { predictFiles } from './prediction-output';
 import { evalRun, extractDataset, trainRun } from './workflow';

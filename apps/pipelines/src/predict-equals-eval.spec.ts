@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateTestClip } from '@mer/media';
-import { loadPipeline } from './pipeline';
+import { loadPipeline } from './pipeline-loading';
 import { predictFiles } from './prediction-output';
 import { evalRun, extractDataset, readFeatureIndex, toItems, trainRun } from './workflow';
 

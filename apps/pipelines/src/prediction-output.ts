@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { FaceSelection } from '@mer/feature-extractors';
 import { writeFileAtomic } from '@mer/media';
 import { glob } from 'tinyglobby';
-import { loadPipeline } from './pipeline';
+import { loadPipeline } from './pipeline-loading';
 import { planSpeakers } from './speaker-prediction';
 import type { Prediction } from './pipeline-types';
 import type { PredictedFile, WritePredictionOptions } from './tasks/task-definition';

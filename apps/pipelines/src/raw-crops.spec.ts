@@ -6,7 +6,7 @@ import { specBackend } from '@mer/backend';
 import { FeatureStore } from '@mer/datasets';
 import { generateTestClip } from '@mer/media';
 import { checkWasmMemory, measureTrainingMemory } from './memory-estimate';
-import { loadPipeline } from './pipeline';
+import { loadPipeline } from './pipeline-loading';
 import { PipelineModel } from './pipeline-model';
 import { readManifest } from './pipeline-manifest';
 import type { PipelineItem } from './pipeline-types';

@@ -3,7 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { sequenceStats } from '@mer/datasets';
 import { DEMO_CLASSES, generateClassDemo, generateVaDemo } from './demo-data';
-import { createPipeline } from './pipeline';
+import { createPipeline } from './pipeline-loading';
 import { readManifest } from './pipeline-manifest';
 import { standardiseRecording } from './speaker-standardisation';
 

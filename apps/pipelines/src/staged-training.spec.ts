@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mer/backend';
 import { tcnFusionRecipe } from '@mer/tcn-fusion';
 import { generateVaDemo } from './demo-data';
-import { createPipeline, loadPipeline } from './pipeline';
+import { createPipeline, loadPipeline } from './pipeline-loading';
 import type { PipelineModel } from './pipeline-model';
 import { readManifest } from './pipeline-manifest';
 import type { StageEvent } from './staged-training';

@@ -181,10 +181,10 @@ export async function trainModel(model: PipelineModel, data: BatchSource, config
     const mixRng = createRng(config.seed * 7_919 + epoch); // per epoch, so a resumed run mixes as an unbroken one
     augment?.startEpoch(epoch);
     for (const batch of data.batches({ batchSize: config.batchSize, shuffle: true, seed: config.seed * 1_000_003 + epoch })) {
-      const masked = augment?.input(batch);
+      const masked = await augment?.input(batch);
       const input = masked?.batch ?? batch;
       const mix = config.mixup ? task.mixup(input, config.mixup, mixRng, config.mixupWithinSpeaker ? augment!.speakers(batch) : undefined) : null;
-      const pasted = augment?.paste(input) ?? null;
+      const pasted = (await augment?.paste(input)) ?? null;
       const drops: (string | undefined)[] = config.modalityDropout && droppable.length > 0 ? [undefined, droppable[flip++ % droppable.length]] : [undefined];
       // CopyPaste's rows train in one more step after the batch's.
       const steps: { drop?: string; paste?: boolean }[] = [...drops.map((drop) => ({ drop })), ...(pasted ? [{ paste: true }] : [])];

@@ -6,7 +6,7 @@ import { mergeExtractionReports, type ExtractionReport, type PipelineExtractorOp
 import type { TrainingConfig } from '@mer/training';
 import { datasetItems } from './dataset-items';
 import { idsHash, Shard, shardItems } from './sharding';
-import { createPipeline, loadPipeline } from './pipeline';
+import { createPipeline, loadPipeline } from './pipeline-loading';
 import { readManifest } from './pipeline-manifest';
 import type { FitOptions, PipelineItem, PipelineMetrics } from './pipeline-types';
 import { metricRows } from './evaluation';

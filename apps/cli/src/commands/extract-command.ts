@@ -1,12 +1,13 @@
 import * as os from 'node:os';
-import { clearFeatureFolder, noteLines, parseDatasetSpec, parseSpeedFactors, PrecomputedFeatures, writeNoteReport, extractDataset, resolveShard } from '@mer/pipelines';
+import { clearFeatureFolder, datasetItems, defaultPipeline, noteLines, parseDatasetSpec, parseSpeedFactors, PrecomputedFeatures, writeNoteReport, extractDataset, resolveShard } from '@mer/pipelines';
 import { extractorModulesFromEnv } from './extractors-command';
 import { ExtractReport, runPool, takeFromParent } from './extraction-pool';
 import { checkPipeline } from './pipeline-commands';
 import { Progress } from './progress';
 
 export interface ExtractOptions {
-  pipeline: string;
+  /** A registered network; absent: the default for the corpus ({@link defaultPipeline}), if it has one. */
+  pipeline?: string;
   dataset: string;
   out: string;
   preset?: string;
@@ -60,14 +61,22 @@ function parseStreamOptions(list: readonly string[]): Record<string, string> | u
   );
 }
 
+/** No --pipeline: the corpus' default by its declared rule (said once, by the parent), or an error saying why there is none. */
+function chosenPipeline(opts: ExtractOptions, precomputed: boolean): string {
+  const choice = precomputed ? { network: null, why: `${opts.dataset} holds precomputed features` } : defaultPipeline(datasetItems(opts.dataset, { fold: opts.fold }).items.map((i) => i.file));
+  if (choice.network === null) throw new Error(`name the network with --pipeline (${choice.why}); e.g. --pipeline avt-ca`);
+  if (!opts.worker && !opts.json) console.log(`pipeline: ${choice.network} — ${choice.why}`);
+  return choice.network;
+}
+
 /**
  * `mer extract`: one process (`--jobs 1`), `--jobs N` worker processes writing into the one folder
  * (each item atomically; a rerun skips finished items), or one shard of the items (`--shard i/N`, or a
  * Kubernetes Indexed Job / Slurm array index) into a folder of its own for `mer features merge`.
  */
 export async function extractCommand(opts: ExtractOptions): Promise<void> {
-  const pipeline = checkPipeline(opts.pipeline);
   const { definition, root } = parseDatasetSpec(opts.dataset);
+  const pipeline = checkPipeline(opts.pipeline ?? chosenPipeline(opts, Boolean(definition.precomputed)));
   if (definition.precomputed) {
     if (opts.speed !== undefined) throw new Error(`--speed: ${opts.dataset} holds precomputed features, not recordings to speed-perturb`);
     return extractPrecomputedCommand(pipeline, definition.precomputed, root, opts);

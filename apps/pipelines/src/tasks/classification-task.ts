@@ -46,6 +46,8 @@ export const classificationTask = clipTask({
   },
   clip: {
     probabilities: (logits) => tf.softmax(logits),
+    // softmax(log p) = p where p sums to 1.
+    logits: (p) => tf.log(tf.maximum(p, 1e-30)) as tf.Tensor2D,
     label: (p, classes) => classes[p.indexOf(Math.max(...p))],
     metrics: (items, scores, classes) => {
       const acc = new ConfusionMatrixAccumulator(classes.length, classes);

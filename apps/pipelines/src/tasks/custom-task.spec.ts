@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ValenceArousalMetrics } from '@mer/metrics';
 import { generateVaDemo } from '../demo-data';
 import { metricRows, summariseMetrics } from '../evaluation';
-import { createPipeline, loadPipeline } from '../pipeline';
+import { createPipeline, loadPipeline } from '../pipeline-loading';
 import { readManifest } from '../pipeline-manifest';
 import { selectionLine } from '../selection';
 import type { TaskDefinition, TaskMetrics } from './task-definition';

@@ -37,6 +37,11 @@ export const multiLabelTask = clipTask({
   mixup: (_batch, alpha) => mixupRefused(alpha, 'multi-label'),
   clip: {
     probabilities: (logits) => tf.sigmoid(logits),
+    // sigmoid(log(p / (1 − p))) = p.
+    logits: (p) => tf.tidy(() => {
+      const q = tf.clipByValue(p, 1e-7, 1 - 1e-7);
+      return tf.sub(tf.log(q), tf.log(tf.sub(1, q))) as tf.Tensor2D;
+    }),
     label: (p, classes) => classes.filter((_, k) => p[k] > 0.5).join('+') || 'none',
     metrics: (items, scores, classes) => {
       const acc = new MultiLabelAccumulator(classes.length, classes);

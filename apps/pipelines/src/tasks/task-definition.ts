@@ -76,6 +76,11 @@ export interface WritePredictionOptions {
 export interface ClipReading {
   /** [B, K] logits → [B, K] probabilities. */
   probabilities(logits: tf.Tensor2D): tf.Tensor2D;
+  /**
+   * [B, K] probabilities → [B, K] logits whose `probabilities` are these (a committee's mean
+   * probabilities become its logits); a task without one has no committee.
+   */
+  logits?(probabilities: tf.Tensor2D): tf.Tensor2D;
   /** The predicted label of one clip's probabilities. */
   label(probabilities: readonly number[], classes: readonly string[]): string;
   /** Metrics of clip scores ([items, classes] row-major). */
