@@ -65,9 +65,10 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
     });
   });
   const host = options.host ?? '127.0.0.1';
+  const wanted = options.port ?? 8790;
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'EADDRINUSE' ? `port ${options.port} on ${host} is in use (--port picks another)` : e.message)));
-    server.listen(options.port ?? 8790, host, resolve);
+    server.once('error', (e: NodeJS.ErrnoException) => reject(new Error(e.code === 'EADDRINUSE' ? `port ${wanted} on ${host} is in use (--port picks another)` : e.message)));
+    server.listen(wanted, host, resolve);
   });
   const { port } = server.address() as AddressInfo;
   const shown = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;

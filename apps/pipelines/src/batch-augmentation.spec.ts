@@ -132,6 +132,8 @@ describe('BatchAugmentation.input: pixel streams are images, not feature frames'
     model.setNormalisation({ audio: { mean: new Array(10).fill(0), std: new Array(10).fill(1) }, video: { mean: [], std: [], validFrames: 30, values: 'pixels' } } as never);
     expect(model.isPixelStream('video')).toBe(true);
     expect(model.isPixelStream('audio')).toBe(false);
+    // Within-speaker mixup without mixup itself would do nothing: refused, naming the missing key.
+    expect(() => BatchAugmentation.create(trainingConfig(recipe, { mixupWithinSpeaker: true }), model, {})).toThrow('set "mixup"');
     const augment = BatchAugmentation.create(config, model, {})!;
     augment.startEpoch(0);
     const audio = tf.randomNormal([2, 12, 10], 0, 1, 'float32', 5) as tf.Tensor3D;

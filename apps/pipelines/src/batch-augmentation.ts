@@ -35,6 +35,7 @@ export class BatchAugmentation {
   /** Null when the config turns none of them on. */
   static create(config: TrainingConfig, model: PipelineModel, options: { groups?: ReadonlyMap<string, string>; classes?: readonly string[] }): BatchAugmentation | null {
     if (!config.featureMasking && !config.copyPaste && !config.mixupWithinSpeaker) return null;
+    if (config.mixupWithinSpeaker && !config.mixup) throw new Error('training "mixupWithinSpeaker" draws mixup partners from the row\'s own speaker: set "mixup" (its α, e.g. 0.4) too');
     return new BatchAugmentation(config, model, options.groups, options.classes);
   }
 

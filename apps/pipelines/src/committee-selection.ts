@@ -15,8 +15,8 @@ export function memberValidationSplit(items: readonly PipelineItem[], member: nu
   let split = innerValidationSplit(items, { seed: 1 });
   for (let k = 1; k <= member; k++) {
     avoid = [...avoid, ...(split.selection.speakers ?? [])];
-    // Every speaker but at most one has been held out: the rotation starts again.
-    if ([...speakers].filter((s) => s === undefined || !avoid.includes(s)).length < 2) avoid = [];
+    // Every speaker has been held out: the rotation starts again (a last fresh speaker is held out first).
+    if ([...speakers].filter((s) => s === undefined || !avoid.includes(s)).length === 0) avoid = [];
     split = innerValidationSplit(items, { seed: 1 + k, avoid });
   }
   return split;

@@ -95,7 +95,9 @@ describe('a committee (mer train --members M)', () => {
     await expect(trainCommittee({ features, out: killed, preset: 'lite', training, members: 3, onMember: kill })).rejects.toThrow('killed');
     await expect(loadPipeline(killed)).rejects.toThrow('committee member 2 of 3 is not trained yet — continue it with mer train --resume');
     const seen: string[] = [];
-    const resumed = await trainCommittee({ features, out: killed, preset: 'lite', training, members: 3, resume: true, onMember: (k, _of, how) => seen.push(`${k}:${how}`) });
+    // A resume that names other settings is refused; one that names none continues with the recorded ones.
+    await expect(trainCommittee({ features, out: killed, preset: 'lite', training: { ...training, learningRate: 0.5 }, members: 3, resume: true })).rejects.toThrow('the committee was started with other training (committee.json)');
+    const resumed = await trainCommittee({ features, out: killed, members: 3, resume: true, onMember: (k, _of, how) => seen.push(`${k}:${how}`) });
     expect(seen).toEqual(['1:done', '2:new', '3:new']);
     expect(resumed.committee).toEqual(r.committee);
     for (const k of ['1', '2', '3']) expect(weights(path.join(killed, 'members', k)).equals(weights(path.join(out, 'members', k)))).toBe(true);

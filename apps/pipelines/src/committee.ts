@@ -17,6 +17,31 @@ interface CommitteeStart {
   members: number;
   /** Member k's seed is `seed + k − 1`. */
   seed: number;
+  /** What every member trains with (as the first call gave it): a resumed committee's later members train the same. */
+  setup?: CommitteeSetup;
+}
+
+/** The options that make the members alike; `--resume` keeps them (more epochs excepted) and refuses others. */
+type CommitteeSetup = Pick<TrainCommitteeOptions, 'preset' | 'profile' | 'training' | 'model' | 'utterance' | 'select' | 'fold'>;
+
+function setupOf(o: TrainCommitteeOptions): CommitteeSetup {
+  return JSON.parse(JSON.stringify({ preset: o.preset, profile: o.profile, training: o.training, model: o.model, utterance: o.utterance, select: o.select, fold: o.fold })) as CommitteeSetup;
+}
+
+/**
+ * The setup a resumed committee continues with: the recorded one, where the call's named options agree
+ * with it (a call that names none takes it whole); a longer `training.epochs` is honoured.
+ */
+function resumedSetup(out: string, recorded: CommitteeSetup, call: CommitteeSetup): CommitteeSetup {
+  const { epochs, ...callTraining } = call.training ?? {};
+  const { epochs: recordedEpochs, ...recordedTraining } = recorded.training ?? {};
+  const differs: string[] = [];
+  for (const key of ['preset', 'profile', 'model', 'utterance', 'select', 'fold'] as const) {
+    if (call[key] !== undefined && JSON.stringify(call[key]) !== JSON.stringify(recorded[key])) differs.push(key);
+  }
+  if (Object.keys(callTraining).length > 0 && JSON.stringify(callTraining) !== JSON.stringify(recordedTraining)) differs.push('training');
+  if (differs.length > 0) throw new Error(`${out}: the committee was started with other ${differs.join(', ')} (committee.json); resume it with its own settings (or none), or start it again with --overwrite`);
+  return { ...recorded, training: { ...recorded.training, ...(epochs !== undefined ? { epochs } : recordedEpochs !== undefined ? { epochs: recordedEpochs } : {}) } };
 }
 
 export type TrainCommitteeOptions = Parameters<typeof trainRun>[0] & {
@@ -34,6 +59,7 @@ export type TrainCommitteeOptions = Parameters<typeof trainRun>[0] & {
  * committee resumes (`resume`) at the member where it stopped, that member from its checkpoint.
  */
 export async function trainCommittee(options: TrainCommitteeOptions): Promise<{ history: EpochRecord[]; pipeline: string; selection: Selection; committee: CommitteeRecord }> {
+  if (options.overwrite && options.resume) throw new Error('--resume and --overwrite exclude each other');
   const { members: M, onMember, ...single } = options;
   if (!Number.isInteger(M) || M < 2) throw new Error(`--members: a committee needs 2 or more networks, got ${M} (1 is an ordinary run)`);
   const out = options.out;
@@ -45,13 +71,13 @@ export async function trainCommittee(options: TrainCommitteeOptions): Promise<{ 
     if (!fs.existsSync(startFile)) throw new Error(`${out}: no committee to resume (no committee.json); start it without --resume`);
     start = JSON.parse(fs.readFileSync(startFile, 'utf8')) as CommitteeStart;
     if (start.members !== M) throw new Error(`${out}: the committee was started with ${start.members} members, not ${M}; resume it with --members ${start.members}`);
+    if (start.setup) Object.assign(single, resumedSetup(out, start.setup, setupOf(options)));
   } else {
-    if (options.overwrite && options.resume) throw new Error('--resume and --overwrite exclude each other');
     if ((holdsRun(out) || fs.existsSync(startFile) || fs.existsSync(path.join(out, 'members'))) && !options.overwrite) throw new Error(`${out} already holds a run; continue it with --resume, replace it with --overwrite, or use another --out`);
     for (const e of ['committee.json', 'members', 'pipeline.json', 'source.json']) fs.rmSync(path.join(out, e), { recursive: true, force: true });
     // Checked before anything trains: the task's outputs must have a mean.
     committeeCombine(taskFor(recipe, { multiLabel: index.multiLabel }));
-    start = { members: M, seed: trainingConfig(recipe, options.training, options.profile).seed };
+    start = { members: M, seed: trainingConfig(recipe, options.training, options.profile).seed, setup: setupOf(options) };
     fs.mkdirSync(out, { recursive: true });
     writeFileAtomic(startFile, JSON.stringify(start, null, 2));
   }
@@ -69,7 +95,7 @@ export async function trainCommittee(options: TrainCommitteeOptions): Promise<{ 
     const resume = Boolean(options.resume) && holdsCheckpoint(dir);
     onMember?.(k, M, resume ? 'resumed' : 'new');
     const seed = start.seed + k - 1;
-    const r = await trainRun({ ...single, out: dir, resume, overwrite: !resume, training: { ...options.training, seed }, member: k - 1 });
+    const r = await trainRun({ ...single, out: dir, resume, overwrite: !resume, training: { ...single.training, seed }, member: k - 1 });
     history = r.history;
     const best = r.history.filter((h) => h.best).pop();
     const member: CommitteeMember = { member: k, run, seed, selection: r.selection, epochs: r.history.length ? r.history[r.history.length - 1].epoch : 0, bestEpoch: best?.epoch, innerScore: best?.validationScore };

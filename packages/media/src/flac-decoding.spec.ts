@@ -93,4 +93,13 @@ describe('FLAC decoded in-process', () => {
     expect(decodeFlac(text)).toBeNull();
     expect(decodeFlac(flac('six', 'sine=f=440:r=48000:d=0.3', [...s16, '-ac', '6']))).toBeNull();
   });
+
+  it('a truncated header (metadata past the end of the file) is null, not a bare throw', () => {
+    const whole = fs.readFileSync(flac('truncated', noisy(16000, 1), s16));
+    for (const length of [45, 60, 100]) {
+      const cut = path.join(dir, `truncated-${length}.flac`);
+      fs.writeFileSync(cut, whole.subarray(0, length));
+      expect(decodeFlac(cut)).toBeNull();
+    }
+  });
 });

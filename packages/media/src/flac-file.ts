@@ -161,10 +161,13 @@ export function decodeFlac(file: string): FlacAudio | null {
   r.pos = 32;
   let info: { sampleRate: number; channels: number; bitsPerSample: number; frames: number } | null = null;
   for (let last = 0; !last; ) {
+    if (r.pos + 32 > bytes.length * 8) return null;
     last = r.read(1);
     const type = r.read(7);
     const length = r.read(24);
     const end = r.pos + length * 8;
+    // A metadata block past the end (a truncated or damaged header): ffmpeg's route says what is wrong.
+    if (end > bytes.length * 8) return null;
     if (type === 0) {
       r.read(16 + 16 + 24 + 24); // block sizes, frame sizes
       info = { sampleRate: r.read(20), channels: r.read(3) + 1, bitsPerSample: r.read(5) + 1, frames: r.read(36) };
