@@ -1,11 +1,7 @@
-import { EXPRESSION_CLASSES } from '@mer/feature-extractors';
+import { ANALYSIS_COLUMNS, EXPRESSION_CLASSES } from '@mer/feature-extractors';
 
-/**
- * `mer analyze`'s per-frame CSV columns (apps/pipelines/src/analyze.ts), which the live page's rows and
- * its CSV export use too: frame, time, the face (OpenFace/py-feat style), the 7 expression
- * probabilities, the dominant class, expression-derived valence/arousal, then the audio side.
- */
-export const LIVE_COLUMNS = ['frame', 'timestamp', 'face_id', 'face_x', 'face_y', 'face_w', 'face_h', 'face_score', 'success', ...EXPRESSION_CLASSES, 'expression', 'valence', 'arousal', 'speech_prob', 'loudness', 'f0_hz'] as const;
+/** `mer analyze`'s per-frame CSV columns, which the live page's rows and its CSV export use too. */
+export const LIVE_COLUMNS = ANALYSIS_COLUMNS;
 export type LiveColumn = (typeof LIVE_COLUMNS)[number];
 
 /** One row: a number per column, '' where `mer analyze` leaves the cell empty (no face). */

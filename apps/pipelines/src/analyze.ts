@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mer/backend';
 import {
+  ANALYSIS_COLUMNS,
   CategoryVaTable,
   EXPRESSION_CLASSES,
   EXPRESSION_DETECTION,
@@ -95,7 +96,7 @@ export interface AnalyzeResult {
   summary: string;
 }
 
-const HEADER = `frame,timestamp,face_id,face_x,face_y,face_w,face_h,face_score,success,${EXPRESSION_CLASSES.join(',')},expression,valence,arousal,speech_prob,loudness,f0_hz\n`;
+const HEADER = `${ANALYSIS_COLUMNS.join(',')}\n`;
 
 interface Models {
   detector: FaceDetector;

@@ -13,6 +13,7 @@ export type { PixelFrame } from './pixel-frame';
 export { graphModelArtifacts, graphModelShardPaths } from './graph-model-artifacts';
 export type { GraphModelJson } from './graph-model-artifacts';
 export { ExpressionClassifier, EXPRESSION_CLASSES, EXPRESSION_CROPS, EXPRESSION_DETECTION } from './analysis/expression-classifier';
+export { ANALYSIS_COLUMNS } from './analysis/analysis-columns';
 export type { Expression, ExpressionCropMode } from './analysis/expression-classifier';
 export { expressionVa, RUSSELL_MEHRABIAN_1977 } from './analysis/expression-va';
 export type { CategoryVaTable } from './analysis/expression-va';

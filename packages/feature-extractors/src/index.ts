@@ -71,6 +71,7 @@ export type { FormantOptions, FormantTrack } from './acoustic/formants';
 export { voiceReport } from './acoustic/voice-report';
 export type { VoiceReport } from './acoustic/voice-report';
 export { ExpressionClassifier, EXPRESSION_CLASSES, EXPRESSION_CROPS, EXPRESSION_DETECTION } from './analysis/expression-classifier';
+export { ANALYSIS_COLUMNS } from './analysis/analysis-columns';
 export type { Expression, ExpressionCropMode } from './analysis/expression-classifier';
 export { alignedCrops, eyeLineAngle, noseMouthAngle } from './analysis/aligned-crops';
 export type { CropOptions } from './analysis/aligned-crops';

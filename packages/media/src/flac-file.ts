@@ -1,5 +1,5 @@
 import * as fs from 'node:fs';
-import { WAV_IN_PROCESS_MAX_BYTES } from './wav-file';
+import { HALF_POWER, WAV_IN_PROCESS_MAX_BYTES } from './wav-file';
 
 /** A FLAC file decoded in-process: STREAMINFO's facts and the samples mixed to mono at the file's rate. */
 export interface FlacAudio {
@@ -73,7 +73,6 @@ function crc16(bytes: Uint8Array, from: number, to: number): number {
 }
 
 /** √½ in float32: libswresample's stereo → mono gain, applied to each channel in single precision. */
-const HALF_POWER = Math.fround(Math.SQRT1_2);
 
 const RATES = [0, 88200, 176400, 192000, 8000, 16000, 22050, 24000, 32000, 44100, 48000, 96000];
 const BITS = [0, 8, 12, 0, 16, 20, 24, 0];

@@ -73,7 +73,8 @@ function sampleReader(h: WavHeader, bytes: Buffer): (i: number) => number {
 }
 
 /** √½ in float32: libswresample's stereo → mono gain, applied to each channel in single precision. */
-const HALF_POWER = Math.fround(Math.SQRT1_2);
+/** ffmpeg's stereo → mono gain per channel (1/√2 in float32), shared by the in-process decoders. */
+export const HALF_POWER = Math.fround(Math.SQRT1_2);
 
 /**
  * The file's samples mixed to mono at the file's own rate, as ffmpeg's `-ac 1` mixes them: one channel
