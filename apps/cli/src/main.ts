@@ -145,6 +145,7 @@ program
   .option('--config <file>', 'JSON training overrides, as for mer train')
   .option('--epochs <n>', 'number of epochs', wholeNumber(1))
   .option('--members <n>', 'networks per fold (classification): member m selects its epoch on the training speakers m folds after the held-out ones; the held-out speakers get their mean class probabilities (default 1)', wholeNumber(1))
+  .option('--utterance', 'late-fuse the features\' utterance stream (mer extract --stream utterance=speech-functionals) into each fold\'s network, as mer train --utterance')
   .option('--overwrite', 'start over when --out holds folds run with other settings (without it they are refused; with the same settings finished folds are reused)')
   .addOption(new Option('--estimator <kind>', "network (default: the features' network, trained by gradient descent) | kernel (RBF kernel ridge on an utterance-level stream such as audio=speech-functionals, speakers standardised, γ and λ by inner leave-one-speaker-out on the training speakers)").choices(['network', 'kernel']))
   .option('--json', 'one JSON line per fold, then the summary')

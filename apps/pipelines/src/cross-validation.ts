@@ -7,6 +7,7 @@ import { clipMetrics, summariseMetrics } from './evaluation';
 import type { PipelineMetrics } from './pipeline-types';
 import type { Pipeline } from './pipeline';
 import { loadPipeline } from './pipeline-loading';
+import type { UtteranceFusionConfig } from './utterance-fusion';
 import type { Selection } from './selection';
 import type { TaskDefinition } from './tasks/task-definition';
 import type { EpochRecord } from './trainer';
@@ -98,6 +99,7 @@ async function trainMember(options: Parameters<typeof crossValidate>[0], run: st
     profile: options.profile,
     training: options.training,
     model: options.model,
+    utterance: options.utterance,
     resume: fs.existsSync(path.join(run, 'checkpoint', 'state.json')),
     // A fold folder belongs to cv: one stopped before its first checkpoint starts again.
     overwrite: !fs.existsSync(path.join(run, 'checkpoint', 'state.json')),
@@ -139,6 +141,8 @@ export async function crossValidate(options: {
   model?: Record<string, unknown>;
   /** Networks per fold (a committee over inner validation speakers); default 1. */
   members?: number;
+  /** Late-fuse the features' utterance stream into each fold's network (`withUtteranceFusion`). */
+  utterance?: Partial<UtteranceFusionConfig>;
   /** Start again when `out` holds folds run with other settings (otherwise refused). */
   overwrite?: boolean;
   /** How many folds there are, before the first runs. */
@@ -221,7 +225,7 @@ export async function crossValidate(options: {
  */
 function checkSettings(options: Parameters<typeof crossValidate>[0], scheme: string, members: number): void {
   const file = path.join(options.out, 'cv-settings.json');
-  const settings: Record<string, unknown> = { features: path.resolve(options.features), folds: scheme, preset: options.preset ?? null, profile: options.profile ?? null, training: options.training ?? {}, model: options.model ?? {}, members };
+  const settings: Record<string, unknown> = { features: path.resolve(options.features), folds: scheme, preset: options.preset ?? null, profile: options.profile ?? null, training: options.training ?? {}, model: options.model ?? {}, members, ...(options.utterance ? { utterance: options.utterance } : {}) };
   const folds = () => fs.readdirSync(options.out).filter((d) => /^fold-\d+$/.test(d));
   if (fs.existsSync(file)) {
     const before = JSON.parse(fs.readFileSync(file, 'utf8')) as Record<string, unknown>;

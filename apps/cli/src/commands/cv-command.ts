@@ -12,9 +12,10 @@ function foldRow(f: FoldResult): string[] {
   return [String(f.fold), f.heldOut.join(' '), String(f.trainItems), String(f.testItems), (f.members ?? [f]).map((r) => `${r.bestEpoch}/${r.epochs}`).join(' '), ...(va ? [num(m['ccc'])] : [num(m['uar']), num(m['macroF1']), num(m['accuracy'])])];
 }
 
-export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; profile?: string; config?: string; epochs?: number; members?: number; overwrite?: boolean; json?: boolean; estimator?: string }): Promise<void> {
+export async function cvCommand(opts: { features: string; out: string; folds: string; preset?: string; profile?: string; config?: string; epochs?: number; members?: number; utterance?: boolean; overwrite?: boolean; json?: boolean; estimator?: string }): Promise<void> {
   if (opts.estimator === 'kernel') return kernelCvCommand(opts);
-  const { training, model } = readTrainingConfig(opts.config, opts.epochs);
+  const { training, model, utterance: fusionHead } = readTrainingConfig(opts.config, opts.epochs);
+  if (fusionHead && !opts.utterance) throw new Error(`${opts.config}: "utterance" sets the late-fused head; add --utterance to fuse the utterance stream`);
   const noted = new Set<string>();
   const bar = new Progress('cv folds', 0, { silent: opts.json, live: false });
   let foldsDone = 0;
@@ -27,6 +28,7 @@ export async function cvCommand(opts: { features: string; out: string; folds: st
     training,
     model,
     members: opts.members,
+    ...(opts.utterance ? { utterance: fusionHead ?? {} } : {}),
     overwrite: opts.overwrite,
     onStart: (folds) => bar.setTotal(folds),
     onNote: (note) => {
