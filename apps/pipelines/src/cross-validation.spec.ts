@@ -96,6 +96,15 @@ describe('speaker-independent evaluation', () => {
     const mean = scores[0].map((v, i) => (v + scores[1][i]) / 2);
     expect(first.folds[0].metrics).toEqual(summariseMetrics(clipMetrics(test, mean, { classes: index.classes! })));
     expect(first.folds[0].innerScore).toBeCloseTo((first.folds[0].members![0].innerScore! + first.folds[0].members![1].innerScore!) / 2, 10);
+    // The inner figures are the kept network's on its own validation speaker (what bench:real-data ranks by).
+    const member1 = await loadPipeline(path.join(out, 'fold-1', 'member-1'));
+    const validation = toItems({ ...index, items: index.items.filter((i) => i.speaker === '08') });
+    const own = summariseMetrics(clipMetrics(validation, await member1.scores(validation, { featuresDir: features4 }), { classes: index.classes! })) as { uar: number };
+    member1.dispose();
+    const m1 = first.folds[0].members![0];
+    expect(m1.innerMetrics!.uar).toBeCloseTo(own.uar, 5);
+    expect(m1.innerMetrics!.macroF1).toBeCloseTo(m1.innerScore!, 10);
+    expect(first.folds[0].innerMetrics!.uar).toBeCloseTo((m1.innerMetrics!.uar + first.folds[0].members![1].innerMetrics!.uar) / 2, 10);
     // Killed in fold 2's second member: the first member is kept, the second resumes, the metrics repeat.
     fs.rmSync(path.join(out, 'fold-2', 'result.json'));
     fs.rmSync(path.join(out, 'fold-2', 'member-2', 'member.json'));

@@ -28,6 +28,8 @@ export interface FoldResult {
   bestEpoch: number;
   /** The kept epoch's score on the inner validation speakers (macro-F1 or CCC); absent without them. */
   innerScore?: number;
+  /** The kept epoch's headline figures on the inner validation speakers (e.g. uar, macroF1); a committee's: the members' means. */
+  innerMetrics?: Record<string, number>;
   seconds: number;
   /** `summariseMetrics` of the held-out speakers. */
   metrics: Record<string, unknown>;
@@ -68,6 +70,23 @@ export function meanStd(v: readonly number[]): { mean: number; std: number } {
   return { mean, std: v.length > 1 ? Math.sqrt(v.reduce((a, b) => a + (b - mean) ** 2, 0) / (v.length - 1)) : 0 };
 }
 
+/** The headline figures of one metrics record (those it has). */
+function headline(m: Record<string, unknown>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const [name, pick] of Object.entries(HEADLINE)) {
+    const v = pick(m);
+    if (typeof v === 'number' && Number.isFinite(v)) out[name] = v;
+  }
+  return out;
+}
+
+/** Each figure's mean over the records that have it. */
+function meanRecord(records: readonly Record<string, number>[]): Record<string, number> | undefined {
+  if (records.length === 0) return undefined;
+  const names = new Set(records.flatMap((r) => Object.keys(r)));
+  return Object.fromEntries([...names].map((n) => [n, meanStd(records.map((r) => r[n]).filter((v) => v !== undefined)).mean]));
+}
+
 function summarise(folds: readonly FoldResult[]): CrossValidationResult['summary'] {
   const out: CrossValidationResult['summary'] = {};
   for (const [name, pick] of Object.entries(HEADLINE)) {
@@ -86,6 +105,7 @@ export interface MemberResult {
   epochs: number;
   bestEpoch: number;
   innerScore?: number;
+  innerMetrics?: Record<string, number>;
   seconds: number;
 }
 
@@ -115,6 +135,7 @@ async function trainMember(options: Parameters<typeof crossValidate>[0], run: st
     epochs: history.length,
     bestEpoch: best?.epoch ?? history.length,
     innerScore: best?.validationScore,
+    ...(best?.validation ? { innerMetrics: headline(best.validation) } : {}),
     seconds: (Date.now() - t0) / 1000,
   };
 }
@@ -196,6 +217,7 @@ export async function crossValidate(options: {
     const test = toItems(foldIndex, 'test');
     const metrics = summariseMetrics(await heldOutMetrics(runs, test, options.features, index));
     const inner = trained.map((t) => t.innerScore).filter((v): v is number => v !== undefined);
+    const innerMetrics = meanRecord(trained.flatMap((t) => (t.innerMetrics ? [t.innerMetrics] : [])));
     const result: FoldResult = {
       fold: k + 1,
       heldOut,
@@ -206,6 +228,7 @@ export async function crossValidate(options: {
       epochs: trained[0].epochs,
       bestEpoch: trained[0].bestEpoch,
       innerScore: inner.length > 0 ? inner.reduce((a, b) => a + b, 0) / inner.length : undefined,
+      ...(innerMetrics ? { innerMetrics } : {}),
       seconds: (Date.now() - t0) / 1000,
       metrics,
       ...(members > 1 ? { members: trained } : {}),
