@@ -5,7 +5,9 @@
  * offers an adapter, named software or not): cold start to the first drawn result, then after a warm-up
  * the processed fps, the frames the camera presented but the page skipped while busy, and the latency
  * from a frame's capture to its results drawn (mean, p95). Prints a table, then ONE JSON line.
- * Run: npm run bench:live [-- --seconds 20]
+ * wasm runs twice per round, interleaved: on a server with `--threads` (cross-origin isolated, so both wasm
+ * runtimes use threads) and on the default one (no isolation headers: one thread each).
+ * Run: npm run bench:live [-- --seconds 20] [--rounds 3]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -19,7 +21,7 @@ const WARM_UP_S = 3;
 /** WebGPU in headless Chromium: on a machine without a GPU its adapter is SwiftShader (software; the page's auto choice refuses it, the bench forces it). */
 const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
 
-async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveClip>>, backend: 'wasm' | 'webgpu', seconds: number) {
+async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveClip>>, backend: 'wasm' | 'webgpu', seconds: number, isolated: boolean) {
   const browser = await launchWithFakeDevices(clip, backend === 'webgpu' ? WEBGPU_FLAGS : []);
   try {
     const page = await browser.newPage();
@@ -41,6 +43,8 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
     return {
       backend,
       adapter,
+      cross_origin_isolated: isolated,
+      threads: s.threads,
       cold_start_to_first_result_ms: Math.round(first.firstResultMs ?? NaN),
       processed_fps: +(s.frames / elapsed).toFixed(1),
       presented_fps: +((s.frames + s.dropped) / elapsed).toFixed(1),
@@ -58,16 +62,24 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--seconds');
   const seconds = at > 0 ? Number(process.argv[at + 1]) : 15;
+  const r = process.argv.indexOf('--rounds');
+  const rounds = r > 0 ? Number(process.argv[r + 1]) : 1;
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-live-'));
   try {
     const page = await bundleLivePage(path.join(dir, 'page'));
-    const server = await startLiveServer({ port: 0, pageDir: page.dir });
+    // mer live's default server (one thread per wasm runtime) and one with --threads (cross-origin isolated), interleaved.
+    const server = await startLiveServer({ port: 0, pageDir: page.dir, isolate: true });
+    const single = await startLiveServer({ port: 0, pageDir: page.dir });
     const clip = await makeLiveClip(path.join(dir, 'clip'));
     const results = [];
-    for (const backend of ['wasm', 'webgpu'] as const) results.push(await runBackend(server.url, clip, backend, seconds));
-    await server.close();
+    for (let round = 0; round < rounds; round++) {
+      results.push(await runBackend(server.url, clip, 'wasm', seconds, true));
+      results.push(await runBackend(single.url, clip, 'wasm', seconds, false));
+    }
+    results.push(await runBackend(server.url, clip, 'webgpu', seconds, true));
+    await Promise.all([server.close(), single.close()]);
     const result = { bench: 'live', clip: clip.source, size: '640x360', camera_fps: 30, measured_s: seconds, warm_up_s: WARM_UP_S, cpus: os.cpus().length, load_avg_1m: +os.loadavg()[0].toFixed(2), results };
-    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after page start`);
+    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after page start`);
     console.log(JSON.stringify(result));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

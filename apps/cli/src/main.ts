@@ -184,6 +184,7 @@ program
   .option('--host <address>', 'interface to listen on (default 127.0.0.1: this machine only)')
   .option('--port <n>', 'port (default 8790; 0: any free one)', wholeNumber(0, 65535))
   .option('--open', 'open the page in the default browser')
+  .option('--threads', 'send cross-origin-isolation headers so the page\'s wasm runtimes use several threads (helps with more than 2 cores; slower on 2, see bench:live)')
   .addHelpText('after', '\nThe page runs the models itself (WebGPU when the browser has a hardware adapter, else WebAssembly; ?backend=wasm|webgpu forces one).\n\nExamples:\n  $ mer live\n  $ mer live --port 9000 --open')
   .action(liveCommand);
 

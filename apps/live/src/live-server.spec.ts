@@ -45,6 +45,18 @@ describe('the live server sends the page and the model weights, nothing else', (
     }
   });
 
+  it('sends the cross-origin-isolation headers only with isolate (mer live --threads)', async () => {
+    for (const isolate of [false, true]) {
+      const server = await startLiveServer({ port: 0, pageDir: page, isolate });
+      try {
+        const h = (await fetch(server.url)).headers;
+        expect([h.get('cross-origin-opener-policy'), h.get('cross-origin-embedder-policy')]).toEqual(isolate ? ['same-origin', 'require-corp'] : [null, null]);
+      } finally {
+        await server.close();
+      }
+    }
+  });
+
   it('names the missing page when it was not built', async () => {
     await expect(startLiveServer({ port: 0, pageDir: path.join(dir, 'nowhere') })).rejects.toThrow(/nowhere\/index\.html: the live page is not built/);
   });

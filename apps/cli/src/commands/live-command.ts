@@ -12,8 +12,8 @@ function opener(): [string, string[]] {
  * `mer live`: serves the live page (camera and microphone analysed in the browser) until Ctrl-C. The
  * server sends only the page and the model files; media never leaves the browser.
  */
-export async function liveCommand(opts: { host?: string; port?: number; open?: boolean }): Promise<void> {
-  const server = await startLiveServer({ host: opts.host, port: opts.port });
+export async function liveCommand(opts: { host?: string; port?: number; open?: boolean; threads?: boolean }): Promise<void> {
+  const server = await startLiveServer({ host: opts.host, port: opts.port, isolate: opts.threads });
   const host = opts.host ?? '127.0.0.1';
   console.log(`mer live: open ${server.url} (camera and microphone stay in your browser: this server sends only the page and the model files). Ctrl-C stops it.`);
   if (!['127.0.0.1', 'localhost', '::1'].includes(host)) console.log(`mer live: listening on ${host}: other machines can load the page (a browser gives camera access only on localhost or https)`);

@@ -12,6 +12,8 @@ export interface LiveStatus {
   backendReason: string | null;
   /** ONNX Runtime Web's execution provider. */
   onnx: string | null;
+  /** Threads of the wasm runtimes (more than 1 only in a cross-origin-isolated page); 0 before the backend started. */
+  threads: number;
   models: 'loading' | 'ready' | 'error';
   /** What failed (a model file's URL and why, the camera refused, …). */
   error: string | null;
@@ -44,7 +46,7 @@ function squareBox(b: [number, number, number, number], width: number, height: n
 /** The running page: each processed frame becomes a row (in `mer analyze`'s columns) and a drawn moment. */
 export class LiveSession {
   readonly rows: LiveRow[] = [];
-  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, models: 'loading', error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
+  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
   private readonly latencies: number[] = [];
   private readonly doneAt: number[] = [];
   private firstPresented: number | null = null;

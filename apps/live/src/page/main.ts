@@ -21,14 +21,15 @@ type FrameMeta = { presentedFrames: number; captureTime?: number; expectedDispla
 type VideoWithCallback = HTMLVideoElement & { requestVideoFrameCallback(cb: (now: number, meta: FrameMeta) => void): number };
 
 const pageStart = performance.now();
-const view = new LiveView();
+/** The page's view; this bundle also starts ONNX Runtime Web's threads (its workers load this file), where there is no document. */
+let view: LiveView;
 let session: LiveSession | null = null;
-const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, models: 'loading', error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
+const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
 const status = () => ({ ...(session?.state ?? pending) });
 
 function showStatus(): void {
   const s = status();
-  const head = `backend ${s.backend ?? '…'} (${s.backendReason ?? 'starting'}), ONNX Runtime Web ${s.onnx ?? '…'} · models ${s.models}`;
+  const head = `backend ${s.backend ?? '…'} (${s.backendReason ?? 'starting'}), ONNX Runtime Web ${s.onnx ?? '…'}, ${s.threads || '…'} thread${s.threads === 1 ? '' : 's'} · models ${s.models}`;
   view.status(s.error ? `${head}: ${s.error}` : `${head} · ${s.fps} fps · latency ${s.latencyMs.toFixed(0)} ms · ${s.frames} frames, ${s.dropped} skipped`);
 }
 
@@ -42,8 +43,6 @@ function download(): string {
   return csv;
 }
 
-(window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => [...(session?.rows ?? [])], download, resetStats: () => session?.resetStats() };
-document.getElementById('export')?.addEventListener('click', () => download());
 
 /** Grabs the video's current frame as RGB bytes (what the models take). */
 function grabber(video: HTMLVideoElement): () => { data: Uint8Array; width: number; height: number } {
@@ -63,7 +62,7 @@ function grabber(video: HTMLVideoElement): () => { data: Uint8Array; width: numb
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const backend = await startPageBackend(params.get('backend'), new URL('wasm/', location.href).href);
-  Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx });
+  Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads });
   showStatus();
   // The models load while the camera and microphone start; the microphone is heard from the start.
   const loading = loadLiveModels(new URL('models/', location.href).href);
@@ -99,8 +98,13 @@ async function start(): Promise<void> {
   video.requestVideoFrameCallback(onFrame);
 }
 
-start().catch((e: Error) => {
-  Object.assign(session?.state ?? pending, { models: 'error', error: e.message });
-  showStatus();
-  console.error('mer live:', e);
-});
+if (typeof document !== 'undefined') {
+  view = new LiveView();
+  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => [...(session?.rows ?? [])], download, resetStats: () => session?.resetStats() };
+  document.getElementById('export')?.addEventListener('click', () => download());
+  start().catch((e: Error) => {
+    Object.assign(session?.state ?? pending, { models: 'error', error: e.message });
+    showStatus();
+    console.error('mer live:', e);
+  });
+}

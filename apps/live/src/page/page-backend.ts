@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 // for the adapter) cannot: this is the page's own choice between the two browser backends, with
 // @mer/backend's rule for adapters (describeAdapter: a software/fallback adapter is never taken on auto).
 // eslint-disable-next-line no-restricted-imports
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // eslint-disable-next-line no-restricted-imports
 import '@tensorflow/tfjs-backend-webgpu';
 import { adapterLine, describeAdapter } from '@mer/backend';
@@ -18,6 +18,11 @@ export interface PageBackend {
   reason: string;
   /** ONNX Runtime Web's execution provider (Silero VAD, the converted face graphs). */
   onnx: 'wasm';
+  /**
+   * Threads of the two wasm runtimes: several only when the page is cross-origin isolated (mer live's
+   * server sends the headers), since their threaded builds need SharedArrayBuffer.
+   */
+  threads: number;
 }
 
 interface GpuLike {
@@ -44,7 +49,9 @@ export async function startPageBackend(forced: string | null, wasmBase: string):
   setWasmPaths(wasmBase);
   // Only the .wasm: its JavaScript glue is inside the bundle (a string prefix would fetch a separate .mjs too).
   ort.env.wasm.wasmPaths = { wasm: `${wasmBase}ort-wasm-simd-threaded.wasm` };
-  ort.env.wasm.numThreads = crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  const threads = crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
+  ort.env.wasm.numThreads = threads;
+  setThreadsCount(threads);
   let name: PageBackendName = 'wasm';
   let reason: string;
   if (forced) {
@@ -58,5 +65,5 @@ export async function startPageBackend(forced: string | null, wasmBase: string):
   // eslint-disable-next-line no-restricted-syntax
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to start`);
   await tf.ready();
-  return { name, reason, onnx: 'wasm' };
+  return { name, reason, onnx: 'wasm', threads: name === 'wasm' ? getThreadsCount() : threads };
 }
