@@ -43,7 +43,6 @@ function download(): string {
   return csv;
 }
 
-
 /** Grabs the video's current frame as RGB bytes (what the models take). */
 function grabber(video: HTMLVideoElement): () => { data: Uint8Array; width: number; height: number } {
   const canvas = document.createElement('canvas');

@@ -19,8 +19,8 @@ export interface PageBackend {
   /** ONNX Runtime Web's execution provider (Silero VAD, the converted face graphs). */
   onnx: 'wasm';
   /**
-   * Threads of the two wasm runtimes: several only when the page is cross-origin isolated (mer live's
-   * server sends the headers), since their threaded builds need SharedArrayBuffer.
+   * Threads of the two wasm runtimes: several only when the page is cross-origin isolated (`mer live
+   * --threads` sends the headers), since their threaded builds need SharedArrayBuffer.
    */
   threads: number;
 }
