@@ -68,16 +68,16 @@ async function main(): Promise<void> {
   try {
     const page = await bundleLivePage(path.join(dir, 'page'));
     // mer live's default server (one thread per wasm runtime) and one with --threads (cross-origin isolated), interleaved.
-    const server = await startLiveServer({ port: 0, pageDir: page.dir, isolate: true });
+    const isolated = await startLiveServer({ port: 0, pageDir: page.dir, isolate: true });
     const single = await startLiveServer({ port: 0, pageDir: page.dir });
     const clip = await makeLiveClip(path.join(dir, 'clip'));
     const results = [];
     for (let round = 0; round < rounds; round++) {
-      results.push(await runBackend(server.url, clip, 'wasm', seconds, true));
+      results.push(await runBackend(isolated.url, clip, 'wasm', seconds, true));
       results.push(await runBackend(single.url, clip, 'wasm', seconds, false));
     }
-    results.push(await runBackend(server.url, clip, 'webgpu', seconds, true));
-    await Promise.all([server.close(), single.close()]);
+    results.push(await runBackend(isolated.url, clip, 'webgpu', seconds, true));
+    await Promise.all([isolated.close(), single.close()]);
     const result = { bench: 'live', clip: clip.source, size: '640x360', camera_fps: 30, measured_s: seconds, warm_up_s: WARM_UP_S, cpus: os.cpus().length, load_avg_1m: +os.loadavg()[0].toFixed(2), results };
     for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after page start`);
     console.log(JSON.stringify(result));

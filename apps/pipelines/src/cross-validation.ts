@@ -80,22 +80,17 @@ function headline(m: Record<string, unknown>): Record<string, number> {
   return out;
 }
 
-/** Each figure's mean over the records that have it. */
-function meanRecord(records: readonly Record<string, number>[]): Record<string, number> | undefined {
-  if (records.length === 0) return undefined;
-  const names = new Set(records.flatMap((r) => Object.keys(r)));
-  return Object.fromEntries([...names].map((n) => [n, meanStd(records.map((r) => r[n]).filter((v) => v !== undefined)).mean]));
-}
-
-function summarise(folds: readonly FoldResult[]): CrossValidationResult['summary'] {
-  const out: CrossValidationResult['summary'] = {};
-  for (const [name, pick] of Object.entries(HEADLINE)) {
-    const v = folds.map((f) => pick(f.metrics)).filter((x) => typeof x === 'number' && Number.isFinite(x));
-    if (v.length === 0) continue;
-    out[name] = meanStd(v);
+/** Mean and standard deviation of each headline figure over the records that have it. */
+function figureStats(records: readonly Record<string, number>[]): Record<string, { mean: number; std: number }> {
+  const out: Record<string, { mean: number; std: number }> = {};
+  for (const name of Object.keys(HEADLINE)) {
+    const v = records.map((r) => r[name]).filter((x) => x !== undefined);
+    if (v.length > 0) out[name] = meanStd(v);
   }
   return out;
 }
+
+const summarise = (folds: readonly FoldResult[]): CrossValidationResult['summary'] => figureStats(folds.map((f) => headline(f.metrics)));
 
 /** One committee member of a fold: the training speakers that selected its epoch, and that epoch. */
 export interface MemberResult {
@@ -217,7 +212,8 @@ export async function crossValidate(options: {
     const test = toItems(foldIndex, 'test');
     const metrics = summariseMetrics(await heldOutMetrics(runs, test, options.features, index));
     const inner = trained.map((t) => t.innerScore).filter((v): v is number => v !== undefined);
-    const innerMetrics = meanRecord(trained.flatMap((t) => (t.innerMetrics ? [t.innerMetrics] : [])));
+    const memberInner = trained.flatMap((t) => (t.innerMetrics ? [t.innerMetrics] : []));
+    const innerMetrics = memberInner.length > 0 ? Object.fromEntries(Object.entries(figureStats(memberInner)).map(([n, v]) => [n, v.mean])) : undefined;
     const result: FoldResult = {
       fold: k + 1,
       heldOut,
