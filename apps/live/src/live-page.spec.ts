@@ -54,7 +54,9 @@ describe('mer live in headless Chromium (fake camera + microphone)', () => {
     await page.goto(`${server.url}?backend=wasm`);
     const ready = await waitForPage(page, (s) => s.models === 'ready' && s.frames > 0, 120_000);
     expect(ready.backend).toBe('wasm');
-    // One pass of the clip (the fake camera loops it): rows from its first processed frame over its duration.
+    // The camera opens when the models are ready, so the rows start with the clip. The camera loops the
+    // clip and the microphone plays it once: two passes of rows for the expression means (a busy machine
+    // processes fewer frames), the first pass for the audio.
     // The README's screenshot, taken mid-utterance: MER_LIVE_SCREENSHOT=docs/live.png writes it there.
     const shot = process.env.MER_LIVE_SCREENSHOT ? path.resolve(__dirname, '../../..', process.env.MER_LIVE_SCREENSHOT) : path.join(dir, 'live.png');
     const t0 = Date.now();
@@ -63,14 +65,15 @@ describe('mer live in headless Chromium (fake camera + microphone)', () => {
       rows = (await page.evaluate(() => (globalThis as unknown as { mer: { rows(): unknown[] } }).mer.rows())) as LiveRow[];
       const last = rows.length ? Number(rows[rows.length - 1].timestamp) : 0;
       if (last >= 0.6 * clip.seconds && !fs.existsSync(shot)) await page.screenshot({ path: shot as `${string}.png` });
-      if (last >= clip.seconds) break;
+      if (last >= 2 * clip.seconds) break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    const pass = rows.filter((r) => Number(r.timestamp) < clip.seconds);
+    const passes = rows.filter((r) => Number(r.timestamp) < 2 * clip.seconds);
+    const pass = passes.filter((r) => Number(r.timestamp) < clip.seconds);
     expect(pass.length).toBeGreaterThanOrEqual(10);
-    const withFace = pass.filter((r) => r.success === 1);
-    expect(withFace.length / pass.length).toBeGreaterThanOrEqual(0.95);
-    // The same models and geometry as analyze: the class means over the pass match analyze's over the file.
+    const withFace = passes.filter((r) => r.success === 1);
+    expect(withFace.length / passes.length).toBeGreaterThanOrEqual(0.95);
+    // The same models and geometry as analyze: the class means over the passes match analyze's over the file.
     const means = EXPRESSION_CLASSES.map((c) => withFace.reduce((s, r) => s + Number(r[c]), 0) / withFace.length);
     means.forEach((m, k) => expect(Math.abs(m - analyzed.meanProbabilities[k])).toBeLessThanOrEqual(0.05));
     // Speech during the utterance, as analyze finds on the file.
@@ -86,7 +89,7 @@ describe('mer live in headless Chromium (fake camera + microphone)', () => {
     const lines = csv.trim().split('\n');
     expect(lines[0]).toBe(analyzedHeader);
     expect(lines[0]).toBe(LIVE_COLUMNS.join(','));
-    expect(lines.length).toBeGreaterThan(pass.length);
+    expect(lines.length).toBeGreaterThan(passes.length);
     expect(lines[1].split(',')).toHaveLength(LIVE_COLUMNS.length);
     expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
     await page.close();

@@ -33,12 +33,29 @@ function chromiumGrey(y: number): number {
 }
 
 /**
+ * A voice as an ffmpeg `aevalsrc` expression in t (s): a pitch gliding 140 ± 55 Hz, 24 harmonics shaped
+ * by two formants that move as vowels do (F1 350–750 Hz, F2 900–2100 Hz), syllables at 3.5 a second.
+ * Silero VAD takes about 90 % of it for speech (a plain harmonic tone, it takes for none), and its F0
+ * is the glide. Each harmonic's phase is k times the integral of the pitch: sin(2π·f(t)·t) would sweep
+ * ever wider as t grows.
+ */
+function syntheticSpeech(): string {
+  const [glide, wobble] = [[40, 1.3], [15, 4.1]];
+  const f0 = `(140+${glide[0]}*sin(2*PI*${glide[1]}*t)+${wobble[0]}*sin(2*PI*${wobble[1]}*t))`;
+  const integral = ([a, f]: number[]) => `${(a / (2 * Math.PI * f)).toFixed(4)}*cos(2*PI*${f}*t)`;
+  const phase = `2*PI*(140*t-${integral(glide)}-${integral(wobble)})`;
+  const [f1, f2] = ['(550+200*sin(2*PI*3.1*t))', '(1500+600*sin(2*PI*2.2*t+1))'];
+  const formant = (f: string, width: number, k: number) => `exp(-pow((${k}*${f0}-${f})/${width},2))`;
+  const harmonics = Array.from({ length: 24 }, (_, i) => i + 1).map((k) => `(${formant(f1, 150, k)}+0.6*${formant(f2, 200, k)}+0.1/${k})*sin(${k}*${phase})`);
+  return `(0.3+0.7*pow(sin(PI*3.5*t),2))*(${harmonics.join('+')})*0.08`;
+}
+
+/**
  * A face clip generated here (when ../shared is absent), built so the fake camera and `mer analyze`
  * see the same pixels: one face of the grid in human's FaceMatch screenshot (MIT), grey, still, at
  * 224 × 224 in a 640 × 360 frame. Chromium gets its Y plane (U = V = 128) as y4m; analyze gets the RGB
- * Chromium makes of it ({@link chromiumGrey}), stored losslessly (PNG frames in Matroska). With a voiced
- * vowel (130–150 Hz, five harmonics, syllable-rate amplitude) over most of the clip, which Silero VAD
- * takes for speech.
+ * Chromium makes of it ({@link chromiumGrey}), stored losslessly (PNG frames in Matroska). With
+ * {@link syntheticSpeech} over most of the clip.
  */
 async function generatedClip(dir: string, ffmpeg: string): Promise<LiveClip> {
   const [W, H, fps] = [640, 360, 30];
@@ -59,15 +76,13 @@ async function generatedClip(dir: string, ffmpeg: string): Promise<LiveClip> {
   for (let i = 0; i < W * H; i++) rgb.fill(chromiumGrey(luma[i]), 3 * i, 3 * i + 3);
   const frame = path.join(dir, 'live-clip.rgb');
   fs.writeFileSync(frame, rgb);
-  const f0 = '(130+20*sin(2*PI*0.7*t))';
-  const voice = [1, 0.6, 0.5, 0.4, 0.3].map((a, k) => `${a}*sin(2*PI*${[1, 2, 3, 5, 6][k]}*${f0}*t)`).join('+');
-  const audio = `aevalsrc='(0.5+0.5*sin(2*PI*3*t))*(${voice})*0.15*between(t,${VOICED[0]},${VOICED[1]})':s=48000:d=${GENERATED_SECONDS}`;
+  const audio = `aevalsrc='${syntheticSpeech()}*between(t,${VOICED[0]},${VOICED[1]})':s=48000:d=${GENERATED_SECONDS}`;
   const wav = path.join(dir, 'live-clip.wav');
   execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-f', 'lavfi', '-i', audio, '-c:a', 'pcm_s16le', wav]);
   const video = path.join(dir, 'live-clip.mkv');
   execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-stream_loop', String(frames - 1), '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-s', `${W}x${H}`, '-r', String(fps), '-i', frame, '-i', wav, '-c:v', 'png', '-c:a', 'pcm_s16le', '-shortest', video]);
   fs.rmSync(frame);
-  return { video, y4m, wav, seconds: (await probe(video)).duration, source: 'generated: a still grey face (human FaceMatch screenshot) + a synthetic vowel' };
+  return { video, y4m, wav, seconds: (await probe(video)).duration, source: 'generated: a still grey face (human FaceMatch screenshot) + synthetic speech' };
 }
 
 /**

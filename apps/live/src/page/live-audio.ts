@@ -28,6 +28,8 @@ export class LiveAudio {
   private readonly f0: number[] = [];
   private recent = new Float32Array(0);
   private received = 0;
+  /** Samples whose speech windows and prosody are done (the queue runs behind `received` when the page is busy). */
+  private processed = 0;
   private start: number | null = null;
   private queue: Promise<void> = Promise.resolve();
   private readonly speech: Promise<SpeechStream>;
@@ -83,6 +85,15 @@ export class LiveAudio {
       this.f0[step] = p.f0[i];
       this.loudness[step] = p.loudness[i];
     }
+    this.processed += chunk.length;
+  }
+
+  /**
+   * Page time (s) up to which {@link at} is final: speech windows and prosody have run on the audio
+   * after it. Before that, `at` gives the newest cells known (the display's live value).
+   */
+  get settledUntil(): number {
+    return this.start === null ? -Infinity : this.start + this.processed / RATE - PROSODY_EDGE;
   }
 
   /** The cells at page time `t` (s): the speech windows over one frame of `fps`, the 10 ms prosody step nearest. 0 before any audio. */

@@ -45,7 +45,10 @@ function squareBox(b: [number, number, number, number], width: number, height: n
 
 /** The running page: each processed frame becomes a row (in `mer analyze`'s columns) and a drawn moment. */
 export class LiveSession {
-  readonly rows: LiveRow[] = [];
+  private readonly rows: LiveRow[] = [];
+  /** Page time (s) of each row's frame, and how many rows from the first have final audio cells. */
+  private readonly times: number[] = [];
+  private settled = 0;
   readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
   private readonly latencies: number[] = [];
   private readonly doneAt: number[] = [];
@@ -79,6 +82,8 @@ export class LiveSession {
     const audio = this.audio.at(captured / 1000);
     const t = (captured - this.firstCapture) / 1000;
     this.rows.push(this.row(index - (this.origin ?? index), t, face, audio, frame.width, frame.height));
+    this.times.push(captured / 1000);
+    this.settle();
     this.view.show(captured / 1000, face, audio, frame.width, frame.height);
     const now = performance.now();
     this.latencies.push(now - captured);
@@ -110,6 +115,25 @@ export class LiveSession {
     return row as LiveRow;
   }
 
+  /**
+   * Rewrites the audio cells of rows the microphone's analysis has now passed: when the page is busy,
+   * speech and prosody run behind the video, and a row's cells at its frame were the newest known, not
+   * its own time's.
+   */
+  private settle(): void {
+    const until = this.audio.settledUntil;
+    for (; this.settled < this.rows.length && this.times[this.settled] + 1 / 30 <= until; this.settled++) {
+      const a = this.audio.at(this.times[this.settled]);
+      Object.assign(this.rows[this.settled], { speech_prob: a.speech, loudness: a.loudness, f0_hz: a.f0 });
+    }
+  }
+
+  /** The rows so far (copies), their audio cells final up to where the microphone's analysis has reached. */
+  snapshot(): LiveRow[] {
+    this.settle();
+    return this.rows.map((r) => ({ ...r }));
+  }
+
   /** Starts the counters (frames, skipped, fps, latency) again from the next frame; the rows stay. */
   resetStats(): void {
     this.firstPresented = this.lastPresented + 1;
@@ -120,6 +144,7 @@ export class LiveSession {
 
   /** The rows as `mer analyze`'s CSV. */
   csv(): string {
+    this.settle();
     return rowsToCsv(this.rows);
   }
 }

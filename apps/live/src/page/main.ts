@@ -63,19 +63,15 @@ async function start(): Promise<void> {
   const backend = await startPageBackend(params.get('backend'), new URL('wasm/', location.href).href);
   Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads });
   showStatus();
-  // The models load while the camera and microphone start; the microphone is heard from the start.
-  const loading = loadLiveModels(new URL('models/', location.href).href);
-  loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
+  // The camera and microphone open once the models are ready: nothing is captured that is not analysed,
+  // and the rows start with the media (a file's frame 0 and sample 0, as `mer analyze` reads it).
+  const models = await loadLiveModels(new URL('models/', location.href).href);
   const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
-  const audio = new LiveAudio(
-    loading.then((m) => m.vad),
-    () => performance.now() / 1000,
-  );
+  const audio = new LiveAudio(Promise.resolve(models.vad), () => performance.now() / 1000);
   await audio.listen(stream);
   const video = document.getElementById('video') as VideoWithCallback;
   video.srcObject = stream;
   await video.play();
-  const models = await loading;
   session = new LiveSession(view, new LiveFaces(models), audio, pageStart);
   Object.assign(session.state, pending, { models: 'ready' });
   const grab = grabber(video);
@@ -99,7 +95,7 @@ async function start(): Promise<void> {
 
 if (typeof document !== 'undefined') {
   view = new LiveView();
-  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => [...(session?.rows ?? [])], download, resetStats: () => session?.resetStats() };
+  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], download, resetStats: () => session?.resetStats() };
   document.getElementById('export')?.addEventListener('click', () => download());
   start().catch((e: Error) => {
     Object.assign(session?.state ?? pending, { models: 'error', error: e.message });
