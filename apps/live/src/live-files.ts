@@ -1,11 +1,13 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GraphModelJson, graphModelShardPaths } from '@mer/feature-extractors';
+import { GraphModelJson, graphModelShardPaths, UTTERANCE_EXTRACTORS } from '@mer/feature-extractors';
+import { readManifest, utteranceRunProblem } from '@mer/pipelines';
 
-/** A file the live server may send: where it is on disk and its content type. */
+/** A file the live server may send: where it is on disk (or its bytes, for a listing it made) and its content type. */
 export interface LiveFile {
   file: string;
   type: string;
+  body?: Uint8Array;
 }
 
 const TYPES: Record<string, string> = {
@@ -36,10 +38,30 @@ function modelFiles(): Map<string, LiveFile> {
 }
 
 /**
- * Every URL path the live server answers, and the file behind it: the bundled page (`pageDir`:
- * index.html, live.js, wasm/*.wasm) and the model weights. Nothing else is served.
+ * A trained run the page scores utterances with (`mer live --run`): its `pipeline.json`, its best
+ * model's files, and `best.json` listing them. A run the page cannot score live is refused here,
+ * before the server starts, with the reason ({@link utteranceRunProblem}).
  */
-export function liveFiles(pageDir: string): Map<string, LiveFile> {
+function runFiles(run: string): Map<string, LiveFile> {
+  const manifest = readManifest(run);
+  const problem = utteranceRunProblem(manifest);
+  if (problem) throw new Error(`${run}: mer live --run takes utterance-level runs (a clip classifier on ${Object.keys(UTTERANCE_EXTRACTORS).join(', ')}, e.g. speech-kernel); this is ${problem}`);
+  const best = path.join(run, 'best');
+  if (!fs.existsSync(best)) throw new Error(`${run}: no trained model yet (no best/ folder)`);
+  const names = fs.readdirSync(best).filter((f) => fs.statSync(path.join(best, f)).isFile()).sort();
+  const files = new Map<string, LiveFile>([
+    ['/run/pipeline.json', entry(path.join(run, 'pipeline.json'))],
+    ['/run/best.json', { file: best, type: TYPES['.json'], body: new TextEncoder().encode(JSON.stringify({ files: names })) }],
+  ]);
+  for (const f of names) files.set(`/run/best/${encodeURIComponent(f)}`, entry(path.join(best, f)));
+  return files;
+}
+
+/**
+ * Every URL path the live server answers, and the file behind it: the bundled page (`pageDir`:
+ * index.html, live.js, wasm/*.wasm), the model weights, and with `run` that run's files. Nothing else is served.
+ */
+export function liveFiles(pageDir: string, run?: string): Map<string, LiveFile> {
   for (const f of ['index.html', 'live.js']) {
     if (!fs.existsSync(path.join(pageDir, f))) throw new Error(`${path.join(pageDir, f)}: the live page is not built (nx run live:build bundles it into dist/page)`);
   }
@@ -50,5 +72,6 @@ export function liveFiles(pageDir: string): Map<string, LiveFile> {
   ]);
   for (const f of fs.readdirSync(path.join(pageDir, 'wasm'))) files.set(`/wasm/${f}`, entry(path.join(pageDir, 'wasm', f)));
   for (const [url, f] of modelFiles()) files.set(url, f);
+  if (run) for (const [url, f] of runFiles(run)) files.set(url, f);
   return files;
 }

@@ -22,6 +22,11 @@ export interface LiveServerOptions {
   pageDir?: string;
   /** Send the cross-origin-isolation headers, so the page's wasm runtimes use threads (`mer live --threads`). Default false. */
   isolate?: boolean;
+  /**
+   * A trained utterance-level run (e.g. speech-kernel) whose scores of each heard utterance the page
+   * shows beside the expression model (`mer live --run`); refused at start if the page cannot score it.
+   */
+  run?: string;
   /** Called for each request (tests, logs): its path and status. */
   onRequest?: (path: string, status: number) => void;
 }
@@ -56,7 +61,13 @@ async function pageToServe(): Promise<{ dir: string; temporary: boolean }> {
  */
 export async function startLiveServer(options: LiveServerOptions = {}): Promise<LiveServer> {
   const page = options.pageDir ? { dir: options.pageDir, temporary: false } : await pageToServe();
-  const files = liveFiles(page.dir);
+  let files: Map<string, LiveFile>;
+  try {
+    files = liveFiles(page.dir, options.run);
+  } catch (e) {
+    if (page.temporary) fs.rmSync(page.dir, { recursive: true, force: true });
+    throw e;
+  }
   const send = (res: http.ServerResponse, url: string, status: number, body?: string) => {
     options.onRequest?.(url, status);
     res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8' }).end(body ?? http.STATUS_CODES[status]);
@@ -66,6 +77,11 @@ export async function startLiveServer(options: LiveServerOptions = {}): Promise<
     if (req.method !== 'GET' && req.method !== 'HEAD') return send(res, url, 405);
     const f: LiveFile | undefined = files.get(url);
     if (!f) return send(res, url, 404);
+    if (f.body) {
+      options.onRequest?.(url, 200);
+      res.writeHead(200, { 'Content-Type': f.type, 'Content-Length': f.body.length, 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff', ...(options.isolate ? ISOLATION : {}) });
+      return res.end(req.method === 'HEAD' ? undefined : f.body);
+    }
     fs.stat(f.file, (err, st) => {
       if (err) return send(res, url, 404, `${url}: ${f.file} is missing`);
       options.onRequest?.(url, 200);

@@ -58,7 +58,7 @@ export interface PageBundle {
 
 /**
  * Bundles the live page from mer's own package sources (esbuild, browser, ES module): `@mer/feature-extractors`
- * resolves to its browser entry (src/browser.ts) and `onnxruntime-node` to onnxruntime-web's WASM build (the same
+ * and `@mer/pipelines` resolve to their browser entries (src/browser.ts) and `onnxruntime-node` to onnxruntime-web's WASM build (the same
  * API); writes `dir/index.html`, `dir/live.js` and the runtimes' `.wasm` files into `dir/wasm/`.
  */
 export async function bundleLivePage(dir: string, options: { minify?: boolean } = {}): Promise<PageBundle> {
@@ -77,6 +77,7 @@ export async function bundleLivePage(dir: string, options: { minify?: boolean } 
     tsconfig: path.join(root, 'tsconfig.base.json'),
     alias: {
       '@mer/feature-extractors': path.join(root, 'packages/feature-extractors/src/browser.ts'),
+      '@mer/pipelines': path.join(root, 'apps/pipelines/src/browser.ts'),
     },
     // transformers.js: @mer/backend's tensor conversion require()s it inside a function the page never calls.
     external: ['@huggingface/transformers'],

@@ -73,3 +73,5 @@ export { CommitteeModel } from './committee-model';
 export { memberValidationSplit } from './committee-selection';
 export { DEFAULT_UTTERANCE_FUSION, UTTERANCE_STREAM, utteranceFusionConfig, withUtteranceFusion } from './utterance-fusion';
 export type { UtteranceFusionConfig } from './utterance-fusion';
+export { UtteranceRun, utteranceRunProblem } from './utterance-run';
+export type { UtteranceScore } from './utterance-run';

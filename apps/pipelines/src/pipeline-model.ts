@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MerLayer, seedInitializers } from '@mer/attention-fusion';
+import type { ModelFiles } from '@mer/backend';
 import type { StreamSpec } from '@mer/feature-extractors';
 import { folderFiles } from '@mer/media';
 import type { ClosedFormFit, ForwardOptions, NetworkOutput, NetworkRecipe, RecipeNetwork } from '@mer/training';
@@ -40,7 +41,12 @@ export class PipelineModel {
 
   /** Loads a saved network from the folder `dir`. */
   static load(recipe: NetworkRecipe, dir: string): PipelineModel {
-    return new PipelineModel(recipe, recipe.load(folderFiles(dir)));
+    return PipelineModel.fromFiles(recipe, folderFiles(dir));
+  }
+
+  /** Loads a saved network from its files given as bytes (a page that fetched them: no disk). */
+  static fromFiles(recipe: NetworkRecipe, files: ModelFiles): PipelineModel {
+    return new PipelineModel(recipe, recipe.load(files));
   }
 
   /** Saves the network into the folder `dir` (each file atomically). */

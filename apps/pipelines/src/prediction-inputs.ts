@@ -2,7 +2,7 @@ import type { ExtractedItem } from '@mer/feature-extractors';
 import type { TrainingConfig } from '@mer/training';
 import type { FeatureStats } from './feature-stats';
 import type { PredictOptions } from './pipeline-types';
-import { standardiseRecording, standardiseWith } from './speaker-standardisation';
+import { standardiseRecording, standardiseWith } from './recording-standardisation';
 import { maskUnseenStreams } from './unseen-streams';
 
 /**

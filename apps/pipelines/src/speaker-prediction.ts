@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import type { ExtractedItem } from '@mer/feature-extractors';
 import type { Pipeline } from './pipeline';
 import type { PredictOptions } from './pipeline-types';
-import { speakerStats } from './speaker-standardisation';
+import { speakerStats } from './recording-standardisation';
 import { readFeatureIndex, recordedSpeaker } from './workflow';
 
 /** How `predict` standardises each file of a per-speaker run, decided over all the files at once. */

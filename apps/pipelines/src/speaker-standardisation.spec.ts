@@ -5,7 +5,7 @@ import { sequenceStats } from '@mer/datasets';
 import { DEMO_CLASSES, generateClassDemo, generateVaDemo } from './demo-data';
 import { createPipeline } from './pipeline-loading';
 import { readManifest } from './pipeline-manifest';
-import { standardiseRecording } from './speaker-standardisation';
+import { standardiseRecording } from './recording-standardisation';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-speaker-std-'));
 // Two training speakers and a held-out one.

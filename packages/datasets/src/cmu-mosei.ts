@@ -32,7 +32,8 @@ export interface CsdFile {
 // h5wasm ships only an ES module build for Node ("h5wasm/node", import condition only). It is loaded
 // with Node's own require (require(esm), Node >= 20.19), which works the same from the CommonJS
 // build, from ES module callers and under jest, with no dynamic import().
-const nodeRequire = createRequire(__filename);
+/** Node's require, made when first needed (a browser bundle of this package never reads HDF5). */
+const nodeRequire = (id: string): ReturnType<NodeJS.Require> => createRequire(__filename)(id);
 
 function h5wasmNodeEntry(): string {
   for (let dir = __dirname; ; dir = path.dirname(dir)) {

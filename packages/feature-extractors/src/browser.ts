@@ -1,6 +1,6 @@
 /**
  * The part of this package a browser page runs (`mer live`): face detection, the expression model,
- * the category → valence/arousal table, speech detection and prosody, with their models passed in as
+ * the category → valence/arousal table, speech detection, prosody and an utterance's speech functionals, with their models passed in as
  * bytes (`model` options) instead of read from disk. A page bundler resolves `@mer/feature-extractors`
  * here (apps/live's bundle does), with `onnxruntime-node` resolved to `onnxruntime-web` (the same
  * `InferenceSession`/`Tensor` API). Everything here is also exported by `index.ts`.
@@ -21,3 +21,6 @@ export { SpeechDetector } from './analysis/speech-detector';
 export type { SpeechDetectorOptions, SpeechStream } from './analysis/speech-detector';
 export { prosody, rowsAt } from './acoustic/prosody';
 export type { Prosody } from './acoustic/prosody';
+export { speechFunctionalsOfSamples } from './acoustic/speech-functionals-of-samples';
+export { UTTERANCE_EXTRACTORS } from './acoustic/utterance-extractors';
+export { SPEECH_FUNCTIONALS_DIM } from './acoustic/speech-functionals';

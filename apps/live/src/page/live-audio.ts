@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { prosody, SpeechDetector, SpeechStream } from '@mer/feature-extractors';
+import { Utterance, UtteranceSegmenter } from './utterance-segmenter';
 
 /** Seconds of audio the prosody of the newest samples is computed over (pitch needs 3 periods of 75 Hz, with context). */
 const PROSODY_SPAN = 0.5;
@@ -34,6 +35,7 @@ export class LiveAudio {
   private queue: Promise<void> = Promise.resolve();
   private readonly speech: Promise<SpeechStream>;
   private context: AudioContext | null = null;
+  private segmenter: UtteranceSegmenter | null = null;
 
   /**
    * @param vad Silero VAD, or its load under way: audio heard before it is ready waits in order
@@ -41,6 +43,11 @@ export class LiveAudio {
    */
   constructor(vad: Promise<SpeechDetector>, private readonly clock: () => number) {
     this.speech = vad.then((v) => v.stream());
+  }
+
+  /** Calls `onUtterance` with each utterance heard (its times from `offset`, the page time of the first sample). */
+  utterances(onUtterance: (u: Utterance, offset: number) => void): void {
+    this.segmenter = new UtteranceSegmenter((u) => onUtterance(u, this.start ?? 0));
   }
 
   /** Starts listening to the stream's audio track (a ScriptProcessor: no worklet file to serve). */
@@ -76,6 +83,7 @@ export class LiveAudio {
     }
     this.windows.set(probs, this.count);
     this.count += probs.length;
+    this.segmenter?.push(chunk, probs);
     const p = prosody(recent);
     const offset = (this.received - recent.length) / RATE; // the span's first sample, from start
     for (let i = 0; i < p.f0.length; i++) {

@@ -15,6 +15,8 @@ export interface LiveStatus {
   /** Threads of the wasm runtimes (more than 1 only in a cross-origin-isolated page); 0 before the backend started. */
   threads: number;
   models: 'loading' | 'ready' | 'error';
+  /** The trained run scoring utterances (`mer live --run`): its network's name; null without one. */
+  run: string | null;
   /** What failed (a model file's URL and why, the camera refused, …). */
   error: string | null;
   /** Frames processed per second over the last second. */
@@ -49,7 +51,7 @@ export class LiveSession {
   /** Page time (s) of each row's frame, and how many rows from the first have final audio cells. */
   private readonly times: number[] = [];
   private settled = 0;
-  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
+  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
   private readonly latencies: number[] = [];
   private readonly doneAt: number[] = [];
   private firstPresented: number | null = null;

@@ -45,6 +45,26 @@ export class LiveView {
     });
   }
 
+  /**
+   * The trained run's panel (`mer live --run`): its name, and per class the newest utterance's
+   * probability; `note` says how many utterances the speaker's statistics cover.
+   */
+  runScores(name: string, probabilities: Record<string, number>, label: string, note: string): void {
+    byId('run-panel').hidden = false;
+    byId('run-title').textContent = `${name} run: ${label || 'waiting for an utterance'}`;
+    const bars = byId('run-bars');
+    bars.replaceChildren(
+      ...Object.entries(probabilities).map(([c, p]) => {
+        const row = document.createElement('div');
+        row.className = 'bar';
+        row.innerHTML = `<span class="label"></span><span class="track"><span class="fill" style="background:#3f51b5;width:${(p * 100).toFixed(1)}%"></span></span><span class="value">${p.toFixed(2)}</span>`;
+        (row.querySelector('.label') as HTMLElement).textContent = c;
+        return row;
+      }),
+    );
+    byId('run-note').textContent = note;
+  }
+
   /** A status line (backend, models, fps). */
   status(text: string): void {
     byId('status').textContent = text;

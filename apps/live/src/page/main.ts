@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import { LiveAudio } from './live-audio';
 import { LiveFaces } from './live-faces';
+import { LiveRun, LiveUtterance } from './live-run';
 import { loadLiveModels } from './live-models';
 import { LiveSession, LiveStatus } from './live-session';
 import { LiveView } from './live-view';
@@ -11,6 +12,8 @@ import type { LiveRow } from '../live-columns';
 export interface MerLiveApi {
   status(): LiveStatus;
   rows(): LiveRow[];
+  /** With `mer live --run`: each utterance heard, its features and the run's scores (re-scored as more are heard). */
+  utterances(): LiveUtterance[];
   /** Saves the session as `mer analyze`'s CSV (mer-live.csv) and returns its text. */
   download(): string;
   /** Counts frames, skipped frames, fps and latency again from now (benchmarks: after the warm-up). */
@@ -24,7 +27,8 @@ const pageStart = performance.now();
 /** The page's view; this bundle also starts ONNX Runtime Web's threads (its workers load this file), where there is no document. */
 let view: LiveView;
 let session: LiveSession | null = null;
-const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
+let run: LiveRun | null = null;
+const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
 const status = () => ({ ...(session?.state ?? pending) });
 
 function showStatus(): void {
@@ -65,9 +69,24 @@ async function start(): Promise<void> {
   showStatus();
   // The camera and microphone open once the models are ready: nothing is captured that is not analysed,
   // and the rows start with the media (a file's frame 0 and sample 0, as `mer analyze` reads it).
-  const models = await loadLiveModels(new URL('models/', location.href).href);
+  const [models, trained] = await Promise.all([loadLiveModels(new URL('models/', location.href).href), LiveRun.load(new URL('run/', location.href).href)]);
+  run = trained;
+  pending.run = trained?.name ?? null;
   const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
   const audio = new LiveAudio(Promise.resolve(models.vad), () => performance.now() / 1000);
+  if (trained) {
+    view.runScores(trained.name, Object.fromEntries(trained.run.classes.map((c) => [c, 0])), '', 'speak: each utterance is scored when it ends');
+    audio.utterances((u, offset) => {
+      trained
+        .add(u, offset)
+        .then(() => {
+          const last = trained.utterances[trained.utterances.length - 1];
+          const n = trained.utterances.length;
+          view.runScores(trained.name, last.probabilities, last.label, `utterance ${n} (${(last.end - last.start).toFixed(1)} s), standardised with this speaker's ${n} utterance${n === 1 ? '' : 's'} so far`);
+        })
+        .catch((e: Error) => Object.assign(session?.state ?? pending, { error: `the run: ${e.message}` }));
+    });
+  }
   await audio.listen(stream);
   const video = document.getElementById('video') as VideoWithCallback;
   video.srcObject = stream;
@@ -95,7 +114,7 @@ async function start(): Promise<void> {
 
 if (typeof document !== 'undefined') {
   view = new LiveView();
-  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], download, resetStats: () => session?.resetStats() };
+  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.utterances ?? []), download, resetStats: () => session?.resetStats() };
   document.getElementById('export')?.addEventListener('click', () => download());
   start().catch((e: Error) => {
     Object.assign(session?.state ?? pending, { models: 'error', error: e.message });

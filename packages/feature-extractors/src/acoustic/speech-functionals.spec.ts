@@ -8,6 +8,7 @@ import { getExtractor } from '../extractor-registry';
 import { egemapsOfFile } from './acoustic-file';
 import { mfccDeltaNames } from './mfcc-deltas';
 import { SPEECH_FUNCTIONALS_DIM, speechFunctionals } from './speech-functionals';
+import { speechFunctionalsOfSamples } from './speech-functionals-of-samples';
 
 // numpy's functionals of the same 16 kHz samples and eGeMAPS descriptors (tools/reference/speech_functionals_reference.py).
 const REF = (reference as { clips: Record<string, number[]> }).clips;
@@ -69,5 +70,15 @@ describe('speech functionals against an independent numpy computation', () => {
     expect([row.frames, Array.from(row.mask ?? [])]).toEqual([1, [1]]);
     // The 0.5 s clip would be silence; the row is the whole recording's.
     expectReference(row.data, (await functionalsOf(file)).names, REF['vowel-silence']);
+  });
+
+  it('of samples (a live microphone\'s utterance): the row the extractor gives a 16 kHz WAV of the same samples', async () => {
+    const file = path.join(dir, 'vowel-silence.wav');
+    const x16 = (await decodeAudio(file, { sampleRate: 16000 })).samples; // the WAV's samples as float, unresampled
+    const fromSamples = speechFunctionalsOfSamples(x16);
+    const fromFile = await functionalsOf(file);
+    expect(Array.from(fromSamples)).toEqual(Array.from(fromFile.values));
+    // Not the 16 kHz samples read as formant input: the 11 kHz signal is resampled, as the file's decoding does.
+    expect(fromSamples[fromFile.names.indexOf('lld_F1frequency_mean')]).toBeCloseTo(REF['vowel-silence'][fromFile.names.indexOf('lld_F1frequency_mean')], 3);
   });
 });
