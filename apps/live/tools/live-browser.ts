@@ -16,9 +16,12 @@ export function findChromium(): string {
   return found;
 }
 
-/** Headless Chromium whose camera and microphone play `clip` (no permission prompt); the video loops, the audio plays once. */
-export async function launchWithFakeDevices(clip: LiveClip | null, extraArgs: string[] = []): Promise<Browser> {
-  const media = clip ? [`--use-file-for-fake-video-capture=${clip.y4m}`, `--use-file-for-fake-audio-capture=${clip.wav}%noloop`] : [];
+/**
+ * Headless Chromium whose camera and microphone play `clip` (no permission prompt); the video loops,
+ * the audio plays once (`loopAudio`: loops too, so a page that starts late still hears the clip's speech).
+ */
+export async function launchWithFakeDevices(clip: LiveClip | null, extraArgs: string[] = [], options: { loopAudio?: boolean } = {}): Promise<Browser> {
+  const media = clip ? [`--use-file-for-fake-video-capture=${clip.y4m}`, `--use-file-for-fake-audio-capture=${clip.wav}${options.loopAudio ? '' : '%noloop'}`] : [];
   return puppeteer.launch({
     executablePath: findChromium(),
     headless: true,

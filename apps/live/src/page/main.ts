@@ -67,32 +67,37 @@ async function start(): Promise<void> {
   const backend = await startPageBackend(params.get('backend'), new URL('wasm/', location.href).href);
   Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads });
   showStatus();
-  // The camera and microphone open once the models are ready: nothing is captured that is not analysed,
-  // and the rows start with the media (a file's frame 0 and sample 0, as `mer analyze` reads it).
-  const [models, trained] = await Promise.all([loadLiveModels(new URL('models/', location.href).href), LiveRun.load(new URL('run/', location.href).href)]);
-  run = trained;
-  pending.run = trained?.name ?? null;
+  // The models (and a trained run, with --run) load while the camera and microphone start; the
+  // microphone is heard from the start (its analysis waits for Silero VAD, in order).
+  const loading = Promise.all([loadLiveModels(new URL('models/', location.href).href), LiveRun.load(new URL('run/', location.href).href)]);
+  loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
   const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
-  const audio = new LiveAudio(Promise.resolve(models.vad), () => performance.now() / 1000);
-  if (trained) {
-    view.runScores(trained.name, Object.fromEntries(trained.run.classes.map((c) => [c, 0])), '', 'speak: each utterance is scored when it ends');
-    audio.utterances((u, offset) => {
-      trained
-        .add(u, offset)
-        .then(() => {
-          const last = trained.utterances[trained.utterances.length - 1];
-          const n = trained.utterances.length;
-          view.runScores(trained.name, last.probabilities, last.label, `utterance ${n} (${(last.end - last.start).toFixed(1)} s), standardised with this speaker's ${n} utterance${n === 1 ? '' : 's'} so far`);
-        })
-        .catch((e: Error) => Object.assign(session?.state ?? pending, { error: `the run: ${e.message}` }));
-    });
-  }
+  const audio = new LiveAudio(
+    loading.then(([m]) => m.vad),
+    () => performance.now() / 1000,
+  );
+  // With --run, each utterance heard is scored (once the run has loaded: utterances are cut only after
+  // the microphone's speech analysis, which waits for the models anyway).
+  audio.utterances((u, offset) => {
+    loading
+      .then(async ([, trained]) => {
+        if (!trained) return;
+        await trained.add(u, offset);
+        const last = trained.utterances[trained.utterances.length - 1];
+        const n = trained.utterances.length;
+        view.runScores(trained.name, last.probabilities, last.label, `utterance ${n} (${(last.end - last.start).toFixed(1)} s), standardised with this speaker's ${n} utterance${n === 1 ? '' : 's'} so far`);
+      })
+      .catch((e: Error) => Object.assign(session?.state ?? pending, { error: `the run: ${e.message}` }));
+  });
   await audio.listen(stream);
   const video = document.getElementById('video') as VideoWithCallback;
   video.srcObject = stream;
   await video.play();
+  const [models, trained] = await loading;
+  run = trained;
+  if (trained) view.runScores(trained.name, Object.fromEntries(trained.run.classes.map((c) => [c, 0])), '', 'speak: each utterance is scored when it ends');
   session = new LiveSession(view, new LiveFaces(models), audio, pageStart);
-  Object.assign(session.state, pending, { models: 'ready' });
+  Object.assign(session.state, pending, { models: 'ready', run: trained?.name ?? null });
   const grab = grabber(video);
   let busy = false;
   const onFrame = (now: number, meta: FrameMeta) => {
