@@ -24,6 +24,26 @@ function emptyNodeBuiltins(stubbed: Set<string>): Plugin {
   };
 }
 
+/**
+ * Libraries that code reached from the page imports at the top of a file but that only Node-side
+ * features call: echarts draws the SVG plots of prediction files (@mer/pipelines' tasks), a megabyte the
+ * page (and every wasm worker that loads the bundle) would otherwise parse. They bundle as empty modules.
+ */
+const NODE_SIDE_LIBRARIES = /^echarts$/;
+
+function emptyNodeSideLibraries(stubbed: Set<string>): Plugin {
+  return {
+    name: 'empty-node-side-libraries',
+    setup(b) {
+      b.onResolve({ filter: NODE_SIDE_LIBRARIES }, (args) => {
+        stubbed.add(`${args.path} (from ${path.relative(root, args.importer)})`);
+        return { path: args.path, namespace: 'empty-node-side-library' };
+      });
+      b.onLoad({ filter: /.*/, namespace: 'empty-node-side-library' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+    },
+  };
+}
+
 /** onnxruntime-web's WASM-only ES module build, which the page bundles (its `onnxruntime-web/wasm` export). */
 const ORT_WASM_BUILD = path.join(path.dirname(require.resolve('onnxruntime-web')), 'ort.wasm.bundle.min.mjs');
 
@@ -50,7 +70,7 @@ function wasmFiles(): string[] {
 export interface PageBundle {
   /** The folder written: index.html, live.js, wasm/. */
   dir: string;
-  /** Node built-ins bundled as empty modules, with the file that imports each. */
+  /** Node built-ins and Node-side libraries bundled as empty modules, with the file that imports each. */
   stubbed: string[];
   /** live.js bytes. */
   bytes: number;
@@ -82,7 +102,7 @@ export async function bundleLivePage(dir: string, options: { minify?: boolean } 
     // transformers.js: @mer/backend's tensor conversion require()s it inside a function the page never calls.
     external: ['@huggingface/transformers'],
     define: { 'process.env': '{}' },
-    plugins: [oneOnnxRuntime(), emptyNodeBuiltins(stubbed)],
+    plugins: [oneOnnxRuntime(), emptyNodeBuiltins(stubbed), emptyNodeSideLibraries(stubbed)],
   });
   fs.copyFileSync(path.join(app, 'src/page/index.html'), path.join(dir, 'index.html'));
   for (const f of wasmFiles()) fs.copyFileSync(f, path.join(dir, 'wasm', path.basename(f)));
