@@ -6,7 +6,7 @@ import { analyze, AnalyzedFile } from '@mer/pipelines';
 import { EXPRESSION_CLASSES } from '@mer/feature-extractors';
 import { bundleLivePage } from '../tools/page-bundle';
 import { LiveClip, makeLiveClip } from '../tools/live-clip';
-import { launchWithFakeDevices, PageStatus, waitForPage } from '../tools/live-browser';
+import { launchWithFakeDevices, PageStatus, refuseOtherHosts, waitForPage } from '../tools/live-browser';
 import { LIVE_COLUMNS, LiveRow } from './live-columns';
 import { LiveServer, startLiveServer } from './live-server';
 
@@ -43,15 +43,7 @@ describe('mer live in headless Chromium (fake camera + microphone)', () => {
   it('finds the face, agrees with mer analyze within 0.05 per class, hears the speech, asks no other host, exports analyze CSV columns', async () => {
     const page = await browser.newPage();
     await page.setViewport({ width: 1000, height: 760 });
-    const origin = new URL(server.url).origin;
-    const elsewhere: string[] = [];
-    await page.setRequestInterception(true);
-    page.on('request', (req) => {
-      const url = req.url();
-      if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) return void req.continue();
-      elsewhere.push(url);
-      void req.abort();
-    });
+    const elsewhere = await refuseOtherHosts(page, server.url);
     await page.goto(`${server.url}?backend=wasm`);
     const ready = await waitForPage(page, (s) => s.models === 'ready' && s.frames > 0, 120_000);
     expect(ready.backend).toBe('wasm');

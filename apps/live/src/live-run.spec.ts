@@ -6,7 +6,7 @@ import { folderFiles, generateTestClip } from '@mer/media';
 import { extractDataset, readManifest, trainRun, UtteranceRun } from '@mer/pipelines';
 import { bundleLivePage } from '../tools/page-bundle';
 import { LiveClip, makeLiveClip } from '../tools/live-clip';
-import { launchWithFakeDevices, waitForPage } from '../tools/live-browser';
+import { launchWithFakeDevices, refuseOtherHosts, waitForPage } from '../tools/live-browser';
 import { LiveServer, startLiveServer } from './live-server';
 import type { LiveUtterance } from './page/live-run';
 
@@ -46,15 +46,7 @@ afterAll(async () => {
 describe('mer live --run (a trained utterance-level run in the page)', () => {
   it('scores the utterance it hears as the run scores the same features in Node, loading nothing from elsewhere', async () => {
     const page = await browser.newPage();
-    const origin = new URL(server.url).origin;
-    const elsewhere: string[] = [];
-    await page.setRequestInterception(true);
-    page.on('request', (req) => {
-      const url = req.url();
-      if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) return void req.continue();
-      elsewhere.push(url);
-      void req.abort();
-    });
+    const elsewhere = await refuseOtherHosts(page, server.url);
     await page.goto(`${server.url}?backend=wasm`);
     const ready = await waitForPage(page, (s) => s.models === 'ready', 120_000);
     expect((ready as typeof ready & { run: string | null }).run).toBe('speech-kernel');

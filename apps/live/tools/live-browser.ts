@@ -43,3 +43,20 @@ export async function waitForPage(page: Page, done: (s: PageStatus) => boolean, 
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/**
+ * Lets the page load only from `pageUrl`'s origin (and data:/blob: URLs): any other request is aborted
+ * and its URL added to the returned list, which a test expects to stay empty.
+ */
+export async function refuseOtherHosts(page: Page, pageUrl: string): Promise<string[]> {
+  const origin = new URL(pageUrl).origin;
+  const elsewhere: string[] = [];
+  await page.setRequestInterception(true);
+  page.on('request', (req) => {
+    const url = req.url();
+    if (url.startsWith('data:') || url.startsWith('blob:') || new URL(url).origin === origin) return void req.continue();
+    elsewhere.push(url);
+    void req.abort();
+  });
+  return elsewhere;
+}

@@ -11,19 +11,6 @@ const root = path.resolve(app, '../..');
  */
 const NODE_BUILTINS = /^(node:)?(fs|path|os|child_process|worker_threads|url|util|crypto|module|stream|events|readline|perf_hooks)$/;
 
-function emptyNodeBuiltins(stubbed: Set<string>): Plugin {
-  return {
-    name: 'empty-node-builtins',
-    setup(b) {
-      b.onResolve({ filter: NODE_BUILTINS }, (args) => {
-        stubbed.add(`${args.path} (from ${path.relative(root, args.importer)})`);
-        return { path: args.path, namespace: 'empty-node-builtin' };
-      });
-      b.onLoad({ filter: /.*/, namespace: 'empty-node-builtin' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
-    },
-  };
-}
-
 /**
  * Libraries that code reached from the page imports at the top of a file but that only Node-side
  * features call: echarts draws the SVG plots of prediction files (@mer/pipelines' tasks), a megabyte the
@@ -31,15 +18,16 @@ function emptyNodeBuiltins(stubbed: Set<string>): Plugin {
  */
 const NODE_SIDE_LIBRARIES = /^echarts$/;
 
-function emptyNodeSideLibraries(stubbed: Set<string>): Plugin {
+/** Modules matching `filter` bundle as empty ones; each import is recorded in `stubbed` with its importer. */
+function emptyModules(name: string, filter: RegExp, stubbed: Set<string>): Plugin {
   return {
-    name: 'empty-node-side-libraries',
+    name,
     setup(b) {
-      b.onResolve({ filter: NODE_SIDE_LIBRARIES }, (args) => {
+      b.onResolve({ filter }, (args) => {
         stubbed.add(`${args.path} (from ${path.relative(root, args.importer)})`);
-        return { path: args.path, namespace: 'empty-node-side-library' };
+        return { path: args.path, namespace: name };
       });
-      b.onLoad({ filter: /.*/, namespace: 'empty-node-side-library' }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
+      b.onLoad({ filter: /.*/, namespace: name }, () => ({ contents: 'module.exports = {};', loader: 'js' }));
     },
   };
 }
@@ -102,7 +90,7 @@ export async function bundleLivePage(dir: string, options: { minify?: boolean } 
     // transformers.js: @mer/backend's tensor conversion require()s it inside a function the page never calls.
     external: ['@huggingface/transformers'],
     define: { 'process.env': '{}' },
-    plugins: [oneOnnxRuntime(), emptyNodeBuiltins(stubbed), emptyNodeSideLibraries(stubbed)],
+    plugins: [oneOnnxRuntime(), emptyModules('empty-node-builtin', NODE_BUILTINS, stubbed), emptyModules('empty-node-side-library', NODE_SIDE_LIBRARIES, stubbed)],
   });
   fs.copyFileSync(path.join(app, 'src/page/index.html'), path.join(dir, 'index.html'));
   for (const f of wasmFiles()) fs.copyFileSync(f, path.join(dir, 'wasm', path.basename(f)));
