@@ -1,6 +1,6 @@
 import type { ModelFiles } from '@mer/backend';
+import { networkRecipe } from '@mer/training';
 import { type ExtractedItem, type ExtractedStream, UTTERANCE_EXTRACTORS } from '@mer/feature-extractors';
-import { resolveRecipe } from './network-registry';
 import type { PipelineManifest } from './pipeline-manifest';
 import { PipelineModel } from './pipeline-model';
 import { predictionInputs } from './prediction-inputs';
@@ -24,7 +24,7 @@ export interface UtteranceScore {
 export function utteranceRunProblem(m: PipelineManifest): string | null {
   if (m.committee) return `a committee run (${m.committee.members} members): live scoring takes a single run (one of its members/<k> folders)`;
   if (m.utterance) return 'a run with a late-fused utterance stream (--utterance): its network also reads per-frame streams';
-  const task = taskFor(resolveRecipe(m.pipeline), m);
+  const task = taskFor(networkRecipe(m.pipeline), m);
   if (!task.clip) return `a '${task.name}' run (${m.pipeline}): live scoring takes clip classifiers`;
   const other = m.streams.filter((s) => !(s.extractor in UTTERANCE_EXTRACTORS));
   if (other.length) return `its stream${other.length > 1 ? 's' : ''} ${other.map((s) => `'${s.name}' (${s.extractor})`).join(', ')}: live scoring computes ${Object.keys(UTTERANCE_EXTRACTORS).join(', ')} from an utterance's samples, and nothing else yet`;
@@ -48,7 +48,7 @@ export class UtteranceRun {
   static load(manifest: PipelineManifest, best: ModelFiles): UtteranceRun {
     const problem = utteranceRunProblem(manifest);
     if (problem) throw new Error(`${manifest.pipeline} run: cannot score utterances live: ${problem}`);
-    const recipe = resolveRecipe(manifest.pipeline);
+    const recipe = networkRecipe(manifest.pipeline);
     const model = PipelineModel.fromFiles(recipe, best);
     if (manifest.normalisation) model.setNormalisation(manifest.normalisation);
     return new UtteranceRun(manifest, model, taskFor(recipe, manifest).clip!);
