@@ -53,6 +53,7 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
       dropped_fraction: +(s.dropped / Math.max(1, s.frames + s.dropped)).toFixed(3),
       latency_mean_ms: Math.round(s.latencyMs),
       latency_p95_ms: Math.round(s.latencyP95Ms),
+      stage_ms: Object.fromEntries(Object.entries(s.stageMs ?? {}).map(([k, v]) => [k, +v.toFixed(1)])),
     };
   } finally {
     await browser.close();
@@ -79,7 +80,7 @@ async function main(): Promise<void> {
     results.push(await runBackend(isolated.url, clip, 'webgpu', seconds, true));
     await Promise.all([isolated.close(), single.close()]);
     const result = { bench: 'live', clip: clip.source, size: '640x360', camera_fps: 30, measured_s: seconds, warm_up_s: WARM_UP_S, cpus: os.cpus().length, load_avg_1m: +os.loadavg()[0].toFixed(2), results };
-    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after page start`);
+    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after page start; per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(JSON.stringify(result));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

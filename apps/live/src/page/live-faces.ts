@@ -37,19 +37,26 @@ export class LiveFaces {
     private readonly options: LiveFacesOptions = {},
   ) {}
 
-  /** @param now ms (the frame's capture time): decides whether the detector runs on this frame */
-  async frame(frame: PixelFrame, now: number): Promise<LiveFace | null> {
+  /**
+   * @param now ms (the frame's capture time): decides whether the detector runs on this frame
+   * @param timed told each stage's time (ms): the detector when it ran, the expression model when a face was there
+   */
+  async frame(frame: PixelFrame, now: number, timed: (stage: 'detect' | 'classify', ms: number) => void = () => undefined): Promise<LiveFace | null> {
     if (now - this.detectedAt >= (this.options.detectMs ?? 150)) {
+      const t0 = performance.now();
       const faces = await this.models.detector.detectPixels(frame, { geometry: EXPRESSION_DETECTION.eyes, largest: true });
       this.current = this.follower.update(faces);
       this.detectedAt = now;
+      timed('detect', performance.now() - t0);
     }
     const face = this.current;
     if (!face) return null;
+    const t1 = performance.now();
     const crops = this.models.classifier.crops(frame, [face], 'eyes'); // [1, 64, 64, 3]
     const { probabilities, features } = await this.models.classifier.run(crops);
     const p = Array.from((await probabilities.data()) as Float32Array);
     tf.dispose([crops, probabilities, features]);
+    timed('classify', performance.now() - t1);
     return { face, probabilities: p, va: expressionVa(p, EXPRESSION_CLASSES, this.options.vaTable ?? RUSSELL_MEHRABIAN_1977) };
   }
 }

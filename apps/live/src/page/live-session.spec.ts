@@ -30,7 +30,10 @@ describe('LiveSession rows while the audio analysis lags the video', () => {
     const audio = new LaggingAudio();
     const session = new LiveSession(view, faces, audio as unknown as LiveAudio, 0);
     audio.settledUntil = 0.5;
-    for (let i = 0; i < 60; i++) await session.process(frame, i, 1000 + (1000 * i) / 30); // frames at 1.0 … 2.97 s
+    for (let i = 0; i < 60; i++) await session.process(frame, i, 1000 + (1000 * i) / 30, i % 2 ? 3 : 1); // frames at 1.0 … 2.97 s
+    // Stage times: the grab times given (mean 2 ms); no face, so the expression model never ran.
+    expect(session.state.stageMs.grab).toBeCloseTo(2, 9);
+    expect(session.state.stageMs.classify).toBe(0);
     // The analysis reached 0.5 s only: every row carries the newest cells known, none its own.
     const early = session.snapshot();
     expect(early).toHaveLength(60);

@@ -27,6 +27,12 @@ export interface LiveStatus {
   /** Capture → results drawn, ms: mean and 95th percentile over the processed frames. */
   latencyMs: number;
   latencyP95Ms: number;
+  /**
+   * Where a processed frame's time goes, ms (means since the counters started): grabbing its pixels,
+   * the detector (on the frames it runs), the expression model, drawing. What is left of the latency
+   * is waiting: for the frame to reach the page and for the main thread.
+   */
+  stageMs: { grab: number; detect: number; classify: number; draw: number };
   /** Page start → first result drawn, ms. */
   firstResultMs: number | null;
   /** Seconds of microphone audio analysed. */
@@ -51,7 +57,8 @@ export class LiveSession {
   /** Page time (s) of each row's frame, and how many rows from the first have final audio cells. */
   private readonly times: number[] = [];
   private settled = 0;
-  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
+  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+  private readonly stages = { grab: [0, 0], detect: [0, 0], classify: [0, 0], draw: [0, 0] };
   private readonly latencies: number[] = [];
   private readonly doneAt: number[] = [];
   private firstPresented: number | null = null;
@@ -78,16 +85,19 @@ export class LiveSession {
    * One frame: faces, expression and audio cells → a row and the view.
    * @param captured ms on the page clock when the camera captured it
    */
-  async process(frame: PixelFrame, index: number, captured: number): Promise<void> {
+  async process(frame: PixelFrame, index: number, captured: number, grabMs = 0): Promise<void> {
     this.firstCapture ??= captured;
-    const face = await this.faces.frame(frame, captured);
+    this.time('grab', grabMs);
+    const face = await this.faces.frame(frame, captured, (stage, ms) => this.time(stage, ms));
     const audio = this.audio.at(captured / 1000);
     const t = (captured - this.firstCapture) / 1000;
     this.rows.push(this.row(index - (this.origin ?? index), t, face, audio, frame.width, frame.height));
     this.times.push(captured / 1000);
     this.settle();
+    const drawing = performance.now();
     this.view.show(captured / 1000, face, audio, frame.width, frame.height);
     const now = performance.now();
+    this.time('draw', now - drawing);
     this.latencies.push(now - captured);
     if (this.latencies.length > KEPT) this.latencies.shift();
     this.doneAt.push(now);
@@ -136,9 +146,19 @@ export class LiveSession {
     return this.rows.map((r) => ({ ...r }));
   }
 
-  /** Starts the counters (frames, skipped, fps, latency) again from the next frame; the rows stay. */
+  /** Adds one stage's time (ms) to its mean. */
+  private time(stage: keyof LiveStatus['stageMs'], ms: number): void {
+    const s = this.stages[stage];
+    s[0] += ms;
+    s[1]++;
+    this.state.stageMs[stage] = s[0] / s[1];
+  }
+
+  /** Starts the counters (frames, skipped, fps, latency, stage times) again from the next frame; the rows stay. */
   resetStats(): void {
     this.firstPresented = this.lastPresented + 1;
+    for (const s of Object.values(this.stages)) s.fill(0);
+    this.state.stageMs = { grab: 0, detect: 0, classify: 0, draw: 0 };
     this.latencies.length = 0;
     this.doneAt.length = 0;
     Object.assign(this.state, { frames: 0, dropped: 0, fps: 0, latencyMs: 0, latencyP95Ms: 0 });

@@ -28,7 +28,7 @@ const pageStart = performance.now();
 let view: LiveView;
 let session: LiveSession | null = null;
 let run: LiveRun | null = null;
-const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0 };
+const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
 const status = () => ({ ...(session?.state ?? pending) });
 
 function showStatus(): void {
@@ -57,7 +57,11 @@ function grabber(video: HTMLVideoElement): () => { data: Uint8Array; width: numb
     g.drawImage(video, 0, 0, width, height);
     const rgba = g.getImageData(0, 0, width, height).data;
     const data = new Uint8Array(width * height * 3);
-    for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) [data[j], data[j + 1], data[j + 2]] = [rgba[i], rgba[i + 1], rgba[i + 2]];
+    for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
+      data[j] = rgba[i];
+      data[j + 1] = rgba[i + 1];
+      data[j + 2] = rgba[i + 2];
+    }
     return { data, width, height };
   };
 }
@@ -105,9 +109,10 @@ async function start(): Promise<void> {
     session!.presented(meta.presentedFrames);
     if (busy) return;
     busy = true;
+    const t0 = performance.now();
     const frame = grab();
     session!
-      .process(frame, meta.presentedFrames, meta.captureTime ?? now)
+      .process(frame, meta.presentedFrames, meta.captureTime ?? now, performance.now() - t0)
       .catch((e: Error) => Object.assign(session!.state, { error: e.message }))
       .finally(() => {
         busy = false;
