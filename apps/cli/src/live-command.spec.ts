@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 
 const root = path.resolve(__dirname, '../../..');
@@ -30,5 +32,23 @@ describe('mer live', () => {
       child.kill('SIGINT');
     }
     expect(await exited).toBe(0);
+  }, 120_000);
+
+  it('--run: a folder that is not a run, or a run the page cannot score, stops before serving with the reason', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-live-run-cli-'));
+    try {
+      const mer = (...args: string[]) => spawnSync(process.execPath, [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(__dirname, 'main.ts'), ...args], { cwd: root, encoding: 'utf8', timeout: 60_000 });
+      let r = mer('live', '--port', '0', '--run', dir);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toContain(`${dir}: not a mer run folder (no pipeline.json)`);
+      expect(r.stdout).not.toContain('open http');
+      // A per-frame valence/arousal run (MAVEN's manifest, as mer train writes it).
+      fs.writeFileSync(path.join(dir, 'pipeline.json'), JSON.stringify({ pipeline: 'maven', preset: 'lite', extractor: {}, training: {}, streams: [{ name: 'visual', modality: 'visual', extractor: 'blazeface+faceres', dim: 1024, config: {} }] }));
+      r = mer('live', '--port', '0', '--run', dir);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toMatch(/mer live --run takes utterance-level runs .*this is a 'va' run \(maven\)/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   }, 120_000);
 });
