@@ -99,7 +99,8 @@ async function start(): Promise<void> {
   await video.play();
   const [models, trained] = await loading;
   run = trained;
-  if (trained) view.runScores(trained.name, Object.fromEntries(trained.run.classes.map((c) => [c, 0])), '', 'speak: each utterance is scored when it ends');
+  // The empty panel, unless an utterance was already scored while the camera started.
+  if (trained && trained.utterances.length === 0) view.runScores(trained.name, Object.fromEntries(trained.run.classes.map((c) => [c, 0])), '', 'speak: each utterance is scored when it ends');
   session = new LiveSession(view, new LiveFaces(models), audio, pageStart);
   Object.assign(session.state, pending, { models: 'ready', run: trained?.name ?? null });
   const grab = grabber(video);
