@@ -50,12 +50,14 @@ describe('mer live --run (a trained utterance-level run in the page)', () => {
     await page.goto(`${server.url}?backend=wasm`);
     const ready = await waitForPage(page, (s) => s.models === 'ready', 120_000);
     expect((ready as typeof ready & { run: string | null }).run).toBe('speech-kernel');
-    // The clip speaks from 0.5 to 7.5 s; its utterance is scored once 0.4 s of silence has followed.
+    // The clip speaks from 0.5 to 7.5 s, once; an utterance is scored once 0.4 s of silence has followed.
+    // Wait for the whole clip to be heard and every utterance scored (a busy page may cut the speech in two).
     let utterances: LiveUtterance[] = [];
     const t0 = Date.now();
     while (Date.now() - t0 < 120_000) {
+      const heard = (await page.evaluate(() => (globalThis as unknown as { mer: { status(): { audioSeconds: number } } }).mer.status().audioSeconds)) as number;
       utterances = (await page.evaluate(() => (globalThis as unknown as { mer: { utterances(): unknown[] } }).mer.utterances())) as LiveUtterance[];
-      if (utterances.length && utterances.every((u) => u.label)) break;
+      if (heard >= clip.seconds + 1 && utterances.length && utterances.every((u) => u.label)) break;
       await new Promise((r) => setTimeout(r, 500));
     }
     expect(utterances.length).toBeGreaterThanOrEqual(1);

@@ -7,6 +7,16 @@ const PROSODY_SPAN = 0.5;
 /** Rows this close to the end of the span are left for the next chunk (their analysis window runs past the audio). */
 const PROSODY_EDGE = 0.03;
 const RATE = SpeechDetector.sampleRate;
+/** Samples per analysed chunk (64 ms at 16 kHz: two speech windows). */
+const CHUNK = 1024;
+/** The audio-thread side of {@link LiveAudio.listen}: posts a copy of each input block, outputs silence. */
+const TAP_WORKLET = `registerProcessor('mer-tap', class extends AudioWorkletProcessor {
+  process(inputs) {
+    const ch = inputs[0] && inputs[0][0];
+    if (ch) this.port.postMessage(ch.slice(0));
+    return true;
+  }
+});`;
 
 /** The microphone's side of a row at one time. */
 export interface AudioCells {
@@ -50,19 +60,42 @@ export class LiveAudio {
     this.segmenter = new UtteranceSegmenter((u) => onUtterance(u, this.start ?? 0));
   }
 
-  /** Starts listening to the stream's audio track (a ScriptProcessor: no worklet file to serve). */
+  /**
+   * Starts listening to the stream's audio track. An AudioWorklet (from a Blob: no file to serve) copies
+   * each 128-sample block on the audio thread and posts it; messages queue while the page is busy, so
+   * no sample is lost (a ScriptProcessor on the main thread drops blocks then). Blocks are gathered into
+   * chunks of {@link CHUNK} samples for the analysis.
+   */
   async listen(stream: MediaStream): Promise<void> {
     const ctx = new AudioContext({ sampleRate: RATE });
     this.context = ctx;
+    const url = URL.createObjectURL(new Blob([TAP_WORKLET], { type: 'text/javascript' }));
+    try {
+      await ctx.audioWorklet.addModule(url);
+    } finally {
+      URL.revokeObjectURL(url);
+    }
     const source = ctx.createMediaStreamSource(stream);
-    const node = ctx.createScriptProcessor(1024, 1, 1);
-    node.onaudioprocess = (e) => {
-      const chunk = Float32Array.from(e.inputBuffer.getChannelData(0));
-      const end = this.clock();
-      this.queue = this.queue.then(() => this.push(chunk, end)).catch((err) => console.error('mer live audio:', err));
+    const node = new AudioWorkletNode(ctx, 'mer-tap', { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1, channelCountMode: 'explicit' });
+    let gathered = new Float32Array(CHUNK);
+    let filled = 0;
+    node.port.onmessage = (e: MessageEvent<Float32Array>) => {
+      const block = e.data;
+      for (let at = 0; at < block.length; ) {
+        const n = Math.min(block.length - at, CHUNK - filled);
+        gathered.set(block.subarray(at, at + n), filled);
+        filled += n;
+        at += n;
+        if (filled < CHUNK) continue;
+        const chunk = gathered;
+        const end = this.clock();
+        this.queue = this.queue.then(() => this.push(chunk, end)).catch((err) => console.error('mer live audio:', err));
+        gathered = new Float32Array(CHUNK);
+        filled = 0;
+      }
     };
     source.connect(node);
-    node.connect(ctx.destination); // a ScriptProcessor runs only when connected; its output is silence
+    node.connect(ctx.destination); // keeps the graph pulling; the node's output is silence
     await ctx.resume();
   }
 
