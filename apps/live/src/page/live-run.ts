@@ -42,9 +42,13 @@ export class LiveRun {
     if (listing.status === 404) return null;
     if (!listing.ok) throw new Error(`${base}best.json: HTTP ${listing.status} ${listing.statusText}`);
     const { files } = (await listing.json()) as { files: string[] };
-    const manifest = (await (await fetchOk(`${base}pipeline.json`)).json()) as PipelineManifest;
+    // The manifest and the model's files in parallel, not one request after another.
+    const [manifest, bytes] = await Promise.all([
+      fetchOk(`${base}pipeline.json`).then((r) => r.json() as Promise<PipelineManifest>),
+      Promise.all(files.map(async (f) => new Uint8Array(await (await fetchOk(`${base}best/${encodeURIComponent(f)}`)).arrayBuffer()))),
+    ]);
     const best = memoryFiles(`${base}best`);
-    for (const f of files) await best.write(f, new Uint8Array(await (await fetchOk(`${base}best/${encodeURIComponent(f)}`)).arrayBuffer()));
+    files.forEach((f, i) => void best.write(f, bytes[i]));
     return new LiveRun(UtteranceRun.load(manifest, best));
   }
 
