@@ -34,7 +34,7 @@ beforeAll(async () => {
   pageDir = (await bundleLivePage(path.join(dir, 'page'), { minify: false })).dir;
   server = await startLiveServer({ port: 0, pageDir, run });
   clip = await makeLiveClip(path.join(dir, 'clip'), null);
-  browser = await launchWithFakeDevices(clip);
+  browser = await launchWithFakeDevices(clip, [], { loopAudio: true });
 }, 300_000);
 
 afterAll(async () => {
@@ -50,19 +50,21 @@ describe('mer live --run (a trained utterance-level run in the page)', () => {
     await page.goto(`${server.url}?backend=wasm`);
     const ready = await waitForPage(page, (s) => s.models === 'ready', 120_000);
     expect((ready as typeof ready & { run: string | null }).run).toBe('speech-kernel');
-    // The clip speaks from 0.5 to 7.5 s, once; an utterance is scored once 0.4 s of silence has followed.
-    // Wait for the whole clip to be heard and every utterance scored (a busy page may cut the speech in two).
+    // The clip speaks from 0.5 to 7.5 s of each 8 s pass (the fake microphone loops it, so a page that
+    // starts late under load still hears a whole pass); an utterance is scored once 0.4 s of silence
+    // has followed. Wait for two utterances, all scored: the second is a whole pass.
     let utterances: LiveUtterance[] = [];
     const t0 = Date.now();
     while (Date.now() - t0 < 120_000) {
-      const heard = (await page.evaluate(() => (globalThis as unknown as { mer: { status(): { audioSeconds: number } } }).mer.status().audioSeconds)) as number;
       utterances = (await page.evaluate(() => (globalThis as unknown as { mer: { utterances(): unknown[] } }).mer.utterances())) as LiveUtterance[];
-      if (heard >= clip.seconds + 1 && utterances.length && utterances.every((u) => u.label)) break;
+      if (utterances.length >= 2 && utterances.every((u) => u.label)) break;
       await new Promise((r) => setTimeout(r, 500));
     }
-    expect(utterances.length).toBeGreaterThanOrEqual(1);
-    // Most of the 7 s of speech, in utterances of at least 0.5 s.
-    expect(utterances.reduce((s, u) => s + (u.end - u.start), 0)).toBeGreaterThan(5);
+    expect(utterances.length).toBeGreaterThanOrEqual(2);
+    // A whole pass's 7 s of speech is one utterance (Silero's dips within it are bridged), cut at the silence between passes.
+    const longest = Math.max(...utterances.map((u) => u.end - u.start));
+    expect(longest).toBeGreaterThan(6.5);
+    expect(longest).toBeLessThan(8);
     const classes = readManifest(run).classes!;
     const node = UtteranceRun.load(readManifest(run), folderFiles(path.join(run, 'best')));
     try {

@@ -45,6 +45,7 @@ export class LiveAudio {
   private queue: Promise<void> = Promise.resolve();
   private readonly speech: Promise<SpeechStream>;
   private context: AudioContext | null = null;
+  private tap: Promise<AudioContext> | null = null;
   private segmenter: UtteranceSegmenter | null = null;
 
   /**
@@ -61,20 +62,33 @@ export class LiveAudio {
   }
 
   /**
+   * Creates the audio context and loads the tap's worklet, once. Call it before asking for the microphone:
+   * the fake or real device plays from the moment it opens, and audio that arrives before the tap is
+   * connected is not heard (under load the worklet's thread takes seconds to start).
+   */
+  prepare(): Promise<AudioContext> {
+    this.tap ??= (async () => {
+      const ctx = new AudioContext({ sampleRate: RATE });
+      this.context = ctx;
+      const url = URL.createObjectURL(new Blob([TAP_WORKLET], { type: 'text/javascript' }));
+      try {
+        await ctx.audioWorklet.addModule(url);
+      } finally {
+        URL.revokeObjectURL(url);
+      }
+      return ctx;
+    })();
+    return this.tap;
+  }
+
+  /**
    * Starts listening to the stream's audio track. An AudioWorklet (from a Blob: no file to serve) copies
    * each 128-sample block on the audio thread and posts it; messages queue while the page is busy, so
    * no sample is lost (a ScriptProcessor on the main thread drops blocks then). Blocks are gathered into
    * chunks of {@link CHUNK} samples for the analysis.
    */
   async listen(stream: MediaStream): Promise<void> {
-    const ctx = new AudioContext({ sampleRate: RATE });
-    this.context = ctx;
-    const url = URL.createObjectURL(new Blob([TAP_WORKLET], { type: 'text/javascript' }));
-    try {
-      await ctx.audioWorklet.addModule(url);
-    } finally {
-      URL.revokeObjectURL(url);
-    }
+    const ctx = await this.prepare();
     const source = ctx.createMediaStreamSource(stream);
     const node = new AudioWorkletNode(ctx, 'mer-tap', { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1, channelCountMode: 'explicit' });
     let gathered = new Float32Array(CHUNK);

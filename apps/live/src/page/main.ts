@@ -75,11 +75,14 @@ async function start(): Promise<void> {
   // microphone is heard from the start (its analysis waits for Silero VAD, in order).
   const loading = Promise.all([loadLiveModels(new URL('models/', location.href).href), LiveRun.load(new URL('run/', location.href).href)]);
   loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
-  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
   const audio = new LiveAudio(
     loading.then(([m]) => m.vad),
     () => performance.now() / 1000,
   );
+  // The tap is made ready while the devices open, so the microphone is heard from its first samples.
+  const tap = audio.prepare();
+  tap.catch(() => undefined); // awaited by listen below
+  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
   // With --run, each utterance heard is scored (once the run has loaded: utterances are cut only after
   // the microphone's speech analysis, which waits for the models anyway).
   audio.utterances((u, offset) => {
