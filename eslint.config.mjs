@@ -35,7 +35,8 @@ const usedWithoutImport = {
   'packages/datasets': ['h5wasm'],
   // tsx: face-track-process.ts (and the CLI's bin/mer.js) reach for it only when running from the
   // TypeScript sources of this workspace; the published packages run their built dist/.
-  'packages/feature-extractors': ['tsx'],
+  // onnxruntime-web: package.json's "browser" field puts it in place of onnxruntime-node for bundlers.
+  'packages/feature-extractors': ['tsx', 'onnxruntime-web'],
   // zod: declared ahead of the validated configs that will use it.
   'packages/training': ['zod'],
   'apps/cli': ['tsx', 'zod'],

@@ -1,4 +1,5 @@
 import { defineConfig } from 'tsup';
 import { tsupPreset } from '../../tools/presets/tsup.preset';
 
-export default defineConfig(tsupPreset());
+// src/browser.ts: the entry a browser bundler takes (package.json "browser").
+export default defineConfig(tsupPreset({ entry: ['src/index.ts', 'src/browser.ts'] }));

@@ -12,6 +12,9 @@
  *   types         tsc accepts a consumer of the package and the README example under node16 (ESM and
  *                 CommonJS) and bundler resolution, mer's declaration files checked in full
  *   example       the README example runs (tsx)
+ *   browser       (a package whose package.json "browser" field names a browser entry) a user's browser
+ *                 bundle of it (esbuild, with the package's optional peers such as onnxruntime-web
+ *                 installed) takes that entry, builds, and runs in headless Chromium with the entry's exports
  * A failure names the package, the step and the missing piece. Registry downloads come from npm's
  * cache (the one `npm ci` filled; `--cache <dir>` for another).
  *
@@ -22,6 +25,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { extractExample } from '../readme/run-readme-example';
+import { browserConsumer } from './browser-consumer';
 import { assertIsolated, installedCopies, run, why } from './consumer-project';
 import { InstallLine, installLineNeeds, installLineProblems, readInstallLine } from './install-line';
 import { TYPE_MODES, typeCheckConsumer } from './type-check';
@@ -207,6 +211,26 @@ function checkPackage(pkg: WorkspacePackage, byName: Map<string, WorkspacePackag
     if (r.stdout.trim() === '') throw new Error('the README example printed nothing');
     return lastLine(r.stdout).slice(0, 100);
   });
+
+  const browserEntry = pkg.json.main ? pkg.json.browser?.[`./${path.normalize(pkg.json.main)}`] : undefined;
+  if (typeof browserEntry === 'string') {
+    step('browser', () => {
+      const peers = pkg.json.peerDependencies ?? {};
+      const optional = Object.keys(peers).filter((n) => pkg.json.peerDependenciesMeta?.[n]?.optional);
+      if (optional.length > 0) {
+        const specs = optional.map((n) => `${n}@${peers[n]}`);
+        const r = run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', ...(options.cache ? ['--cache', options.cache] : []), ...specs], dir, { env: line.env });
+        if (r.status !== 0) throw new Error(`npm install ${specs.join(' ')} failed:\n${why(r)}`);
+      }
+      const inNode = run(process.execPath, ['-e', `console.log(JSON.stringify(Object.keys(require(${JSON.stringify(`${pkg.name}/${path.normalize(browserEntry)}`)})).sort()))`], dir);
+      if (inNode.status !== 0) throw new Error(`require('${pkg.name}/${path.normalize(browserEntry)}') failed: ${why(inNode)}`);
+      const expected = JSON.parse(lastLine(inNode.stdout)) as string[];
+      const b = browserConsumer(dir, pkg.name, browserEntry, path.join(root, 'node_modules/.bin/esbuild'));
+      const lacking = expected.filter((n) => !b.names.includes(n));
+      if (lacking.length > 0) throw new Error(`in Chromium the bundle lacks ${lacking.join(', ')} of ${browserEntry}'s exports`);
+      return `${(b.bytes / 1e6).toFixed(2)} MB bundle (esbuild) runs in Chromium with ${expected.length} exports${optional.length ? `, with ${optional.join(', ')}` : ''}`;
+    });
+  }
   return results;
 }
 

@@ -8,6 +8,8 @@ export interface PackageJson {
   version: string;
   main?: string;
   types?: string;
+  /** A browser bundler's replacements: main → the browser entry, Node built-ins → false, ... */
+  browser?: Record<string, string | false>;
   bin?: Record<string, string>;
   dependencies?: Record<string, string>;
   optionalDependencies?: Record<string, string>;

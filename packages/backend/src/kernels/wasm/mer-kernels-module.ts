@@ -82,8 +82,8 @@ const EXPORTS = {
 const BY_MEMORY = new WeakMap<WasmMemory, MerKernels>();
 const BY_BACKEND = new WeakMap<object, MerKernels | null>();
 
-/** `MER_WASM_KERNELS=off`, read once (this check runs on every kernel call). */
-const DISABLED = process.env['MER_WASM_KERNELS'] === 'off';
+/** `MER_WASM_KERNELS=off`, read once (this check runs on every kernel call); a browser has no such variable. */
+const DISABLED = typeof process !== 'undefined' && process.env?.['MER_WASM_KERNELS'] === 'off';
 
 /**
  * mer's SIMD kernels instantiated on the heap of this tfjs-wasm backend (the module imports the
