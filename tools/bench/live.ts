@@ -46,6 +46,7 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
       cross_origin_isolated: isolated,
       threads: s.threads,
       cold_start_to_first_result_ms: Math.round(first.firstResultMs ?? NaN),
+      start_ms: first.startMs,
       processed_fps: +(s.frames / elapsed).toFixed(1),
       presented_fps: +((s.frames + s.dropped) / elapsed).toFixed(1),
       frames: s.frames,
@@ -80,7 +81,7 @@ async function main(): Promise<void> {
     results.push(await runBackend(isolated.url, clip, 'webgpu', seconds, true));
     await Promise.all([isolated.close(), single.close()]);
     const result = { bench: 'live', clip: clip.source, size: '640x360', camera_fps: 30, measured_s: seconds, warm_up_s: WARM_UP_S, cpus: os.cpus().length, load_avg_1m: +os.loadavg()[0].toFixed(2), results };
-    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after page start; per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(JSON.stringify(result));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -32,19 +32,22 @@ async function graphModel(base: string, name: string): Promise<tf.io.ModelArtifa
 /**
  * Fetches and opens the three models from `base` (the page server's `models/`): BlazeFace and the
  * expression classifier (human's tfjs graphs, converted to ONNX at load as in Node) and Silero VAD; all
- * run on ONNX Runtime Web. A missing or wrong file rejects with the file's URL.
+ * run on ONNX Runtime Web. A missing or wrong file rejects with the file's URL. `mark` is told when the
+ * files are fetched and when the models are open.
  */
-export async function loadLiveModels(base: string): Promise<LiveModels> {
+export async function loadLiveModels(base: string, mark: (step: 'modelsFetched' | 'models') => void = () => undefined): Promise<LiveModels> {
   const [face, emotion, vadBytes] = await Promise.all([
     graphModel(base, 'blazeface'),
     graphModel(base, 'emotion'),
     fetchOk(`${base}silero_vad.onnx`).then(async (r) => new Uint8Array(await r.arrayBuffer())),
   ]);
+  mark('modelsFetched');
   // As `mer analyze`: the detector loaded for stretch, called with the `eyes` crop's letterbox geometry.
   const detector = await FaceDetector.load({ model: face, modelPath: `${base}blazeface.json`, letterbox: false });
   const classifier = await ExpressionClassifier.load({ model: emotion });
   const vad = await SpeechDetector.load({ model: vadBytes }).catch((e: Error) => {
     throw new Error(`${base}silero_vad.onnx: ${e.message}`);
   });
+  mark('models');
   return { detector, classifier, vad };
 }

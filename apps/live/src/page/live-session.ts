@@ -33,8 +33,14 @@ export interface LiveStatus {
    * is waiting: for the frame to reach the page and for the main thread.
    */
   stageMs: { grab: number; detect: number; classify: number; draw: number };
-  /** Page start → first result drawn, ms. */
+  /** Navigation start → first result drawn, ms (the page's HTML and script loads included). */
   firstResultMs: number | null;
+  /**
+   * Where the cold start goes: ms from navigation start to the end of each step (script: the bundle
+   * running; backend; modelsFetched / models: the model files fetched / opened; devices: camera and
+   * microphone granted; video: the first frame playing). Steps overlap: the models load while the devices open.
+   */
+  startMs: Record<string, number>;
   /** Seconds of microphone audio analysed. */
   audioSeconds: number;
   /** The video's size. */
@@ -57,7 +63,7 @@ export class LiveSession {
   /** Page time (s) of each row's frame, and how many rows from the first have final audio cells. */
   private readonly times: number[] = [];
   private settled = 0;
-  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
   private readonly stages = { grab: [0, 0], detect: [0, 0], classify: [0, 0], draw: [0, 0] };
   private readonly latencies: number[] = [];
   private readonly doneAt: number[] = [];
@@ -67,6 +73,7 @@ export class LiveSession {
   private firstCapture: number | null = null;
   private lastPresented = 0;
 
+  /** @param pageStart the clock's time (ms) `firstResultMs` counts from: 0 is navigation start */
   constructor(
     private readonly view: LiveView,
     private readonly faces: LiveFaces,

@@ -23,13 +23,15 @@ export interface MerLiveApi {
 type FrameMeta = { presentedFrames: number; captureTime?: number; expectedDisplayTime: number };
 type VideoWithCallback = HTMLVideoElement & { requestVideoFrameCallback(cb: (now: number, meta: FrameMeta) => void): number };
 
-const pageStart = performance.now();
+/** Milestones of the cold start, ms from navigation start (`status().startMs`). */
+const startMs: Record<string, number> = { script: Math.round(performance.now()) };
+const mark = (step: string) => (startMs[step] = Math.round(performance.now()));
 /** The page's view; this bundle also starts ONNX Runtime Web's threads (its workers load this file), where there is no document. */
 let view: LiveView;
 let session: LiveSession | null = null;
 let run: LiveRun | null = null;
-const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
-const status = () => ({ ...(session?.state ?? pending) });
+const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+const status = () => ({ ...(session?.state ?? pending), startMs: { ...startMs } });
 
 function showStatus(): void {
   const s = status();
@@ -69,11 +71,12 @@ function grabber(video: HTMLVideoElement): () => { data: Uint8Array; width: numb
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
   const backend = await startPageBackend(params.get('backend'), new URL('wasm/', location.href).href);
+  mark('backend');
   Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads });
   showStatus();
   // The models (and a trained run, with --run) load while the camera and microphone start; the
   // microphone is heard from the start (its analysis waits for Silero VAD, in order).
-  const loading = Promise.all([loadLiveModels(new URL('models/', location.href).href), LiveRun.load(new URL('run/', location.href).href)]);
+  const loading = Promise.all([loadLiveModels(new URL('models/', location.href).href, mark), LiveRun.load(new URL('run/', location.href).href)]);
   loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
   const audio = new LiveAudio(
     loading.then(([m]) => m.vad),
@@ -83,6 +86,7 @@ async function start(): Promise<void> {
   const tap = audio.prepare();
   tap.catch(() => undefined); // awaited by listen below
   const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+  mark('devices');
   // With --run, each utterance heard is scored (once the run has loaded: utterances are cut only after
   // the microphone's speech analysis, which waits for the models anyway).
   audio.utterances((u, offset) => {
@@ -100,11 +104,12 @@ async function start(): Promise<void> {
   const video = document.getElementById('video') as VideoWithCallback;
   video.srcObject = stream;
   await video.play();
+  mark('video');
   const [models, trained] = await loading;
   run = trained;
   // The empty panel, unless an utterance was already scored while the camera started.
   if (trained && trained.utterances.length === 0) view.runScores(trained.name, Object.fromEntries(trained.run.classes.map((c) => [c, 0])), '', 'speak: each utterance is scored when it ends');
-  session = new LiveSession(view, new LiveFaces(models), audio, pageStart);
+  session = new LiveSession(view, new LiveFaces(models), audio, 0);
   Object.assign(session.state, pending, { models: 'ready', run: trained?.name ?? null });
   const grab = grabber(video);
   let busy = false;
