@@ -5,7 +5,8 @@
  * offers an adapter, named software or not): cold start to the first drawn result, then after a warm-up
  * the processed fps, the frames the camera presented but the page skipped while busy, and the latency
  * from a frame's capture to its results drawn (mean, p95). Prints a table, then ONE JSON line.
- * wasm runs twice per round, interleaved: on a server with `--threads` (cross-origin isolated, so both wasm
+ * wasm runs three times per round, interleaved: `?detector=worker` (BlazeFace handed to a worker of its own)
+ * on the default server, and with BlazeFace on the page's thread: on a server with `--threads` (cross-origin isolated, so both wasm
  * runtimes use threads) and on the default one (no isolation headers: one thread each).
  * Run: npm run bench:live [-- --seconds 20] [--rounds 3]
  */
@@ -21,7 +22,7 @@ const WARM_UP_S = 3;
 /** WebGPU in headless Chromium: on a machine without a GPU its adapter is SwiftShader (software; the page's auto choice refuses it, the bench forces it). */
 const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
 
-async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveClip>>, backend: 'wasm' | 'webgpu', seconds: number, isolated: boolean) {
+async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveClip>>, backend: 'wasm' | 'webgpu', seconds: number, isolated: boolean, detector: 'worker' | 'main' = 'main') {
   const browser = await launchWithFakeDevices(clip, backend === 'webgpu' ? WEBGPU_FLAGS : []);
   try {
     const page = await browser.newPage();
@@ -32,7 +33,7 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
       return a ? `${a.info?.vendor ?? ''} ${a.info?.architecture ?? ''} ${a.info?.description ?? ''}${a.isFallbackAdapter ? ' (fallback)' : ''}`.trim() || 'unnamed adapter' : null;
     })) as string | null;
     if (backend === 'webgpu' && !adapter) return { backend, skipped: 'no WebGPU adapter in this headless Chromium' };
-    await page.goto(`${url}?backend=${backend}`);
+    await page.goto(`${url}?backend=${backend}&detector=${detector}`);
     const first = await waitForPage(page, (s) => s.frames > 0, 120_000);
     await new Promise((r) => setTimeout(r, WARM_UP_S * 1000));
     await page.evaluate(() => (globalThis as unknown as { mer: { resetStats(): void } }).mer.resetStats());
@@ -43,6 +44,7 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
     return {
       backend,
       adapter,
+      detector,
       cross_origin_isolated: isolated,
       threads: s.threads,
       cold_start_to_first_result_ms: Math.round(first.firstResultMs ?? NaN),
@@ -69,7 +71,7 @@ async function main(): Promise<void> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-bench-live-'));
   try {
     const page = await bundleLivePage(path.join(dir, 'page'));
-    // mer live's default server (one thread per wasm runtime) and one with --threads (cross-origin isolated), interleaved.
+    // mer live's default server (one thread per wasm runtime) and one with --threads (cross-origin isolated), interleaved; on the default one also ?detector=worker.
     const isolated = await startLiveServer({ port: 0, pageDir: page.dir, isolate: true });
     const single = await startLiveServer({ port: 0, pageDir: page.dir });
     const clip = await makeLiveClip(path.join(dir, 'clip'));
@@ -77,11 +79,12 @@ async function main(): Promise<void> {
     for (let round = 0; round < rounds; round++) {
       results.push(await runBackend(isolated.url, clip, 'wasm', seconds, true));
       results.push(await runBackend(single.url, clip, 'wasm', seconds, false));
+      results.push(await runBackend(single.url, clip, 'wasm', seconds, false, 'worker'));
     }
     results.push(await runBackend(isolated.url, clip, 'webgpu', seconds, true));
     await Promise.all([isolated.close(), single.close()]);
     const result = { bench: 'live', clip: clip.source, size: '640x360', camera_fps: 30, measured_s: seconds, warm_up_s: WARM_UP_S, cpus: os.cpus().length, load_avg_1m: +os.loadavg()[0].toFixed(2), results };
-    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}, detector ${r.detector}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(JSON.stringify(result));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

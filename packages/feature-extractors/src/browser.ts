@@ -10,6 +10,7 @@ export type { DetectionGeometry, DetectOptions, FaceBox, FaceDetectorOptions } f
 export { FaceFollower, pickFace } from './face-follower';
 export type { FaceSelection } from './face-follower';
 export type { PixelFrame } from './pixel-frame';
+export type { ConvertedGraph } from './frozen-graph';
 export { graphModelArtifacts, graphModelShardPaths } from './graph-model-artifacts';
 export type { GraphModelJson } from './graph-model-artifacts';
 export { ExpressionClassifier, EXPRESSION_CLASSES, EXPRESSION_CROPS, EXPRESSION_DETECTION } from './analysis/expression-classifier';

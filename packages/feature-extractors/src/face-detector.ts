@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { FrozenGraph, FrozenGraphRuntime } from './frozen-graph';
+import { ConvertedGraph, FrozenGraph, FrozenGraphRuntime } from './frozen-graph';
 import { humanModelPath } from './graph-model-files';
 import { DETECTION_WINDOWS, DetectionWindow, detectionWindows, windowPixels } from './detection-windows';
 import type { PixelFrame } from './pixel-frame';
@@ -51,6 +51,16 @@ export interface DetectOptions {
   largest?: boolean;
 }
 
+/**
+ * Frames go in as bytes, resized to 256 and scaled to [−1, 1] inside the graph (a letterboxed window is
+ * resampled to 256 first, so the graph's resize keeps it as it is).
+ */
+const PIXELS = { height: 256, width: 256, divide: 127.5, subtract: 1 };
+
+function detectorOptions(o: Omit<FaceDetectorOptions, 'model' | 'modelPath' | 'runtime'>): Required<Omit<FaceDetectorOptions, 'modelPath' | 'model' | 'runtime'>> {
+  return { minScore: o.minScore ?? 0.5, iouThreshold: o.iouThreshold ?? 0.3, maxFaces: o.maxFaces ?? 5, letterbox: o.letterbox ?? true };
+}
+
 /** Anchor centres of BlazeFace's 256×256 "back" model: 16×16 grid × 2, then 8×8 grid × 6. */
 function blazeFaceAnchors(): Float32Array {
   const out: number[] = [];
@@ -84,12 +94,22 @@ export class FaceDetector {
   ) {}
 
   static async load(options: FaceDetectorOptions = {}): Promise<FaceDetector> {
-    // Frames go in as bytes, resized to 256 and scaled to [−1, 1] inside the graph (a letterboxed
-    // window is resampled to 256 first, so the graph's resize keeps it as it is).
-    const pixels = { height: 256, width: 256, divide: 127.5, subtract: 1 };
-    const graph = { runtime: options.runtime, pixels };
+    const graph = { runtime: options.runtime, pixels: PIXELS };
     const model = options.model ? await FrozenGraph.fromArtifacts(options.modelPath ?? 'blazeface.json', options.model, graph) : await FrozenGraph.load(options.modelPath ?? humanModelPath('blazeface'), graph);
-    return new FaceDetector(model, { minScore: options.minScore ?? 0.5, iouThreshold: options.iouThreshold ?? 0.3, maxFaces: options.maxFaces ?? 5, letterbox: options.letterbox ?? true });
+    return new FaceDetector(model, detectorOptions(options));
+  }
+
+  /**
+   * BlazeFace's graph (`model`, with `modelPath` as its name) converted to ONNX, to open elsewhere with
+   * {@link FaceDetector.fromConverted}: a page converts it on its tensor backend and detects in a worker.
+   */
+  static async convert(model: tf.io.ModelArtifacts, modelPath = 'blazeface.json'): Promise<ConvertedGraph> {
+    return FrozenGraph.convert(modelPath, model, { pixels: PIXELS });
+  }
+
+  /** A detector on ONNX Runtime from a graph {@link FaceDetector.convert}ed before; needs no tensor backend. */
+  static async fromConverted(graph: ConvertedGraph, options: Omit<FaceDetectorOptions, 'model' | 'modelPath' | 'runtime'> = {}): Promise<FaceDetector> {
+    return new FaceDetector(await FrozenGraph.fromConverted(graph), detectorOptions(options));
   }
 
   /**

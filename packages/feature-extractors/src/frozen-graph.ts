@@ -37,6 +37,18 @@ export interface FrozenGraphOptions {
   ep?: OnnxDevice | 'auto';
 }
 
+/** A frozen graph converted to ONNX ({@link FrozenGraph.convert}): its bytes and how to run them. */
+export interface ConvertedGraph {
+  /** The model's name in messages (its model.json path or URL). */
+  name: string;
+  bytes: Uint8Array;
+  outputs: string[];
+  pooled: string[];
+  pixels: PixelInput | null;
+  /** The graph's input node. */
+  input: string;
+}
+
 /**
  * A frozen graph model (one of `@vladmandic/human`'s) with a fixed list of output nodes, run on the
  * runtime of {@link FrozenGraphRuntime}. Inputs and outputs are tfjs tensors in the graph's own
@@ -73,26 +85,42 @@ export class FrozenGraph {
    * @param modelJson the model's name in messages (its `model.json` path or URL)
    */
   static async fromArtifacts(modelJson: string, artifacts: tf.io.ModelArtifacts, options: FrozenGraphOptions = {}): Promise<FrozenGraph> {
+    const runtime = chooseRuntime(options.runtime ?? 'auto');
+    if (runtime === 'onnx') return FrozenGraph.fromConverted(await FrozenGraph.convert(modelJson, artifacts, options), options);
     const model = await loadGraphModelFromFile(modelJson, artifacts);
     const outputs = [...(options.outputs ?? model.outputs.map((o) => o.name.replace(/:0$/, ''))), ...(options.alsoOutputs ?? [])];
-    const runtime = chooseRuntime(options.runtime ?? 'auto');
+    return new FrozenGraph('tfjs', outputs, options.pooled ?? [], options.pixels ?? null, model, null, model.inputs[0].name, null);
+  }
+
+  /**
+   * The graph converted to ONNX in memory, with what {@link FrozenGraph.fromConverted} needs to run it:
+   * plain data a page can post to a worker, which then opens it without tfjs. Uses the tensor backend
+   * (the graph's weights are read through it).
+   */
+  static async convert(modelJson: string, artifacts: tf.io.ModelArtifacts, options: Omit<FrozenGraphOptions, 'runtime' | 'ep'> = {}): Promise<ConvertedGraph> {
+    const model = await loadGraphModelFromFile(modelJson, artifacts);
+    const outputs = [...(options.outputs ?? model.outputs.map((o) => o.name.replace(/:0$/, ''))), ...(options.alsoOutputs ?? [])];
     const pooled = options.pooled ?? [];
     const pixels = options.pixels ?? null;
-    if (runtime === 'tfjs') return new FrozenGraph('tfjs', outputs, pooled, pixels, model, null, model.inputs[0].name, null);
     const nodes = (artifacts.modelTopology as { node: GraphDefNode[] }).node;
     const constants = new Map<string, GraphConstant>();
     for (const [name, [t]] of Object.entries(model.weights)) constants.set(name, { shape: t.shape, values: t.dataSync() as Float32Array | Int32Array });
     const bytes = graphDefToOnnx(nodes, constants, outputs, { pooled, pixels: pixels ?? undefined });
     model.dispose();
+    const input = nodes.find((n) => n.op === 'Placeholder') as GraphDefNode;
+    return { name: modelJson, bytes, outputs, pooled, pixels, input: input.name };
+  }
+
+  /** A graph {@link FrozenGraph.convert}ed before (here or in another thread), opened on ONNX Runtime. */
+  static async fromConverted(graph: ConvertedGraph, options: Pick<FrozenGraphOptions, 'ep'> = {}): Promise<FrozenGraph> {
     let opened: Awaited<ReturnType<typeof createOnnxSession>>;
     try {
       const sessionOptions = { intraOpNumThreads: 1, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' } as const;
-      opened = await createOnnxSession(bytes, { name: modelJson, ep: options.ep, sessionOptions });
+      opened = await createOnnxSession(graph.bytes, { name: graph.name, ep: options.ep, sessionOptions });
     } catch (e) {
-      throw new Error(`${modelJson}: ONNX Runtime could not load the converted graph (${(e as Error).message}); MER_FACE_RUNTIME=tfjs runs it on tfjs instead`);
+      throw new Error(`${graph.name}: ONNX Runtime could not load the converted graph (${(e as Error).message}); MER_FACE_RUNTIME=tfjs runs it on tfjs instead`);
     }
-    const input = nodes.find((n) => n.op === 'Placeholder');
-    return new FrozenGraph('onnx', outputs, pooled, pixels, null, opened.session, (input as GraphDefNode).name, opened.placement);
+    return new FrozenGraph('onnx', graph.outputs, graph.pooled, graph.pixels, null, opened.session, graph.input, opened.placement);
   }
 
   /**

@@ -1,8 +1,12 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@mer/backend';
+import { locateFfmpeg } from '@mer/media';
 import { ExpressionClassifier } from './analysis/expression-classifier';
+import { FaceDetector } from './face-detector';
+import { PORTRAIT } from './fixtures/face-clip';
 import { FrozenGraph } from './frozen-graph';
 import { graphModelArtifacts, GraphModelJson, graphModelShardPaths } from './graph-model-artifacts';
 import { humanModelPath, readGraphModelFiles } from './graph-model-files';
@@ -40,6 +44,22 @@ describe('graph models from bytes in memory (the browser path): the same models 
     expect(oa.map((o) => o.dims.slice(1).join('x')).sort()).toEqual(['384x1', '384x16', '512x1', '512x16']);
     expect(ob).toEqual(oa);
     [ga, gb].forEach((m) => m.dispose());
+  });
+
+  it('BlazeFace converted here and opened from plain data (what a worker receives) finds what the loaded detector finds', async () => {
+    const raw = execFileSync(locateFfmpeg().ffmpeg, ['-loglevel', 'error', '-i', PORTRAIT, '-vf', 'scale=320:240', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
+    const frame = { data: new Uint8Array(raw), width: 320, height: 240 };
+    const loaded = await FaceDetector.load({ model: fetched('blazeface'), letterbox: false });
+    const converted = structuredClone(await FaceDetector.convert(fetched('blazeface')));
+    expect(converted.bytes).toBeInstanceOf(Uint8Array);
+    const opened = await FaceDetector.fromConverted(converted, { letterbox: false });
+    for (const geometry of ['stretch', 'letterbox'] as const) {
+      const [a, b] = [await loaded.detectPixels(frame, { geometry, largest: true }), await opened.detectPixels(frame, { geometry, largest: true })];
+      expect(a.length).toBeGreaterThanOrEqual(1);
+      expect(a[0].score).toBeGreaterThan(0.5);
+      expect(b).toEqual(a);
+    }
+    [loaded, opened].forEach((d) => d.dispose());
   });
 
   it('shards are listed in manifest order; a missing model.json is named', () => {

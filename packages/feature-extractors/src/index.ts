@@ -5,7 +5,7 @@ export type { OnnxDevice, OnnxExecution, OnnxExecutionOptions, OnnxExecutionProv
 export { openOnnx, createOnnxSession } from './onnx-session';
 export type { OnnxPlacement, OnnxSessionOptions } from './onnx-session';
 export type { PixelFrame } from './pixel-frame';
-export type { FrozenGraphOptions, FrozenGraphRuntime } from './frozen-graph';
+export type { ConvertedGraph, FrozenGraphOptions, FrozenGraphRuntime } from './frozen-graph';
 export { graphModelArtifacts, graphModelShardPaths } from './graph-model-artifacts';
 export type { GraphModelJson } from './graph-model-artifacts';
 export { graphDefToOnnx } from './graph-to-onnx';

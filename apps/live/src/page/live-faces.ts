@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import * as tf from '@tensorflow/tfjs-core';
-import { CategoryVaTable, EXPRESSION_CLASSES, EXPRESSION_DETECTION, expressionVa, FaceBox, FaceFollower, PixelFrame, RUSSELL_MEHRABIAN_1977 } from '@mer/feature-extractors';
+import { CategoryVaTable, EXPRESSION_CLASSES, expressionVa, FaceBox, FaceFollower, PixelFrame, RUSSELL_MEHRABIAN_1977 } from '@mer/feature-extractors';
 import type { LiveModels } from './live-models';
 
 /** The followed face on one frame: its box, the 7 probabilities and the valence/arousal they imply. */
@@ -23,6 +23,17 @@ export interface LiveFacesOptions {
 }
 
 /**
+ * Where the page's faces are detected: on its own thread, awaited on the frame (`background` false), or
+ * in a worker, in the background (the face is followed from the newest detection that has come back).
+ */
+export interface LiveDetector {
+  readonly background: boolean;
+  /** The faces on the frame (`mer analyze`'s `eyes` geometry, largest face), and the ms the detection took where it ran. */
+  detect(frame: PixelFrame): Promise<{ faces: FaceBox[]; ms: number }>;
+  dispose(): void;
+}
+
+/**
  * `mer analyze`'s face side for a live stream, frame by frame: the largest face (BlazeFace at the
  * frame's aspect, `eyes` crop geometry), followed between detections, cut upright and classified by
  * the shipped expression model.
@@ -31,6 +42,10 @@ export class LiveFaces {
   private readonly follower = new FaceFollower('largest');
   private current: FaceBox | undefined;
   private detectedAt = -Infinity;
+  /** A detection is under way (in the background: frames meanwhile follow the last face found). */
+  private detecting = false;
+  /** A background detection's failure, thrown on the next frame. */
+  private failed: Error | null = null;
 
   constructor(
     private readonly models: LiveModels,
@@ -39,15 +54,23 @@ export class LiveFaces {
 
   /**
    * @param now ms (the frame's capture time): decides whether the detector runs on this frame
-   * @param timed told each stage's time (ms): the detector when it ran, the expression model when a face was there
+   * @param timed told each stage's time (ms): the detector when it ran (where it ran: in a worker, when its result came back), the expression model when a face was there
    */
   async frame(frame: PixelFrame, now: number, timed: (stage: 'detect' | 'classify', ms: number) => void = () => undefined): Promise<LiveFace | null> {
-    if (now - this.detectedAt >= (this.options.detectMs ?? 150)) {
-      const t0 = performance.now();
-      const faces = await this.models.detector.detectPixels(frame, { geometry: EXPRESSION_DETECTION.eyes, largest: true });
-      this.current = this.follower.update(faces);
+    if (this.failed) throw this.failed;
+    const detector = this.models.detector;
+    if (now - this.detectedAt >= (this.options.detectMs ?? 150) && !this.detecting) {
       this.detectedAt = now;
-      timed('detect', performance.now() - t0);
+      this.detecting = true;
+      const detection = detector
+        .detect(frame)
+        .then(({ faces, ms }) => {
+          this.current = this.follower.update(faces);
+          timed('detect', ms);
+        })
+        .finally(() => (this.detecting = false));
+      if (!detector.background) await detection;
+      else detection.catch((e: Error) => (this.failed = e));
     }
     const face = this.current;
     if (!face) return null;

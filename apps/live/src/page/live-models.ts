@@ -1,10 +1,13 @@
 /// <reference lib="dom" />
 import type * as tf from '@tensorflow/tfjs-core';
-import { ExpressionClassifier, FaceDetector, graphModelArtifacts, GraphModelJson, graphModelShardPaths, SpeechDetector } from '@mer/feature-extractors';
+import { EXPRESSION_DETECTION, ExpressionClassifier, FaceDetector, graphModelArtifacts, GraphModelJson, graphModelShardPaths, SpeechDetector } from '@mer/feature-extractors';
+import { WorkerDetector } from './detector-worker';
+import { HandoffDetector } from './handoff-detector';
+import type { LiveDetector } from './live-faces';
 
 /** The shipped models the page runs, as `mer analyze` loads them. */
 export interface LiveModels {
-  detector: FaceDetector;
+  detector: LiveDetector;
   classifier: ExpressionClassifier;
   vad: SpeechDetector;
 }
@@ -29,13 +32,49 @@ async function graphModel(base: string, name: string): Promise<tf.io.ModelArtifa
   return graphModelArtifacts(json, shards);
 }
 
+/** Where BlazeFace runs: on the page's thread (default), or handed to a worker of its own once that has it open. */
+export type DetectorPlace = 'worker' | 'main';
+
+/** Where the page's models come from and where BlazeFace runs. */
+export interface LiveModelsOptions {
+  /** The page server's `models/`. */
+  base: string;
+  detector: DetectorPlace;
+  /** For `worker`: the worker, started early ({@link WorkerDetector.spawn}), and ONNX Runtime Web's `.wasm`. */
+  worker?: WorkerDetector;
+  wasm: string;
+}
+
+/** BlazeFace as `mer analyze` calls it (the `eyes` crop's geometry, the largest face), on the page's thread. */
+function onThisThread(detector: FaceDetector): LiveDetector {
+  return {
+    background: false,
+    async detect(frame) {
+      const t0 = performance.now();
+      const faces = await detector.detectPixels(frame, { geometry: EXPRESSION_DETECTION.eyes, largest: true });
+      return { faces, ms: performance.now() - t0 };
+    },
+    dispose: () => detector.dispose(),
+  };
+}
+
+/** The same detector in a worker ({@link WorkerDetector}): converted here, opened and run there. */
+async function inWorker(face: tf.io.ModelArtifacts, o: LiveModelsOptions): Promise<LiveDetector> {
+  if (!o.worker) throw new Error('loadLiveModels: detector worker asked for, but no worker was started');
+  const worker = await o.worker.open(await FaceDetector.convert(face, `${o.base}blazeface.json`), o.wasm);
+  return { background: true, detect: (frame) => worker.detect(frame, EXPRESSION_DETECTION.eyes), dispose: () => worker.dispose() };
+}
+
 /**
- * Fetches and opens the three models from `base` (the page server's `models/`): BlazeFace and the
- * expression classifier (human's tfjs graphs, converted to ONNX at load as in Node) and Silero VAD; all
- * run on ONNX Runtime Web. A missing or wrong file rejects with the file's URL. `mark` is told when the
- * files are fetched and when the models are open.
+ * Fetches and opens the three models from `o.base`: BlazeFace and the expression classifier (human's
+ * tfjs graphs, converted to ONNX at load as in Node) and Silero VAD; all run on ONNX Runtime Web.
+ * BlazeFace starts on this thread and, with `o.detector` `worker`, moves to a worker once that has
+ * it open ({@link HandoffDetector}). A missing or wrong file rejects with the file's URL. `mark` is told
+ * when the files are fetched, when this thread's detector is ready, when all are open, and when the
+ * worker took detection over.
  */
-export async function loadLiveModels(base: string, mark: (step: 'modelsFetched' | 'models') => void = () => undefined): Promise<LiveModels> {
+export async function loadLiveModels(o: LiveModelsOptions, mark: (step: 'modelsFetched' | 'detector' | 'models' | 'worker') => void = () => undefined): Promise<LiveModels> {
+  const base = o.base;
   const [face, emotion, vadBytes] = await Promise.all([
     graphModel(base, 'blazeface'),
     graphModel(base, 'emotion'),
@@ -43,7 +82,10 @@ export async function loadLiveModels(base: string, mark: (step: 'modelsFetched' 
   ]);
   mark('modelsFetched');
   // As `mer analyze`: the detector loaded for stretch, called with the `eyes` crop's letterbox geometry.
-  const detector = await FaceDetector.load({ model: face, modelPath: `${base}blazeface.json`, letterbox: false });
+  // On this thread first; with a worker, detection moves there once the worker has it open.
+  const thread = onThisThread(await FaceDetector.load({ model: face, modelPath: `${base}blazeface.json`, letterbox: false }));
+  mark('detector');
+  const detector = o.detector === 'worker' ? new HandoffDetector(thread, inWorker(face, o), () => mark('worker'), () => o.worker?.stage ?? 'missing') : thread;
   const classifier = await ExpressionClassifier.load({ model: emotion });
   const vad = await SpeechDetector.load({ model: vadBytes }).catch((e: Error) => {
     throw new Error(`${base}silero_vad.onnx: ${e.message}`);

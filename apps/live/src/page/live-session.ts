@@ -41,6 +41,13 @@ export interface LiveStatus {
    * microphone granted; video: the first frame playing). Steps overlap: the models load while the devices open.
    */
   startMs: Record<string, number>;
+  /**
+   * Where BlazeFace runs now: on the page's thread; with `?detector=worker`, in a worker of its own once
+   * that has it open.
+   */
+  detector: 'worker' | 'main' | null;
+  /** Why the worker did not take detection over, if it failed. */
+  detectorNote: string | null;
   /** Seconds of microphone audio analysed. */
   audioSeconds: number;
   /** The video's size. */
@@ -63,7 +70,7 @@ export class LiveSession {
   /** Page time (s) of each row's frame, and how many rows from the first have final audio cells. */
   private readonly times: number[] = [];
   private settled = 0;
-  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
   private readonly stages = { grab: [0, 0], detect: [0, 0], classify: [0, 0], draw: [0, 0] };
   private readonly latencies: number[] = [];
   private readonly doneAt: number[] = [];

@@ -1,5 +1,7 @@
 /// <reference lib="dom" />
 import { LiveAudio } from './live-audio';
+import { DETECTOR_WORKER_NAME, serveDetector, WorkerDetector } from './detector-worker';
+import { HandoffDetector } from './handoff-detector';
 import { LiveFaces } from './live-faces';
 import { LiveRun, LiveUtterance } from './live-run';
 import { loadLiveModels } from './live-models';
@@ -30,8 +32,10 @@ const mark = (step: string) => (startMs[step] = Math.round(performance.now()));
 let view: LiveView;
 let session: LiveSession | null = null;
 let run: LiveRun | null = null;
-const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
-const status = () => ({ ...(session?.state ?? pending), startMs: { ...startMs } });
+const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+/** Where BlazeFace runs now (the page's thread, then its worker once that has taken over), and why not the worker if it failed. */
+let detectorPlace: () => { detector: 'main' | 'worker' | null; detectorNote: string | null } = () => ({ detector: null, detectorNote: null });
+const status = () => ({ ...(session?.state ?? pending), startMs: { ...startMs }, ...detectorPlace() });
 
 function showStatus(): void {
   const s = status();
@@ -70,13 +74,20 @@ function grabber(video: HTMLVideoElement): () => { data: Uint8Array; width: numb
 
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
+  // BlazeFace on the page's thread (default), or `?detector=worker`: handed to a worker of its own once
+  // that has it open (more fps on two cores; its ONNX Runtime can take long to open under load).
+  const place = params.get('detector') ?? 'main';
+  if (place !== 'worker' && place !== 'main') throw new Error(`?detector=${place}: expected worker or main`);
+  // BlazeFace's worker loads the bundle while this thread starts the backend and fetches the models.
+  const worker = place === 'worker' ? WorkerDetector.spawn(new URL('live.js', location.href).href) : undefined;
   const backend = await startPageBackend(params.get('backend'), new URL('wasm/', location.href).href);
   mark('backend');
   Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads });
   showStatus();
   // The models (and a trained run, with --run) load while the camera and microphone start; the
   // microphone is heard from the start (its analysis waits for Silero VAD, in order).
-  const loading = Promise.all([loadLiveModels(new URL('models/', location.href).href, mark), LiveRun.load(new URL('run/', location.href).href)]);
+  const models = { base: new URL('models/', location.href).href, detector: place, worker, wasm: new URL('wasm/ort-wasm-simd-threaded.wasm', location.href).href } as const;
+  const loading = Promise.all([loadLiveModels(models, mark), LiveRun.load(new URL('run/', location.href).href)]);
   loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
   const audio = new LiveAudio(
     loading.then(([m]) => m.vad),
@@ -105,11 +116,13 @@ async function start(): Promise<void> {
   video.srcObject = stream;
   await video.play();
   mark('video');
-  const [models, trained] = await loading;
+  const [opened, trained] = await loading;
+  const d = opened.detector;
+  detectorPlace = d instanceof HandoffDetector ? () => ({ detector: d.where, detectorNote: d.note ?? d.pending }) : () => ({ detector: 'main', detectorNote: null });
   run = trained;
   // The empty panel, unless an utterance was already scored while the camera started.
   if (trained && trained.utterances.length === 0) view.runScores(trained.name, Object.fromEntries(trained.run.classes.map((c) => [c, 0])), '', 'speak: each utterance is scored when it ends');
-  session = new LiveSession(view, new LiveFaces(models), audio, 0);
+  session = new LiveSession(view, new LiveFaces(opened), audio, 0);
   Object.assign(session.state, pending, { models: 'ready', run: trained?.name ?? null });
   const grab = grabber(video);
   let busy = false;
@@ -131,7 +144,10 @@ async function start(): Promise<void> {
   video.requestVideoFrameCallback(onFrame);
 }
 
-if (typeof document !== 'undefined') {
+if (typeof document === 'undefined' && (globalThis as { name?: string }).name === DETECTOR_WORKER_NAME) {
+  // This bundle, loaded as the face detector's worker.
+  serveDetector(globalThis as unknown as Parameters<typeof serveDetector>[0]);
+} else if (typeof document !== 'undefined') {
   view = new LiveView();
   (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.utterances ?? []), download, resetStats: () => session?.resetStats() };
   document.getElementById('export')?.addEventListener('click', () => download());
