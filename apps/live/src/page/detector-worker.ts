@@ -116,9 +116,10 @@ export class WorkerDetector {
 
   private reply(r: Reply): void {
     if (r.type === 'ready' || r.type === 'alive') return;
-    const w = r.id === null ? undefined : this.waiting.get(r.id);
+    if (r.id === null) return;
+    const w = this.waiting.get(r.id);
     if (!w) return;
-    this.waiting.delete(r.type === 'faces' ? r.id : (r.id as number));
+    this.waiting.delete(r.id);
     if (r.type === 'faces') w.resolve({ faces: r.faces, ms: r.ms });
     else w.reject(new Error(`the face detector's worker: ${r.message}`));
   }

@@ -9,7 +9,6 @@ import type { LiveDetector } from './live-faces';
  */
 export class HandoffDetector implements LiveDetector {
   private current: LiveDetector;
-  private place: 'main' | 'worker' = 'main';
   /** Why the worker was not taken, if it failed. */
   note: string | null = null;
 
@@ -23,7 +22,6 @@ export class HandoffDetector implements LiveDetector {
     worker.then(
       (w) => {
         this.current = w;
-        this.place = 'worker';
         onHandoff();
       },
       (e: Error) => {
@@ -35,12 +33,12 @@ export class HandoffDetector implements LiveDetector {
 
   /** While the worker is not ready: how far it has come. */
   get pending(): string | null {
-    return this.place === 'worker' || this.note ? null : `the worker is ${this.progress()}`;
+    return this.where === 'worker' || this.note ? null : `the worker is ${this.progress()}`;
   }
 
   /** Where detections run now. */
   get where(): 'main' | 'worker' {
-    return this.place;
+    return this.current.background ? 'worker' : 'main';
   }
 
   get background(): boolean {

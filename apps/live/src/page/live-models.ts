@@ -32,16 +32,16 @@ async function graphModel(base: string, name: string): Promise<tf.io.ModelArtifa
   return graphModelArtifacts(json, shards);
 }
 
-/** Where BlazeFace runs: on the page's thread (default), or handed to a worker of its own once that has it open. */
-export type DetectorPlace = 'worker' | 'main';
-
 /** Where the page's models come from and where BlazeFace runs. */
 export interface LiveModelsOptions {
   /** The page server's `models/`. */
   base: string;
-  detector: DetectorPlace;
-  /** For `worker`: the worker, started early ({@link WorkerDetector.spawn}), and ONNX Runtime Web's `.wasm`. */
+  /**
+   * BlazeFace's worker, started early ({@link WorkerDetector.spawn}): detection is handed to it once it
+   * has the model open. Without one, BlazeFace stays on the page's thread.
+   */
   worker?: WorkerDetector;
+  /** ONNX Runtime Web's `.wasm`, for the worker. */
   wasm: string;
 }
 
@@ -59,16 +59,15 @@ function onThisThread(detector: FaceDetector): LiveDetector {
 }
 
 /** The same detector in a worker ({@link WorkerDetector}): converted here, opened and run there. */
-async function inWorker(face: tf.io.ModelArtifacts, o: LiveModelsOptions): Promise<LiveDetector> {
-  if (!o.worker) throw new Error('loadLiveModels: detector worker asked for, but no worker was started');
-  const worker = await o.worker.open(await FaceDetector.convert(face, `${o.base}blazeface.json`), o.wasm);
+async function inWorker(spawned: WorkerDetector, face: tf.io.ModelArtifacts, o: LiveModelsOptions): Promise<LiveDetector> {
+  const worker = await spawned.open(await FaceDetector.convert(face, `${o.base}blazeface.json`), o.wasm);
   return { background: true, detect: (frame) => worker.detect(frame, EXPRESSION_DETECTION.eyes), dispose: () => worker.dispose() };
 }
 
 /**
  * Fetches and opens the three models from `o.base`: BlazeFace and the expression classifier (human's
  * tfjs graphs, converted to ONNX at load as in Node) and Silero VAD; all run on ONNX Runtime Web.
- * BlazeFace starts on this thread and, with `o.detector` `worker`, moves to a worker once that has
+ * BlazeFace starts on this thread and, given `o.worker`, moves to that worker once it has
  * it open ({@link HandoffDetector}). A missing or wrong file rejects with the file's URL. `mark` is told
  * when the files are fetched, when this thread's detector is ready, when all are open, and when the
  * worker took detection over.
@@ -85,7 +84,8 @@ export async function loadLiveModels(o: LiveModelsOptions, mark: (step: 'modelsF
   // On this thread first; with a worker, detection moves there once the worker has it open.
   const thread = onThisThread(await FaceDetector.load({ model: face, modelPath: `${base}blazeface.json`, letterbox: false }));
   mark('detector');
-  const detector = o.detector === 'worker' ? new HandoffDetector(thread, inWorker(face, o), () => mark('worker'), () => o.worker?.stage ?? 'missing') : thread;
+  const spawned = o.worker;
+  const detector = spawned ? new HandoffDetector(thread, inWorker(spawned, face, o), () => mark('worker'), () => spawned.stage) : thread;
   const classifier = await ExpressionClassifier.load({ model: emotion });
   const vad = await SpeechDetector.load({ model: vadBytes }).catch((e: Error) => {
     throw new Error(`${base}silero_vad.onnx: ${e.message}`);

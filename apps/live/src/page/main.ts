@@ -86,7 +86,7 @@ async function start(): Promise<void> {
   showStatus();
   // The models (and a trained run, with --run) load while the camera and microphone start; the
   // microphone is heard from the start (its analysis waits for Silero VAD, in order).
-  const models = { base: new URL('models/', location.href).href, detector: place, worker, wasm: new URL('wasm/ort-wasm-simd-threaded.wasm', location.href).href } as const;
+  const models = { base: new URL('models/', location.href).href, worker, wasm: new URL('wasm/ort-wasm-simd-threaded.wasm', location.href).href } as const;
   const loading = Promise.all([loadLiveModels(models, mark), LiveRun.load(new URL('run/', location.href).href)]);
   loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
   const audio = new LiveAudio(
