@@ -2,7 +2,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeAudio, generateTestClip } from '@mer/media';
 import { logMelOfFile, pooledLogMel, vggishExamples } from './audio-frame-features';
-import { LogMelSpectrogram, Mfcc } from './log-mel-spectrogram';
+import { LogMelSpectrogram } from './log-mel-spectrogram';
+import { Mfcc } from './mfcc';
 import reference from './fixtures/audio-reference.json';
 
 /** The reference script's test signal (tools/reference/audio_reference.py), float64 then float32. */

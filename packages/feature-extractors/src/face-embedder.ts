@@ -34,11 +34,15 @@ export class FaceEmbedder {
     readonly dim: number,
   ) {}
 
-  /** @param options.runtime where the network runs ({@link FrozenGraphRuntime}); default `auto` */
-  static async load(name: FaceEmbedderModel = 'expression', options: { runtime?: FrozenGraphRuntime } = {}): Promise<FaceEmbedder> {
+  /**
+   * @param options.runtime where the network runs ({@link FrozenGraphRuntime}); default `auto`
+   * @param options.model the model's graph already in memory (e.g. human's `emotion` fetched by a browser page: `graphModelArtifacts`); default read from @vladmandic/human
+   */
+  static async load(name: FaceEmbedderModel = 'expression', options: { runtime?: FrozenGraphRuntime; model?: tf.io.ModelArtifacts } = {}): Promise<FaceEmbedder> {
     const spec = SPECS[name];
     if (!spec) throw new Error(`FaceEmbedder: unknown model '${name}' (${Object.keys(SPECS).join(', ')})`);
-    const model = await FrozenGraph.load(humanModelPath(spec.file), { outputs: [spec.node], pooled: spec.pooled ? [spec.node] : [], runtime: options.runtime });
+    const graph = { outputs: [spec.node], pooled: spec.pooled ? [spec.node] : [], runtime: options.runtime };
+    const model = options.model ? await FrozenGraph.fromArtifacts(`${spec.file}.json`, options.model, graph) : await FrozenGraph.load(humanModelPath(spec.file), graph);
     const zeros = tf.zeros([1, spec.size, spec.size, spec.grayscale ? 1 : 3]);
     const [out] = await model.run(zeros);
     const dim = out.shape[out.rank - 1] as number;

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { MediaInfo, probe, readVideoFrames } from '@mer/media';
-import { alignedCrops } from './analysis/aligned-crops';
 import { faceDecodeSize } from './face-decode-size';
 import { FaceBox, FaceDetector } from './face-detector';
 import { FaceFollower, FaceSelection } from './face-follower';
+import { FACE_ROW_MARGIN, faceRowBox, faceRowCrop } from './face-row-crop';
 
 export interface FaceTrackOptions {
   /** Run the detector every N frames and track the main face in between. Default 5. */
@@ -34,13 +34,7 @@ export interface FaceTrackOptions {
   onBatch?: (batch: { firstRow: number; count: number; features: Float32Array; mask: Uint8Array; times: Float64Array; faces: FaceRows; fps: number }) => Promise<void> | void;
 }
 
-/**
- * The geometry face features are made with, recorded in a feature store's config so that features of
- * another geometry are refused rather than mixed: frames upright at their displayed size, detection
- * letterboxed (tiled, refined), crops square in pixels from the decoded frame. Version 1 (unnamed):
- * 320-wide frames, rotation metadata squashed, crops square in normalised coordinates.
- */
-export const FACE_TRACK_GEOMETRY = 'upright-letterboxed/2';
+export { FACE_TRACK_GEOMETRY } from './face-row-crop';
 
 /** Per row: the face used, in the source video's (displayed) pixels (OpenFace's face_x/y/w/h), and its detection score. */
 export interface FaceRows {
@@ -91,15 +85,6 @@ export interface FaceTrack {
   fps: number;
 }
 
-/** A square (in the frame's pixels) around the face centre, its longer side enlarged by the margin; normalised. */
-function expand(box: FaceBox['box'], margin: number, width: number, height: number): FaceBox['box'] {
-  const [x0, y0, x1, y1] = box;
-  const side = Math.max((x1 - x0) * width, (y1 - y0) * height) * (1 + margin);
-  const [cx, cy] = [(x0 + x1) / 2, (y0 + y1) / 2];
-  const [hx, hy] = [side / width / 2, side / height / 2];
-  return [cx - hx, cy - hy, cx + hx, cy + hy];
-}
-
 /** The centred square of a width × height frame, normalised: the crop when no detector is used. */
 function centreSquare(width: number, height: number): FaceBox['box'] {
   const side = Math.min(width, height);
@@ -121,7 +106,7 @@ function centreSquare(width: number, height: number): FaceBox['box'] {
 export async function extractFaceTrack(file: string, detector: Pick<FaceDetector, 'detectPixels'> | null, embedder: FrameEmbedder, options: FaceTrackOptions = {}): Promise<FaceTrack> {
   const info = options.info ?? (await probe(file));
   const every = Math.max(1, options.detectEvery ?? 5);
-  const margin = options.margin ?? 0.2;
+  const margin = options.margin ?? FACE_ROW_MARGIN;
   const dim = embedder.dim;
   const chunks: Float32Array[] = [];
   const mask: number[] = [];
@@ -159,7 +144,7 @@ export async function extractFaceTrack(file: string, detector: Pick<FaceDetector
         face = { box: current, score: 1 };
       } else if (wanted || index % every === 0) {
         const main = follower.update(await detector.detectPixels(frameAt(i), { largest }));
-        current = main ? expand(main.box, margin, batch.width, batch.height) : null;
+        current = main ? faceRowBox(main.box, batch.width, batch.height, margin) : null;
         face = main ? { box: main.box, score: main.score } : null;
       }
       boxes.push(current);
@@ -167,7 +152,7 @@ export async function extractFaceTrack(file: string, detector: Pick<FaceDetector
       mask.push(current ? 1 : 0);
       if (current) {
         // The square as it is (scale 1, never turned), cut from the face's neighbourhood of the bytes.
-        crops.push(alignedCrops(frameAt(i), [{ box: current, keypoints: [] }], embedder.inputSize, { scale: 1, minAngle: Infinity }));
+        crops.push(faceRowCrop(frameAt(i), current, embedder.inputSize));
         rows.push(rowIndex.length - 1 - rowsBefore);
       }
     }

@@ -1,6 +1,6 @@
 import { centreCropOrPad } from '@mer/datasets';
 import type { ExtractorDefinition, StreamExtractor } from '../extractor-registry';
-import { Mfcc, MFCC_DEFAULTS } from '../log-mel-spectrogram';
+import { Mfcc, MFCC_DEFAULTS } from '../mfcc';
 
 /** AVT-CA's audio input: librosa-style MFCCs of the centred clip. */
 export const mfccExtractor: ExtractorDefinition = {
