@@ -73,5 +73,7 @@ export { CommitteeModel } from './committee-model';
 export { memberValidationSplit } from './committee-selection';
 export { DEFAULT_UTTERANCE_FUSION, UTTERANCE_STREAM, utteranceFusionConfig, withUtteranceFusion } from './utterance-fusion';
 export type { UtteranceFusionConfig } from './utterance-fusion';
+export { ClipRun, clipRunProblem } from './clip-run';
+export type { ClipRows, ClipScore } from './clip-run';
 export { UtteranceRun, utteranceRunProblem } from './utterance-run';
 export type { UtteranceScore } from './utterance-run';
