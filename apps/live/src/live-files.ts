@@ -1,7 +1,8 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GraphModelJson, graphModelShardPaths, UTTERANCE_EXTRACTORS } from '@mer/feature-extractors';
-import { readManifest, utteranceRunProblem } from '@mer/pipelines';
+import { GraphModelJson, graphModelShardPaths } from '@mer/feature-extractors';
+import { readManifest } from '@mer/pipelines';
+import { liveRunKind } from './page/live-run-kind';
 
 /** A file the live server may send: where it is on disk (or its bytes, for a listing it made) and its content type. */
 export interface LiveFile {
@@ -38,14 +39,13 @@ function modelFiles(): Map<string, LiveFile> {
 }
 
 /**
- * A trained run the page scores utterances with (`mer live --run`): its `pipeline.json`, its best
- * model's files, and `best.json` listing them. A run the page cannot score live is refused here,
- * before the server starts, with the reason ({@link utteranceRunProblem}).
+ * A trained run the page scores (`mer live --run`): its `pipeline.json`, its best model's files, and
+ * `best.json` listing them. A run the page cannot score live is refused here, before the server
+ * starts, with the reason ({@link liveRunKind}).
  */
 function runFiles(run: string): Map<string, LiveFile> {
-  const manifest = readManifest(run);
-  const problem = utteranceRunProblem(manifest);
-  if (problem) throw new Error(`${run}: mer live --run takes utterance-level runs (a clip classifier on ${Object.keys(UTTERANCE_EXTRACTORS).join(', ')}, e.g. speech-kernel); this is ${problem}`);
+  const kind = liveRunKind(readManifest(run));
+  if (kind.kind === 'refused') throw new Error(`${run}: ${kind.problem}`);
   const best = path.join(run, 'best');
   if (!fs.existsSync(best)) throw new Error(`${run}: no trained model yet (no best/ folder)`);
   const names = fs.readdirSync(best).filter((f) => fs.statSync(path.join(best, f)).isFile()).sort();

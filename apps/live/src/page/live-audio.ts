@@ -1,5 +1,6 @@
 /// <reference lib="dom" />
 import { prosody, SpeechDetector, SpeechStream } from '@mer/feature-extractors';
+import { AudioTap } from './audio-tap';
 import { Utterance, UtteranceSegmenter } from './utterance-segmenter';
 
 /** Seconds of audio the prosody of the newest samples is computed over (pitch needs 3 periods of 75 Hz, with context). */
@@ -9,15 +10,6 @@ const PROSODY_EDGE = 0.03;
 const RATE = SpeechDetector.sampleRate;
 /** Samples per analysed chunk (64 ms at 16 kHz: two speech windows). */
 const CHUNK = 1024;
-/** The audio-thread side of {@link LiveAudio.listen}: posts a copy of each input block, outputs silence. */
-const TAP_WORKLET = `registerProcessor('mer-tap', class extends AudioWorkletProcessor {
-  process(inputs) {
-    const ch = inputs[0] && inputs[0][0];
-    if (ch) this.port.postMessage(ch.slice(0));
-    return true;
-  }
-});`;
-
 /** The microphone's side of a row at one time. */
 export interface AudioCells {
   speech: number;
@@ -44,8 +36,7 @@ export class LiveAudio {
   private start: number | null = null;
   private queue: Promise<void> = Promise.resolve();
   private readonly speech: Promise<SpeechStream>;
-  private context: AudioContext | null = null;
-  private tap: Promise<AudioContext> | null = null;
+  private tap: Promise<AudioTap> | null = null;
   private segmenter: UtteranceSegmenter | null = null;
 
   /**
@@ -66,35 +57,20 @@ export class LiveAudio {
    * the fake or real device plays from the moment it opens, and audio that arrives before the tap is
    * connected is not heard (under load the worklet's thread takes seconds to start).
    */
-  prepare(): Promise<AudioContext> {
-    this.tap ??= (async () => {
-      const ctx = new AudioContext({ sampleRate: RATE });
-      this.context = ctx;
-      const url = URL.createObjectURL(new Blob([TAP_WORKLET], { type: 'text/javascript' }));
-      try {
-        await ctx.audioWorklet.addModule(url);
-      } finally {
-        URL.revokeObjectURL(url);
-      }
-      return ctx;
-    })();
+  prepare(): Promise<AudioTap> {
+    this.tap ??= AudioTap.create(RATE);
     return this.tap;
   }
 
   /**
-   * Starts listening to the stream's audio track. An AudioWorklet (from a Blob: no file to serve) copies
-   * each 128-sample block on the audio thread and posts it; messages queue while the page is busy, so
-   * no sample is lost (a ScriptProcessor on the main thread drops blocks then). Blocks are gathered into
-   * chunks of {@link CHUNK} samples for the analysis.
+   * Starts listening to the stream's audio track ({@link AudioTap}: no sample is lost while the page is
+   * busy). Blocks are gathered into chunks of {@link CHUNK} samples for the analysis.
    */
   async listen(stream: MediaStream): Promise<void> {
-    const ctx = await this.prepare();
-    const source = ctx.createMediaStreamSource(stream);
-    const node = new AudioWorkletNode(ctx, 'mer-tap', { numberOfInputs: 1, numberOfOutputs: 1, channelCount: 1, channelCountMode: 'explicit' });
+    const tap = await this.prepare();
     let gathered = new Float32Array(CHUNK);
     let filled = 0;
-    node.port.onmessage = (e: MessageEvent<Float32Array>) => {
-      const block = e.data;
+    await tap.connect(stream, (block) => {
       for (let at = 0; at < block.length; ) {
         const n = Math.min(block.length - at, CHUNK - filled);
         gathered.set(block.subarray(at, at + n), filled);
@@ -107,10 +83,7 @@ export class LiveAudio {
         gathered = new Float32Array(CHUNK);
         filled = 0;
       }
-    };
-    source.connect(node);
-    node.connect(ctx.destination); // keeps the graph pulling; the node's output is silence
-    await ctx.resume();
+    });
   }
 
   /** One chunk of samples whose last arrived at `end` seconds. */
@@ -166,6 +139,6 @@ export class LiveAudio {
   }
 
   async stop(): Promise<void> {
-    await this.context?.close();
+    await (await this.tap)?.close();
   }
 }

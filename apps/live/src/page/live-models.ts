@@ -10,6 +10,8 @@ export interface LiveModels {
   detector: LiveDetector;
   classifier: ExpressionClassifier;
   vad: SpeechDetector;
+  /** Human's `emotion` graph as fetched (a clip run's face rows are embedded with it). */
+  emotion: tf.io.ModelArtifacts;
 }
 
 async function fetchOk(url: string): Promise<Response> {
@@ -91,5 +93,5 @@ export async function loadLiveModels(o: LiveModelsOptions, mark: (step: 'modelsF
     throw new Error(`${base}silero_vad.onnx: ${e.message}`);
   });
   mark('models');
-  return { detector, classifier, vad };
+  return { detector, classifier, vad, emotion };
 }

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import { memoryFiles } from '@mer/backend';
+import type { ModelFiles } from '@mer/backend';
 import { UTTERANCE_EXTRACTORS } from '@mer/feature-extractors';
 import { PipelineManifest, UtteranceRun } from '@mer/pipelines';
 import type { Utterance } from './utterance-segmenter';
@@ -17,14 +17,8 @@ export interface LiveUtterance {
   notes: string[];
 }
 
-async function fetchOk(url: string): Promise<Response> {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error(`${url}: HTTP ${r.status} ${r.statusText}`);
-  return r;
-}
-
 /**
- * The run the server was started with (`mer live --run`), scoring every utterance the microphone
+ * An utterance-level run the server was started with (`mer live --run`), scoring every utterance the microphone
  * hears. All utterances are one speaker's: each time one ends, every utterance so far is scored again
  * with the statistics of all of them (the rule of `mer predict --speaker` over that speaker's files),
  * so early scores settle as more speech is heard.
@@ -36,19 +30,8 @@ export class LiveRun {
 
   private constructor(readonly run: UtteranceRun) {}
 
-  /** The server's run (`base`: the page's `run/` URL), or null when it was started without one. */
-  static async load(base: string): Promise<LiveRun | null> {
-    const listing = await fetch(`${base}best.json`);
-    if (listing.status === 404) return null;
-    if (!listing.ok) throw new Error(`${base}best.json: HTTP ${listing.status} ${listing.statusText}`);
-    const { files } = (await listing.json()) as { files: string[] };
-    // The manifest and the model's files in parallel, not one request after another.
-    const [manifest, bytes] = await Promise.all([
-      fetchOk(`${base}pipeline.json`).then((r) => r.json() as Promise<PipelineManifest>),
-      Promise.all(files.map(async (f) => new Uint8Array(await (await fetchOk(`${base}best/${encodeURIComponent(f)}`)).arrayBuffer()))),
-    ]);
-    const best = memoryFiles(`${base}best`);
-    files.forEach((f, i) => void best.write(f, bytes[i]));
+  /** Scores utterances with a run the page fetched ({@link fetchRun}). */
+  static fromFiles(manifest: PipelineManifest, best: ModelFiles): LiveRun {
     return new LiveRun(UtteranceRun.load(manifest, best));
   }
 

@@ -80,12 +80,16 @@ export class LiveSession {
   private firstCapture: number | null = null;
   private lastPresented = 0;
 
-  /** @param pageStart the clock's time (ms) `firstResultMs` counts from: 0 is navigation start */
+  /**
+   * @param pageStart the clock's time (ms) `firstResultMs` counts from: 0 is navigation start
+   * @param onFace told each processed frame, its face (or none) and its page time (s), before the frame is drawn (a clip run samples its frames here)
+   */
   constructor(
     private readonly view: LiveView,
     private readonly faces: LiveFaces,
     private readonly audio: LiveAudio,
     private readonly pageStart: number,
+    private readonly onFace?: (frame: PixelFrame, face: LiveFace | null, t: number) => Promise<void>,
   ) {}
 
   /** A frame the camera presented (`presentedFrames` of requestVideoFrameCallback), processed or not. */
@@ -103,6 +107,7 @@ export class LiveSession {
     this.firstCapture ??= captured;
     this.time('grab', grabMs);
     const face = await this.faces.frame(frame, captured, (stage, ms) => this.time(stage, ms));
+    await this.onFace?.(frame, face, captured / 1000);
     const audio = this.audio.at(captured / 1000);
     const t = (captured - this.firstCapture) / 1000;
     this.rows.push(this.row(index - (this.origin ?? index), t, face, audio, frame.width, frame.height));

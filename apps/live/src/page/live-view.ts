@@ -46,12 +46,12 @@ export class LiveView {
   }
 
   /**
-   * The trained run's panel (`mer live --run`): its name, and per class the newest utterance's
-   * probability; `note` says how many utterances the speaker's statistics cover.
+   * The trained run's panel (`mer live --run`): its name, and per class the newest utterance's or
+   * clip's probability ('waiting' before the first); `note` says what was scored and what the speaker's statistics cover.
    */
   runScores(name: string, probabilities: Record<string, number>, label: string, note: string): void {
     byId('run-panel').hidden = false;
-    byId('run-title').textContent = `${name} run: ${label || 'waiting for an utterance'}`;
+    byId('run-title').textContent = `${name} run: ${label || 'waiting'}`;
     const bars = byId('run-bars');
     bars.replaceChildren(
       ...Object.entries(probabilities).map(([c, p]) => {

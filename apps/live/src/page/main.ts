@@ -3,8 +3,11 @@ import { LiveAudio } from './live-audio';
 import { DETECTOR_WORKER_NAME, serveDetector, WorkerDetector } from './detector-worker';
 import { HandoffDetector } from './handoff-detector';
 import { LiveFaces } from './live-faces';
-import { LiveRun, LiveUtterance } from './live-run';
+import type { LiveClip } from './live-clip-run';
+import type { LiveUtterance } from './live-run';
 import { loadLiveModels } from './live-models';
+import { openPageRun, PageRun } from './page-run';
+import { fetchRun } from './run-files';
 import { LiveSession, LiveStatus } from './live-session';
 import { LiveView } from './live-view';
 import { startPageBackend } from './page-backend';
@@ -14,8 +17,10 @@ import type { LiveRow } from '../live-columns';
 export interface MerLiveApi {
   status(): LiveStatus;
   rows(): LiveRow[];
-  /** With `mer live --run`: each utterance heard, its features and the run's scores (re-scored as more are heard). */
+  /** With `mer live --run` and an utterance-level run: each utterance heard, its features and the run's scores (re-scored as more are heard). */
   utterances(): LiveUtterance[];
+  /** With `mer live --run` and a clip run (AVT-CA): each clip scored, its rows and the run's scores. */
+  clips(): LiveClip[];
   /** Saves the session as `mer analyze`'s CSV (mer-live.csv) and returns its text. */
   download(): string;
   /** Counts frames, skipped frames, fps and latency again from now (benchmarks: after the warm-up). */
@@ -31,7 +36,7 @@ const mark = (step: string) => (startMs[step] = Math.round(performance.now()));
 /** The page's view; this bundle also starts ONNX Runtime Web's threads (its workers load this file), where there is no document. */
 let view: LiveView;
 let session: LiveSession | null = null;
-let run: LiveRun | null = null;
+let run: PageRun | null = null;
 const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
 /** Where BlazeFace runs now (the page's thread, then its worker once that has taken over), and why not the worker if it failed. */
 let detectorPlace: () => { detector: 'main' | 'worker' | null; detectorNote: string | null } = () => ({ detector: null, detectorNote: null });
@@ -87,8 +92,11 @@ async function start(): Promise<void> {
   // The models (and a trained run, with --run) load while the camera and microphone start; the
   // microphone is heard from the start (its analysis waits for Silero VAD, in order).
   const models = { base: new URL('models/', location.href).href, worker, wasm: new URL('wasm/ort-wasm-simd-threaded.wasm', location.href).href } as const;
-  const loading = Promise.all([loadLiveModels(models, mark), LiveRun.load(new URL('run/', location.href).href)]);
+  const loading = Promise.all([loadLiveModels(models, mark), fetchRun(new URL('run/', location.href).href)]);
   loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
+  // The run opens once the models are here (a clip run embeds faces with the expression graph) and shows its empty panel.
+  const opening = loading.then(([m, files]) => openPageRun(files, m.emotion, view));
+  opening.catch(() => undefined);
   const audio = new LiveAudio(
     loading.then(([m]) => m.vad),
     () => performance.now() / 1000,
@@ -98,12 +106,13 @@ async function start(): Promise<void> {
   tap.catch(() => undefined); // awaited by listen below
   const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
   mark('devices');
-  // With --run, each utterance heard is scored (once the run has loaded: utterances are cut only after
-  // the microphone's speech analysis, which waits for the models anyway).
+  // With an utterance-level run, each utterance heard is scored (once the run has loaded: utterances are
+  // cut only after the microphone's speech analysis, which waits for the models anyway).
   audio.utterances((u, offset) => {
-    loading
-      .then(async ([, trained]) => {
-        if (!trained) return;
+    opening
+      .then(async (opened) => {
+        if (opened?.kind !== 'utterance') return;
+        const trained = opened.run;
         await trained.add(u, offset);
         const last = trained.utterances[trained.utterances.length - 1];
         const n = trained.utterances.length;
@@ -116,14 +125,15 @@ async function start(): Promise<void> {
   video.srcObject = stream;
   await video.play();
   mark('video');
-  const [opened, trained] = await loading;
+  const [opened] = await loading;
   const d = opened.detector;
   detectorPlace = d instanceof HandoffDetector ? () => ({ detector: d.where, detectorNote: d.note ?? d.pending }) : () => ({ detector: 'main', detectorNote: null });
-  run = trained;
-  // The empty panel, unless an utterance was already scored while the camera started.
-  if (trained && trained.utterances.length === 0) view.runScores(trained.name, Object.fromEntries(trained.run.classes.map((c) => [c, 0])), '', 'speak: each utterance is scored when it ends');
-  session = new LiveSession(view, new LiveFaces(opened), audio, 0);
-  Object.assign(session.state, pending, { models: 'ready', run: trained?.name ?? null });
+  run = await opening;
+  // A clip run hears the microphone at its MFCCs' rate and gets each processed frame's face.
+  const clips = run?.kind === 'clip' ? run.run : null;
+  await clips?.listen(stream);
+  session = new LiveSession(view, new LiveFaces(opened), audio, 0, clips ? (frame, face, t) => clips.frame(frame, face?.face ?? null, t) : undefined);
+  Object.assign(session.state, pending, { models: 'ready', run: run?.run.name ?? null });
   const grab = grabber(video);
   let busy = false;
   const onFrame = (now: number, meta: FrameMeta) => {
@@ -149,7 +159,7 @@ if (typeof document === 'undefined' && (globalThis as { name?: string }).name ==
   serveDetector(globalThis as unknown as Parameters<typeof serveDetector>[0]);
 } else if (typeof document !== 'undefined') {
   view = new LiveView();
-  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.utterances ?? []), download, resetStats: () => session?.resetStats() };
+  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.kind === 'utterance' ? run.run.utterances : []), clips: () => structuredClone(run?.kind === 'clip' ? run.run.clips : []), download, resetStats: () => session?.resetStats() };
   document.getElementById('export')?.addEventListener('click', () => download());
   start().catch((e: Error) => {
     Object.assign(session?.state ?? pending, { models: 'error', error: e.message });

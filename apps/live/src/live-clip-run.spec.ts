@@ -1,0 +1,161 @@
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Browser } from 'puppeteer-core';
+import { extractFaceTrack, FaceDetector, FaceEmbedder, Mfcc } from '@mer/feature-extractors';
+import { decodeAudio, folderFiles, locateFfmpeg } from '@mer/media';
+import { ClipRun, extractDataset, readManifest, trainRun } from '@mer/pipelines';
+import { bundleLivePage } from '../tools/page-bundle';
+import { LiveClip, makeLiveClip } from '../tools/live-clip';
+import { launchWithFakeDevices, refuseOtherHosts, waitForPage } from '../tools/live-browser';
+import { LiveServer, startLiveServer } from './live-server';
+import type { LiveClip as ScoredClip } from './page/live-clip-run';
+
+// `mer live --run` with a clip run: AVT-CA (lite: the shipped face CNN's rows + MFCCs) trained here on
+// RAVDESS-named cuts of the generated face clip, the page in headless Chromium seeing that face on its
+// fake camera and hearing the clip's synthetic speech on its fake microphone.
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-live-clip-run-'));
+const run = path.join(dir, 'run');
+let pageDir: string;
+let clip: LiveClip;
+let server: LiveServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  clip = await makeLiveClip(path.join(dir, 'clip'), null);
+  const { ffmpeg } = locateFfmpeg();
+  const data = path.join(dir, 'ravdess');
+  fs.mkdirSync(data);
+  // Two actors, happy (03) and sad (04), two cuts each: 4 s of the face, the voice raised or lowered.
+  for (const actor of ['01', '02']) {
+    for (const [emotion, rate] of [['03', 1.25], ['04', 0.8]] as const) {
+      for (const rep of ['01', '02']) {
+        const out = path.join(data, `01-01-${emotion}-01-01-${rep}-${actor}.mp4`);
+        const audio = `asetrate=${Math.round(48000 * rate)},aresample=48000,volume=${actor === '01' ? 1 : 0.6}`;
+        execFileSync(ffmpeg, ['-loglevel', 'error', '-y', '-ss', rep === '01' ? '0.5' : '3', '-t', '4', '-i', clip.video, '-af', audio, '-c:v', 'libx264', '-crf', '12', '-pix_fmt', 'yuv444p', '-c:a', 'aac', out]);
+      }
+    }
+  }
+  await extractDataset({ pipeline: 'avt-ca', dataset: `ravdess:${data}`, split: 'speaker:02', out: path.join(dir, 'features'), preset: 'lite' });
+  await trainRun({ features: path.join(dir, 'features'), out: run, preset: 'lite', training: { epochs: 2, batchSize: 4 } });
+  pageDir = (await bundleLivePage(path.join(dir, 'page'), { minify: false })).dir;
+  server = await startLiveServer({ port: 0, pageDir, run });
+  browser = await launchWithFakeDevices(clip, [], { loopAudio: true });
+}, 400_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  fs.rmSync(dir, { recursive: true, force: true });
+});
+
+/** Per coefficient, the mean over rows of [frames, k] MFCCs. */
+function coefficientMeans(data: ArrayLike<number>, k: number): number[] {
+  const rows = data.length / k;
+  return Array.from({ length: k }, (_, j) => {
+    let s = 0;
+    for (let r = 0; r < rows; r++) s += data[r * k + j];
+    return s / rows;
+  });
+}
+
+describe('mer live --run (an AVT-CA clip run in the page)', () => {
+  it('scores the last 3.6 s of camera and microphone as the run scores the same rows in Node, with face rows as mer extract makes them', async () => {
+    const manifest = readManifest(run);
+    expect(manifest.streams.map((s) => s.extractor).sort()).toEqual(['blazeface+expression', 'mfcc']);
+    const page = await browser.newPage();
+    const elsewhere = await refuseOtherHosts(page, server.url);
+    await page.goto(`${server.url}?backend=wasm`);
+    const ready = await waitForPage(page, (s) => s.models === 'ready', 120_000);
+    expect((ready as typeof ready & { run: string | null }).run).toBe('avt-ca');
+    let clips: ScoredClip[] = [];
+    const t0 = Date.now();
+    while (Date.now() - t0 < 120_000) {
+      clips = (await page.evaluate(() => (globalThis as unknown as { mer: { clips(): unknown[] } }).mer.clips())) as ScoredClip[];
+      if (clips.length >= 3) break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    expect(clips.length).toBeGreaterThanOrEqual(3);
+    const video = manifest.streams.find((s) => s.extractor === 'blazeface+expression')!;
+    const audio = manifest.streams.find((s) => s.extractor === 'mfcc')!;
+    for (const c of clips) {
+      // 15 frames over 3.6 s, every one showing the face; 156 MFCC rows of 3.6 s at 22.05 kHz.
+      expect(c.frames).toEqual({ [video.name]: 15, [audio.name]: 156 });
+      expect(c.faces).toBe(15);
+      expect(c.end - c.start).toBeCloseTo(3.6, 6);
+    }
+    // One clip every 1.2 s (the page may fall behind by a frame or two).
+    const hops = clips.slice(1).map((c, i) => c.end - clips[i].end);
+    for (const h of hops) {
+      expect(h).toBeGreaterThan(1.15);
+      expect(h).toBeLessThan(1.6);
+    }
+
+    // The face rows are the `face` extractor's on the same pixels: the still face, detected and cut as
+    // `mer extract` does, through the same CNN (ONNX Runtime Web here, Node's there).
+    const detector = await FaceDetector.load();
+    const embedder = await FaceEmbedder.load('expression');
+    const offline = await extractFaceTrack(clip.video, detector, embedder, { frameIndices: [30] });
+    detector.dispose();
+    embedder.dispose();
+    expect(offline.mask[0]).toBe(1);
+    const dim = offline.dim;
+    const scale = Math.max(...Array.from(offline.features, Math.abs));
+    for (const c of clips) {
+      const rows = c.features[video.name];
+      for (let r = 0; r < 15; r++) {
+        const diff = Math.max(...rows.slice(r * dim, (r + 1) * dim).map((v, j) => Math.abs(v - offline.features[j])));
+        expect(diff / scale).toBeLessThan(1e-3);
+      }
+    }
+
+    // The MFCCs are the `mfcc` extractor's on the microphone's audio. Where in the looped 8 s file a
+    // clip's 3.6 s fell is not known to the page, so each clip's per-coefficient means are matched to the
+    // nearest of the file's own 3.6 s windows (every 0.1 s, decoded at 22.05 kHz by ffmpeg).
+    const once = (await decodeAudio(clip.wav, { sampleRate: 22050 })).samples;
+    const looped = new Float32Array(2 * once.length);
+    looped.set(once);
+    looped.set(once, once.length);
+    const mfcc = new Mfcc();
+    const windows: number[][] = [];
+    for (let at = 0; at < once.length; at += 2205) windows.push(coefficientMeans((await mfcc.compute(looped.subarray(at, at + 79380))).data, 10));
+    const nearest = clips.map((c) => {
+      const got = coefficientMeans(c.features[audio.name], 10);
+      return Math.min(...windows.map((w) => Math.max(...w.map((v, j) => Math.abs(v - got[j])))));
+    });
+    // Measured: 0.6–2.2 (Chromium's resampler is not ffmpeg's), where the file's windows spread over ~88 in c0.
+    const spread = Math.max(...windows.map((w) => w[0])) - Math.min(...windows.map((w) => w[0]));
+    expect(spread).toBeGreaterThan(20);
+    for (const d of nearest) expect(d).toBeLessThan(5);
+
+    // The page's probabilities are the run's on those rows, each clip standardised with the clips before it and itself.
+    const node = ClipRun.load(manifest, folderFiles(path.join(run, 'best')));
+    try {
+      const inputs = clips.map((c) => Object.fromEntries(Object.entries(c.features).map(([k, v]) => [k, { data: Float32Array.from(v), mask: Uint8Array.from(c.masks[k]), frames: c.frames[k] }])));
+      for (let k = 0; k < clips.length; k++) {
+        const [s] = await node.score(inputs.slice(0, k + 1), { only: [k] });
+        manifest.classes!.forEach((cls, j) => expect(Math.abs(clips[k].probabilities[cls] - s.probabilities[j])).toBeLessThan(1e-4));
+        expect(clips[k].label).toBe(s.label);
+        expect(clips[k].notes).toEqual(s.notes);
+      }
+    } finally {
+      node.dispose();
+    }
+    // The panel shows the newest clip's label (read together, as clips keep coming).
+    const [panel, newest] = await page.evaluate(() => [document.getElementById('run-title')!.textContent, (globalThis as unknown as { mer: { clips(): { label: string }[] } }).mer.clips().at(-1)!.label]);
+    expect(manifest.classes).toContain(newest);
+    expect(panel).toBe(`avt-ca run: ${newest}`);
+    expect(elsewhere).toEqual([]);
+    await page.close();
+  }, 300_000);
+
+  it('refuses, before serving, a clip run whose streams the page does not compute, naming the stream', async () => {
+    const other = path.join(dir, 'crops-run');
+    fs.mkdirSync(path.join(other, 'best'), { recursive: true });
+    const m = readManifest(run);
+    const streams = m.streams.map((s) => (s.extractor === 'mfcc' ? s : { ...s, extractor: 'blazeface+faceres' }));
+    fs.writeFileSync(path.join(other, 'pipeline.json'), JSON.stringify({ ...m, streams }));
+    await expect(startLiveServer({ port: 0, pageDir, run: other })).rejects.toThrow(/crops-run: mer live --run takes .* clip runs on blazeface\+expression \+ mfcc .*this run has its stream 'video' \(blazeface\+faceres\): the page computes clip streams of blazeface\+expression and mfcc only/);
+  });
+});

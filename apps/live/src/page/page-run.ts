@@ -1,0 +1,35 @@
+/// <reference lib="dom" />
+import type * as tf from '@tensorflow/tfjs-core';
+import type { ModelFiles } from '@mer/backend';
+import { ClipRun, PipelineManifest } from '@mer/pipelines';
+import { LiveClipRun } from './live-clip-run';
+import { LiveRun } from './live-run';
+import { liveRunKind } from './live-run-kind';
+import type { LiveView } from './live-view';
+
+/** The trained run the page scores (`mer live --run`): utterance by utterance, or clip by clip. */
+export type PageRun = { kind: 'utterance'; run: LiveRun } | { kind: 'clip'; run: LiveClipRun };
+
+/**
+ * Opens the server's run ({@link liveRunKind} says how the page scores it) with its panel in `view`.
+ * @param emotion human's `emotion` graph, which a clip run's face rows are embedded with
+ */
+export async function openPageRun(files: { manifest: PipelineManifest; best: ModelFiles } | null, emotion: tf.io.ModelArtifacts, view: LiveView): Promise<PageRun | null> {
+  if (!files) return null;
+  const { manifest, best } = files;
+  const kind = liveRunKind(manifest);
+  if (kind.kind === 'refused') throw new Error(kind.problem);
+  const zeros = Object.fromEntries((manifest.classes ?? []).map((c) => [c, 0]));
+  if (kind.kind === 'utterance') {
+    const run = LiveRun.fromFiles(manifest, best);
+    view.runScores(run.name, zeros, '', 'speak: each utterance is scored when it ends');
+    return { kind: 'utterance', run };
+  }
+  const { plan } = kind;
+  const run = await LiveClipRun.create(ClipRun.load(manifest, best), plan, emotion, (clip, n) => {
+    const notes = clip.notes.length ? `; ${clip.notes.join('; ')}` : '';
+    view.runScores(run.name, clip.probabilities, clip.label, `clip ${n}: the last ${plan.seconds} s, ${clip.faces} of ${plan.frames} sampled frames with a face${notes}`);
+  });
+  view.runScores(run.name, zeros, '', `the last ${plan.seconds} s (${plan.frames} frames and the microphone) is scored every ${run.hopSeconds.toFixed(1)} s, once that much has been seen and heard`);
+  return { kind: 'clip', run };
+}
