@@ -1,7 +1,8 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { decodeAudio, generateTestClip } from '@mer/media';
-import { logMelOfFile, pooledLogMel, vggishExamples } from './audio-frame-features';
+import { logMelOfFile } from './audio-frame-features';
+import { pooledLogMel, vggishExamples } from './log-mel-pooling';
 import { LogMelSpectrogram } from './log-mel-spectrogram';
 import { Mfcc } from './mfcc';
 import reference from './fixtures/audio-reference.json';

@@ -1,7 +1,8 @@
 /**
  * The part of this package a browser page runs (`mer live`): face detection, the expression model,
  * the category → valence/arousal table, speech detection, prosody, an utterance's speech functionals,
- * and what a clip run's `face` and `mfcc` streams are made of (the face crop, embedder and MFCCs), with their models passed in as
+ * what a clip run's `face` and `mfcc` streams are made of (the face crop, embedder and MFCCs), and the
+ * per-frame audio rows (log-mel, streamed and pooled; eGeMAPS descriptors, pooled), with their models passed in as
  * bytes (`model` options) instead of read from disk. A page bundler resolves `@mer/feature-extractors`
  * here (apps/live's bundle does), with `onnxruntime-node` resolved to `onnxruntime-web` (the same
  * `InferenceSession`/`Tensor` API). Everything here is also exported by `index.ts`.
@@ -13,6 +14,14 @@ export { FaceEmbedder } from './face-embedder';
 export type { FaceEmbedderModel } from './face-embedder';
 export { FACE_ROW_MARGIN, FACE_TRACK_GEOMETRY, faceRowBox, faceRowCrop } from './face-row-crop';
 export { Mfcc, MFCC_DEFAULTS } from './mfcc';
+export { LogMelSpectrogram, LOG_MEL_DEFAULTS } from './log-mel-spectrogram';
+export type { LogMelConfig } from './log-mel-spectrogram';
+export { StreamingLogMel } from './streaming-log-mel';
+export { frameTimes, pooledLogMel, vggishExamples } from './log-mel-pooling';
+export type { LogMelPooling } from './log-mel-pooling';
+export { EGEMAPS_CONFIG, egemapsLlds, EGEMAPS_LLD_NAMES } from './acoustic/egemaps-llds';
+export type { AcousticLlds } from './acoustic/egemaps-llds';
+export { EGEMAPS_LLD_DIM, poolLlds } from './acoustic/lld-pooling';
 export type { MfccConfig } from './mfcc';
 export type { Spectrogram } from './log-mel-spectrogram';
 export type { FaceSelection } from './face-follower';

@@ -1,4 +1,4 @@
-import { Gemma3nAudioFeatureExtractor } from '@huggingface/transformers';
+import { htkMelFilters, periodicHann } from './mel-banks';
 import { sparseMelFilters, stftMel, type SparseMelFilters } from './stft-mel';
 
 /** VGGish-style log-mel front end (SPEC, TCN-fusion audio). Defaults are VGGish's. */
@@ -64,36 +64,25 @@ export interface Spectrogram {
   frameRate: number;
 }
 
-/** What mer takes from transformers.js' audio feature extractors: their window and mel filter bank. */
-type FilterSource = { mel_filters: number[][]; window: Float64Array };
-
 /**
  * Log-mel spectrogram `log(|STFT|·M + offset)` with a periodic Hann window and no centring
- * (VGGish's front end). The window and HTK mel filter bank are transformers.js' (its Gemma3n audio
- * feature extractor, configured from this config); the magnitude STFT and the mel sums are
- * {@link stftMel} (fft.js, the bank kept sparse), then VGGish's additive offset.
+ * (VGGish's front end). The bank is VGGish's own ({@link vggishMelFilters}) or the HTK bank of
+ * transformers.js' Gemma3n extractor ({@link htkMelFilters}, computed here and equal to it); the
+ * magnitude STFT and the mel sums are {@link stftMel} (fft.js, the bank kept sparse), then VGGish's
+ * additive offset. Pure TypeScript: it runs in a browser page as in Node.
  */
 export class LogMelSpectrogram {
   readonly config: LogMelConfig;
-  private readonly extractor: FilterSource;
+  private readonly window: Float64Array;
   private readonly filters: SparseMelFilters;
 
   constructor(config: Partial<LogMelConfig> = {}) {
     this.config = { ...LOG_MEL_DEFAULTS, ...config };
     const c = this.config;
     if (c.windowLength > c.fftLength) throw new Error(`LogMelSpectrogram: windowLength ${c.windowLength} > fftLength ${c.fftLength}`);
-    this.extractor = new Gemma3nAudioFeatureExtractor({
-      feature_size: c.melBands,
-      sampling_rate: c.sampleRate,
-      min_frequency: c.minFrequency,
-      max_frequency: c.maxFrequency,
-      frame_length: c.windowLength,
-      hop_length: c.hopLength,
-      fft_length: c.fftLength,
-      mel_floor: 1e-12,
-    }) as unknown as FilterSource;
-    if (c.triangles === 'mel') this.extractor.mel_filters = vggishMelFilters(c);
-    this.filters = sparseMelFilters(this.extractor.mel_filters);
+    this.window = periodicHann(c.windowLength);
+    const bank = c.triangles === 'mel' ? vggishMelFilters(c) : htkMelFilters({ sampleRate: c.sampleRate, fftLength: c.fftLength, bands: c.melBands, minHz: c.minFrequency, maxHz: c.maxFrequency });
+    this.filters = sparseMelFilters(bank);
   }
 
   get frameRate(): number {
@@ -114,7 +103,7 @@ export class LogMelSpectrogram {
     const bands = this.config.melBands;
     if (frames === 0) return { data: new Float32Array(0), frames: 0, bands, frameRate: this.frameRate };
     const c = this.config;
-    const mel = stftMel(samples, { fftLength: c.fftLength, hopLength: c.hopLength, window: this.extractor.window, center: false, power: 1, filters: this.filters });
+    const mel = stftMel(samples, { fftLength: c.fftLength, hopLength: c.hopLength, window: this.window, center: false, power: 1, filters: this.filters });
     const data = new Float32Array(frames * bands);
     for (let i = 0; i < data.length; i++) data[i] = Math.log(mel.data[i] + c.logOffset);
     return { data, frames, bands, frameRate: this.frameRate };

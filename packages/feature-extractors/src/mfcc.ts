@@ -1,5 +1,5 @@
 import type { Spectrogram } from './log-mel-spectrogram';
-import { periodicHann, slaneyMelFilters } from './slaney-mel';
+import { periodicHann, slaneyMelFilters } from './mel-banks';
 import { sparseMelFilters, stftMel, type SparseMelFilters } from './stft-mel';
 
 /** MFCC settings (AVT-CA: librosa's defaults at 22.05 kHz, 10 coefficients). */

@@ -4,6 +4,9 @@ import { trackPitch } from './pitch';
 import { bandEnergy, bandMax, dctCoefficients, harmonicLevel, loudnessOf, melEnergies, melFilters, spectralSlope } from './spectral-descriptors';
 import { powerSpectra } from './spectra';
 
+/** How mer's eGeMAPS descriptors are computed, recorded in a stream's config: its version, the rates of the two inputs, the row step (s). */
+export const EGEMAPS_CONFIG = { version: 'mer-egemaps/2', sampleRate: 16000, formantSampleRate: 11000, timeStep: 0.01 };
+
 /**
  * The 25 low-level descriptors of eGeMAPS (Eyben et al. 2016, "The Geneva Minimalistic Acoustic
  * Parameter Set"), one row per 10 ms frame. Voice-source descriptors (F0 … F3 amplitude) are 0 in

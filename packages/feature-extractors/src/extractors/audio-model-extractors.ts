@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { vggishExamples } from '../audio-frame-features';
+import { vggishExamples } from '../log-mel-pooling';
 import type { ExtractorDefinition, StreamExtractor } from '../extractor-registry';
 import { HubAudioEncoder } from '../hub-encoders';
 import { VggishNetwork } from '../vggish-network';

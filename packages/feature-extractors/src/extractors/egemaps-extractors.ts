@@ -1,11 +1,11 @@
 import { centreCropOrPad } from '@mer/datasets';
-import { EGEMAPS_FUNCTIONALS_DIM, EGEMAPS_LLD_DIM, poolLlds } from '../acoustic/acoustic-file';
+import { EGEMAPS_FUNCTIONALS_DIM } from '../acoustic/acoustic-file';
+import { EGEMAPS_LLD_DIM, poolLlds } from '../acoustic/lld-pooling';
 import { egemapsFunctionals } from '../acoustic/egemaps-functionals';
-import { egemapsLlds, type AcousticLlds } from '../acoustic/egemaps-llds';
+import { EGEMAPS_CONFIG, egemapsLlds, type AcousticLlds } from '../acoustic/egemaps-llds';
 import type { ClipSpan, ExtractorDefinition, FrameRowsRequest, StreamExtractor } from '../extractor-registry';
 import type { FileResources } from '../file-resources';
 
-export const EGEMAPS_CONFIG = { version: 'mer-egemaps/2', sampleRate: 16000, formantSampleRate: 11000, timeStep: 0.01 };
 
 /** The centred clip's descriptors, once per file for both eGeMAPS extractors (ffmpeg resamples, as for whole files). */
 function clipLlds(file: FileResources, span: ClipSpan): Promise<AcousticLlds> {

@@ -1,7 +1,8 @@
-import { pooledLogMel, type LogMelPooling } from '../audio-frame-features';
-import { EGEMAPS_LLD_DIM } from '../acoustic/acoustic-file';
+import { pooledLogMel, type LogMelPooling } from '../log-mel-pooling';
+import { EGEMAPS_LLD_DIM } from '../acoustic/lld-pooling';
 import type { ExtractorDefinition, StreamExtractor } from '../extractor-registry';
-import { EGEMAPS_CONFIG, pooledDescriptors } from './egemaps-extractors';
+import { EGEMAPS_CONFIG } from '../acoustic/egemaps-llds';
+import { pooledDescriptors } from './egemaps-extractors';
 
 /** VGGish's log-mel front end: 16 kHz, 64 bands, pooled over the 0.96 s around each frame. */
 export const VGGISH_LOG_MEL = { sampleRate: 16000, window: 0.96, melBands: 64 };

@@ -1,7 +1,7 @@
 import { MFCC_DELTAS_DEFAULTS } from '../acoustic/mfcc-deltas';
 import { CEPSTRAL_STATISTICS, LLD_STATISTICS, SILENT_ENERGY, SILENT_LOUDNESS, SPEECH_FUNCTIONALS_DIM, speechFunctionals } from '../acoustic/speech-functionals';
 import type { ExtractorDefinition, StreamExtractor } from '../extractor-registry';
-import { EGEMAPS_CONFIG } from './egemaps-extractors';
+import { EGEMAPS_CONFIG } from '../acoustic/egemaps-llds';
 
 /** What `describe()` records: the descriptors' settings and that rows cover the whole recording. */
 export const SPEECH_FUNCTIONALS_CONFIG = {
