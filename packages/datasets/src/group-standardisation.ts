@@ -1,4 +1,5 @@
 import type { FeatureManifest, FeatureStore, StoredSequence } from './feature-store';
+import { RunningStats } from './running-stats';
 
 /** What datasets, training and evaluation read features through: a store, or a view of one. */
 export type FeatureSource = Pick<FeatureStore, 'dir' | 'manifest' | 'has' | 'read'>;
@@ -16,30 +17,12 @@ export interface SequenceStats {
  * no valid frame at all) gets std 1, so it passes unscaled.
  */
 export function sequenceStats(sequences: Iterable<Pick<StoredSequence, 'data' | 'mask' | 'frames' | 'dim'>>): SequenceStats {
-  let n = 0;
-  let sum = new Float64Array(0);
-  let sq = new Float64Array(0);
+  let running: RunningStats | null = null;
   for (const s of sequences) {
-    if (sum.length === 0) {
-      sum = new Float64Array(s.dim);
-      sq = new Float64Array(s.dim);
-    }
-    for (let t = 0; t < s.frames; t++) {
-      if (!s.mask[t]) continue;
-      n++;
-      for (let d = 0; d < s.dim; d++) {
-        const v = s.data[t * s.dim + d];
-        sum[d] += v;
-        sq[d] += v * v;
-      }
-    }
+    running ??= new RunningStats(s.dim);
+    running.add(s);
   }
-  const mean = sum.map((v) => (n > 0 ? v / n : 0));
-  const std = sq.map((v, d) => {
-    const variance = n > 0 ? v / n - mean[d] * mean[d] : 0;
-    return variance > 1e-12 ? Math.sqrt(variance) : 1;
-  });
-  return { mean, std, frames: n };
+  return (running ?? new RunningStats(0)).stats();
 }
 
 /** (x − mean) / std per dimension, every frame (masked ones too, as the network sees them); a new array. */

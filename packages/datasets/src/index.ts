@@ -33,6 +33,7 @@ export {
 export type { SequenceWindow, WindowOptions } from './windowing';
 export { FeatureStore, configHash, storeItemName } from './feature-store';
 export { GroupStandardisedSource, sequenceStats, standardiseFrames } from './group-standardisation';
+export { RunningStats } from './running-stats';
 export type { FeatureSource, SequenceStats } from './group-standardisation';
 export type { FeatureManifest, FeatureStoreOptions, StoredSequence, StreamValues } from './feature-store';
 export { SequenceDataset } from './sequence-dataset';
