@@ -1,5 +1,5 @@
 import { AudioOptions, readAudio } from '@mer/media';
-import { LogMelConfig, LogMelSpectrogram, Spectrogram } from './log-mel-spectrogram';
+import type { LogMelConfig, Spectrogram } from './log-mel-spectrogram';
 import { StreamingLogMel } from './streaming-log-mel';
 
 /**

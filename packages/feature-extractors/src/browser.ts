@@ -12,7 +12,7 @@ export type { DetectionGeometry, DetectOptions, FaceBox, FaceDetectorOptions } f
 export { FaceFollower, pickFace } from './face-follower';
 export { FaceEmbedder } from './face-embedder';
 export type { FaceEmbedderModel } from './face-embedder';
-export { FACE_ROW_MARGIN, FACE_TRACK_GEOMETRY, faceRowBox, faceRowCrop } from './face-row-crop';
+export { centreSquare, FACE_ROW_MARGIN, FACE_TRACK_GEOMETRY, faceRowBox, faceRowCrop } from './face-row-crop';
 export { Mfcc, MFCC_DEFAULTS } from './mfcc';
 export { LogMelSpectrogram, LOG_MEL_DEFAULTS } from './log-mel-spectrogram';
 export type { LogMelConfig } from './log-mel-spectrogram';

@@ -26,12 +26,20 @@ export function faceRowBox(box: FaceBox['box'], width: number, height: number, m
   return [cx - hx, cy - hy, cx + hx, cy + hy];
 }
 
+/** The centred square of a width × height frame, normalised: the crop when no detector is used. */
+export function centreSquare(width: number, height: number): FaceBox['box'] {
+  const side = Math.min(width, height);
+  const dx = side / width / 2;
+  const dy = side / height / 2;
+  return [0.5 - dx, 0.5 - dy, 0.5 + dx, 0.5 + dy];
+}
+
 /**
  * One frame's crop of a region as the `face` extractor cuts it for its embedder: the square as it is
  * (never enlarged again, never turned upright), resized to `size`. `mer extract` and `mer live --run`
  * both cut their face rows here.
  * @param frame [H, W, 3] RGB 0–255, a tensor or the decoded bytes
- * @param region normalised square ({@link faceRowBox}, or the centred square when no detector runs)
+ * @param region normalised square ({@link faceRowBox}, or {@link centreSquare} when no detector runs)
  * @returns [1, size, size, 3] RGB 0–255
  */
 export function faceRowCrop(frame: tf.Tensor3D | PixelFrame, region: FaceBox['box'], size: number): tf.Tensor4D {

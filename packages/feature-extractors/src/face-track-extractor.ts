@@ -3,7 +3,7 @@ import { MediaInfo, probe, readVideoFrames } from '@mer/media';
 import { faceDecodeSize } from './face-decode-size';
 import { FaceBox, FaceDetector } from './face-detector';
 import { FaceFollower, FaceSelection } from './face-follower';
-import { FACE_ROW_MARGIN, faceRowBox, faceRowCrop } from './face-row-crop';
+import { centreSquare, FACE_ROW_MARGIN, faceRowBox, faceRowCrop } from './face-row-crop';
 
 export interface FaceTrackOptions {
   /** Run the detector every N frames and track the main face in between. Default 5. */
@@ -83,14 +83,6 @@ export interface FaceTrack {
   faces: FaceRows;
   /** The video's nominal rate. */
   fps: number;
-}
-
-/** The centred square of a width × height frame, normalised: the crop when no detector is used. */
-function centreSquare(width: number, height: number): FaceBox['box'] {
-  const side = Math.min(width, height);
-  const dx = side / width / 2;
-  const dy = side / height / 2;
-  return [0.5 - dx, 0.5 - dy, 0.5 + dx, 0.5 + dy];
 }
 
 /**
