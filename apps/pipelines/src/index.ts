@@ -74,6 +74,8 @@ export { memberValidationSplit } from './committee-selection';
 export { DEFAULT_UTTERANCE_FUSION, UTTERANCE_STREAM, utteranceFusionConfig, withUtteranceFusion } from './utterance-fusion';
 export type { UtteranceFusionConfig } from './utterance-fusion';
 export { ClipRun, clipRunProblem } from './clip-run';
+export { FrameRun, frameRunProblem } from './frame-run';
+export type { FrameScore } from './frame-run';
 export type { ClipRows, ClipScore } from './clip-run';
 export { UtteranceRun, utteranceRunProblem } from './utterance-run';
 export type { UtteranceScore } from './utterance-run';
