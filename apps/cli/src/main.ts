@@ -185,7 +185,7 @@ program
   .option('--port <n>', 'port (default 8790; 0: any free one)', wholeNumber(0, 65535))
   .option('--open', 'open the page in the default browser')
   .option('--threads', 'send cross-origin-isolation headers so the page\'s wasm runtimes use several threads (helps with more than 2 cores; slower on 2, see bench:live)')
-  .option('--run <dir>', 'a trained run: utterance-level (speech-kernel) scores each utterance heard; AVT-CA (--preset lite or features) scores the last 3.6 s of camera and microphone every 1.2 s; one speaker standardised over all of them as mer predict --speaker does')
+  .option('--run <dir>', 'a trained run: speech-kernel scores each utterance heard; AVT-CA (--preset lite or features) the last 3.6 s of camera and microphone every 1.2 s; MAVEN and TCN-fusion (lite or features) valence/arousal of the frames every 0.5 s; one speaker standardised over all of them as mer predict does')
   .addHelpText('after', '\nThe page runs the models itself (WebGPU when the browser has a hardware adapter, else WebAssembly; ?backend=wasm|webgpu forces one).\n\nExamples:\n  $ mer live\n  $ mer live --port 9000 --open\n  $ mer live --run runs/speech')
   .action(liveCommand);
 

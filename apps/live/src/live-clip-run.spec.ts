@@ -156,6 +156,6 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
     const m = readManifest(run);
     const streams = m.streams.map((s) => (s.extractor === 'mfcc' ? s : { ...s, extractor: 'blazeface+faceres' }));
     fs.writeFileSync(path.join(other, 'pipeline.json'), JSON.stringify({ ...m, streams }));
-    await expect(startLiveServer({ port: 0, pageDir, run: other })).rejects.toThrow(/crops-run: mer live --run takes .* clip runs on blazeface\+expression \+ mfcc .*this run has its stream 'video' \(blazeface\+faceres\): the page computes clip streams of blazeface\+expression and mfcc only/);
+    await expect(startLiveServer({ port: 0, pageDir, run: other })).rejects.toThrow(/crops-run: mer live --run takes .* clip runs on blazeface\+expression or centre-crop\+expression \+ mfcc .*this run has its stream 'video' \(blazeface\+faceres\): the page computes clip streams of blazeface\+expression, centre-crop\+expression and mfcc only/);
   });
 });

@@ -38,6 +38,7 @@ export class LiveAudio {
   private readonly speech: Promise<SpeechStream>;
   private tap: Promise<AudioTap> | null = null;
   private segmenter: UtteranceSegmenter | null = null;
+  private readonly listeners: ((chunk: Float32Array, startTime: number) => void)[] = [];
 
   /**
    * @param vad Silero VAD, or its load under way: audio heard before it is ready waits in order
@@ -50,6 +51,14 @@ export class LiveAudio {
   /** Calls `onUtterance` with each utterance heard (its times from `offset`, the page time of the first sample). */
   utterances(onUtterance: (u: Utterance, offset: number) => void): void {
     this.segmenter = new UtteranceSegmenter((u) => onUtterance(u, this.start ?? 0));
+  }
+
+  /**
+   * Calls `onChunk` with each chunk of 16 kHz samples from now on, in order, and the page time (s) of
+   * its first sample (chunks are contiguous: sample k after the first chunk's start is k / 16 kHz later).
+   */
+  samples(onChunk: (chunk: Float32Array, startTime: number) => void): void {
+    this.listeners.push(onChunk);
   }
 
   /**
@@ -90,6 +99,7 @@ export class LiveAudio {
   private async push(chunk: Float32Array, end: number): Promise<void> {
     if (this.start === null) this.start = end - chunk.length / RATE;
     this.received += chunk.length;
+    for (const l of this.listeners) l(chunk, this.start + (this.received - chunk.length) / RATE);
     const keep = Math.round(PROSODY_SPAN * RATE);
     const recent = new Float32Array(Math.min(keep, this.recent.length + chunk.length));
     recent.set(this.recent.subarray(this.recent.length - (recent.length - chunk.length)));

@@ -1,9 +1,9 @@
 /// <reference lib="dom" />
 import * as tf from '@tensorflow/tfjs-core';
-import { FaceBox, FaceEmbedder, faceRowBox, faceRowCrop, Mfcc, PixelFrame } from '@mer/feature-extractors';
+import { centreSquare, FaceBox, FaceEmbedder, faceRowBox, faceRowCrop, Mfcc, PixelFrame } from '@mer/feature-extractors';
 import { ClipRows, ClipRun } from '@mer/pipelines';
 import { AudioTap } from './audio-tap';
-import type { ClipPlan } from './clip-streams';
+import type { ClipPlan } from './run-streams';
 import { SampleRing } from './sample-ring';
 
 /** One clip as the run scored it (`window.mer.clips()`). */
@@ -99,7 +99,9 @@ export class LiveClipRun {
     if (t < this.nextRowAt) return;
     // The next sample one period on; a page that fell behind starts the grid again from this frame.
     this.nextRowAt = Math.max(this.nextRowAt + period, t + period / 2);
-    this.rows.push({ t, face: face !== null, data: face ? await this.embed(frame, face) : new Float32Array(this.embedder.dim) });
+    // A run extracted without a detector (`--faces none`) embeds the centred square of every frame.
+    const region = this.plan.source === 'centre' ? centreSquare(frame.width, frame.height) : face && faceRowBox(face.box, frame.width, frame.height);
+    this.rows.push({ t, face: region !== null, data: region ? await this.embed(frame, region) : new Float32Array(this.embedder.dim) });
     if (this.rows.length > 2 * this.plan.frames) this.rows.shift();
     if (this.rows.length < this.plan.frames || t < this.nextClipAt) return;
     const samples = this.audio.last(Math.round(this.plan.seconds * this.mfcc.config.sampleRate));
@@ -109,9 +111,9 @@ export class LiveClipRun {
     this.queue = this.queue.then(() => this.score(sampled, samples)).catch((e: Error) => console.error('mer live clip run:', e));
   }
 
-  /** The face row of one frame: the `face` extractor's crop of the followed face, embedded. */
-  private async embed(frame: PixelFrame, face: FaceBox): Promise<Float32Array> {
-    const crop = faceRowCrop(frame, faceRowBox(face.box, frame.width, frame.height), this.embedder.inputSize); // [1, S, S, 3]
+  /** The face row of one frame: the `face` extractor's crop of the region, embedded. */
+  private async embed(frame: PixelFrame, region: FaceBox['box']): Promise<Float32Array> {
+    const crop = faceRowCrop(frame, region, this.embedder.inputSize); // [1, S, S, 3]
     const row = await this.embedder.embed(crop); // [1, dim]
     const data = (await row.data()) as Float32Array;
     tf.dispose([crop, row]);

@@ -1,16 +1,26 @@
 import { UTTERANCE_EXTRACTORS } from '@mer/feature-extractors';
-import { clipRunProblem, PipelineManifest, utteranceRunProblem } from '@mer/pipelines';
-import { clipPlan, ClipPlan, PAGE_FACE_EXTRACTOR, PAGE_MFCC_EXTRACTOR } from './clip-streams';
+import { clipRunProblem, frameRunProblem, PipelineManifest, utteranceRunProblem } from '@mer/pipelines';
+import { clipPlan, ClipPlan, framePlan, FramePlan, PAGE_FACE_EXTRACTORS, PAGE_FRAME_AUDIO_EXTRACTORS, PAGE_MFCC_EXTRACTOR } from './run-streams';
+
+/** How the page scores a run, or why it cannot. */
+export type LiveRunKind = { kind: 'utterance' } | { kind: 'clip'; plan: ClipPlan } | { kind: 'frame'; plan: FramePlan } | { kind: 'refused'; problem: string };
 
 /**
  * How the page scores a trained run (`mer live --run`): each utterance heard ('utterance': a clip
- * classifier on speech functionals, e.g. speech-kernel), or clips of the camera and microphone (a
- * {@link ClipPlan}: AVT-CA on faces and MFCCs); otherwise why it cannot, naming what the run has. The
- * server refuses such a run before it starts; the page checks again.
+ * classifier on speech functionals, e.g. speech-kernel), clips of the camera and microphone ('clip':
+ * AVT-CA on faces and MFCCs), or valence/arousal frame by frame ('frame': MAVEN, TCN-fusion on their
+ * offline streams); otherwise why it cannot, naming what the run has. The server refuses such a run
+ * before it starts; the page checks again.
  */
-export function liveRunKind(m: PipelineManifest): { kind: 'utterance' } | { kind: 'clip'; plan: ClipPlan } | { kind: 'refused'; problem: string } {
+export function liveRunKind(m: PipelineManifest): LiveRunKind {
+  const faces = Object.keys(PAGE_FACE_EXTRACTORS).join(' or ');
+  const takes = `mer live --run takes utterance-level runs (a clip classifier on ${Object.keys(UTTERANCE_EXTRACTORS).join(', ')}, e.g. speech-kernel), clip runs on ${faces} + ${PAGE_MFCC_EXTRACTOR} (avt-ca --preset lite or features) and per-frame valence/arousal runs on ${faces} + ${PAGE_FRAME_AUDIO_EXTRACTORS.join(', ')} (maven, tcn-fusion --preset lite or features)`;
+  const frame = frameRunProblem(m);
+  if (frame === null) {
+    const plan = framePlan(m);
+    return typeof plan === 'string' ? { kind: 'refused', problem: `${takes}; this run has ${plan}` } : { kind: 'frame', plan };
+  }
   const general = clipRunProblem(m);
-  const takes = `mer live --run takes utterance-level runs (a clip classifier on ${Object.keys(UTTERANCE_EXTRACTORS).join(', ')}, e.g. speech-kernel) and clip runs on ${PAGE_FACE_EXTRACTOR} + ${PAGE_MFCC_EXTRACTOR} (avt-ca --preset lite or features)`;
   if (general) return { kind: 'refused', problem: `${takes}; this is ${general}` };
   if (utteranceRunProblem(m) === null) return { kind: 'utterance' };
   const plan = clipPlan(m);

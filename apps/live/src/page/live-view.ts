@@ -65,6 +65,26 @@ export class LiveView {
     byId('run-note').textContent = note;
   }
 
+  /**
+   * A valence/arousal run's panel (`mer live --run` with MAVEN or TCN-fusion): its name, the newest
+   * frame's valence and arousal as bars about 0 (null: none yet), and `note`.
+   */
+  runVa(name: string, valence: number | null, arousal: number | null, note: string): void {
+    byId('run-panel').hidden = false;
+    byId('run-title').textContent = `${name} run: ${valence === null ? 'waiting' : `valence ${valence.toFixed(2)}, arousal ${arousal!.toFixed(2)}`}`;
+    byId('run-bars').replaceChildren(
+      ...([['valence', valence], ['arousal', arousal]] as const).map(([c, v]) => {
+        const row = document.createElement('div');
+        row.className = 'bar';
+        const x = Math.max(-1, Math.min(1, v ?? 0));
+        const [left, width] = x < 0 ? [50 + 50 * x, -50 * x] : [50, 50 * x];
+        row.innerHTML = `<span class="label">${c}</span><span class="track"><span class="fill" style="background:#3f51b5;margin-left:${left.toFixed(1)}%;width:${width.toFixed(1)}%"></span></span><span class="value">${v === null ? '–' : v.toFixed(2)}</span>`;
+        return row;
+      }),
+    );
+    byId('run-note').textContent = note;
+  }
+
   /** A status line (backend, models, fps). */
   status(text: string): void {
     byId('status').textContent = text;

@@ -4,6 +4,7 @@ import { DETECTOR_WORKER_NAME, serveDetector, WorkerDetector } from './detector-
 import { HandoffDetector } from './handoff-detector';
 import { LiveFaces } from './live-faces';
 import type { LiveClip } from './live-clip-run';
+import type { LiveFramePrediction } from './live-frame-run';
 import type { LiveUtterance } from './live-run';
 import { loadLiveModels } from './live-models';
 import { openPageRun, PageRun } from './page-run';
@@ -21,6 +22,8 @@ export interface MerLiveApi {
   utterances(): LiveUtterance[];
   /** With `mer live --run` and a clip run (AVT-CA): each clip scored, its rows and the run's scores. */
   clips(): LiveClip[];
+  /** With `mer live --run` and a frame run (MAVEN, TCN-fusion): each window predicted, its rows and valence/arousal. */
+  frames(): LiveFramePrediction[];
   /** Saves the session as `mer analyze`'s CSV (mer-live.csv) and returns its text. */
   download(): string;
   /** Counts frames, skipped frames, fps and latency again from now (benchmarks: after the warm-up). */
@@ -129,10 +132,13 @@ async function start(): Promise<void> {
   const d = opened.detector;
   detectorPlace = d instanceof HandoffDetector ? () => ({ detector: d.where, detectorNote: d.note ?? d.pending }) : () => ({ detector: 'main', detectorNote: null });
   run = await opening;
-  // A clip run hears the microphone at its MFCCs' rate and gets each processed frame's face.
+  // A clip run hears the microphone at its MFCCs' rate, a frame run the page's 16 kHz; both get each processed frame's face.
   const clips = run?.kind === 'clip' ? run.run : null;
   await clips?.listen(stream);
-  session = new LiveSession(view, new LiveFaces(opened), audio, 0, clips ? (frame, face, t) => clips.frame(frame, face?.face ?? null, t) : undefined);
+  const frames = run?.kind === 'frame' ? run.run : null;
+  frames?.listen(audio);
+  const sampler = clips ?? frames;
+  session = new LiveSession(view, new LiveFaces(opened), audio, 0, sampler ? (frame, face, t) => sampler.frame(frame, face?.face ?? null, t) : undefined);
   Object.assign(session.state, pending, { models: 'ready', run: run?.run.name ?? null });
   const grab = grabber(video);
   let busy = false;
@@ -159,7 +165,7 @@ if (typeof document === 'undefined' && (globalThis as { name?: string }).name ==
   serveDetector(globalThis as unknown as Parameters<typeof serveDetector>[0]);
 } else if (typeof document !== 'undefined') {
   view = new LiveView();
-  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.kind === 'utterance' ? run.run.utterances : []), clips: () => structuredClone(run?.kind === 'clip' ? run.run.clips : []), download, resetStats: () => session?.resetStats() };
+  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.kind === 'utterance' ? run.run.utterances : []), clips: () => structuredClone(run?.kind === 'clip' ? run.run.clips : []), frames: () => structuredClone(run?.kind === 'frame' ? run.run.predictions : []), download, resetStats: () => session?.resetStats() };
   document.getElementById('export')?.addEventListener('click', () => download());
   start().catch((e: Error) => {
     Object.assign(session?.state ?? pending, { models: 'error', error: e.message });

@@ -1,18 +1,19 @@
 /// <reference lib="dom" />
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelFiles } from '@mer/backend';
-import { ClipRun, PipelineManifest } from '@mer/pipelines';
+import { ClipRun, FrameRun, PipelineManifest } from '@mer/pipelines';
 import { LiveClipRun } from './live-clip-run';
+import { LiveFrameRun } from './live-frame-run';
 import { LiveRun } from './live-run';
 import { liveRunKind } from './live-run-kind';
 import type { LiveView } from './live-view';
 
-/** The trained run the page scores (`mer live --run`): utterance by utterance, or clip by clip. */
-export type PageRun = { kind: 'utterance'; run: LiveRun } | { kind: 'clip'; run: LiveClipRun };
+/** The trained run the page scores (`mer live --run`): utterance by utterance, clip by clip, or frame by frame. */
+export type PageRun = { kind: 'utterance'; run: LiveRun } | { kind: 'clip'; run: LiveClipRun } | { kind: 'frame'; run: LiveFrameRun };
 
 /**
  * Opens the server's run ({@link liveRunKind} says how the page scores it) with its panel in `view`.
- * @param emotion human's `emotion` graph, which a clip run's face rows are embedded with
+ * @param emotion human's `emotion` graph, which a clip or frame run's face rows are embedded with
  */
 export async function openPageRun(files: { manifest: PipelineManifest; best: ModelFiles } | null, emotion: tf.io.ModelArtifacts, view: LiveView): Promise<PageRun | null> {
   if (!files) return null;
@@ -24,6 +25,13 @@ export async function openPageRun(files: { manifest: PipelineManifest; best: Mod
     const run = LiveRun.fromFiles(manifest, best);
     view.runScores(run.name, zeros, '', 'speak: each utterance is scored when it ends');
     return { kind: 'utterance', run };
+  }
+  if (kind.kind === 'frame') {
+    const run = await LiveFrameRun.create(FrameRun.load(manifest, best), kind.plan, emotion, (p) => {
+      view.runVa(run.name, p.valence, p.arousal, `the newest frame of a ${p.frames}-frame window; ${p.notes.join('; ') || 'standardised as in training'}`);
+    });
+    view.runVa(run.name, null, null, `valence/arousal every 0.5 s, about 2 s behind (a frame's audio rows need the microphone past it)${kind.plan.text.length ? `; ${kind.plan.text.join(', ')} masked: no transcript in the page` : ''}`);
+    return { kind: 'frame', run };
   }
   const { plan } = kind;
   const run = await LiveClipRun.create(ClipRun.load(manifest, best), plan, emotion, (clip, n) => {

@@ -1,10 +1,18 @@
-import { FACE_TRACK_GEOMETRY, MFCC_DEFAULTS } from '@mer/feature-extractors';
+import { EGEMAPS_CONFIG, FACE_TRACK_GEOMETRY, LOG_MEL_DEFAULTS, MFCC_DEFAULTS } from '@mer/feature-extractors';
 import type { PipelineManifest } from '@mer/pipelines';
 
-/** The page's face rows: BlazeFace's followed face, cut as `mer extract` cuts it, embedded by the shipped expression CNN. */
-export const PAGE_FACE_EXTRACTOR = 'blazeface+expression';
-/** The page's audio rows: librosa-style MFCCs of the clip's span, from the microphone at the MFCCs' rate. */
+/** The page's face rows: the followed face (BlazeFace) or the centred square, cut as `mer extract` cuts it, embedded by the shipped expression CNN. */
+export const PAGE_FACE_EXTRACTORS = { 'blazeface+expression': 'detect', 'centre-crop+expression': 'centre' } as const;
+export type FaceSource = (typeof PAGE_FACE_EXTRACTORS)[keyof typeof PAGE_FACE_EXTRACTORS];
+/** The page's clip audio rows: librosa-style MFCCs of the clip's span, from the microphone at the MFCCs' rate. */
 export const PAGE_MFCC_EXTRACTOR = 'mfcc';
+/** The page's per-frame audio rows: VGGish's log-mel pooled over the 0.96 s around each frame, and eGeMAPS descriptors pooled onto it. */
+export const PAGE_FRAME_AUDIO_EXTRACTORS = ['logmel-mean-std', 'logmel-halves', 'logmel-mean-std+egemaps', 'egemaps'] as const;
+export type FrameAudioKind = (typeof PAGE_FRAME_AUDIO_EXTRACTORS)[number];
+/** Text streams the page feeds masked, as `mer predict` does for a file without a transcript: there is no speech recogniser in the page. */
+export const PAGE_MASKED_TEXT_EXTRACTORS = ['hashed-words'];
+
+type Stream = PipelineManifest['streams'][number];
 
 /** What a clip run's streams ask the page for: the clip's span and which stream is the face one and which the MFCC one. */
 export interface ClipPlan {
@@ -12,25 +20,39 @@ export interface ClipPlan {
   /** Video frames sampled over the span. */
   frames: number;
   face: string;
+  source: FaceSource;
   mfcc: string | null;
 }
 
-type Stream = PipelineManifest['streams'][number];
+/** What a frame run's streams ask the page for, per frame. */
+export interface FramePlan {
+  face: { name: string; source: FaceSource } | null;
+  audio: { name: string; kind: FrameAudioKind }[];
+  /** Fed zeros, masked. */
+  text: string[];
+}
 
-/** Why the page cannot compute this stream's rows, or null when it can. */
-function streamProblem(s: Stream): string | null {
+const named = (s: Stream) => `'${s.name}' (${s.extractor})`;
+
+/** Why the page cannot make this face stream's rows, or null. */
+function faceProblem(s: Stream): string | null {
   const c = s.config ?? {};
-  const named = `'${s.name}' (${s.extractor})`;
-  if (s.extractor === PAGE_FACE_EXTRACTOR) {
-    if (c['geometry'] !== FACE_TRACK_GEOMETRY) return `its stream ${named} was extracted with face geometry ${String(c['geometry'] ?? 'unnamed (version 1)')}; the page cuts faces as ${FACE_TRACK_GEOMETRY}`;
-    if (c['select'] !== undefined) return `its stream ${named} follows the ${String(c['select'])} face; the page follows the largest`;
-    return null;
-  }
-  if (s.extractor === PAGE_MFCC_EXTRACTOR) {
-    if (c['sampleRate'] !== MFCC_DEFAULTS.sampleRate || c['coefficients'] !== MFCC_DEFAULTS.coefficients) return `its stream ${named} has MFCCs of ${String(c['coefficients'])} at ${String(c['sampleRate'])} Hz; the page computes ${MFCC_DEFAULTS.coefficients} at ${MFCC_DEFAULTS.sampleRate} Hz`;
-    return null;
-  }
-  return `its stream ${named}: the page computes clip streams of ${PAGE_FACE_EXTRACTOR} and ${PAGE_MFCC_EXTRACTOR} only`;
+  if (s.extractor === 'blazeface+expression' && c['geometry'] !== FACE_TRACK_GEOMETRY) return `its stream ${named(s)} was extracted with face geometry ${String(c['geometry'] ?? 'unnamed (version 1)')}; the page cuts faces as ${FACE_TRACK_GEOMETRY}`;
+  if (c['select'] !== undefined) return `its stream ${named(s)} follows the ${String(c['select'])} face; the page follows the largest`;
+  return null;
+}
+
+const same = (a: Record<string, unknown>, b: Record<string, unknown>) => Object.entries(b).every(([k, v]) => a[k] === v);
+
+/** Why the page cannot make this per-frame audio stream's rows, or null. */
+function frameAudioProblem(s: Stream): string | null {
+  const c = s.config ?? {};
+  const logMel = { sampleRate: LOG_MEL_DEFAULTS.sampleRate, window: 0.96, melBands: LOG_MEL_DEFAULTS.melBands };
+  const egemaps = (x: unknown) => typeof x === 'object' && x !== null && same(x as Record<string, unknown>, EGEMAPS_CONFIG);
+  if (s.extractor === 'egemaps') return egemaps(c) && c['seconds'] === undefined ? null : `its stream ${named(s)} was made with other eGeMAPS settings (${JSON.stringify(c)}); the page computes ${JSON.stringify(EGEMAPS_CONFIG)}`;
+  if (!same(c, logMel)) return `its stream ${named(s)} has log-mel settings ${JSON.stringify(c)}; the page computes ${JSON.stringify(logMel)}`;
+  if (s.extractor === 'logmel-mean-std+egemaps' && !egemaps(c['egemaps'])) return `its stream ${named(s)} was made with other eGeMAPS settings; the page computes ${JSON.stringify(EGEMAPS_CONFIG)}`;
+  return null;
 }
 
 /**
@@ -40,15 +62,47 @@ function streamProblem(s: Stream): string | null {
  * classifier is `clipRunProblem`'s to say (@mer/pipelines).
  */
 export function clipPlan(m: PipelineManifest): ClipPlan | string {
+  const faces = m.streams.filter((s) => s.extractor in PAGE_FACE_EXTRACTORS);
+  const mfccs = m.streams.filter((s) => s.extractor === PAGE_MFCC_EXTRACTOR);
   for (const s of m.streams) {
-    const problem = streamProblem(s);
-    if (problem) return problem;
+    if (faces.includes(s)) {
+      const problem = faceProblem(s);
+      if (problem) return problem;
+    } else if (mfccs.includes(s)) {
+      const c = s.config ?? {};
+      if (c['sampleRate'] !== MFCC_DEFAULTS.sampleRate || c['coefficients'] !== MFCC_DEFAULTS.coefficients) return `its stream ${named(s)} has MFCCs of ${String(c['coefficients'])} at ${String(c['sampleRate'])} Hz; the page computes ${MFCC_DEFAULTS.coefficients} at ${MFCC_DEFAULTS.sampleRate} Hz`;
+    } else return `its stream ${named(s)}: the page computes clip streams of ${Object.keys(PAGE_FACE_EXTRACTORS).join(', ')} and ${PAGE_MFCC_EXTRACTOR} only`;
   }
-  const face = m.streams.find((s) => s.extractor === PAGE_FACE_EXTRACTOR);
-  if (!face) return `no ${PAGE_FACE_EXTRACTOR} stream: a clip run the page scores takes the camera's faces`;
+  const face = faces[0];
+  if (!face) return `no face stream (${Object.keys(PAGE_FACE_EXTRACTORS).join(' or ')}): a clip run the page scores takes the camera's faces`;
+  if (faces.length > 1 || mfccs.length > 1) return 'two streams of one kind: the page computes one face stream and one MFCC stream';
   const seconds = Number(face.config['seconds']);
   const frames = Number(face.config['frames']);
   if (!(seconds > 0) || !(Number.isInteger(frames) && frames > 0)) return `its stream '${face.name}' records no clip span (seconds, frames): not extracted for a clip network`;
-  if (m.streams.filter((s) => s.extractor === PAGE_FACE_EXTRACTOR).length > 1 || m.streams.filter((s) => s.extractor === PAGE_MFCC_EXTRACTOR).length > 1) return 'two streams of one extractor: the page computes one face stream and one MFCC stream';
-  return { seconds, frames, face: face.name, mfcc: m.streams.find((s) => s.extractor === PAGE_MFCC_EXTRACTOR)?.name ?? null };
+  return { seconds, frames, face: face.name, source: PAGE_FACE_EXTRACTORS[face.extractor as keyof typeof PAGE_FACE_EXTRACTORS], mfcc: mfccs[0]?.name ?? null };
+}
+
+/**
+ * What the page computes for a per-frame run (MAVEN, TCN-fusion on their offline streams: `face`, the
+ * pooled log-mel and eGeMAPS streams; MAVEN's transcript stream masked), or why it cannot.
+ */
+export function framePlan(m: PipelineManifest): FramePlan | string {
+  const plan: FramePlan = { face: null, audio: [], text: [] };
+  for (const s of m.streams) {
+    if (s.extractor in PAGE_FACE_EXTRACTORS) {
+      const problem = faceProblem(s);
+      if (problem) return problem;
+      if (plan.face) return 'two face streams: the page computes one';
+      plan.face = { name: s.name, source: PAGE_FACE_EXTRACTORS[s.extractor as keyof typeof PAGE_FACE_EXTRACTORS] };
+    } else if ((PAGE_FRAME_AUDIO_EXTRACTORS as readonly string[]).includes(s.extractor)) {
+      const problem = frameAudioProblem(s);
+      if (problem) return problem;
+      plan.audio.push({ name: s.name, kind: s.extractor as FrameAudioKind });
+    } else if (PAGE_MASKED_TEXT_EXTRACTORS.includes(s.extractor)) {
+      plan.text.push(s.name);
+    } else {
+      return `its stream ${named(s)}: the page computes frame streams of ${[...Object.keys(PAGE_FACE_EXTRACTORS), ...PAGE_FRAME_AUDIO_EXTRACTORS].join(', ')} (and feeds ${PAGE_MASKED_TEXT_EXTRACTORS.join(', ')} masked) only`;
+    }
+  }
+  return plan;
 }

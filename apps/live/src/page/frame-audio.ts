@@ -1,0 +1,117 @@
+import { AcousticLlds, EGEMAPS_CONFIG, EGEMAPS_LLD_DIM, egemapsLlds, poolLlds, pooledLogMel, StreamingLogMel } from '@mer/feature-extractors';
+import { resample } from '@mer/media';
+import type { FrameAudioKind } from './run-streams';
+
+const RATE = EGEMAPS_CONFIG.sampleRate;
+const LLD_RATE = EGEMAPS_CONFIG.formantSampleRate;
+/** Descriptor rows per second (10 ms). */
+const LLD_ROWS = Math.round(1 / EGEMAPS_CONFIG.timeStep);
+/** Descriptors are computed a second at a time, each with half a second of audio either side (their values then equal the whole stream's). */
+const BLOCK_S = 1;
+const CONTEXT_S = 0.5;
+/** Half of VGGish's 0.96 s log-mel window: a frame's log-mel rows need the audio this far past it. */
+const HALF_WINDOW_S = 0.48;
+
+/**
+ * The per-frame audio rows of `mer extract` from a live 16 kHz stream: VGGish's log-mel (streamed, no
+ * centring: each spectrogram frame as the whole stream's) pooled over the 0.96 s around each frame,
+ * and the eGeMAPS descriptors (a second at a time with half a second of context either side, which
+ * gives the whole stream's values; the 11 kHz input for formants resampled here from 16 kHz, where
+ * `mer extract` has ffmpeg resample the file) pooled onto the frame. Times are seconds from the
+ * stream's first sample. Memory: the last few seconds.
+ */
+export class FrameAudio {
+  private readonly logMel = new StreamingLogMel();
+  /** 16 kHz samples from `sampleBase` on. */
+  private samples = new Float32Array(0);
+  private sampleBase = 0;
+  private received = 0;
+  /** Descriptor rows from `lldBase` on (row r is at r · 10 ms). */
+  private llds = new Float32Array(0);
+  private lldBase = 0;
+  private lldRows = 0;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(private readonly withDescriptors: boolean) {}
+
+  /** The stream's next samples (16 kHz), in order. */
+  push(chunk: Float32Array): Promise<void> {
+    this.queue = this.queue.then(() => this.take(chunk));
+    return this.queue;
+  }
+
+  private async take(chunk: Float32Array): Promise<void> {
+    await this.logMel.push(chunk);
+    this.received += chunk.length;
+    if (!this.withDescriptors) return;
+    const grown = new Float32Array(this.samples.length + chunk.length);
+    grown.set(this.samples);
+    grown.set(chunk, this.samples.length);
+    this.samples = grown;
+    // Each block [B, B + 1 s) once the stream has reached B + 1.5 s.
+    for (;;) {
+      const block = this.lldRows / LLD_ROWS;
+      if (this.received < (block + BLOCK_S + CONTEXT_S) * RATE) break;
+      const from = Math.max(0, block - CONTEXT_S);
+      const x16 = this.samples.subarray(Math.round(from * RATE) - this.sampleBase, Math.round((block + BLOCK_S + CONTEXT_S) * RATE) - this.sampleBase);
+      const l = egemapsLlds(x16, resample(x16, RATE, LLD_RATE));
+      const skip = Math.round((block - from) * LLD_ROWS);
+      const rows = l.data.subarray(skip * EGEMAPS_LLD_DIM, (skip + BLOCK_S * LLD_ROWS) * EGEMAPS_LLD_DIM);
+      const all = new Float32Array(this.llds.length + rows.length);
+      all.set(this.llds);
+      all.set(rows, this.llds.length);
+      this.llds = all;
+      this.lldRows += BLOCK_S * LLD_ROWS;
+    }
+  }
+
+  /** Seconds of the stream up to which frame rows can be made now (a frame's rows need audio past it). */
+  get readyUntil(): number {
+    const logMel = (this.logMel.total - 48) / this.logMel.front.frameRate;
+    const lld = this.withDescriptors ? this.lldRows / LLD_ROWS - 1 / 30 : Infinity;
+    return Math.min(logMel, lld, this.received / RATE - HALF_WINDOW_S);
+  }
+
+  /**
+   * One stream's rows at frame times (seconds from the stream's start, each ≤ {@link readyUntil}),
+   * `fps` the frames' rate (the last frame's descriptors span 1/fps).
+   * @returns [times.length, dim]
+   */
+  rows(kind: FrameAudioKind, times: readonly number[], fps: number): Float32Array {
+    const logMel = () => {
+      const v = this.logMel.view();
+      return pooledLogMel(v, times.map((t) => t - v.startTime), kind === 'logmel-halves' ? 'halves' : 'mean-std');
+    };
+    const descriptors = () => {
+      const l: AcousticLlds = { data: this.llds, frames: this.llds.length / EGEMAPS_LLD_DIM, voiced: new Uint8Array(0), timeStep: EGEMAPS_CONFIG.timeStep };
+      return poolLlds(l, times.map((t) => t - this.lldBase / LLD_ROWS), fps);
+    };
+    if (kind === 'egemaps') return descriptors();
+    if (kind !== 'logmel-mean-std+egemaps') return logMel();
+    const [a, b] = [logMel(), descriptors()];
+    const [da, db] = [a.length / times.length, b.length / times.length];
+    const out = new Float32Array(times.length * (da + db));
+    for (let t = 0; t < times.length; t++) {
+      out.set(a.subarray(t * da, (t + 1) * da), t * (da + db));
+      out.set(b.subarray(t * db, (t + 1) * db), t * (da + db) + da);
+    }
+    return out;
+  }
+
+  /** Forgets what frames before `seconds` no longer need. */
+  trimBefore(seconds: number): void {
+    const from = Math.max(0, seconds - 1);
+    this.logMel.trimBefore(from);
+    const rows = Math.max(0, Math.floor(from * LLD_ROWS) - this.lldBase);
+    if (rows > 0 && rows <= this.llds.length / EGEMAPS_LLD_DIM) {
+      this.llds = this.llds.slice(rows * EGEMAPS_LLD_DIM);
+      this.lldBase += rows;
+    }
+    // Samples before the next block's context are not needed again.
+    const keep = Math.round(Math.max(0, this.lldRows / LLD_ROWS - CONTEXT_S) * RATE);
+    if (keep > this.sampleBase) {
+      this.samples = this.samples.slice(keep - this.sampleBase);
+      this.sampleBase = keep;
+    }
+  }
+}
