@@ -6,7 +6,7 @@ const RATE = EGEMAPS_CONFIG.sampleRate;
 const LLD_RATE = EGEMAPS_CONFIG.formantSampleRate;
 /** Descriptor rows per second (10 ms). */
 const LLD_ROWS = Math.round(1 / EGEMAPS_CONFIG.timeStep);
-/** Descriptors are computed a second at a time, each with half a second of audio either side (their values then equal the whole stream's). */
+/** Descriptors are computed a second at a time, each with half a second of audio either side. */
 const BLOCK_S = 1;
 const CONTEXT_S = 0.5;
 /** Half of VGGish's 0.96 s log-mel window: a frame's log-mel rows need the audio this far past it. */
@@ -15,9 +15,12 @@ const HALF_WINDOW_S = 0.48;
 /**
  * The per-frame audio rows of `mer extract` from a live 16 kHz stream: VGGish's log-mel (streamed, no
  * centring: each spectrogram frame as the whole stream's) pooled over the 0.96 s around each frame,
- * and the eGeMAPS descriptors (a second at a time with half a second of context either side, which
- * gives the whole stream's values; the 11 kHz input for formants resampled here from 16 kHz, where
- * `mer extract` has ffmpeg resample the file) pooled onto the frame. Times are seconds from the
+ * and the eGeMAPS descriptors pooled onto the frame. Descriptors are computed a second at a time with
+ * half a second of context either side: the whole stream's values, except jitter and shimmer (their
+ * glottal pulses are found over voiced stretches, which can cross the 2 s slice; within 0.05 on a
+ * synthetic voice, spec) and voicing, judged against the slice's peak where `mer extract` takes the
+ * file's (Praat's silence threshold). The 11 kHz input for formants is resampled here from 16 kHz,
+ * where `mer extract` has ffmpeg resample the file. Times are seconds from the
  * stream's first sample. Memory: the last few seconds.
  */
 export class FrameAudio {
