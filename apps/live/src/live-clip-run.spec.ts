@@ -8,7 +8,7 @@ import { decodeAudio, folderFiles, locateFfmpeg } from '@mer/media';
 import { ClipRun, extractDataset, readManifest, trainRun } from '@mer/pipelines';
 import { bundleLivePage } from '../tools/page-bundle';
 import { LiveClip, makeLiveClip } from '../tools/live-clip';
-import { launchWithFakeDevices, refuseOtherHosts, waitForPage } from '../tools/live-browser';
+import { launchWithFakeDevices, openLivePage, pollRunList } from '../tools/live-browser';
 import { LiveServer, startLiveServer } from './live-server';
 import type { LiveClip as ScoredClip } from './page/live-clip-run';
 
@@ -64,18 +64,9 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
   it('scores the last 3.6 s of camera and microphone as the run scores the same rows in Node, with face rows as mer extract makes them', async () => {
     const manifest = readManifest(run);
     expect(manifest.streams.map((s) => s.extractor).sort()).toEqual(['blazeface+expression', 'mfcc']);
-    const page = await browser.newPage();
-    const elsewhere = await refuseOtherHosts(page, server.url);
-    await page.goto(`${server.url}?backend=wasm`);
-    const ready = await waitForPage(page, (s) => s.models === 'ready', 120_000);
-    expect((ready as typeof ready & { run: string | null }).run).toBe('avt-ca');
-    let clips: ScoredClip[] = [];
-    const t0 = Date.now();
-    while (Date.now() - t0 < 120_000) {
-      clips = (await page.evaluate(() => (globalThis as unknown as { mer: { clips(): unknown[] } }).mer.clips())) as ScoredClip[];
-      if (clips.length >= 3) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const { page, elsewhere, run: opened } = await openLivePage(browser, server.url);
+    expect(opened).toBe('avt-ca');
+    const clips = await pollRunList<ScoredClip>(page, 'clips', (cs) => cs.length >= 3);
     expect(clips.length).toBeGreaterThanOrEqual(3);
     const video = manifest.streams.find((s) => s.extractor === 'blazeface+expression')!;
     const audio = manifest.streams.find((s) => s.extractor === 'mfcc')!;

@@ -7,7 +7,7 @@ import { decodeAudio, folderFiles } from '@mer/media';
 import { createPipeline, FrameRun, generateVaDemo, readManifest } from '@mer/pipelines';
 import { bundleLivePage } from '../tools/page-bundle';
 import { LiveClip, makeLiveClip } from '../tools/live-clip';
-import { launchWithFakeDevices, refuseOtherHosts, waitForPage } from '../tools/live-browser';
+import { launchWithFakeDevices, openLivePage, pollRunList } from '../tools/live-browser';
 import { LiveServer, startLiveServer } from './live-server';
 import type { LiveFramePrediction, LiveRows } from './page/live-frame-run';
 
@@ -45,18 +45,9 @@ describe('mer live --run (a per-frame valence/arousal run in the page)', () => {
     const manifest = readManifest(run);
     const byExtractor = Object.fromEntries(manifest.streams.map((s) => [s.extractor, s.name]));
     expect(Object.keys(byExtractor).sort()).toEqual(['centre-crop+expression', 'logmel-halves', 'logmel-mean-std+egemaps']);
-    const page = await browser.newPage();
-    const elsewhere = await refuseOtherHosts(page, server.url);
-    await page.goto(`${server.url}?backend=wasm`);
-    const ready = await waitForPage(page, (s) => s.models === 'ready', 120_000);
-    expect((ready as typeof ready & { run: string | null }).run).toBe('tcn-fusion');
-    let preds: LiveFramePrediction[] = [];
-    const t0 = Date.now();
-    while (Date.now() - t0 < 120_000) {
-      preds = (await page.evaluate(() => (globalThis as unknown as { mer: { frames(): unknown[] } }).mer.frames())) as LiveFramePrediction[];
-      if (preds.length >= 4) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const { page, elsewhere, run: opened } = await openLivePage(browser, server.url);
+    expect(opened).toBe('tcn-fusion');
+    const preds = await pollRunList<LiveFramePrediction>(page, 'frames', (ps) => ps.length >= 4);
     expect(preds.length).toBeGreaterThanOrEqual(4);
     // Windows grow to the run's 24 frames; each prediction adds at least 15 new rows (0.5 s at 30 fps).
     expect(preds[preds.length - 1].frames).toBe(24);

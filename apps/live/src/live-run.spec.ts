@@ -6,7 +6,7 @@ import { folderFiles, generateTestClip } from '@mer/media';
 import { extractDataset, readManifest, trainRun, UtteranceRun } from '@mer/pipelines';
 import { bundleLivePage } from '../tools/page-bundle';
 import { LiveClip, makeLiveClip } from '../tools/live-clip';
-import { launchWithFakeDevices, refuseOtherHosts, waitForPage } from '../tools/live-browser';
+import { launchWithFakeDevices, openLivePage, pollRunList } from '../tools/live-browser';
 import { LiveServer, startLiveServer } from './live-server';
 import type { LiveUtterance } from './page/live-run';
 
@@ -45,21 +45,12 @@ afterAll(async () => {
 
 describe('mer live --run (a trained utterance-level run in the page)', () => {
   it('scores the utterance it hears as the run scores the same features in Node, loading nothing from elsewhere', async () => {
-    const page = await browser.newPage();
-    const elsewhere = await refuseOtherHosts(page, server.url);
-    await page.goto(`${server.url}?backend=wasm`);
-    const ready = await waitForPage(page, (s) => s.models === 'ready', 120_000);
-    expect((ready as typeof ready & { run: string | null }).run).toBe('speech-kernel');
+    const { page, elsewhere, run: opened } = await openLivePage(browser, server.url);
+    expect(opened).toBe('speech-kernel');
     // The clip speaks from 0.5 to 7.5 s of each 8 s pass (the fake microphone loops it, so a page that
     // starts late under load still hears a whole pass); an utterance is scored once 0.4 s of silence
     // has followed. Wait for two utterances, all scored: the second is a whole pass.
-    let utterances: LiveUtterance[] = [];
-    const t0 = Date.now();
-    while (Date.now() - t0 < 120_000) {
-      utterances = (await page.evaluate(() => (globalThis as unknown as { mer: { utterances(): unknown[] } }).mer.utterances())) as LiveUtterance[];
-      if (utterances.length >= 2 && utterances.every((u) => u.label)) break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    const utterances = await pollRunList<LiveUtterance>(page, 'utterances', (us) => us.length >= 2 && us.every((u) => u.label));
     expect(utterances.length).toBeGreaterThanOrEqual(2);
     // A whole pass's 7 s of speech is one utterance (Silero's dips within it are bridged), cut at the silence between passes.
     const longest = Math.max(...utterances.map((u) => u.end - u.start));

@@ -60,3 +60,25 @@ export async function refuseOtherHosts(page: Page, pageUrl: string): Promise<str
   });
   return elsewhere;
 }
+
+/**
+ * A new page of `serverUrl` on the wasm backend, requests to other hosts refused ({@link refuseOtherHosts}),
+ * once its models are ready; `status().run` is the run the page opened (`mer live --run`), null without one.
+ */
+export async function openLivePage(browser: Browser, serverUrl: string): Promise<{ page: Page; elsewhere: string[]; run: string | null }> {
+  const page = await browser.newPage();
+  const elsewhere = await refuseOtherHosts(page, serverUrl);
+  await page.goto(`${serverUrl}?backend=wasm`);
+  const ready = await waitForPage(page, (s) => s.models === 'ready', 120_000);
+  return { page, elsewhere, run: (ready as PageStatus & { run?: string | null }).run ?? null };
+}
+
+/** Polls one of `window.mer`'s lists (a run's utterances, clips or frames) every 0.5 s until `done` holds on it or `timeoutMs` passes; the last list. */
+export async function pollRunList<T>(page: Page, list: 'utterances' | 'clips' | 'frames', done: (items: T[]) => boolean, timeoutMs = 120_000): Promise<T[]> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const items = (await page.evaluate((name) => (globalThis as unknown as { mer: Record<string, () => unknown[]> }).mer[name](), list)) as T[];
+    if (done(items) || Date.now() > until) return items;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -43,6 +43,11 @@ export class FrameAudio {
     return this.queue;
   }
 
+  /** Resolves once every chunk pushed so far is analysed. */
+  settled(): Promise<void> {
+    return this.queue;
+  }
+
   private async take(chunk: Float32Array): Promise<void> {
     await this.logMel.push(chunk);
     this.received += chunk.length;

@@ -1,8 +1,9 @@
 /// <reference lib="dom" />
-import * as tf from '@tensorflow/tfjs-core';
-import { centreSquare, FaceBox, FaceEmbedder, faceRowBox, faceRowCrop, Mfcc, PixelFrame } from '@mer/feature-extractors';
+import type * as tf from '@tensorflow/tfjs-core';
+import { FaceBox, Mfcc, PixelFrame } from '@mer/feature-extractors';
 import { ClipRows, ClipRun } from '@mer/pipelines';
 import { AudioTap } from './audio-tap';
+import { FaceRow, PageFaceRows } from './page-face-rows';
 import type { ClipPlan } from './run-streams';
 import { SampleRing } from './sample-ring';
 
@@ -30,17 +31,10 @@ const STATS_CLIPS = 500;
 /** Clips that keep their rows in {@link LiveClip.features} (older ones keep their scores). */
 const KEEP_FEATURES = 50;
 
-/** One sampled frame: its page time and its face row (zeros, masked, without a face). */
-interface FaceRow {
-  t: number;
-  data: Float32Array;
-  face: boolean;
-}
-
 /**
  * A trained clip run (`mer live --run` with AVT-CA on `face` + `mfcc`) on the live stream: every
  * `seconds · HOP` it scores the last `seconds` — `frames` frames sampled evenly over them (the face each
- * shows, cut and embedded as `mer extract` does: {@link faceRowCrop}, the shipped expression CNN) and the
+ * shows, cut and embedded as `mer extract` does: {@link PageFaceRows}) and the
  * MFCCs of the microphone's last `seconds` at the MFCC rate (the browser resamples). All clips are one
  * speaker's: a per-speaker run standardises each new clip with the statistics of all clips so far, up to
  * the newest {@link STATS_CLIPS} (earlier scores are kept as they were).
@@ -54,11 +48,13 @@ export class LiveClipRun {
   private nextClipAt = -Infinity;
   private queue: Promise<void> = Promise.resolve();
   private tap: AudioTap | null = null;
+  /** Told when scoring a clip fails (the page shows it in its status). */
+  onError: (e: Error) => void = (e) => console.error('mer live clip run:', e);
 
   private constructor(
     readonly run: ClipRun,
     readonly plan: ClipPlan,
-    private readonly embedder: FaceEmbedder,
+    private readonly faces: PageFaceRows,
     private readonly mfcc: Mfcc,
     private readonly onScored: (clip: LiveClip, n: number) => void,
   ) {
@@ -70,8 +66,7 @@ export class LiveClipRun {
    * @param onScored told each clip once scored, and how many clips the statistics came from
    */
   static async create(run: ClipRun, plan: ClipPlan, emotion: tf.io.ModelArtifacts, onScored: (clip: LiveClip, n: number) => void = () => undefined): Promise<LiveClipRun> {
-    const embedder = await FaceEmbedder.load('expression', { model: emotion });
-    return new LiveClipRun(run, plan, embedder, new Mfcc(), onScored);
+    return new LiveClipRun(run, plan, await PageFaceRows.create(emotion, plan.source), new Mfcc(), onScored);
   }
 
   get name(): string {
@@ -99,30 +94,19 @@ export class LiveClipRun {
     if (t < this.nextRowAt) return;
     // The next sample one period on; a page that fell behind starts the grid again from this frame.
     this.nextRowAt = Math.max(this.nextRowAt + period, t + period / 2);
-    // A run extracted without a detector (`--faces none`) embeds the centred square of every frame.
-    const region = this.plan.source === 'centre' ? centreSquare(frame.width, frame.height) : face && faceRowBox(face.box, frame.width, frame.height);
-    this.rows.push({ t, face: region !== null, data: region ? await this.embed(frame, region) : new Float32Array(this.embedder.dim) });
+    this.rows.push(await this.faces.row(frame, face, t));
     if (this.rows.length > 2 * this.plan.frames) this.rows.shift();
     if (this.rows.length < this.plan.frames || t < this.nextClipAt) return;
     const samples = this.audio.last(Math.round(this.plan.seconds * this.mfcc.config.sampleRate));
     if (this.plan.mfcc && !samples) return; // the microphone has not given a whole span yet
     this.nextClipAt = t + this.hopSeconds;
     const sampled = this.rows.slice(-this.plan.frames);
-    this.queue = this.queue.then(() => this.score(sampled, samples)).catch((e: Error) => console.error('mer live clip run:', e));
-  }
-
-  /** The face row of one frame: the `face` extractor's crop of the region, embedded. */
-  private async embed(frame: PixelFrame, region: FaceBox['box']): Promise<Float32Array> {
-    const crop = faceRowCrop(frame, region, this.embedder.inputSize); // [1, S, S, 3]
-    const row = await this.embedder.embed(crop); // [1, dim]
-    const data = (await row.data()) as Float32Array;
-    tf.dispose([crop, row]);
-    return data;
+    this.queue = this.queue.then(() => this.score(sampled, samples)).catch((e: Error) => this.onError(e));
   }
 
   private async score(sampled: FaceRow[], samples: Float32Array | null): Promise<void> {
     const { plan } = this;
-    const dim = this.embedder.dim;
+    const dim = this.faces.dim;
     const video: ClipRows = { data: new Float32Array(plan.frames * dim), mask: Uint8Array.from(sampled, (r) => (r.face ? 1 : 0)), frames: plan.frames };
     sampled.forEach((r, i) => video.data.set(r.data, i * dim));
     const input: Record<string, ClipRows> = { [plan.face]: video };
@@ -155,7 +139,7 @@ export class LiveClipRun {
   async dispose(): Promise<void> {
     await this.queue;
     await this.tap?.close();
-    this.embedder.dispose();
+    this.faces.dispose();
     this.run.dispose();
   }
 }

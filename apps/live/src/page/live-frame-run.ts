@@ -1,9 +1,10 @@
 /// <reference lib="dom" />
-import * as tf from '@tensorflow/tfjs-core';
-import { centreSquare, FaceBox, FaceEmbedder, faceRowBox, faceRowCrop, PixelFrame } from '@mer/feature-extractors';
+import type * as tf from '@tensorflow/tfjs-core';
+import type { FaceBox, PixelFrame } from '@mer/feature-extractors';
 import type { ClipRows, FrameRun } from '@mer/pipelines';
 import { FrameAudio } from './frame-audio';
 import type { LiveAudio } from './live-audio';
+import { FaceRow, PageFaceRows } from './page-face-rows';
 import type { FramePlan } from './run-streams';
 
 /** Rows of one stream as the page fed them: [frames, dim] flattened, and which hold values. */
@@ -36,19 +37,12 @@ const HOP = 15;
 /** Predictions that keep their rows in {@link LiveFramePrediction} (older ones keep their values). */
 const KEEP_ROWS = 20;
 
-/** A processed frame's face row. */
-interface FaceRow {
-  t: number;
-  data: Float32Array;
-  face: boolean;
-}
-
 const toRows = (r: ClipRows): LiveRows => ({ data: Array.from(r.data), mask: Array.from(r.mask ?? []), frames: r.frames });
 
 /**
  * A trained per-frame valence/arousal run (`mer live --run` with MAVEN or TCN-fusion on their offline
  * streams) on the live stream. Rows come on a 30 fps grid from the first processed frame: the face row
- * of the newest processed frame (the followed face, or the centred square, cut and embedded as `mer
+ * of the newest processed frame ({@link PageFaceRows}: the followed face or the centred square, cut and embedded as `mer
  * extract` does; a frame the page skipped holds the last one), the audio rows `mer extract` makes at
  * that time ({@link FrameAudio}: a row is made once the microphone has passed it by half a second,
  * and the descriptors by up to 1.5 s), text rows masked (no transcript in the page). Every 15 new rows
@@ -65,11 +59,13 @@ export class LiveFrameRun {
   private readonly window: Record<string, { rows: Float32Array[]; mask: number[] }> = {};
   private fresh: Record<string, { rows: Float32Array[]; mask: number[] }> = {};
   private queue: Promise<void> = Promise.resolve();
+  /** Told when making rows or predicting fails (the page shows it in its status). */
+  onError: (e: Error) => void = (e) => console.error('mer live frame run:', e);
 
   private constructor(
     readonly run: FrameRun,
     readonly plan: FramePlan,
-    private readonly embedder: FaceEmbedder | null,
+    private readonly faceRows: PageFaceRows | null,
     private readonly audio: FrameAudio,
     private readonly onPredicted: (p: LiveFramePrediction) => void,
   ) {
@@ -79,8 +75,8 @@ export class LiveFrameRun {
 
   /** @param emotion human's `emotion` graph (the page already fetched it for the expression model) */
   static async create(run: FrameRun, plan: FramePlan, emotion: tf.io.ModelArtifacts, onPredicted: (p: LiveFramePrediction) => void = () => undefined): Promise<LiveFrameRun> {
-    const embedder = plan.face ? await FaceEmbedder.load('expression', { model: emotion }) : null;
-    return new LiveFrameRun(run, plan, embedder, new FrameAudio(plan.audio.some((a) => a.kind.includes('egemaps'))), onPredicted);
+    const faces = plan.face ? await PageFaceRows.create(emotion, plan.face.source) : null;
+    return new LiveFrameRun(run, plan, faces, new FrameAudio(plan.audio.some((a) => a.kind.includes('egemaps'))), onPredicted);
   }
 
   get name(): string {
@@ -97,21 +93,12 @@ export class LiveFrameRun {
 
   /** A processed frame at page time `t` (s) and the face followed on it; rows and predictions are made in the background. */
   async frame(frame: PixelFrame, face: FaceBox | null, t: number): Promise<void> {
-    if (this.plan.face && this.embedder) {
-      const region = this.plan.face.source === 'centre' ? centreSquare(frame.width, frame.height) : face && faceRowBox(face.box, frame.width, frame.height);
-      this.faces.push({ t, face: region !== null, data: region ? await this.embed(frame, region) : new Float32Array(this.embedder.dim) });
+    if (this.faceRows) {
+      this.faces.push(await this.faceRows.row(frame, face, t));
       while (this.faces.length > 2 && this.faces[1].t < t - 5) this.faces.shift();
     }
     this.gridStart ??= t;
-    this.queue = this.queue.then(() => this.advance(t)).catch((e: Error) => console.error('mer live frame run:', e));
-  }
-
-  private async embed(frame: PixelFrame, region: FaceBox['box']): Promise<Float32Array> {
-    const crop = faceRowCrop(frame, region, this.embedder!.inputSize); // [1, S, S, 3]
-    const row = await this.embedder!.embed(crop); // [1, dim]
-    const data = (await row.data()) as Float32Array;
-    tf.dispose([crop, row]);
-    return data;
+    this.queue = this.queue.then(() => this.advance(t)).catch((e: Error) => this.onError(e));
   }
 
   private empty(): Record<string, { rows: Float32Array[]; mask: number[] }> {
@@ -121,7 +108,7 @@ export class LiveFrameRun {
   /** Makes the grid rows up to `now` whose audio is ready, and predicts every {@link HOP} of them. */
   private async advance(now: number): Promise<void> {
     if (this.origin === null || this.gridStart === null) return;
-    await this.audio.push(new Float32Array(0)); // waits for the samples queued so far
+    await this.audio.settled();
     const until = Math.min(now, this.origin + this.audio.readyUntil);
     const times: number[] = [];
     for (let t = this.gridStart + this.next / FPS; t <= until && t >= this.origin; t = this.gridStart + this.next / FPS) {
@@ -195,7 +182,7 @@ export class LiveFrameRun {
 
   async dispose(): Promise<void> {
     await this.queue;
-    this.embedder?.dispose();
+    this.faceRows?.dispose();
     this.run.dispose();
   }
 }

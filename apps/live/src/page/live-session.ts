@@ -82,7 +82,7 @@ export class LiveSession {
 
   /**
    * @param pageStart the clock's time (ms) `firstResultMs` counts from: 0 is navigation start
-   * @param onFace told each processed frame, its face (or none) and its page time (s), before the frame is drawn (a clip run samples its frames here)
+   * @param onFace told each processed frame, its face (or none) and its page time (s), before the frame is drawn (a clip or frame run takes its face rows here)
    */
   constructor(
     private readonly view: LiveView,

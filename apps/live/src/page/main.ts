@@ -138,6 +138,7 @@ async function start(): Promise<void> {
   const frames = run?.kind === 'frame' ? run.run : null;
   frames?.listen(audio);
   const sampler = clips ?? frames;
+  if (sampler) sampler.onError = (e) => Object.assign(session?.state ?? pending, { error: `the run: ${e.message}` });
   session = new LiveSession(view, new LiveFaces(opened), audio, 0, sampler ? (frame, face, t) => sampler.frame(frame, face?.face ?? null, t) : undefined);
   Object.assign(session.state, pending, { models: 'ready', run: run?.run.name ?? null });
   const grab = grabber(video);
