@@ -8,12 +8,16 @@
  * wasm runs three times per round, interleaved: `?detector=worker` (BlazeFace handed to a worker of its own)
  * on the default server, and with BlazeFace on the page's thread: on a server with `--threads` (cross-origin isolated, so both wasm
  * runtimes use threads) and on the default one (no isolation headers: one thread each).
- * Run: npm run bench:live [-- --seconds 20] [--rounds 3]
+ * With `--run <dir>` (repeatable), each round also runs the default page with that trained run (`mer live --run`),
+ * interleaved: what scoring it costs the page. `--demo-runs` trains two small ones here first (on the
+ * demo's generated clips, `--faces none`): AVT-CA lite (a clip run) and TCN-fusion lite (a frame run).
+ * Run: npm run bench:live [-- --seconds 20] [--rounds 3] [--run runs/x] [--demo-runs]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startLiveServer } from '@mer/live';
+import { createPipeline, DEMO_CLASSES, generateClassDemo, generateVaDemo } from '@mer/pipelines';
 import { bundleLivePage } from '../../apps/live/tools/page-bundle';
 import { makeLiveClip } from '../../apps/live/tools/live-clip';
 import { launchWithFakeDevices, PageStatus, waitForPage } from '../../apps/live/tools/live-browser';
@@ -22,7 +26,7 @@ const WARM_UP_S = 3;
 /** WebGPU in headless Chromium: on a machine without a GPU its adapter is SwiftShader (software; the page's auto choice refuses it, the bench forces it). */
 const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
 
-async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveClip>>, backend: 'wasm' | 'webgpu', seconds: number, isolated: boolean, detector: 'worker' | 'main' = 'main') {
+async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveClip>>, backend: 'wasm' | 'webgpu', seconds: number, isolated: boolean, detector: 'worker' | 'main' = 'main', run: string | null = null) {
   const browser = await launchWithFakeDevices(clip, backend === 'webgpu' ? WEBGPU_FLAGS : []);
   try {
     const page = await browser.newPage();
@@ -45,6 +49,7 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
       backend,
       adapter,
       detector,
+      run,
       cross_origin_isolated: isolated,
       threads: s.threads,
       cold_start_to_first_result_ms: Math.round(first.firstResultMs ?? NaN),
@@ -63,6 +68,17 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
   }
 }
 
+/** Two small runs on the demo's generated clips (`--faces none`): AVT-CA lite and TCN-fusion lite, each a couple of epochs. */
+async function demoRuns(dir: string): Promise<string[]> {
+  const avt = await createPipeline('avt-ca', { preset: 'lite', classes: DEMO_CLASSES, extractor: { faces: 'none' }, training: { epochs: 2, batchSize: 4 } });
+  await avt.fit(generateClassDemo({ dir: path.join(dir, 'cls'), perClassTrain: 2, perClassTest: 1 }).filter((i) => i.split === 'train'), { runDir: path.join(dir, 'avt-ca') });
+  avt.dispose();
+  const tcn = await createPipeline('tcn-fusion', { preset: 'lite', extractor: { faces: 'none' }, training: { epochs: 2, batchSize: 2 } });
+  await tcn.fit(generateVaDemo({ dir: path.join(dir, 'va'), train: 3, test: 1, seconds: 3 }).filter((i) => i.split === 'train'), { runDir: path.join(dir, 'tcn-fusion') });
+  tcn.dispose();
+  return [path.join(dir, 'avt-ca'), path.join(dir, 'tcn-fusion')];
+}
+
 async function main(): Promise<void> {
   const at = process.argv.indexOf('--seconds');
   const seconds = at > 0 ? Number(process.argv[at + 1]) : 15;
@@ -75,16 +91,20 @@ async function main(): Promise<void> {
     const isolated = await startLiveServer({ port: 0, pageDir: page.dir, isolate: true });
     const single = await startLiveServer({ port: 0, pageDir: page.dir });
     const clip = await makeLiveClip(path.join(dir, 'clip'));
+    const runs = process.argv.flatMap((a, i) => (a === '--run' ? [process.argv[i + 1]] : []));
+    if (process.argv.includes('--demo-runs')) runs.push(...(await demoRuns(path.join(dir, 'runs'))));
+    const withRuns = await Promise.all(runs.map(async (run) => ({ run, server: await startLiveServer({ port: 0, pageDir: page.dir, run }) })));
     const results = [];
     for (let round = 0; round < rounds; round++) {
       results.push(await runBackend(isolated.url, clip, 'wasm', seconds, true));
       results.push(await runBackend(single.url, clip, 'wasm', seconds, false));
       results.push(await runBackend(single.url, clip, 'wasm', seconds, false, 'worker'));
+      for (const w of withRuns) results.push(await runBackend(w.server.url, clip, 'wasm', seconds, false, 'main', w.run));
     }
     results.push(await runBackend(isolated.url, clip, 'webgpu', seconds, true));
-    await Promise.all([isolated.close(), single.close()]);
+    await Promise.all([isolated.close(), single.close(), ...withRuns.map((w) => w.server.close())]);
     const result = { bench: 'live', clip: clip.source, size: '640x360', camera_fps: 30, measured_s: seconds, warm_up_s: WARM_UP_S, cpus: os.cpus().length, load_avg_1m: +os.loadavg()[0].toFixed(2), results };
-    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}, detector ${r.detector}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}, detector ${r.detector}${r.run ? `, run ${r.run}` : ''}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(JSON.stringify(result));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
