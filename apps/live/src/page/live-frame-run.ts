@@ -7,15 +7,15 @@ import type { LiveAudio } from './live-audio';
 import { FaceRow, PageFaceRows } from './page-face-rows';
 import type { FramePlan } from './run-streams';
 
-/** Rows of one stream as the page fed them: [frames, dim] flattened, and which hold values. */
-export interface LiveRows {
-  data: number[];
-  mask: number[];
+/** Rows of one stream as the page fed them: [frames, dim] flattened, and which hold values (`window.mer.frames()` gives them as plain arrays). */
+export interface LiveRows<A = number[]> {
+  data: A;
+  mask: A;
   frames: number;
 }
 
 /** One window the run predicted (`window.mer.frames()`). */
-export interface LiveFramePrediction {
+export interface LiveFramePrediction<A = number[]> {
   /** Page time (s) of the window's newest frame, and its valence and arousal. */
   time: number;
   valence: number;
@@ -24,10 +24,19 @@ export interface LiveFramePrediction {
   frames: number;
   notes: string[];
   /** The window's valence/arousal, [frames, 2] flattened. */
-  va: number[];
+  va: A;
   /** The frames added to the session's statistics just before (each stream's rows), and the window predicted; kept on the newest {@link KEEP_ROWS} predictions. */
-  added: Record<string, LiveRows>;
-  window: Record<string, LiveRows>;
+  added: Record<string, LiveRows<A>>;
+  window: Record<string, LiveRows<A>>;
+}
+
+/** What the page keeps: typed arrays, made plain only when asked for (`window.mer.frames()`), not on every prediction. */
+type KeptPrediction = LiveFramePrediction<Float32Array | Uint8Array>;
+
+/** A kept prediction as `window.mer.frames()` gives it: plain arrays. */
+export function plainPrediction(p: KeptPrediction): LiveFramePrediction {
+  const rows = (r: Record<string, LiveRows<Float32Array | Uint8Array>>) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, { data: Array.from(v.data), mask: Array.from(v.mask), frames: v.frames }]));
+  return { ...p, notes: [...p.notes], va: Array.from(p.va), added: rows(p.added), window: rows(p.window) };
 }
 
 /** Rows a second: the camera's rate, and the frames `mer extract` makes of a 30 fps video. */
@@ -37,7 +46,7 @@ const HOP = 15;
 /** Predictions that keep their rows in {@link LiveFramePrediction} (older ones keep their values). */
 const KEEP_ROWS = 20;
 
-const toRows = (r: ClipRows): LiveRows => ({ data: Array.from(r.data), mask: Array.from(r.mask ?? []), frames: r.frames });
+const kept = (r: ClipRows): LiveRows<Float32Array | Uint8Array> => ({ data: r.data, mask: r.mask ?? new Uint8Array(r.frames).fill(1), frames: r.frames });
 
 /**
  * A trained per-frame valence/arousal run (`mer live --run` with MAVEN or TCN-fusion on their offline
@@ -50,7 +59,7 @@ const toRows = (r: ClipRows): LiveRows => ({ data: Array.from(r.data), mask: Arr
  * predicts the last window of its size; the newest frame's valence/arousal is shown.
  */
 export class LiveFrameRun {
-  readonly predictions: LiveFramePrediction[] = [];
+  readonly predictions: KeptPrediction[] = [];
   private readonly faces: FaceRow[] = [];
   /** Page time of the first microphone sample {@link FrameAudio} has. */
   private origin: number | null = null;
@@ -67,14 +76,14 @@ export class LiveFrameRun {
     readonly plan: FramePlan,
     private readonly faceRows: PageFaceRows | null,
     private readonly audio: FrameAudio,
-    private readonly onPredicted: (p: LiveFramePrediction) => void,
+    private readonly onPredicted: (p: KeptPrediction) => void,
   ) {
     for (const s of run.streams) this.window[s.name] = { rows: [], mask: [] };
     this.fresh = this.empty();
   }
 
   /** @param emotion human's `emotion` graph (the page already fetched it for the expression model) */
-  static async create(run: FrameRun, plan: FramePlan, emotion: tf.io.ModelArtifacts, onPredicted: (p: LiveFramePrediction) => void = () => undefined): Promise<LiveFrameRun> {
+  static async create(run: FrameRun, plan: FramePlan, emotion: tf.io.ModelArtifacts, onPredicted: (p: KeptPrediction) => void = () => undefined): Promise<LiveFrameRun> {
     const faces = plan.face ? await PageFaceRows.create(emotion, plan.face.source) : null;
     return new LiveFrameRun(run, plan, faces, new FrameAudio(plan.audio.some((a) => a.kind.includes('egemaps'))), onPredicted);
   }
@@ -164,15 +173,15 @@ export class LiveFrameRun {
     const window = pack(this.window);
     const frames = window[this.run.streams[0].name].frames;
     const { va, notes } = await this.run.predict(window);
-    const p: LiveFramePrediction = {
+    const p: KeptPrediction = {
       time,
       valence: va[2 * (frames - 1)],
       arousal: va[2 * (frames - 1) + 1],
       frames,
       notes: [...notes, ...this.plan.text.map((t) => `${t}: masked (no transcript in the page)`)],
-      va: Array.from(va),
-      added: Object.fromEntries(Object.entries(added).map(([k, r]) => [k, toRows(r)])),
-      window: Object.fromEntries(Object.entries(window).map(([k, r]) => [k, toRows(r)])),
+      va,
+      added: Object.fromEntries(Object.entries(added).map(([k, r]) => [k, kept(r)])),
+      window: Object.fromEntries(Object.entries(window).map(([k, r]) => [k, kept(r)])),
     };
     this.predictions.push(p);
     const old = this.predictions[this.predictions.length - 1 - KEEP_ROWS];

@@ -4,7 +4,7 @@ import { DETECTOR_WORKER_NAME, serveDetector, WorkerDetector } from './detector-
 import { HandoffDetector } from './handoff-detector';
 import { LiveFaces } from './live-faces';
 import type { LiveClip } from './live-clip-run';
-import type { LiveFramePrediction } from './live-frame-run';
+import { LiveFramePrediction, plainPrediction } from './live-frame-run';
 import type { LiveUtterance } from './live-run';
 import { loadLiveModels } from './live-models';
 import { openPageRun, PageRun } from './page-run';
@@ -166,7 +166,7 @@ if (typeof document === 'undefined' && (globalThis as { name?: string }).name ==
   serveDetector(globalThis as unknown as Parameters<typeof serveDetector>[0]);
 } else if (typeof document !== 'undefined') {
   view = new LiveView();
-  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.kind === 'utterance' ? run.run.utterances : []), clips: () => structuredClone(run?.kind === 'clip' ? run.run.clips : []), frames: () => structuredClone(run?.kind === 'frame' ? run.run.predictions : []), download, resetStats: () => session?.resetStats() };
+  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.kind === 'utterance' ? run.run.utterances : []), clips: () => structuredClone(run?.kind === 'clip' ? run.run.clips : []), frames: () => (run?.kind === 'frame' ? run.run.predictions.map(plainPrediction) : []), download, resetStats: () => session?.resetStats() };
   document.getElementById('export')?.addEventListener('click', () => download());
   start().catch((e: Error) => {
     Object.assign(session?.state ?? pending, { models: 'error', error: e.message });
