@@ -23,7 +23,7 @@ export interface LiveFramePrediction<A = number[]> {
   /** Frames in the window. */
   frames: number;
   notes: string[];
-  /** The window's valence/arousal, [frames, 2] flattened. */
+  /** The window's valence/arousal, [frames, 2] flattened (kept, like the rows, on the newest {@link KEEP_ROWS}). */
   va: A;
   /** The frames added to the session's statistics just before (each stream's rows), and the window predicted; kept on the newest {@link KEEP_ROWS} predictions. */
   added: Record<string, LiveRows<A>>;
@@ -185,7 +185,7 @@ export class LiveFrameRun {
     };
     this.predictions.push(p);
     const old = this.predictions[this.predictions.length - 1 - KEEP_ROWS];
-    if (old) Object.assign(old, { added: {}, window: {} });
+    if (old) Object.assign(old, { added: {}, window: {}, va: new Float32Array(0) });
     this.onPredicted(p);
   }
 
