@@ -22,14 +22,21 @@ export interface ClipRows {
   mask?: Uint8Array;
 }
 
+/** Why a run cannot be held as one network fed rows (a committee, or a late-fused utterance stream), or null. */
+export function singleRunProblem(m: PipelineManifest): string | null {
+  if (m.committee) return `a committee run (${m.committee.members} members): live scoring takes a single run (one of its members/<k> folders)`;
+  if (m.utterance) return 'a run with a late-fused utterance stream (--utterance): its network also reads rows of another timing';
+  return null;
+}
+
 /**
  * Why a run cannot score clips handed to it as rows, or null when it can: a clip classifier, not a
  * committee, without a late-fused stream. Which extractors a caller can compute the rows of is the
  * caller's to check (the run's `streams` name them).
  */
 export function clipRunProblem(m: PipelineManifest): string | null {
-  if (m.committee) return `a committee run (${m.committee.members} members): live scoring takes a single run (one of its members/<k> folders)`;
-  if (m.utterance) return 'a run with a late-fused utterance stream (--utterance): its network also reads per-frame streams';
+  const single = singleRunProblem(m);
+  if (single) return single;
   const task = taskFor(networkRecipe(m.pipeline), m);
   if (!task.clip) return `a '${task.name}' run (${m.pipeline}): live scoring takes clip classifiers`;
   return null;

@@ -2,7 +2,7 @@ import type { ModelFiles } from '@mer/backend';
 import { RunningStats } from '@mer/datasets';
 import type { ExtractedItem, ExtractedStream } from '@mer/feature-extractors';
 import { networkRecipe } from '@mer/training';
-import type { ClipRows } from './clip-run';
+import { type ClipRows, singleRunProblem } from './clip-run';
 import type { PipelineManifest } from './pipeline-manifest';
 import { PipelineModel } from './pipeline-model';
 import { predictionInputs } from './prediction-inputs';
@@ -15,10 +15,11 @@ import { taskFor } from './tasks/task-registry';
  * stream. Which extractors a caller can compute the rows of is the caller's to check.
  */
 export function frameRunProblem(m: PipelineManifest): string | null {
-  if (m.committee) return `a committee run (${m.committee.members} members): live scoring takes a single run (one of its members/<k> folders)`;
-  if (m.utterance) return 'a run with a late-fused utterance stream (--utterance): its network also reads utterance rows';
+  const single = singleRunProblem(m);
+  if (single) return single;
   const task = taskFor(networkRecipe(m.pipeline), m);
-  if (task.network !== 'va') return `a '${task.name}' run (${m.pipeline}): live frame scoring takes per-frame valence/arousal runs`;
+  // A task that reads clip logits is a clip classifier; the others predict per frame.
+  if (task.clip) return `a '${task.name}' run (${m.pipeline}): live frame scoring takes per-frame valence/arousal runs`;
   return null;
 }
 

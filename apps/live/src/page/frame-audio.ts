@@ -1,6 +1,6 @@
 import { AcousticLlds, EGEMAPS_CONFIG, EGEMAPS_LLD_DIM, egemapsLlds, poolLlds, pooledLogMel, StreamingLogMel } from '@mer/feature-extractors';
 import { resample } from '@mer/media';
-import type { FrameAudioKind } from './run-streams';
+import { FrameAudioKind, PAGE_FRAME_AUDIO } from './run-streams';
 
 const RATE = EGEMAPS_CONFIG.sampleRate;
 const LLD_RATE = EGEMAPS_CONFIG.formantSampleRate;
@@ -9,8 +9,6 @@ const LLD_ROWS = Math.round(1 / EGEMAPS_CONFIG.timeStep);
 /** Descriptors are computed a second at a time, each with half a second of audio either side. */
 const BLOCK_S = 1;
 const CONTEXT_S = 0.5;
-/** Half of VGGish's 0.96 s log-mel window: a frame's log-mel rows need the audio this far past it. */
-const HALF_WINDOW_S = 0.48;
 
 /**
  * The per-frame audio rows of `mer extract` from a live 16 kHz stream: VGGish's log-mel (streamed, no
@@ -75,9 +73,10 @@ export class FrameAudio {
 
   /** Seconds of the stream up to which frame rows can be made now (a frame's rows need audio past it). */
   get readyUntil(): number {
+    // A frame's log-mel window reaches 48 spectrogram frames (0.48 s) past it.
     const logMel = (this.logMel.total - 48) / this.logMel.front.frameRate;
     const lld = this.withDescriptors ? this.lldRows / LLD_ROWS - 1 / 30 : Infinity;
-    return Math.min(logMel, lld, this.received / RATE - HALF_WINDOW_S);
+    return Math.min(logMel, lld);
   }
 
   /**
@@ -86,22 +85,27 @@ export class FrameAudio {
    * @returns [times.length, dim]
    */
   rows(kind: FrameAudioKind, times: readonly number[], fps: number): Float32Array {
-    const logMel = () => {
+    const { logMel, descriptors } = PAGE_FRAME_AUDIO[kind];
+    const parts: Float32Array[] = [];
+    if (logMel) {
       const v = this.logMel.view();
-      return pooledLogMel(v, times.map((t) => t - v.startTime), kind === 'logmel-halves' ? 'halves' : 'mean-std');
-    };
-    const descriptors = () => {
+      parts.push(pooledLogMel(v, times.map((t) => t - v.startTime), logMel));
+    }
+    if (descriptors) {
       const l: AcousticLlds = { data: this.llds, frames: this.llds.length / EGEMAPS_LLD_DIM, voiced: new Uint8Array(0), timeStep: EGEMAPS_CONFIG.timeStep };
-      return poolLlds(l, times.map((t) => t - this.lldBase / LLD_ROWS), fps);
-    };
-    if (kind === 'egemaps') return descriptors();
-    if (kind !== 'logmel-mean-std+egemaps') return logMel();
-    const [a, b] = [logMel(), descriptors()];
-    const [da, db] = [a.length / times.length, b.length / times.length];
-    const out = new Float32Array(times.length * (da + db));
+      parts.push(poolLlds(l, times.map((t) => t - this.lldBase / LLD_ROWS), fps));
+    }
+    if (parts.length === 1) return parts[0];
+    // Side by side per row: [T, Da] ⊕ [T, Db] → [T, Da + Db].
+    const dims = parts.map((p) => p.length / times.length);
+    const width = dims.reduce((a, b) => a + b, 0);
+    const out = new Float32Array(times.length * width);
     for (let t = 0; t < times.length; t++) {
-      out.set(a.subarray(t * da, (t + 1) * da), t * (da + db));
-      out.set(b.subarray(t * db, (t + 1) * db), t * (da + db) + da);
+      let at = t * width;
+      parts.forEach((p, k) => {
+        out.set(p.subarray(t * dims[k], (t + 1) * dims[k]), at);
+        at += dims[k];
+      });
     }
     return out;
   }

@@ -5,7 +5,7 @@ import type { ClipRows, FrameRun } from '@mer/pipelines';
 import { FrameAudio } from './frame-audio';
 import type { LiveAudio } from './live-audio';
 import { FaceRow, PageFaceRows } from './page-face-rows';
-import type { FramePlan } from './run-streams';
+import { FramePlan, PAGE_FRAME_AUDIO } from './run-streams';
 
 /** Rows of one stream as the page fed them: [frames, dim] flattened, and which hold values (`window.mer.frames()` gives them as plain arrays). */
 export interface LiveRows<A = number[]> {
@@ -85,7 +85,7 @@ export class LiveFrameRun {
   /** @param emotion human's `emotion` graph (the page already fetched it for the expression model) */
   static async create(run: FrameRun, plan: FramePlan, emotion: tf.io.ModelArtifacts, onPredicted: (p: KeptPrediction) => void = () => undefined): Promise<LiveFrameRun> {
     const faces = plan.face ? await PageFaceRows.create(emotion, plan.face.source) : null;
-    return new LiveFrameRun(run, plan, faces, new FrameAudio(plan.audio.some((a) => a.kind.includes('egemaps'))), onPredicted);
+    return new LiveFrameRun(run, plan, faces, new FrameAudio(plan.audio.some((a) => PAGE_FRAME_AUDIO[a.kind].descriptors)), onPredicted);
   }
 
   get name(): string {

@@ -1,6 +1,6 @@
 import { UTTERANCE_EXTRACTORS } from '@mer/feature-extractors';
 import { clipRunProblem, frameRunProblem, PipelineManifest, utteranceRunProblem } from '@mer/pipelines';
-import { clipPlan, ClipPlan, framePlan, FramePlan, PAGE_FACE_EXTRACTORS, PAGE_FRAME_AUDIO_EXTRACTORS, PAGE_MFCC_EXTRACTOR } from './run-streams';
+import { clipPlan, ClipPlan, framePlan, FramePlan, PAGE_FACE_EXTRACTORS, PAGE_FRAME_AUDIO, PAGE_MFCC_EXTRACTOR } from './run-streams';
 
 /** How the page scores a run, or why it cannot. */
 export type LiveRunKind = { kind: 'utterance' } | { kind: 'clip'; plan: ClipPlan } | { kind: 'frame'; plan: FramePlan } | { kind: 'refused'; problem: string };
@@ -14,7 +14,7 @@ export type LiveRunKind = { kind: 'utterance' } | { kind: 'clip'; plan: ClipPlan
  */
 export function liveRunKind(m: PipelineManifest): LiveRunKind {
   const faces = Object.keys(PAGE_FACE_EXTRACTORS).join(' or ');
-  const takes = `mer live --run takes utterance-level runs (a clip classifier on ${Object.keys(UTTERANCE_EXTRACTORS).join(', ')}, e.g. speech-kernel), clip runs on ${faces} + ${PAGE_MFCC_EXTRACTOR} (avt-ca --preset lite or features) and per-frame valence/arousal runs on ${faces} + ${PAGE_FRAME_AUDIO_EXTRACTORS.join(', ')} (maven, tcn-fusion --preset lite or features)`;
+  const takes = `mer live --run takes utterance-level runs (a clip classifier on ${Object.keys(UTTERANCE_EXTRACTORS).join(', ')}, e.g. speech-kernel), clip runs on ${faces} + ${PAGE_MFCC_EXTRACTOR} (avt-ca --preset lite or features) and per-frame valence/arousal runs on ${faces} + ${Object.keys(PAGE_FRAME_AUDIO).join(', ')} (maven, tcn-fusion --preset lite or features)`;
   const frame = frameRunProblem(m);
   if (frame === null) {
     const plan = framePlan(m);

@@ -6,9 +6,24 @@ export const PAGE_FACE_EXTRACTORS = { 'blazeface+expression': 'detect', 'centre-
 export type FaceSource = (typeof PAGE_FACE_EXTRACTORS)[keyof typeof PAGE_FACE_EXTRACTORS];
 /** The page's clip audio rows: librosa-style MFCCs of the clip's span, from the microphone at the MFCCs' rate. */
 export const PAGE_MFCC_EXTRACTOR = 'mfcc';
-/** The page's per-frame audio rows: VGGish's log-mel pooled over the 0.96 s around each frame, and eGeMAPS descriptors pooled onto it. */
-export const PAGE_FRAME_AUDIO_EXTRACTORS = ['logmel-mean-std', 'logmel-halves', 'logmel-mean-std+egemaps', 'egemaps'] as const;
-export type FrameAudioKind = (typeof PAGE_FRAME_AUDIO_EXTRACTORS)[number];
+/** VGGish's log-mel as the offline audio extractors record it in a stream's config. */
+const VGGISH_LOG_MEL = { sampleRate: LOG_MEL_DEFAULTS.sampleRate, window: 0.96, melBands: LOG_MEL_DEFAULTS.melBands };
+
+/** What one per-frame audio extractor's row is made of: the log-mel pooled one way (or none), then the pooled eGeMAPS descriptors (or none); and the config it records. */
+export interface FrameAudioParts {
+  logMel: 'mean-std' | 'halves' | null;
+  descriptors: boolean;
+  config: Record<string, unknown>;
+}
+
+/** The page's per-frame audio rows, by extractor: VGGish's log-mel pooled over the 0.96 s around each frame, and eGeMAPS descriptors pooled onto it. */
+export const PAGE_FRAME_AUDIO = {
+  'logmel-mean-std': { logMel: 'mean-std', descriptors: false, config: VGGISH_LOG_MEL },
+  'logmel-halves': { logMel: 'halves', descriptors: false, config: VGGISH_LOG_MEL },
+  'logmel-mean-std+egemaps': { logMel: 'mean-std', descriptors: true, config: { ...VGGISH_LOG_MEL, egemaps: EGEMAPS_CONFIG } },
+  egemaps: { logMel: null, descriptors: true, config: EGEMAPS_CONFIG },
+} as const satisfies Record<string, FrameAudioParts>;
+export type FrameAudioKind = keyof typeof PAGE_FRAME_AUDIO;
 /** Text streams the page feeds masked, as `mer predict` does for a file without a transcript: there is no speech recogniser in the page. */
 export const PAGE_MASKED_TEXT_EXTRACTORS = ['hashed-words'];
 
@@ -42,17 +57,11 @@ function faceProblem(s: Stream): string | null {
   return null;
 }
 
-const same = (a: Record<string, unknown>, b: Record<string, unknown>) => Object.entries(b).every(([k, v]) => a[k] === v);
-
-/** Why the page cannot make this per-frame audio stream's rows, or null. */
-function frameAudioProblem(s: Stream): string | null {
-  const c = s.config ?? {};
-  const logMel = { sampleRate: LOG_MEL_DEFAULTS.sampleRate, window: 0.96, melBands: LOG_MEL_DEFAULTS.melBands };
-  const egemaps = (x: unknown) => typeof x === 'object' && x !== null && same(x as Record<string, unknown>, EGEMAPS_CONFIG);
-  if (s.extractor === 'egemaps') return egemaps(c) && c['seconds'] === undefined ? null : `its stream ${named(s)} was made with other eGeMAPS settings (${JSON.stringify(c)}); the page computes ${JSON.stringify(EGEMAPS_CONFIG)}`;
-  if (!same(c, logMel)) return `its stream ${named(s)} has log-mel settings ${JSON.stringify(c)}; the page computes ${JSON.stringify(logMel)}`;
-  if (s.extractor === 'logmel-mean-std+egemaps' && !egemaps(c['egemaps'])) return `its stream ${named(s)} was made with other eGeMAPS settings; the page computes ${JSON.stringify(EGEMAPS_CONFIG)}`;
-  return null;
+/** Whether `actual` holds every value of `expected` (nested objects compared the same way). */
+function holds(actual: unknown, expected: Record<string, unknown>): boolean {
+  if (typeof actual !== 'object' || actual === null) return false;
+  const a = actual as Record<string, unknown>;
+  return Object.entries(expected).every(([k, v]) => (typeof v === 'object' && v !== null ? holds(a[k], v as Record<string, unknown>) : a[k] === v));
 }
 
 /**
@@ -94,14 +103,15 @@ export function framePlan(m: PipelineManifest): FramePlan | string {
       if (problem) return problem;
       if (plan.face) return 'two face streams: the page computes one';
       plan.face = { name: s.name, source: PAGE_FACE_EXTRACTORS[s.extractor as keyof typeof PAGE_FACE_EXTRACTORS] };
-    } else if ((PAGE_FRAME_AUDIO_EXTRACTORS as readonly string[]).includes(s.extractor)) {
-      const problem = frameAudioProblem(s);
-      if (problem) return problem;
-      plan.audio.push({ name: s.name, kind: s.extractor as FrameAudioKind });
+    } else if (s.extractor in PAGE_FRAME_AUDIO) {
+      const kind = s.extractor as FrameAudioKind;
+      const { config } = PAGE_FRAME_AUDIO[kind];
+      if (!holds(s.config, config)) return `its stream ${named(s)} has settings ${JSON.stringify(s.config)}; the page computes ${JSON.stringify(config)}`;
+      plan.audio.push({ name: s.name, kind });
     } else if (PAGE_MASKED_TEXT_EXTRACTORS.includes(s.extractor)) {
       plan.text.push(s.name);
     } else {
-      return `its stream ${named(s)}: the page computes frame streams of ${[...Object.keys(PAGE_FACE_EXTRACTORS), ...PAGE_FRAME_AUDIO_EXTRACTORS].join(', ')} (and feeds ${PAGE_MASKED_TEXT_EXTRACTORS.join(', ')} masked) only`;
+      return `its stream ${named(s)}: the page computes frame streams of ${[...Object.keys(PAGE_FACE_EXTRACTORS), ...Object.keys(PAGE_FRAME_AUDIO)].join(', ')} (and feeds ${PAGE_MASKED_TEXT_EXTRACTORS.join(', ')} masked) only`;
     }
   }
   return plan;
