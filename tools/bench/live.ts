@@ -4,7 +4,7 @@
  * generated face) and its fake microphone the clip's audio. Per backend (wasm; webgpu when the browser
  * offers an adapter, named software or not): cold start to the first drawn result, then after a warm-up
  * the processed fps, the frames the camera presented but the page skipped while busy, and the latency
- * from a frame's capture to its results drawn (mean, p95). Prints a table, then ONE JSON line.
+ * from a frame's capture to its results drawn (mean, p95), from WARM_UP_S after Silero VAD opened. Prints a table, then ONE JSON line.
  * wasm runs three times per round, interleaved: `?detector=worker` (BlazeFace handed to a worker of its own)
  * on the default server, and with BlazeFace on the page's thread: on a server with `--threads` (cross-origin isolated, so both wasm
  * runtimes use threads) and on the default one (no isolation headers: one thread each).
@@ -39,6 +39,8 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
     if (backend === 'webgpu' && !adapter) return { backend, skipped: 'no WebGPU adapter in this headless Chromium' };
     await page.goto(`${url}?backend=${backend}&detector=${detector}`);
     const first = await waitForPage(page, (s) => s.frames > 0, 120_000);
+    // The page opens Silero VAD after its first result and then catches up on the audio heard meanwhile: measured from WARM_UP_S after that.
+    await waitForPage(page, (s) => s.startMs?.vad !== undefined, 120_000);
     await new Promise((r) => setTimeout(r, WARM_UP_S * 1000));
     await page.evaluate(() => (globalThis as unknown as { mer: { resetStats(): void } }).mer.resetStats());
     const t0 = Date.now();

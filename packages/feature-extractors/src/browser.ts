@@ -26,7 +26,7 @@ export type { MfccConfig } from './mfcc';
 export type { Spectrogram } from './log-mel-spectrogram';
 export type { FaceSelection } from './face-follower';
 export type { PixelFrame } from './pixel-frame';
-export type { ConvertedGraph } from './frozen-graph';
+export type { ConvertedGraph, FrozenGraphRuntime } from './frozen-graph';
 export { graphModelArtifacts, graphModelShardPaths } from './graph-model-artifacts';
 export type { GraphModelJson } from './graph-model-artifacts';
 export { ExpressionClassifier, EXPRESSION_CLASSES, EXPRESSION_CROPS, EXPRESSION_DETECTION } from './analysis/expression-classifier';

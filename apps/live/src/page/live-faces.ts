@@ -48,7 +48,7 @@ export class LiveFaces {
   private failed: Error | null = null;
 
   constructor(
-    private readonly models: LiveModels,
+    private readonly models: Pick<LiveModels, 'detector' | 'classifier'>,
     private readonly options: LiveFacesOptions = {},
   ) {}
 

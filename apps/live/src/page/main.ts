@@ -1,4 +1,5 @@
 /// <reference lib="dom" />
+import type { SpeechDetector } from '@mer/feature-extractors';
 import { LiveAudio } from './live-audio';
 import { DETECTOR_WORKER_NAME, serveDetector, WorkerDetector } from './detector-worker';
 import { HandoffDetector } from './handoff-detector';
@@ -36,6 +37,8 @@ type VideoWithCallback = HTMLVideoElement & { requestVideoFrameCallback(cb: (now
 /** Milestones of the cold start, ms from navigation start (`status().startMs`). */
 const startMs: Record<string, number> = { script: Math.round(performance.now()) };
 const mark = (step: string) => (startMs[step] = Math.round(performance.now()));
+/** How long after the face models Silero VAD opens when no frame has been processed by then (ms). */
+const VAD_WAIT_MS = 3000;
 /** The page's view; this bundle also starts ONNX Runtime Web's threads (its workers load this file), where there is no document. */
 let view: LiveView;
 let session: LiveSession | null = null;
@@ -88,27 +91,31 @@ async function start(): Promise<void> {
   if (place !== 'worker' && place !== 'main') throw new Error(`?detector=${place}: expected worker or main`);
   // BlazeFace's worker loads the bundle while this thread starts the backend and fetches the models.
   const worker = place === 'worker' ? WorkerDetector.spawn(new URL('live.js', location.href).href) : undefined;
+  // Silero VAD opens after the first result (openVad below); the microphone is heard from the start and its analysis waits for it, in order.
+  let giveVad: (vad: Promise<SpeechDetector>) => void = () => undefined;
+  const audio = new LiveAudio(
+    new Promise<SpeechDetector>((resolve) => (giveVad = resolve)),
+    () => performance.now() / 1000,
+  );
+  // The camera and microphone are asked for first: granting them takes a second or more, while the
+  // backend starts and the models load. The tap is made ready while the devices open, so the microphone
+  // is heard from its first samples.
+  const tap = audio.prepare();
+  tap.catch(() => undefined); // awaited by listen below
+  const devices = navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
+  devices.then(() => mark('devices'), () => undefined); // awaited below
   const backend = await startPageBackend(params.get('backend'), new URL('wasm/', location.href).href);
   mark('backend');
   Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads });
   showStatus();
-  // The models (and a trained run, with --run) load while the camera and microphone start; the
-  // microphone is heard from the start (its analysis waits for Silero VAD, in order).
+  // The models (and a trained run, with --run) load while the devices start.
   const models = { base: new URL('models/', location.href).href, worker, wasm: new URL('wasm/ort-wasm-simd-threaded.wasm', location.href).href } as const;
   const loading = Promise.all([loadLiveModels(models, mark), fetchRun(new URL('run/', location.href).href)]);
   loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
   // The run opens once the models are here (a clip run embeds faces with the expression graph) and shows its empty panel.
   const opening = loading.then(([m, files]) => openPageRun(files, m.emotion, view));
   opening.catch(() => undefined);
-  const audio = new LiveAudio(
-    loading.then(([m]) => m.vad),
-    () => performance.now() / 1000,
-  );
-  // The tap is made ready while the devices open, so the microphone is heard from its first samples.
-  const tap = audio.prepare();
-  tap.catch(() => undefined); // awaited by listen below
-  const stream = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
-  mark('devices');
+  const stream = await devices;
   // With an utterance-level run, each utterance heard is scored (once the run has loaded: utterances are
   // cut only after the microphone's speech analysis, which waits for the models anyway).
   audio.utterances((u, offset) => {
@@ -141,6 +148,16 @@ async function start(): Promise<void> {
   if (sampler) sampler.onError = (e) => Object.assign(session?.state ?? pending, { error: `the run: ${e.message}` });
   session = new LiveSession(view, new LiveFaces(opened), audio, 0, sampler ? (frame, face, t) => sampler.frame(frame, face?.face ?? null, t) : undefined);
   Object.assign(session.state, pending, { models: 'ready', run: run?.run.name ?? null });
+  // Silero VAD opens once the first frame's result is drawn, or VAD_WAIT_MS after the models if no frame comes.
+  let vadAsked = false;
+  const openVad = () => {
+    if (vadAsked) return;
+    vadAsked = true;
+    const vad = opened.openVad();
+    vad.catch((e: Error) => Object.assign(session?.state ?? pending, { error: e.message }));
+    giveVad(vad);
+  };
+  setTimeout(openVad, VAD_WAIT_MS);
   const grab = grabber(video);
   let busy = false;
   const onFrame = (now: number, meta: FrameMeta) => {
@@ -156,6 +173,7 @@ async function start(): Promise<void> {
       .finally(() => {
         busy = false;
         showStatus();
+        openVad();
       });
   };
   video.requestVideoFrameCallback(onFrame);

@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import * as tf from '@tensorflow/tfjs-core';
 import { centreSquare, FaceBox, FaceEmbedder, faceRowBox, faceRowCrop, PixelFrame } from '@mer/feature-extractors';
+import { PAGE_FACE_RUNTIME } from './live-models';
 import type { FaceSource } from './run-streams';
 
 /** One frame's face row at page time `t` (s): zeros where there was no face (masked). */
@@ -23,7 +24,7 @@ export class PageFaceRows {
 
   /** @param emotion human's `emotion` graph (the page already fetched it for the expression model) */
   static async create(emotion: tf.io.ModelArtifacts, source: FaceSource): Promise<PageFaceRows> {
-    return new PageFaceRows(await FaceEmbedder.load('expression', { model: emotion }), source);
+    return new PageFaceRows(await FaceEmbedder.load('expression', { model: emotion, runtime: PAGE_FACE_RUNTIME }), source);
   }
 
   get dim(): number {
