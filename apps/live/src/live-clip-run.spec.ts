@@ -84,7 +84,7 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
     }
 
     // The face rows are the `face` extractor's on the same pixels: the still face, detected and cut as
-    // `mer extract` does, through the same CNN (ONNX Runtime Web here, Node's there).
+    // `mer extract` does, through the same CNN (on tfjs here, ONNX Runtime in Node).
     const detector = await FaceDetector.load();
     const embedder = await FaceEmbedder.load('expression');
     const offline = await extractFaceTrack(clip.video, detector, embedder, { frameIndices: [30] });

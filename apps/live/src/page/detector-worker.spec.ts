@@ -5,6 +5,7 @@ import { initBackend } from '@mer/backend';
 import { locateFfmpeg } from '@mer/media';
 import { EXPRESSION_DETECTION, FaceDetector, graphModelArtifacts, GraphModelJson, graphModelShardPaths } from '@mer/feature-extractors';
 import { serveDetector, WorkerDetector } from './detector-worker';
+import type { WorkerBackend } from './page-backend';
 
 const HUMAN = path.join(path.dirname(path.dirname(require.resolve('@vladmandic/human'))), 'models');
 const PORTRAIT = path.join(path.dirname(require.resolve('@vladmandic/human')), '../assets/screenshot-faceid.jpg');
@@ -15,8 +16,15 @@ function blazeface() {
   return graphModelArtifacts(json, graphModelShardPaths(json).map((p) => new Uint8Array(fs.readFileSync(path.join(HUMAN, p)))));
 }
 
-/** A worker in this process: messages go both ways structured-cloned and asynchronously, as postMessage does. */
-function inProcessWorker(): Worker {
+/** The backends the in-process workers were asked to start (this process' wasm backend is already running). */
+const started: WorkerBackend[] = [];
+const BACKEND: WorkerBackend = { name: 'wasm', wasmBase: 'http://127.0.0.1:1/wasm/' };
+
+/**
+ * A worker in this process: messages go both ways structured-cloned and asynchronously, as postMessage
+ * does. `startBackend` stands in for the worker's own backend start.
+ */
+function inProcessWorker(startBackend = async (b: WorkerBackend) => void started.push(b)): Worker {
   const scope = { onmessage: null as ((e: MessageEvent) => void) | null, postMessage: (reply: unknown) => setTimeout(() => page.onmessage?.({ data: structuredClone(reply) } as MessageEvent)) };
   const page = {
     onmessage: null as ((e: MessageEvent) => void) | null,
@@ -25,7 +33,7 @@ function inProcessWorker(): Worker {
     terminate: () => undefined,
   };
   // The bundle evaluates after the page has made the worker: it answers from then on.
-  setTimeout(() => serveDetector(scope));
+  setTimeout(() => serveDetector(scope, startBackend));
   return page as unknown as Worker;
 }
 
@@ -33,16 +41,17 @@ beforeAll(async () => {
   await initBackend({ backend: 'wasm' });
 });
 
-describe("BlazeFace in the page's worker (the page converts the graph, the worker opens and runs it)", () => {
+describe("BlazeFace in the page's worker (the page fetches the graph, the worker starts the page's backend, opens and runs it)", () => {
   it('finds on a frame the faces the page-thread detector finds, in the same geometry', async () => {
     const raw = execFileSync(locateFfmpeg().ffmpeg, ['-loglevel', 'error', '-i', PORTRAIT, '-vf', 'scale=640:360', '-f', 'rawvideo', '-pix_fmt', 'rgb24', 'pipe:1']);
     const frame = { data: new Uint8Array(raw), width: 640, height: 360 };
     const before = frame.data.slice();
-    const worker = WorkerDetector.spawn('live.js', inProcessWorker);
+    const worker = WorkerDetector.spawn('live.js', () => inProcessWorker());
     expect(worker.stage).toBe('loading its script');
-    await worker.open(await FaceDetector.convert(blazeface()), 'wasm/ort-wasm-simd-threaded.wasm');
+    await worker.open(blazeface(), 'models/blazeface.json', BACKEND);
     expect(worker.stage).toBe('ready');
-    const here = await FaceDetector.load({ model: blazeface(), letterbox: false });
+    expect(started).toEqual([BACKEND]);
+    const here = await FaceDetector.load({ model: blazeface(), letterbox: false, runtime: 'tfjs' });
     const expected = await here.detectPixels(frame, { geometry: EXPRESSION_DETECTION.eyes, largest: true });
     const [a, b] = await Promise.all([worker.detect(frame, EXPRESSION_DETECTION.eyes), worker.detect(frame, EXPRESSION_DETECTION.eyes)]);
     expect(expected.length).toBeGreaterThanOrEqual(1);
@@ -54,10 +63,15 @@ describe("BlazeFace in the page's worker (the page converts the graph, the worke
     worker.dispose();
   });
 
-  it('a graph the worker cannot open rejects with ONNX Runtime naming it', async () => {
-    const worker = WorkerDetector.spawn('live.js', inProcessWorker);
-    const graph = { ...(await FaceDetector.convert(blazeface())), bytes: new Uint8Array([1, 2, 3]) };
-    await expect(worker.open(graph, 'x.wasm')).rejects.toThrow(/the face detector's worker: blazeface\.json: ONNX Runtime could not load the converted graph/);
-    worker.dispose();
+  it('a graph the worker cannot open, or a backend it cannot start, rejects naming it', async () => {
+    const broken = WorkerDetector.spawn('live.js', () => inProcessWorker());
+    await expect(broken.open({ ...blazeface(), weightData: new ArrayBuffer(12) }, 'models/blazeface.json', BACKEND)).rejects.toThrow(/^the face detector's worker: models\/blazeface\.json: .*should have \d+ values/);
+    broken.dispose();
+    const failing = async (b: WorkerBackend) => {
+      throw new Error(`the ${b.name} backend failed to start in the worker`);
+    };
+    const noBackend = WorkerDetector.spawn('live.js', () => inProcessWorker(failing));
+    await expect(noBackend.open(blazeface(), 'models/blazeface.json', BACKEND)).rejects.toThrow("the face detector's worker: the wasm backend failed to start in the worker");
+    noBackend.dispose();
   });
 });

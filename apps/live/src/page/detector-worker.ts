@@ -1,11 +1,13 @@
 /// <reference lib="dom" />
-import { ConvertedGraph, DetectionGeometry, FaceBox, FaceDetector, PixelFrame } from '@mer/feature-extractors';
-import * as ort from 'onnxruntime-web'; // the page bundle resolves it to onnxruntime-web's WASM-only build
+import type * as tf from '@tensorflow/tfjs-core';
+import { DetectionGeometry, FaceBox, FaceDetector, PixelFrame } from '@mer/feature-extractors';
+import type { WorkerBackend } from './page-backend';
+import { PAGE_FACE_RUNTIME } from './page-face-runtime';
 
 /** The name the page gives the detector's worker; the bundle, loaded as that worker, serves detection. */
 export const DETECTOR_WORKER_NAME = 'mer-face-detector';
 
-type Request = { type: 'open'; graph: ConvertedGraph; wasm: string } | { type: 'detect'; id: number; frame: PixelFrame; geometry: DetectionGeometry };
+type Request = { type: 'open'; model: tf.io.ModelArtifacts; name: string; backend: WorkerBackend } | { type: 'detect'; id: number; frame: PixelFrame; geometry: DetectionGeometry };
 type Reply = { type: 'alive' } | { type: 'ready' } | { type: 'faces'; id: number; faces: FaceBox[]; ms: number } | { type: 'error'; id: number | null; message: string };
 
 interface WorkerScope {
@@ -14,11 +16,11 @@ interface WorkerScope {
 }
 
 /**
- * The worker's side: opens BlazeFace from the graph the page converted (ONNX Runtime Web on one
- * thread, no tensor backend) and answers each frame with the faces on it, as `mer analyze` detects
- * them (`largest`: only the largest face matters).
+ * The worker's side: starts the page's tensor backend in its scope (`startBackend`), opens BlazeFace
+ * from the graph the page fetched, as the page does ({@link PAGE_FACE_RUNTIME}), and answers each frame
+ * with the faces on it, as `mer analyze` detects them (`largest`: only the largest face matters).
  */
-export function serveDetector(scope: WorkerScope): void {
+export function serveDetector(scope: WorkerScope, startBackend: (b: WorkerBackend) => Promise<void>): void {
   let detector: FaceDetector | null = null;
   let queue: Promise<void> = Promise.resolve();
   scope.onmessage = (e) => {
@@ -26,9 +28,10 @@ export function serveDetector(scope: WorkerScope): void {
     queue = queue.then(async () => {
       try {
         if (m.type === 'open') {
-          ort.env.wasm.wasmPaths = { wasm: m.wasm };
-          ort.env.wasm.numThreads = 1;
-          detector = await FaceDetector.fromConverted(m.graph, { letterbox: false });
+          await startBackend(m.backend);
+          detector = await FaceDetector.load({ model: m.model, modelPath: m.name, letterbox: false, runtime: PAGE_FACE_RUNTIME }).catch((e: Error) => {
+            throw new Error(`${m.name}: ${e.message}`);
+          });
           scope.postMessage({ type: 'ready' });
         } else {
           if (!detector) throw new Error('the detector is not open');
@@ -48,14 +51,14 @@ export function serveDetector(scope: WorkerScope): void {
 /**
  * BlazeFace in a worker of its own, so the page's thread grabs, classifies and draws frames while a
  * detection runs (on a second core). The worker runs this same bundle (`script`, its URL) and its own
- * ONNX Runtime Web.
+ * tfjs on the page's backend.
  */
 export class WorkerDetector {
   private next = 0;
   private readonly waiting = new Map<number, { resolve(r: { faces: FaceBox[]; ms: number }): void; reject(e: Error): void }>();
 
   /** How far the worker has come (shown while it is not ready). */
-  stage: 'loading its script' | 'converting' | 'opening BlazeFace' | 'ready' = 'loading its script';
+  stage: 'loading its script' | 'opening BlazeFace' | 'ready' = 'loading its script';
   /** Resolves when the worker listens (it says so once the bundle has run). */
   private readonly alive: Promise<void>;
 
@@ -63,10 +66,7 @@ export class WorkerDetector {
     this.alive = new Promise((resolve, reject) => {
       worker.onerror = (e) => reject(new Error(`the face detector's worker failed to start: ${e.message}`));
       worker.onmessage = (e: MessageEvent<Reply>) => {
-        if (e.data.type === 'alive') {
-          this.stage = 'converting';
-          resolve();
-        }
+        if (e.data.type === 'alive') resolve();
       };
     });
     this.alive.catch(() => undefined); // awaited by open
@@ -74,7 +74,7 @@ export class WorkerDetector {
 
   /**
    * Starts the worker (it loads and parses the bundle meanwhile); {@link WorkerDetector.open} then
-   * opens BlazeFace in it. Start it early: the page converts the graph in the meantime.
+   * opens BlazeFace in it. Start it early: the page fetches the graph in the meantime.
    * @param script the page's bundle, which the worker runs
    * @param create makes the worker (a module worker named {@link DETECTOR_WORKER_NAME}; specs pass a stand-in)
    */
@@ -83,10 +83,11 @@ export class WorkerDetector {
   }
 
   /**
-   * @param graph BlazeFace converted on the page's tensor backend ({@link FaceDetector.convert})
-   * @param wasm the URL of ONNX Runtime Web's `.wasm` on the page's server
+   * @param model BlazeFace's graph as fetched (copied to the worker)
+   * @param name its URL, for messages
+   * @param backend the page's backend, which the worker starts
    */
-  async open(graph: ConvertedGraph, wasm: string): Promise<WorkerDetector> {
+  async open(model: tf.io.ModelArtifacts, name: string, backend: WorkerBackend): Promise<WorkerDetector> {
     const worker = this.worker;
     await this.alive;
     this.stage = 'opening BlazeFace';
@@ -100,7 +101,7 @@ export class WorkerDetector {
           resolve(this);
         } else if (r.type === 'error') reject(new Error(`the face detector's worker: ${r.message}`));
       };
-      worker.postMessage({ type: 'open', graph, wasm } satisfies Request);
+      worker.postMessage({ type: 'open', model, name, backend } satisfies Request);
     });
   }
 

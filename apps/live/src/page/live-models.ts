@@ -1,22 +1,15 @@
 /// <reference lib="dom" />
 import type * as tf from '@tensorflow/tfjs-core';
-import { EXPRESSION_DETECTION, ExpressionClassifier, FaceDetector, FrozenGraphRuntime, graphModelArtifacts, GraphModelJson, graphModelShardPaths, SpeechDetector } from '@mer/feature-extractors';
-import { WorkerDetector } from './detector-worker';
+import { EXPRESSION_DETECTION, ExpressionClassifier, FaceDetector, graphModelArtifacts, GraphModelJson, graphModelShardPaths, SpeechDetector } from '@mer/feature-extractors';
+import type { WorkerDetector } from './detector-worker';
 import { HandoffDetector } from './handoff-detector';
 import type { LiveDetector } from './live-faces';
-
-/**
- * Where the page runs human's graphs (BlazeFace, the expression CNN, a run's face embedder): on the
- * page's tensor backend, not converted to ONNX as in Node. In Chromium on wasm, tfjs' kernels are as fast
- * as ONNX Runtime Web's on these networks (bench:live, interleaved: BlazeFace 52–53 ms a frame against
- * 49–50, 22–23 fps against 24–25), while opening ONNX Runtime Web takes the page's thread for 1.5–2 s
- * (its 14 MB module compiled, thousands of kernels registered), so the first result no longer waits
- * for it. Outputs agree with the ONNX route within 1e-5 relative (frozen-graph spec).
- */
-export const PAGE_FACE_RUNTIME: FrozenGraphRuntime = 'tfjs';
+import { PAGE_FACE_RUNTIME } from './page-face-runtime';
+import type { WorkerBackend } from './page-backend';
 
 /** The shipped models the page runs, as `mer analyze` loads them. */
 export interface LiveModels {
+  /** BlazeFace on the page's thread, or, after {@link LiveModels.toWorker}, its hand-off to a worker. */
   detector: LiveDetector;
   classifier: ExpressionClassifier;
   /** Human's `emotion` graph as fetched (a clip run's face rows are embedded with it). */
@@ -27,6 +20,11 @@ export interface LiveModels {
    * Runtime Web is most of a cold start's work.
    */
   openVad(): Promise<SpeechDetector>;
+  /**
+   * Hands BlazeFace to `spawned`, once that has it open on `backend` ({@link HandoffDetector}: detection
+   * stays on the page's thread until then, and if the worker fails). `detector` becomes the hand-off.
+   */
+  toWorker(spawned: WorkerDetector, backend: WorkerBackend): HandoffDetector;
 }
 
 async function fetchOk(url: string): Promise<Response> {
@@ -49,19 +47,6 @@ async function graphModel(base: string, name: string): Promise<tf.io.ModelArtifa
   return graphModelArtifacts(json, shards);
 }
 
-/** Where the page's models come from and where BlazeFace runs. */
-export interface LiveModelsOptions {
-  /** The page server's `models/`. */
-  base: string;
-  /**
-   * BlazeFace's worker, started early ({@link WorkerDetector.spawn}): detection is handed to it once it
-   * has the model open. Without one, BlazeFace stays on the page's thread.
-   */
-  worker?: WorkerDetector;
-  /** ONNX Runtime Web's `.wasm`, for the worker. */
-  wasm: string;
-}
-
 /** BlazeFace as `mer analyze` calls it (the `eyes` crop's geometry, the largest face), on the page's thread. */
 function onThisThread(detector: FaceDetector): LiveDetector {
   return {
@@ -75,23 +60,21 @@ function onThisThread(detector: FaceDetector): LiveDetector {
   };
 }
 
-/** The same detector in a worker ({@link WorkerDetector}): converted here, opened and run there. */
-async function inWorker(spawned: WorkerDetector, face: tf.io.ModelArtifacts, o: LiveModelsOptions): Promise<LiveDetector> {
-  const worker = await spawned.open(await FaceDetector.convert(face, `${o.base}blazeface.json`), o.wasm);
+/** The same detector in a worker ({@link WorkerDetector}), opened there from the graph fetched here. */
+async function inWorker(spawned: WorkerDetector, face: tf.io.ModelArtifacts, name: string, backend: WorkerBackend): Promise<LiveDetector> {
+  const worker = await spawned.open(face, name, backend);
   return { background: true, detect: (frame) => worker.detect(frame, EXPRESSION_DETECTION.eyes), dispose: () => worker.dispose() };
 }
 
 /**
- * Fetches the three models from `o.base` and opens the two face models: BlazeFace and the expression
- * classifier (human's tfjs graphs, on the page's backend: {@link PAGE_FACE_RUNTIME}); Silero VAD opens
- * on ONNX Runtime Web when {@link LiveModels.openVad} is called. BlazeFace starts on this thread and,
- * given `o.worker`, moves to that worker once it has it open ({@link HandoffDetector}). A missing or
- * wrong file rejects with the file's URL. `mark` is told when the files are fetched, when this thread's
- * detector is ready, when both face models are open, when the VAD is open, and when the worker took
- * detection over.
+ * Fetches the three models from `base` (the page server's `models/`) and opens the two face models on
+ * this thread: BlazeFace and the expression classifier (human's tfjs graphs, on the page's backend:
+ * {@link PAGE_FACE_RUNTIME}). Silero VAD opens on ONNX Runtime Web when {@link LiveModels.openVad} is
+ * called, BlazeFace's worker when {@link LiveModels.toWorker} is. A missing or wrong file rejects with
+ * the file's URL. `mark` is told when the files are fetched, when this thread's detector is ready, when
+ * both face models are open, when the VAD is open, and when the worker took detection over.
  */
-export async function loadLiveModels(o: LiveModelsOptions, mark: (step: 'modelsFetched' | 'detector' | 'models' | 'vad' | 'worker') => void = () => undefined): Promise<LiveModels> {
-  const base = o.base;
+export async function loadLiveModels(base: string, mark: (step: 'modelsFetched' | 'detector' | 'models' | 'vad' | 'worker') => void = () => undefined): Promise<LiveModels> {
   const [face, emotion, vadBytes] = await Promise.all([
     graphModel(base, 'blazeface'),
     graphModel(base, 'emotion'),
@@ -99,11 +82,9 @@ export async function loadLiveModels(o: LiveModelsOptions, mark: (step: 'modelsF
   ]);
   mark('modelsFetched');
   // As `mer analyze`: the detector loaded for stretch, called with the `eyes` crop's letterbox geometry.
-  // On this thread first; with a worker, detection moves there once the worker has it open.
-  const thread = onThisThread(await FaceDetector.load({ model: face, modelPath: `${base}blazeface.json`, letterbox: false, runtime: PAGE_FACE_RUNTIME }));
+  const faceName = `${base}blazeface.json`;
+  const thread = onThisThread(await FaceDetector.load({ model: face, modelPath: faceName, letterbox: false, runtime: PAGE_FACE_RUNTIME }));
   mark('detector');
-  const spawned = o.worker;
-  const detector = spawned ? new HandoffDetector(thread, inWorker(spawned, face, o), () => mark('worker'), () => spawned.stage) : thread;
   const classifier = await ExpressionClassifier.load({ model: emotion, runtime: PAGE_FACE_RUNTIME });
   mark('models');
   let vad: Promise<SpeechDetector> | null = null;
@@ -117,5 +98,16 @@ export async function loadLiveModels(o: LiveModelsOptions, mark: (step: 'modelsF
         throw new Error(`${base}silero_vad.onnx: ${e.message}`);
       },
     ));
-  return { detector, classifier, emotion, openVad };
+  const models: LiveModels = {
+    detector: thread,
+    classifier,
+    emotion,
+    openVad,
+    toWorker(spawned, backend) {
+      const handoff = new HandoffDetector(thread, inWorker(spawned, face, faceName, backend), () => mark('worker'), () => spawned.stage);
+      models.detector = handoff;
+      return handoff;
+    },
+  };
+  return models;
 }

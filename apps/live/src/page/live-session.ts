@@ -37,13 +37,15 @@ export interface LiveStatus {
   firstResultMs: number | null;
   /**
    * Where the cold start goes: ms from navigation start to the end of each step (script: the bundle
-   * running; backend; modelsFetched / models: the model files fetched / opened; devices: camera and
-   * microphone granted; video: the first frame playing). Steps overlap: the models load while the devices open.
+   * running; backend; modelsFetched: the model files fetched; detector / models: BlazeFace / both face
+   * models open; devices: camera and microphone granted; video: the first frame playing; vad: Silero VAD
+   * open and worker: the worker detecting, both after the first result). Steps overlap: the models load
+   * while the devices open.
    */
   startMs: Record<string, number>;
   /**
-   * Where BlazeFace runs now: on the page's thread; with `?detector=worker`, in a worker of its own once
-   * that has it open.
+   * Where BlazeFace runs now: on the page's thread, then (unless `?detector=main`) in a worker of its own
+   * once that has it open.
    */
   detector: 'worker' | 'main' | null;
   /** Why the worker did not take detection over, if it failed. */

@@ -12,7 +12,7 @@ import { openPageRun, PageRun } from './page-run';
 import { fetchRun } from './run-files';
 import { LiveSession, LiveStatus } from './live-session';
 import { LiveView } from './live-view';
-import { startPageBackend } from './page-backend';
+import { startPageBackend, startWorkerBackend } from './page-backend';
 import type { LiveRow } from '../live-columns';
 
 /** The page's API for tests, benches and the console. */
@@ -37,8 +37,8 @@ type VideoWithCallback = HTMLVideoElement & { requestVideoFrameCallback(cb: (now
 /** Milestones of the cold start, ms from navigation start (`status().startMs`). */
 const startMs: Record<string, number> = { script: Math.round(performance.now()) };
 const mark = (step: string) => (startMs[step] = Math.round(performance.now()));
-/** How long after the face models Silero VAD opens when no frame has been processed by then (ms). */
-const VAD_WAIT_MS = 3000;
+/** How long after the face models Silero VAD and BlazeFace's worker start when no frame has been processed by then (ms). */
+const AFTER_FIRST_MS = 3000;
 /** The page's view; this bundle also starts ONNX Runtime Web's threads (its workers load this file), where there is no document. */
 let view: LiveView;
 let session: LiveSession | null = null;
@@ -85,13 +85,11 @@ function grabber(video: HTMLVideoElement): () => { data: Uint8Array; width: numb
 
 async function start(): Promise<void> {
   const params = new URLSearchParams(location.search);
-  // BlazeFace on the page's thread (default), or `?detector=worker`: handed to a worker of its own once
-  // that has it open (more fps on two cores; its ONNX Runtime can take long to open under load).
-  const place = params.get('detector') ?? 'main';
+  // BlazeFace handed to a worker of its own once that has it open (default: the page's thread grabs,
+  // classifies and draws while a detection runs on the second core), or `?detector=main`: on the page's thread only.
+  const place = params.get('detector') ?? 'worker';
   if (place !== 'worker' && place !== 'main') throw new Error(`?detector=${place}: expected worker or main`);
-  // BlazeFace's worker loads the bundle while this thread starts the backend and fetches the models.
-  const worker = place === 'worker' ? WorkerDetector.spawn(new URL('live.js', location.href).href) : undefined;
-  // Silero VAD opens after the first result (openVad below); the microphone is heard from the start and its analysis waits for it, in order.
+  // Silero VAD opens after the first result (afterFirst below); the microphone is heard from the start and its analysis waits for it, in order.
   let giveVad: (vad: Promise<SpeechDetector>) => void = () => undefined;
   const audio = new LiveAudio(
     new Promise<SpeechDetector>((resolve) => (giveVad = resolve)),
@@ -104,13 +102,13 @@ async function start(): Promise<void> {
   tap.catch(() => undefined); // awaited by listen below
   const devices = navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
   devices.then(() => mark('devices'), () => undefined); // awaited below
-  const backend = await startPageBackend(params.get('backend'), new URL('wasm/', location.href).href);
+  const wasmBase = new URL('wasm/', location.href).href;
+  const backend = await startPageBackend(params.get('backend'), wasmBase);
   mark('backend');
   Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads });
   showStatus();
   // The models (and a trained run, with --run) load while the devices start.
-  const models = { base: new URL('models/', location.href).href, worker, wasm: new URL('wasm/ort-wasm-simd-threaded.wasm', location.href).href } as const;
-  const loading = Promise.all([loadLiveModels(models, mark), fetchRun(new URL('run/', location.href).href)]);
+  const loading = Promise.all([loadLiveModels(new URL('models/', location.href).href, mark), fetchRun(new URL('run/', location.href).href)]);
   loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
   // The run opens once the models are here (a clip run embeds faces with the expression graph) and shows its empty panel.
   const opening = loading.then(([m, files]) => openPageRun(files, m.emotion, view));
@@ -136,8 +134,10 @@ async function start(): Promise<void> {
   await video.play();
   mark('video');
   const [opened] = await loading;
-  const d = opened.detector;
-  detectorPlace = d instanceof HandoffDetector ? () => ({ detector: d.where, detectorNote: d.note ?? d.pending }) : () => ({ detector: 'main', detectorNote: null });
+  detectorPlace = () => {
+    const d = opened.detector;
+    return d instanceof HandoffDetector ? { detector: d.where, detectorNote: d.note ?? d.pending } : { detector: 'main', detectorNote: null };
+  };
   run = await opening;
   // A clip run hears the microphone at its MFCCs' rate, a frame run the page's 16 kHz; both get each processed frame's face.
   const clips = run?.kind === 'clip' ? run.run : null;
@@ -148,16 +148,18 @@ async function start(): Promise<void> {
   if (sampler) sampler.onError = (e) => Object.assign(session?.state ?? pending, { error: `the run: ${e.message}` });
   session = new LiveSession(view, new LiveFaces(opened), audio, 0, sampler ? (frame, face, t) => sampler.frame(frame, face?.face ?? null, t) : undefined);
   Object.assign(session.state, pending, { models: 'ready', run: run?.run.name ?? null });
-  // Silero VAD opens once the first frame's result is drawn, or VAD_WAIT_MS after the models if no frame comes.
-  let vadAsked = false;
-  const openVad = () => {
-    if (vadAsked) return;
-    vadAsked = true;
+  // Once the first frame's result is drawn (or AFTER_FIRST_MS after the models if no frame comes), Silero
+  // VAD opens and BlazeFace's worker starts: both would have delayed the first result on two cores.
+  let started = false;
+  const afterFirst = () => {
+    if (started) return;
+    started = true;
     const vad = opened.openVad();
     vad.catch((e: Error) => Object.assign(session?.state ?? pending, { error: e.message }));
     giveVad(vad);
+    if (place === 'worker') opened.toWorker(WorkerDetector.spawn(new URL('live.js', location.href).href), { name: backend.name, wasmBase });
   };
-  setTimeout(openVad, VAD_WAIT_MS);
+  setTimeout(afterFirst, AFTER_FIRST_MS);
   const grab = grabber(video);
   let busy = false;
   const onFrame = (now: number, meta: FrameMeta) => {
@@ -173,7 +175,7 @@ async function start(): Promise<void> {
       .finally(() => {
         busy = false;
         showStatus();
-        openVad();
+        afterFirst();
       });
   };
   video.requestVideoFrameCallback(onFrame);
@@ -181,7 +183,7 @@ async function start(): Promise<void> {
 
 if (typeof document === 'undefined' && (globalThis as { name?: string }).name === DETECTOR_WORKER_NAME) {
   // This bundle, loaded as the face detector's worker.
-  serveDetector(globalThis as unknown as Parameters<typeof serveDetector>[0]);
+  serveDetector(globalThis as unknown as Parameters<typeof serveDetector>[0], startWorkerBackend);
 } else if (typeof document !== 'undefined') {
   view = new LiveView();
   (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.kind === 'utterance' ? run.run.utterances : []), clips: () => structuredClone(run?.kind === 'clip' ? run.run.clips : []), frames: () => (run?.kind === 'frame' ? run.run.predictions.map(plainPrediction) : []), download, resetStats: () => session?.resetStats() };

@@ -16,7 +16,7 @@ export type PageBackendName = 'webgpu' | 'wasm';
 export interface PageBackend {
   name: PageBackendName;
   reason: string;
-  /** ONNX Runtime Web's execution provider (Silero VAD, the converted face graphs). */
+  /** ONNX Runtime Web's execution provider (Silero VAD). */
   onnx: 'wasm';
   /**
    * Threads of the two wasm runtimes: several only when the page is cross-origin isolated (`mer live
@@ -66,4 +66,23 @@ export async function startPageBackend(forced: string | null, wasmBase: string):
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to start`);
   await tf.ready();
   return { name, reason, onnx: 'wasm', threads: name === 'wasm' ? getThreadsCount() : threads };
+}
+
+/** What BlazeFace's worker needs to start the page's backend in its own scope. */
+export interface WorkerBackend {
+  name: PageBackendName;
+  /** The page server's `wasm/` (tfjs' `.wasm`). */
+  wasmBase: string;
+}
+
+/**
+ * Starts `b` in a worker (its own tfjs): one thread, since the worker is there to use the second core.
+ * The page chose the backend; the worker takes the same (webgpu: the same GPU, in a worker's scope).
+ */
+export async function startWorkerBackend(b: WorkerBackend): Promise<void> {
+  setWasmPaths(b.wasmBase);
+  setThreadsCount(1);
+  // eslint-disable-next-line no-restricted-syntax
+  if (!(await tf.setBackend(b.name))) throw new Error(`the ${b.name} backend failed to start in the worker`);
+  await tf.ready();
 }

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import * as tf from '@tensorflow/tfjs-core';
 import { centreSquare, FaceBox, FaceEmbedder, faceRowBox, faceRowCrop, PixelFrame } from '@mer/feature-extractors';
-import { PAGE_FACE_RUNTIME } from './live-models';
+import { PAGE_FACE_RUNTIME } from './page-face-runtime';
 import type { FaceSource } from './run-streams';
 
 /** One frame's face row at page time `t` (s): zeros where there was no face (masked). */
