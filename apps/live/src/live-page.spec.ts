@@ -49,6 +49,7 @@ describe('mer live in headless Chromium (fake camera + microphone)', () => {
     const ready = await waitForPage(page, (s) => s.models === 'ready' && s.frames > 0 && s.startMs?.vad !== undefined && s.detector === 'worker', 120_000);
     expect(ready.backend).toBe('wasm');
     expect(ready.detectorNote).toBeNull();
+    expect(ready.frameRead).toBe('VideoFrame');
     // Where the cold start went (ms from navigation start): the steps in order, the first result after the models and the first frame.
     const start = ready.startMs ?? {};
     expect(Object.keys(start).sort()).toEqual(['backend', 'detector', 'devices', 'models', 'modelsFetched', 'script', 'vad', 'video', 'worker']);
@@ -97,6 +98,25 @@ describe('mer live in headless Chromium (fake camera + microphone)', () => {
     expect(lines.length).toBeGreaterThan(passes.length);
     expect(lines[1].split(',')).toHaveLength(LIVE_COLUMNS.length);
     expect(fs.statSync(shot).size).toBeGreaterThan(10_000);
+    // The page reads frames through VideoFrame (copied out as RGBA): the very pixels its fallback, a 2D canvas, reads.
+    const read = await page.evaluate(async () => {
+      const video = document.getElementById('video') as HTMLVideoElement;
+      video.pause();
+      await new Promise((r) => setTimeout(r, 100));
+      const frame = new VideoFrame(video);
+      const options: VideoFrameCopyToOptions = { format: 'RGBA', colorSpace: 'srgb' };
+      const copied = new Uint8Array(frame.allocationSize(options));
+      await frame.copyTo(copied, options);
+      const [width, height] = [frame.displayWidth, frame.displayHeight];
+      frame.close();
+      const g = Object.assign(document.createElement('canvas'), { width, height }).getContext('2d', { willReadFrequently: true }) as CanvasRenderingContext2D;
+      g.drawImage(video, 0, 0, width, height);
+      const drawn = g.getImageData(0, 0, width, height).data;
+      let maxDiff = 0;
+      for (let i = 0; i < drawn.length; i++) if (i % 4 !== 3) maxDiff = Math.max(maxDiff, Math.abs(copied[i] - drawn[i]));
+      return { width, height, maxDiff };
+    });
+    expect(read).toEqual({ width: 640, height: 360, maxDiff: 0 });
     await page.close();
   }, 420_000);
 

@@ -50,6 +50,10 @@ export interface LiveStatus {
   detector: 'worker' | 'main' | null;
   /** Why the worker did not take detection over, if it failed. */
   detectorNote: string | null;
+  /** How frames are read: WebCodecs' `VideoFrame` copied out as RGBA, or a 2D canvas (null before the video plays). */
+  frameRead: 'VideoFrame' | 'canvas' | null;
+  /** Why frames are read through a canvas, when they are. */
+  frameReadNote: string | null;
   /** Seconds of microphone audio analysed. */
   audioSeconds: number;
   /** The video's size. */
@@ -72,7 +76,7 @@ export class LiveSession {
   /** Page time (s) of each row's frame, and how many rows from the first have final audio cells. */
   private readonly times: number[] = [];
   private settled = 0;
-  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, frameRead: null, frameReadNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
   private readonly stages = { grab: [0, 0], detect: [0, 0], classify: [0, 0], draw: [0, 0] };
   private readonly latencies: number[] = [];
   private readonly doneAt: number[] = [];

@@ -3,6 +3,7 @@ import type { SpeechDetector } from '@mer/feature-extractors';
 import { LiveAudio } from './live-audio';
 import { DETECTOR_WORKER_NAME, serveDetector, WorkerDetector } from './detector-worker';
 import { HandoffDetector } from './handoff-detector';
+import { FrameGrabber } from './frame-grabber';
 import { LiveFaces } from './live-faces';
 import type { LiveClip } from './live-clip-run';
 import { LiveFramePrediction, plainPrediction } from './live-frame-run';
@@ -43,10 +44,12 @@ const AFTER_FIRST_MS = 3000;
 let view: LiveView;
 let session: LiveSession | null = null;
 let run: PageRun | null = null;
-const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, frameRead: null, frameReadNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
 /** Where BlazeFace runs now (the page's thread, then its worker once that has taken over), and why not the worker if it failed. */
 let detectorPlace: () => { detector: 'main' | 'worker' | null; detectorNote: string | null } = () => ({ detector: null, detectorNote: null });
-const status = () => ({ ...(session?.state ?? pending), startMs: { ...startMs }, ...detectorPlace() });
+/** Reads the video's frames, once it plays. */
+let grabber: FrameGrabber | null = null;
+const status = () => ({ ...(session?.state ?? pending), startMs: { ...startMs }, ...detectorPlace(), frameRead: grabber?.route ?? null, frameReadNote: grabber?.note ?? null });
 
 function showStatus(): void {
   const s = status();
@@ -62,25 +65,6 @@ function download(): string {
   a.click();
   setTimeout(() => URL.revokeObjectURL(a.href), 1000);
   return csv;
-}
-
-/** Grabs the video's current frame as RGB bytes (what the models take). */
-function grabber(video: HTMLVideoElement): () => { data: Uint8Array; width: number; height: number } {
-  const canvas = document.createElement('canvas');
-  const g = canvas.getContext('2d', { willReadFrequently: true })!;
-  return () => {
-    const [width, height] = [video.videoWidth, video.videoHeight];
-    if (canvas.width !== width || canvas.height !== height) [canvas.width, canvas.height] = [width, height];
-    g.drawImage(video, 0, 0, width, height);
-    const rgba = g.getImageData(0, 0, width, height).data;
-    const data = new Uint8Array(width * height * 3);
-    for (let i = 0, j = 0; i < rgba.length; i += 4, j += 3) {
-      data[j] = rgba[i];
-      data[j + 1] = rgba[i + 1];
-      data[j + 2] = rgba[i + 2];
-    }
-    return { data, width, height };
-  };
 }
 
 async function start(): Promise<void> {
@@ -160,7 +144,8 @@ async function start(): Promise<void> {
     if (place === 'worker') opened.toWorker(WorkerDetector.spawn(new URL('live.js', location.href).href), { name: backend.name, wasmBase });
   };
   setTimeout(afterFirst, AFTER_FIRST_MS);
-  const grab = grabber(video);
+  const reader = new FrameGrabber(video);
+  grabber = reader;
   let busy = false;
   const onFrame = (now: number, meta: FrameMeta) => {
     video.requestVideoFrameCallback(onFrame);
@@ -168,9 +153,9 @@ async function start(): Promise<void> {
     if (busy) return;
     busy = true;
     const t0 = performance.now();
-    const frame = grab();
-    session!
-      .process(frame, meta.presentedFrames, meta.captureTime ?? now, performance.now() - t0)
+    reader
+      .grab()
+      .then((frame) => session!.process(frame, meta.presentedFrames, meta.captureTime ?? now, performance.now() - t0))
       .catch((e: Error) => Object.assign(session!.state, { error: e.message }))
       .finally(() => {
         busy = false;
