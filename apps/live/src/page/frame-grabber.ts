@@ -61,8 +61,10 @@ export class FrameGrabber {
   private async copy(): Promise<PixelFrame> {
     const frame = new VideoFrame(this.video);
     try {
-      const [width, height] = [frame.displayWidth, frame.displayHeight];
-      const options: VideoFrameCopyToOptions = { format: 'RGBA', colorSpace: 'srgb', rect: { x: 0, y: 0, width, height } };
+      // The visible part of the frame, copied as is: where the video shows it scaled (non-square pixels), the canvas reads it as shown.
+      const [width, height] = [frame.visibleRect?.width ?? 0, frame.visibleRect?.height ?? 0];
+      if (width !== this.video.videoWidth || height !== this.video.videoHeight) throw new Error(`the frame is ${width}×${height} where the video shows ${this.video.videoWidth}×${this.video.videoHeight}`);
+      const options: VideoFrameCopyToOptions = { format: 'RGBA', colorSpace: 'srgb' };
       const rgba = new Uint8Array(frame.allocationSize(options));
       await frame.copyTo(rgba, options);
       return { data: rgbaToRgb(rgba, width, height), width, height };

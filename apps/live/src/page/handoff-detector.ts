@@ -3,9 +3,9 @@ import type { LiveDetector } from './live-faces';
 
 /**
  * BlazeFace on the page's thread from the start, handed to its worker once the worker has opened it:
- * the page starts as soon as the thread's detector is ready (the worker's ONNX Runtime takes seconds
- * more, many under load), then detects in the background. If the worker fails, the thread's detector
- * stays, and `note` says why.
+ * the page runs as soon as the thread's detector is ready (the worker loads the bundle, starts its
+ * backend and opens BlazeFace: seconds more, many under load), then detects in the background. If the
+ * worker fails, the thread's detector stays, and `note` says why.
  */
 export class HandoffDetector implements LiveDetector {
   private current: LiveDetector;
