@@ -11,7 +11,8 @@
  * `--threads` (cross-origin isolated, so both wasm runtimes use threads), and `?detector=main` (BlazeFace
  * on the page's thread only) on the default server.
  * With `--run <dir>` (repeatable), each round also runs the default page with that trained run (`mer live --run`),
- * interleaved: what scoring it costs the page. `--demo-runs` trains two small ones here first (on the
+ * interleaved: what scoring it costs the page; a frame run (MAVEN, TCN-fusion) makes its rows in a worker, and is
+ * run again with `?runner=main` (on the page's thread). `--demo-runs` trains two small ones here first (on the
  * demo's generated clips, `--faces none`): AVT-CA lite (a clip run) and TCN-fusion lite (a frame run).
  * Run: npm run bench:live [-- --seconds 20] [--rounds 3] [--run runs/x] [--demo-runs]
  */
@@ -28,7 +29,7 @@ const WARM_UP_S = 3;
 /** WebGPU in headless Chromium: on a machine without a GPU its adapter is SwiftShader (software; the page's auto choice refuses it, the bench forces it). */
 const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
 
-async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveClip>>, backend: 'wasm' | 'webgpu', seconds: number, isolated: boolean, detector: 'worker' | 'main' = 'worker', run: string | null = null) {
+async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveClip>>, backend: 'wasm' | 'webgpu', seconds: number, isolated: boolean, detector: 'worker' | 'main' = 'worker', run: string | null = null, runner: 'worker' | 'main' = 'worker') {
   const browser = await launchWithFakeDevices(clip, backend === 'webgpu' ? WEBGPU_FLAGS : []);
   try {
     const page = await browser.newPage();
@@ -39,11 +40,12 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
       return a ? `${a.info?.vendor ?? ''} ${a.info?.architecture ?? ''} ${a.info?.description ?? ''}${a.isFallbackAdapter ? ' (fallback)' : ''}`.trim() || 'unnamed adapter' : null;
     })) as string | null;
     if (backend === 'webgpu' && !adapter) return { backend, skipped: 'no WebGPU adapter in this headless Chromium' };
-    await page.goto(`${url}?backend=${backend}&detector=${detector}`);
+    await page.goto(`${url}?backend=${backend}&detector=${detector}&runner=${runner}`);
     const first = await waitForPage(page, (s) => s.frames > 0, 120_000);
     // The page opens Silero VAD after its first result and then catches up on the audio heard meanwhile: measured from WARM_UP_S after that.
     // With the worker, also from its taking over detection (or failing to: its note says why).
-    await waitForPage(page, (s) => s.startMs?.vad !== undefined && (detector === 'main' || s.detector === 'worker' || /^BlazeFace stays/.test(s.detectorNote ?? '')), 120_000);
+    // With a frame run in its worker, also from the worker's having the run open (or failing to).
+    await waitForPage(page, (s) => s.startMs?.vad !== undefined && (detector === 'main' || s.detector === 'worker' || /^BlazeFace stays/.test(s.detectorNote ?? '')) && (s.runner !== 'worker' || s.runnerNote === null), 120_000);
     await new Promise((r) => setTimeout(r, WARM_UP_S * 1000));
     await page.evaluate(() => (globalThis as unknown as { mer: { resetStats(): void } }).mer.resetStats());
     const t0 = Date.now();
@@ -55,6 +57,8 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
       adapter,
       detector,
       run,
+      /** Where a frame run made its rows: its worker or the page's thread (null: no frame run). */
+      runner: s.runner ?? null,
       cross_origin_isolated: isolated,
       threads: s.threads,
       cold_start_to_first_result_ms: Math.round(first.firstResultMs ?? NaN),
@@ -104,12 +108,17 @@ async function main(): Promise<void> {
       results.push(await runBackend(isolated.url, clip, 'wasm', seconds, true));
       results.push(await runBackend(single.url, clip, 'wasm', seconds, false));
       results.push(await runBackend(single.url, clip, 'wasm', seconds, false, 'main'));
-      for (const w of withRuns) results.push(await runBackend(w.server.url, clip, 'wasm', seconds, false, 'worker', w.run));
+      for (const w of withRuns) {
+        const r = await runBackend(w.server.url, clip, 'wasm', seconds, false, 'worker', w.run);
+        results.push(r);
+        // A frame run (the page said it made its rows in a worker) also on the page's thread: what the worker saves it.
+        if ('runner' in r && r.runner === 'worker') results.push(await runBackend(w.server.url, clip, 'wasm', seconds, false, 'worker', w.run, 'main'));
+      }
     }
     results.push(await runBackend(isolated.url, clip, 'webgpu', seconds, true));
     await Promise.all([isolated.close(), single.close(), ...withRuns.map((w) => w.server.close())]);
     const result = { bench: 'live', clip: clip.source, size: '640x360', camera_fps: 30, measured_s: seconds, warm_up_s: WARM_UP_S, cpus: os.cpus().length, load_avg_1m: +os.loadavg()[0].toFixed(2), results };
-    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}, detector ${r.detector}${r.run ? `, run ${r.run}` : ''}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}, detector ${r.detector}${r.run ? `, run ${r.run}${r.runner ? ` (${r.runner === 'worker' ? 'in its worker' : "on the page's thread"})` : ''}` : ''}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
     console.log(JSON.stringify(result));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

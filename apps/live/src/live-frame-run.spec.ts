@@ -9,7 +9,7 @@ import { bundleLivePage } from '../tools/page-bundle';
 import { LiveClip, makeLiveClip } from '../tools/live-clip';
 import { launchWithFakeDevices, openLivePage, pollRunList } from '../tools/live-browser';
 import { LiveServer, startLiveServer } from './live-server';
-import type { LiveFramePrediction, LiveRows } from './page/live-frame-run';
+import type { LiveFramePrediction, LiveRows } from './page/frame-prediction';
 
 // `mer live --run` with a per-frame valence/arousal run: TCN-fusion (lite: face rows of the centred
 // square, pooled log-mel + eGeMAPS, log-mel halves) trained here on the generated demo clips, the page
@@ -41,14 +41,17 @@ afterAll(async () => {
 const rowOf = (r: LiveRows, i: number) => r.data.slice((i * r.data.length) / r.frames, ((i + 1) * r.data.length) / r.frames);
 
 describe('mer live --run (a per-frame valence/arousal run in the page)', () => {
-  it('predicts windows of 30 fps rows made as mer extract makes them, as the run predicts the same rows in Node', async () => {
+  it('predicts (in its worker) windows of 30 fps rows made as mer extract makes them, as the run predicts the same rows in Node', async () => {
     const manifest = readManifest(run);
     const byExtractor = Object.fromEntries(manifest.streams.map((s) => [s.extractor, s.name]));
     expect(Object.keys(byExtractor).sort()).toEqual(['centre-crop+expression', 'logmel-halves', 'logmel-mean-std+egemaps']);
     const { page, elsewhere, run: opened } = await openLivePage(browser, server.url);
     expect(opened).toBe('tcn-fusion');
     const preds = await pollRunList<LiveFramePrediction>(page, 'frames', (ps) => ps.length >= 4);
-    expect(preds.length).toBeGreaterThanOrEqual(4);
+    // The rows were made and predicted in the run's worker (what the page cut and heard before it started was held for it).
+    const status = await page.evaluate(() => (globalThis as unknown as { mer: { status(): { runner: string | null; runnerNote: string | null } } }).mer.status());
+    if (preds.length < 4) throw new Error(`${preds.length} predictions in 120 s; the page's status: ${JSON.stringify(status)}`);
+    expect([status.runner, status.runnerNote]).toEqual(['worker', null]);
     // Windows grow to the run's 24 frames; each prediction adds at least 15 new rows (0.5 s at 30 fps).
     expect(preds[preds.length - 1].frames).toBe(24);
     for (const p of preds) expect(p.added[byExtractor['logmel-halves']].frames).toBeGreaterThanOrEqual(15);

@@ -50,6 +50,13 @@ export class FaceEmbedder {
     return new FaceEmbedder(model, spec, name, dim);
   }
 
+  /** Crop side `name` takes, without opening it (a page cuts crops where another thread embeds them). */
+  static inputSizeOf(name: FaceEmbedderModel): number {
+    const spec = SPECS[name];
+    if (!spec) throw new Error(`FaceEmbedder: unknown model '${name}' (${Object.keys(SPECS).join(', ')})`);
+    return spec.size;
+  }
+
   /** Crop side the model takes. */
   get inputSize(): number {
     return this.spec.size;

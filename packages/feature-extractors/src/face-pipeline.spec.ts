@@ -42,11 +42,12 @@ describe('shipped pretrained face models on mer’s tfjs', () => {
     }
   });
 
-  it('embedders: expression 256-d (64×64 grayscale), faceres 1024-d; finite, input-dependent', async () => {
+  it('embedders: expression 256-d (64×64 grayscale), faceres 1024-d (crop sides known before opening); finite, input-dependent', async () => {
     expect(expression.dim).toBe(256);
     const faceres = await FaceEmbedder.load('faceres');
     expect(faceres.dim).toBe(1024);
     for (const e of [expression, faceres]) {
+      expect(FaceEmbedder.inputSizeOf(e.name)).toBe(e.inputSize);
       const crops = tf.mul(tf.randomUniform([2, e.inputSize, e.inputSize, 3], 0, 1, 'float32', 2), 255) as tf.Tensor4D;
       const out = await e.embed(crops);
       expect(out.shape).toEqual([2, e.dim]);

@@ -66,7 +66,7 @@ export class LiveClipRun {
    * @param onScored told each clip once scored, and how many clips the statistics came from
    */
   static async create(run: ClipRun, plan: ClipPlan, emotion: tf.io.ModelArtifacts, onScored: (clip: LiveClip, n: number) => void = () => undefined): Promise<LiveClipRun> {
-    return new LiveClipRun(run, plan, await PageFaceRows.create(emotion, plan.source), new Mfcc(), onScored);
+    return new LiveClipRun(run, plan, await PageFaceRows.create(emotion), new Mfcc(), onScored);
   }
 
   get name(): string {
@@ -94,7 +94,7 @@ export class LiveClipRun {
     if (t < this.nextRowAt) return;
     // The next sample one period on; a page that fell behind starts the grid again from this frame.
     this.nextRowAt = Math.max(this.nextRowAt + period, t + period / 2);
-    this.rows.push(await this.faces.row(frame, face, t));
+    this.rows.push(await this.faces.row(frame, face, t, this.plan.source));
     if (this.rows.length > 2 * this.plan.frames) this.rows.shift();
     if (this.rows.length < this.plan.frames || t < this.nextClipAt) return;
     const samples = this.audio.last(Math.round(this.plan.seconds * this.mfcc.config.sampleRate));

@@ -50,6 +50,14 @@ export interface LiveStatus {
   detector: 'worker' | 'main' | null;
   /** Why the worker did not take detection over, if it failed. */
   detectorNote: string | null;
+  /**
+   * Where a frame run (`--run` with MAVEN or TCN-fusion) makes its rows and predicts: in a worker of its
+   * own once that has it open (what the page cut and heard before is held for it), or on the page's
+   * thread (`?runner=main`, or when the worker failed); null without a frame run.
+   */
+  runner: 'worker' | 'main' | null;
+  /** Why the run is not in its worker (yet): how far the worker has come, or why it failed. */
+  runnerNote: string | null;
   /** How frames are read: WebCodecs' `VideoFrame` copied out as RGBA, or a 2D canvas (null before the video plays). */
   frameRead: 'VideoFrame' | 'canvas' | null;
   /** Why frames are read through a canvas, when they are. */
@@ -76,7 +84,7 @@ export class LiveSession {
   /** Page time (s) of each row's frame, and how many rows from the first have final audio cells. */
   private readonly times: number[] = [];
   private settled = 0;
-  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, frameRead: null, frameReadNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, runner: null, runnerNote: null, frameRead: null, frameReadNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
   private readonly stages = { grab: [0, 0], detect: [0, 0], classify: [0, 0], draw: [0, 0] };
   private readonly latencies: number[] = [];
   private readonly doneAt: number[] = [];

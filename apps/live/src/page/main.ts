@@ -6,7 +6,8 @@ import { HandoffDetector } from './handoff-detector';
 import { FrameGrabber } from './frame-grabber';
 import { LiveFaces } from './live-faces';
 import type { LiveClip } from './live-clip-run';
-import { LiveFramePrediction, plainPrediction } from './live-frame-run';
+import { LiveFramePrediction, plainPrediction } from './frame-prediction';
+import { FRAME_RUN_WORKER_NAME, serveFrameRun } from './frame-run-worker';
 import type { LiveUtterance } from './live-run';
 import { loadLiveModels } from './live-models';
 import { openPageRun, PageRun } from './page-run';
@@ -44,12 +45,18 @@ const AFTER_FIRST_MS = 3000;
 let view: LiveView;
 let session: LiveSession | null = null;
 let run: PageRun | null = null;
-const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, frameRead: null, frameReadNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, runner: null, runnerNote: null, frameRead: null, frameReadNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
 /** Where BlazeFace runs now (the page's thread, then its worker once that has taken over), and why not the worker if it failed. */
 let detectorPlace: () => { detector: 'main' | 'worker' | null; detectorNote: string | null } = () => ({ detector: null, detectorNote: null });
 /** Reads the video's frames, once it plays. */
 let grabber: FrameGrabber | null = null;
-const status = () => ({ ...(session?.state ?? pending), startMs: { ...startMs }, ...detectorPlace(), frameRead: grabber?.route ?? null, frameReadNote: grabber?.note ?? null });
+/** Where a frame run makes its rows (its worker or the page's thread), and why not the worker (yet). */
+const runPlace = () => {
+  if (run?.kind !== 'frame') return { runner: null, runnerNote: null };
+  const { runner, pending: note } = run.run.where;
+  return { runner, runnerNote: run.run.note ?? note };
+};
+const status = () => ({ ...(session?.state ?? pending), startMs: { ...startMs }, ...detectorPlace(), ...runPlace(), frameRead: grabber?.route ?? null, frameReadNote: grabber?.note ?? null });
 
 function showStatus(): void {
   const s = status();
@@ -73,6 +80,9 @@ async function start(): Promise<void> {
   // classifies and draws while a detection runs on the second core), or `?detector=main`: on the page's thread only.
   const place = params.get('detector') ?? 'worker';
   if (place !== 'worker' && place !== 'main') throw new Error(`?detector=${place}: expected worker or main`);
+  // A frame run's rows and predictions in a worker of its own, started with BlazeFace's (default), or `?runner=main`: on the page's thread.
+  const runner = params.get('runner') ?? 'worker';
+  if (runner !== 'worker' && runner !== 'main') throw new Error(`?runner=${runner}: expected worker or main`);
   // Silero VAD opens after the first result (afterFirst below); the microphone is heard from the start and its analysis waits for it, in order.
   let giveVad: (vad: Promise<SpeechDetector>) => void = () => undefined;
   const audio = new LiveAudio(
@@ -95,7 +105,7 @@ async function start(): Promise<void> {
   const loading = Promise.all([loadLiveModels(new URL('models/', location.href).href, mark), fetchRun(new URL('run/', location.href).href)]);
   loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
   // The run opens once the models are here (a clip run embeds faces with the expression graph) and shows its empty panel.
-  const opening = loading.then(([m, files]) => openPageRun(files, m.emotion, view));
+  const opening = loading.then(([m, files]) => openPageRun(files, m.emotion, view, runner));
   opening.catch(() => undefined);
   const stream = await devices;
   // With an utterance-level run, each utterance heard is scored (once the run has loaded: utterances are
@@ -141,7 +151,9 @@ async function start(): Promise<void> {
     const vad = opened.openVad();
     vad.catch((e: Error) => Object.assign(session?.state ?? pending, { error: e.message }));
     giveVad(vad);
-    if (place === 'worker') opened.toWorker(WorkerDetector.spawn(new URL('live.js', location.href).href), { name: backend.name, wasmBase });
+    const script = new URL('live.js', location.href).href;
+    if (place === 'worker') opened.toWorker(WorkerDetector.spawn(script), { name: backend.name, wasmBase });
+    frames?.toWorker(script, { name: backend.name, wasmBase }).catch((e: Error) => Object.assign(session?.state ?? pending, { error: `the run: ${e.message}` }));
   };
   setTimeout(afterFirst, AFTER_FIRST_MS);
   const reader = new FrameGrabber(video);
@@ -166,9 +178,13 @@ async function start(): Promise<void> {
   video.requestVideoFrameCallback(onFrame);
 }
 
-if (typeof document === 'undefined' && (globalThis as { name?: string }).name === DETECTOR_WORKER_NAME) {
+const workerName = typeof document === 'undefined' ? (globalThis as { name?: string }).name : undefined;
+if (workerName === DETECTOR_WORKER_NAME) {
   // This bundle, loaded as the face detector's worker.
   serveDetector(globalThis as unknown as Parameters<typeof serveDetector>[0], startWorkerBackend);
+} else if (workerName === FRAME_RUN_WORKER_NAME) {
+  // This bundle, loaded as a frame run's worker.
+  serveFrameRun(globalThis as unknown as Parameters<typeof serveFrameRun>[0], startWorkerBackend);
 } else if (typeof document !== 'undefined') {
   view = new LiveView();
   (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.kind === 'utterance' ? run.run.utterances : []), clips: () => structuredClone(run?.kind === 'clip' ? run.run.clips : []), frames: () => (run?.kind === 'frame' ? run.run.predictions.map(plainPrediction) : []), download, resetStats: () => session?.resetStats() };

@@ -11,35 +11,56 @@ export interface FaceRow {
   face: boolean;
 }
 
+/** One frame's face cut for its row at page time `t` (s): [S, S, 3] RGB 0–255 flattened (S: the embedder's side), or null where there was no face. */
+export interface FaceCrop {
+  t: number;
+  pixels: Float32Array | null;
+}
+
+/** The embedder of the page's face rows: the shipped expression CNN, as the `face` extractor uses it. */
+const EMBEDDER = 'expression';
+
 /**
- * A run's face rows from the page's frames, as the `face` extractor makes them: the followed face's
- * region ({@link faceRowBox}; `centre`: the centred square, as `--faces none`), cut ({@link faceRowCrop})
- * and embedded by the shipped expression CNN.
+ * The crop of a run's face row, as the `face` extractor cuts it: the followed face's region
+ * ({@link faceRowBox}; `centre`: the centred square, as `--faces none`), cut by {@link faceRowCrop}.
+ * Cheap: the page cuts it on its thread and the row's thread embeds it ({@link PageFaceRows.embed}).
  */
+export async function cropFaceRow(frame: PixelFrame, face: FaceBox | null, t: number, source: FaceSource): Promise<FaceCrop> {
+  const region = source === 'centre' ? centreSquare(frame.width, frame.height) : face && faceRowBox(face.box, frame.width, frame.height);
+  if (!region) return { t, pixels: null };
+  const crop = faceRowCrop(frame, region, FaceEmbedder.inputSizeOf(EMBEDDER)); // [1, S, S, 3]
+  const pixels = (await crop.data()) as Float32Array;
+  crop.dispose();
+  return { t, pixels };
+}
+
+/** A run's face rows from the page's frames, as the `face` extractor makes them: cut ({@link cropFaceRow}) and embedded by the shipped expression CNN. */
 export class PageFaceRows {
-  private constructor(
-    private readonly embedder: FaceEmbedder,
-    private readonly source: FaceSource,
-  ) {}
+  private constructor(private readonly embedder: FaceEmbedder) {}
 
   /** @param emotion human's `emotion` graph (the page already fetched it for the expression model) */
-  static async create(emotion: tf.io.ModelArtifacts, source: FaceSource): Promise<PageFaceRows> {
-    return new PageFaceRows(await FaceEmbedder.load('expression', { model: emotion, runtime: PAGE_FACE_RUNTIME }), source);
+  static async create(emotion: tf.io.ModelArtifacts): Promise<PageFaceRows> {
+    return new PageFaceRows(await FaceEmbedder.load(EMBEDDER, { model: emotion, runtime: PAGE_FACE_RUNTIME }));
   }
 
   get dim(): number {
     return this.embedder.dim;
   }
 
-  /** The row of a frame at page time `t` with the face followed on it (or none). */
-  async row(frame: PixelFrame, face: FaceBox | null, t: number): Promise<FaceRow> {
-    const region = this.source === 'centre' ? centreSquare(frame.width, frame.height) : face && faceRowBox(face.box, frame.width, frame.height);
-    if (!region) return { t, face: false, data: new Float32Array(this.dim) };
-    const crop = faceRowCrop(frame, region, this.embedder.inputSize); // [1, S, S, 3]
-    const row = await this.embedder.embed(crop); // [1, dim]
+  /** The row of a cut face (zeros, masked, where there was none). */
+  async embed(crop: FaceCrop): Promise<FaceRow> {
+    if (!crop.pixels) return { t: crop.t, face: false, data: new Float32Array(this.dim) };
+    const size = this.embedder.inputSize;
+    const x = tf.tensor4d(crop.pixels, [1, size, size, 3]);
+    const row = await this.embedder.embed(x); // [1, dim]
     const data = (await row.data()) as Float32Array;
-    tf.dispose([crop, row]);
-    return { t, face: true, data };
+    tf.dispose([x, row]);
+    return { t: crop.t, face: true, data };
+  }
+
+  /** The row of a frame at page time `t` with the face followed on it (or none), `source` as the run's stream asks. */
+  async row(frame: PixelFrame, face: FaceBox | null, t: number, source: FaceSource): Promise<FaceRow> {
+    return this.embed(await cropFaceRow(frame, face, t, source));
   }
 
   dispose(): void {

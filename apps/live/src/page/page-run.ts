@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelFiles } from '@mer/backend';
-import { ClipRun, FrameRun, PipelineManifest } from '@mer/pipelines';
+import { ClipRun, PipelineManifest } from '@mer/pipelines';
 import { LiveClipRun } from './live-clip-run';
 import { LiveFrameRun } from './live-frame-run';
 import { LiveRun } from './live-run';
@@ -14,8 +14,9 @@ export type PageRun = { kind: 'utterance'; run: LiveRun } | { kind: 'clip'; run:
 /**
  * Opens the server's run ({@link liveRunKind} says how the page scores it) with its panel in `view`.
  * @param emotion human's `emotion` graph, which a clip or frame run's face rows are embedded with
+ * @param runner where a frame run makes its rows and predicts: its worker (once started: {@link LiveFrameRun.toWorker}) or the page's thread
  */
-export async function openPageRun(files: { manifest: PipelineManifest; best: ModelFiles } | null, emotion: tf.io.ModelArtifacts, view: LiveView): Promise<PageRun | null> {
+export async function openPageRun(files: { manifest: PipelineManifest; best: ModelFiles & { files: Map<string, Uint8Array> } } | null, emotion: tf.io.ModelArtifacts, view: LiveView, runner: 'worker' | 'main' = 'worker'): Promise<PageRun | null> {
   if (!files) return null;
   const { manifest, best } = files;
   const kind = liveRunKind(manifest);
@@ -27,7 +28,7 @@ export async function openPageRun(files: { manifest: PipelineManifest; best: Mod
     return { kind: 'utterance', run };
   }
   if (kind.kind === 'frame') {
-    const run = await LiveFrameRun.create(FrameRun.load(manifest, best), kind.plan, emotion, (p) => {
+    const run = await LiveFrameRun.create({ manifest, location: best.location, files: [...best.files], plan: kind.plan, emotion }, runner, (p) => {
       view.runVa(run.name, p.valence, p.arousal, `the newest frame of a ${p.frames}-frame window; ${p.notes.join('; ') || 'standardised as in training'}`);
     });
     view.runVa(run.name, null, null, `valence/arousal every 0.5 s, about 2 s behind (a frame's audio rows need the microphone past it)${kind.plan.text.length ? `; ${kind.plan.text.join(', ')} masked: no transcript in the page` : ''}`);

@@ -10,9 +10,9 @@ async function fetchOk(url: string): Promise<Response> {
 
 /**
  * The trained run the server was started with (`mer live --run`; `base`: the page's `run/` URL): its
- * manifest and its best model's files, held in memory. Null when the server has no run.
+ * manifest and its best model's files, held in memory (`best.files`: by name). Null when the server has no run.
  */
-export async function fetchRun(base: string): Promise<{ manifest: PipelineManifest; best: ModelFiles } | null> {
+export async function fetchRun(base: string): Promise<{ manifest: PipelineManifest; best: ModelFiles & { files: Map<string, Uint8Array> } } | null> {
   const listing = await fetch(`${base}best.json`);
   if (listing.status === 404) return null;
   if (!listing.ok) throw new Error(`${base}best.json: HTTP ${listing.status} ${listing.statusText}`);
