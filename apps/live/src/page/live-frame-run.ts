@@ -52,7 +52,9 @@ export class LiveFrameRun {
   /** Where the rows are made and predicted now, and (while the worker is not ready) how far it has come. */
   get where(): { runner: 'main' | 'worker'; pending: string | null } {
     const f = this.feed;
-    return f instanceof WorkerFrameRun ? { runner: 'worker', pending: f.stage === 'ready' ? null : `the run's worker is ${f.stage}` } : { runner: 'main', pending: null };
+    if (!(f instanceof WorkerFrameRun)) return { runner: 'main', pending: null };
+    if (f.stage === 'failed') return { runner: 'worker', pending: "the run's worker failed; the run is opening on the page's thread" };
+    return { runner: 'worker', pending: f.stage === 'ready' ? null : `the run's worker is ${f.stage}` };
   }
 
   /**
