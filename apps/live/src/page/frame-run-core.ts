@@ -54,7 +54,6 @@ export class FrameRunCore {
   /** A processed frame's face row (runs with a face stream), before {@link FrameRunCore.frame} for that frame. */
   face(row: FaceRow): void {
     this.faces.push(row);
-    while (this.faces.length > 2 && this.faces[1].t < row.t - 5) this.faces.shift();
   }
 
   /** A processed frame at page time `t` (s): rows up to it are made and predicted in the background; resolves when they are. */
@@ -96,6 +95,10 @@ export class FrameRunCore {
         for (const f of this.faces) if (f.t <= t + 0.5 / FPS) held = f;
         add(this.plan.face.name, held?.data ?? new Float32Array(dims[this.plan.face.name]), held?.face ?? false);
       }
+      // Face rows are kept from the newest one a made row held on: the crops can run seconds ahead of
+      // the rows (the audio comes later, and a worker gets what the page held at once).
+      const last = times[times.length - 1] + 0.5 / FPS;
+      while (this.faces.length > 1 && this.faces[1].t <= last) this.faces.shift();
     }
     for (const a of this.plan.audio) {
       const rows = this.audio.rows(a.kind, times.map((t) => t - origin), FPS);

@@ -1,10 +1,11 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { initBackend } from '@mer/backend';
+import { initBackend, memoryFiles } from '@mer/backend';
 import { graphModelArtifacts, GraphModelJson, graphModelShardPaths, PixelFrame } from '@mer/feature-extractors';
-import { createPipeline, generateVaDemo, readManifest } from '@mer/pipelines';
+import { createPipeline, FrameRun, generateVaDemo, readManifest } from '@mer/pipelines';
 import type { KeptPrediction } from './frame-prediction';
+import { FrameRunCore } from './frame-run-core';
 import { FrameRunFiles, serveFrameRun } from './frame-run-worker';
 import { liveRunKind } from './live-run-kind';
 import { LiveFrameRun } from './live-frame-run';
@@ -32,14 +33,14 @@ function inProcessWorker(startBackend: (b: WorkerBackend) => Promise<void> = asy
   return page as unknown as Worker;
 }
 
-/** 4 s of a voice-like signal at 16 kHz, 1024-sample chunks, and 30 fps frames (random pixels, fixed seed), in the page's order. */
+/** 7 s of a voice-like signal at 16 kHz, 1024-sample chunks, and 30 fps frames (random pixels, fixed seed), in the page's order. */
 function* stream(): Generator<{ chunk: Float32Array } | { frame: PixelFrame; t: number }> {
   let seed = 7;
   const rand = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   const rate = 16000;
-  const x = Float32Array.from({ length: 4 * rate }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 140 * i) / rate) * (1 + 0.5 * Math.sin((2 * Math.PI * 3 * i) / rate)) + 0.01 * (rand() - 0.5));
+  const x = Float32Array.from({ length: 7 * rate }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 140 * i) / rate) * (1 + 0.5 * Math.sin((2 * Math.PI * 3 * i) / rate)) + 0.01 * (rand() - 0.5));
   let heard = 0;
-  for (let k = 0; k < 120; k++) {
+  for (let k = 0; k < 210; k++) {
     const t = 0.05 + k / 30;
     for (; heard + 1024 <= Math.min(x.length, t * rate); heard += 1024) yield { chunk: x.slice(heard, heard + 1024) };
     yield { frame: { data: Uint8Array.from({ length: 96 * 64 * 3 }, () => Math.floor(rand() * 256)), width: 96, height: 64 }, t };
@@ -51,11 +52,16 @@ async function feed(run: LiveFrameRun, predictions: KeptPrediction[], held = -1,
   let hear: (chunk: Float32Array, start: number) => void = () => undefined;
   run.listen({ samples: (cb: typeof hear) => (hear = cb) } as unknown as LiveAudio);
   let n = 0;
+  let called = held < 0;
   for (const item of stream()) {
-    if (n++ === held) await between();
+    if (n++ === held) {
+      await between();
+      called = true;
+    }
     if ('chunk' in item) hear(item.chunk, 0);
     else await run.frame(item.frame, null, item.t);
   }
+  if (!called) throw new Error(`the stream has ${n} items, none held past ${held}`);
   for (let last = -1; last !== predictions.length; ) {
     last = predictions.length;
     await new Promise((r) => setTimeout(r, 1500));
@@ -115,8 +121,9 @@ describe("a frame run's worker (the page holds the feed until the worker has the
     const run = await LiveFrameRun.create(files, 'worker', (p) => there.push(p));
     run.onError = (e) => errors.push(e);
     expect(run.where).toEqual({ runner: 'worker', pending: "the run's worker is waiting for the first result" });
-    // Half the stream is held, then the worker starts and gets it, then the rest goes straight to it.
-    await feed(run, there, 150, async () => {
+    // Six of the seven seconds are held (crops and frames more than 5 s ahead of the rows when they come
+    // at once), then the worker starts and gets them, then the rest goes straight to it.
+    await feed(run, there, 270, async () => {
       expect(there).toHaveLength(0);
       await run.toWorker('live.js', BACKEND, () => inProcessWorker(async (b) => void started.push(b)));
     });
@@ -125,6 +132,29 @@ describe("a frame run's worker (the page holds the feed until the worker has the
     expectSame(there, here);
     await run.dispose();
   }, 300_000);
+
+  it('rows hold the face of their time when the crops run more than 5 s ahead of the rows (a held feed sent at once)', async () => {
+    const predictions: KeptPrediction[] = [];
+    const core = new FrameRunCore(FrameRun.load(files.manifest, memoryFiles(files.location, new Map(files.files))), files.plan, (p) => predictions.push(p));
+    const face = files.plan.face?.name ?? '';
+    const dim = files.manifest.streams.find((st) => st.name === face)?.dim ?? 0;
+    const times = Array.from({ length: 210 }, (_, k) => 0.05 + k / 30);
+    // Every frame's face row first (row k holds k), then the microphone, then the frames.
+    times.forEach((t, k) => core.face({ t, face: true, data: new Float32Array(dim).fill(k) }));
+    const rate = 16000;
+    const x = Float32Array.from({ length: 7 * rate }, (_, i) => 0.3 * Math.sin((2 * Math.PI * 140 * i) / rate));
+    for (let i = 0; i + 1024 <= x.length; i += 1024) core.hear(x.slice(i, i + 1024), 0);
+    for (const t of times) await core.frame(t);
+    expect(predictions.length).toBeGreaterThanOrEqual(8);
+    for (const p of predictions) {
+      const rows = p.window[face];
+      expect(Array.from(rows.mask).every((m) => m === 1)).toBe(true);
+      // The window's last row is the frame at the prediction's time.
+      const k = Math.round((p.time - 0.05) * 30);
+      expect(rows.data[(rows.frames - 1) * dim]).toBe(k);
+    }
+    await core.dispose();
+  }, 120_000);
 
   it('a worker that cannot start the backend leaves the run on the page thread, with the held feed and the reason', async () => {
     const here = await threadPredictions();
