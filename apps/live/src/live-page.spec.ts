@@ -6,7 +6,7 @@ import { analyze, AnalyzedFile } from '@mer/pipelines';
 import { EXPRESSION_CLASSES } from '@mer/feature-extractors';
 import { bundleLivePage } from '../tools/page-bundle';
 import { LiveClip, makeLiveClip } from '../tools/live-clip';
-import { launchWithFakeDevices, PageStatus, refuseOtherHosts, waitForPage } from '../tools/live-browser';
+import { launchWithFakeDevices, PageStatus, recordOtherHosts, waitForPage } from '../tools/live-browser';
 import { LIVE_COLUMNS, LiveRow } from './live-columns';
 import { LiveServer, startLiveServer } from './live-server';
 
@@ -43,7 +43,7 @@ describe('mer live in headless Chromium (fake camera + microphone)', () => {
   it('finds the face, agrees with mer analyze within 0.05 per class, hears the speech, asks no other host, exports analyze CSV columns', async () => {
     const page = await browser.newPage();
     await page.setViewport({ width: 1000, height: 760 });
-    const elsewhere = await refuseOtherHosts(page, server.url);
+    const elsewhere = recordOtherHosts(page, server.url);
     await page.goto(`${server.url}?backend=wasm`);
     // Silero VAD opens and BlazeFace's worker starts after the first result; detection moves to the worker once it has BlazeFace open.
     const ready = await waitForPage(page, (s) => s.models === 'ready' && s.frames > 0 && s.startMs?.vad !== undefined && s.detector === 'worker', 120_000);
@@ -95,6 +95,10 @@ describe('mer live in headless Chromium (fake camera + microphone)', () => {
     expect(speaking.filter((r) => Number(r.loudness) > 0.1).length).toBeGreaterThan(speaking.length / 2);
     expect(speaking.filter((r) => Number(r.f0_hz) > 75 && Number(r.f0_hz) < 400).length).toBeGreaterThan(0);
     expect(elsewhere).toEqual([]);
+    // The watch sees a request to another host, which the test browser cannot resolve.
+    const other = 'http://mer-live-test.invalid/probe';
+    expect(await page.evaluate((url) => fetch(url).then(() => 'reached', () => 'refused'), other)).toBe('refused');
+    expect(elsewhere).toEqual([other]);
     // Export: analyze's header and one line per row.
     const csv = (await page.evaluate(() => (globalThis as unknown as { mer: { download(): string } }).mer.download())) as string;
     const lines = csv.trim().split('\n');
