@@ -22,6 +22,13 @@ const SPECS: Record<FaceEmbedderModel, EmbedderSpec> = {
   faceres: { file: 'faceres', size: 224, grayscale: false, node: 'global_pooling/Mean', pooled: false },
 };
 
+/** `name`'s spec, or an error naming the models there are. */
+function specOf(name: FaceEmbedderModel): EmbedderSpec {
+  const spec = SPECS[name];
+  if (!spec) throw new Error(`FaceEmbedder: unknown model '${name}' (${Object.keys(SPECS).join(', ')})`);
+  return spec;
+}
+
 /**
  * Embeds aligned face crops with a shipped pretrained model (offline, on mer's tfjs): the default
  * visual encoder when no hub encoder (Swin, IResNet-50) is available.
@@ -39,8 +46,7 @@ export class FaceEmbedder {
    * @param options.model the model's graph already in memory (e.g. human's `emotion` fetched by a browser page: `graphModelArtifacts`); default read from @vladmandic/human
    */
   static async load(name: FaceEmbedderModel = 'expression', options: { runtime?: FrozenGraphRuntime; model?: tf.io.ModelArtifacts } = {}): Promise<FaceEmbedder> {
-    const spec = SPECS[name];
-    if (!spec) throw new Error(`FaceEmbedder: unknown model '${name}' (${Object.keys(SPECS).join(', ')})`);
+    const spec = specOf(name);
     const graph = { outputs: [spec.node], pooled: spec.pooled ? [spec.node] : [], runtime: options.runtime };
     const model = options.model ? await FrozenGraph.fromArtifacts(`${spec.file}.json`, options.model, graph) : await FrozenGraph.load(humanModelPath(spec.file), graph);
     const zeros = tf.zeros([1, spec.size, spec.size, spec.grayscale ? 1 : 3]);
@@ -52,9 +58,7 @@ export class FaceEmbedder {
 
   /** Crop side `name` takes, without opening it (a page cuts crops where another thread embeds them). */
   static inputSizeOf(name: FaceEmbedderModel): number {
-    const spec = SPECS[name];
-    if (!spec) throw new Error(`FaceEmbedder: unknown model '${name}' (${Object.keys(SPECS).join(', ')})`);
-    return spec.size;
+    return specOf(name).size;
   }
 
   /** Crop side the model takes. */
