@@ -105,9 +105,10 @@ describe('mer live --run (a per-frame valence/arousal run in the page)', () => {
     // Every row the page made (each prediction's added rows, ≥ 15 a prediction), where the median
     // candidate is about 1 away. Measured, the nearest: idle, 150 of 150 rows 0.011–0.033 (Chromium's
     // 48 → 16 kHz resampler is not ffmpeg's); beside 3 busy loops, 5 of 7 runs likewise, and 2 with
-    // clicks in the audio the page heard (where Chromium drops or pads a stretch was not found): one run,
-    // 59 of 222 rows 0.12–0.44 in runs of up to 29 rows at one distance, the 0.96 s windows that cross a
-    // click (one CI run: 0.51). So half the rows must be within 0.1; a wrong pooling or band order has none.
+    // clicks in the audio the page heard (Chromium's fake devices skip the intervals their late timer
+    // missed): one run, 59 of 222 rows 0.12–0.44 in runs of up to 29 rows at one distance, the 0.96 s
+    // windows that cross a click (one CI run: 0.51). So half the rows must be within 0.1; a wrong
+    // pooling or band order has none.
     const made = { halves: [] as number[][], meanStd: [] as number[][] };
     for (const p of preds) {
       const h = p.added[byExtractor['logmel-halves']];
