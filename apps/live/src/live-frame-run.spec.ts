@@ -104,11 +104,12 @@ describe('mer live --run (a per-frame valence/arousal run in the page)', () => {
     };
     // Every row the page made (each prediction's added rows, ≥ 15 a prediction), where the median
     // candidate is about 1 away. Measured, the nearest: idle, 150 of 150 rows 0.011–0.033 (Chromium's
-    // 48 → 16 kHz resampler is not ffmpeg's); beside 3 busy loops, 5 of 7 runs likewise, and 2 with
+    // 48 → 16 kHz resampler is not ffmpeg's); beside 3 busy loops, 8 of 11 runs likewise, and 3 with
     // clicks in the audio the page heard (Chromium's fake devices skip the intervals their late timer
-    // missed): one run, 59 of 222 rows 0.12–0.44 in runs of up to 29 rows at one distance, the 0.96 s
-    // windows that cross a click (one CI run: 0.51). So half the rows must be within 0.1; a wrong
-    // pooling or band order has none.
+    // missed): 59 of 222 rows 0.12–0.44 in one run, 50–52 of 307 0.11–0.50 in two runs of neighbouring rows
+    // in another, the 0.96 s windows that cross a click (one CI run: 0.51). So half the rows must be within 0.1, and the others
+    // come in a few runs of neighbouring rows (clicks); a wrong pooling or band order has no row within
+    // 0.1, a bug that spoils scattered rows makes many runs.
     const made = { halves: [] as number[][], meanStd: [] as number[][] };
     for (const p of preds) {
       const h = p.added[byExtractor['logmel-halves']];
@@ -118,14 +119,17 @@ describe('mer live --run (a per-frame valence/arousal run in the page)', () => {
         made.meanStd.push(rowOf(b, i).slice(0, 128));
       }
     }
+    const middle = (v: number[]) => [...v].sort((x, y) => x - y)[v.length >> 1];
     for (const kind of ['halves', 'meanStd'] as const) {
-      const d = made[kind].map((r) => nearest(r, kind).distance).sort((x, y) => x - y);
+      const d = made[kind].map((r) => nearest(r, kind).distance); // in time order
       const near = d.filter((x) => x < 0.1).length;
-      if (near < 0.5 * d.length || d[d.length >> 1] > 0.05) {
-        throw new Error(`${kind} log-mel rows: ${near} of ${d.length} within 0.1 of the file's; distances ${JSON.stringify(d.map((x) => +x.toFixed(3)))}`);
+      const runs = d.filter((x, i) => x >= 0.1 && !(d[i - 1] >= 0.1)).length;
+      if (near < 0.5 * d.length || middle(d) > 0.05 || runs > 4) {
+        throw new Error(`${kind} log-mel rows: ${near} of ${d.length} within 0.1 of the file's, the others in ${runs} runs; distances in time order ${JSON.stringify(d.map((x) => +x.toFixed(3)))}`);
       }
-      const spread = distances(made[kind][0], tables[0][kind], 0, 128).sort((x, y) => x - y);
-      expect(spread[spread.length >> 1]).toBeGreaterThan(0.6);
+      // The rows tell places apart: the median candidate of every tenth row, their median (the first
+      // row's alone was 0.51 and 0.57 in two loaded runs).
+      expect(middle(made[kind].filter((_, i) => i % 10 === 0).map((r) => middle(distances(r, tables[0][kind], 0, 128))))).toBeGreaterThan(0.6);
     }
     // eGeMAPS of the last window's rows at the place its log-mel row fell, per descriptor relative to
     // its range over the file: the descriptors of 10 ms frames move with the stream's arbitrary offset
