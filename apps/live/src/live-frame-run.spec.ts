@@ -104,7 +104,7 @@ describe('mer live --run (a per-frame valence/arousal run in the page)', () => {
     };
     // Every row the page made (each prediction's added rows, ≥ 15 a prediction), where the median
     // candidate is about 1 away. Measured, the nearest: idle, 150 of 150 rows 0.011–0.033 (Chromium's
-    // 48 → 16 kHz resampler is not ffmpeg's); beside 3 busy loops, 8 of 11 runs likewise, and 3 with
+    // 48 → 16 kHz resampler is not ffmpeg's); beside 3 busy loops, 10 of 13 runs likewise, and 3 with
     // clicks in the audio the page heard (Chromium's fake devices skip the intervals their late timer
     // missed): 59 of 222 rows 0.12–0.44 in one run, 50–52 of 307 0.11–0.50 in two runs of neighbouring rows
     // in another, the 0.96 s windows that cross a click (one CI run: 0.51). So half the rows must be within 0.1, and the others
