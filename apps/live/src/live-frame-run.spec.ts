@@ -102,14 +102,14 @@ describe('mer live --run (a per-frame valence/arousal run in the page)', () => {
       }
       return best;
     };
-    // Every row the page made (each prediction's added rows, ≥ 15 a prediction), where the median
-    // candidate is about 1 away. Measured, the nearest: idle, 150 of 150 rows 0.011–0.033 (Chromium's
-    // 48 → 16 kHz resampler is not ffmpeg's); beside 3 busy loops, 10 of 13 runs likewise, and 3 with
-    // clicks in the audio the page heard (Chromium's fake devices skip the intervals their late timer
-    // missed): 59 of 222 rows 0.12–0.44 in one run, 50–52 of 307 0.11–0.50 in two runs of neighbouring rows
-    // in another, the 0.96 s windows that cross a click (one CI run: 0.51). So half the rows must be within 0.1, and the others
-    // come in a few runs of neighbouring rows (clicks); a wrong pooling or band order has no row within
-    // 0.1, a bug that spoils scattered rows makes many runs.
+    // Every row the page made (each prediction's added rows, ≥ 15 a prediction). Measured, the nearest
+    // file row: idle, 150 of 150 rows 0.011–0.033 (Chromium's 48 → 16 kHz resampler is not ffmpeg's);
+    // beside 3 busy loops, 10 of 13 runs likewise, and 3 with clicks in the audio the page heard
+    // (Chromium's fake devices skip the intervals their late timer missed): 59 of 222 rows 0.12–0.44 in
+    // one run, 50–52 of 307 at 0.11–0.50 in two runs of neighbouring rows in another, the 0.96 s windows
+    // that cross a click (one CI run: 0.51). So half the rows must be within 0.1, and the others come in
+    // a few runs of neighbouring rows; a wrong pooling or band order has no row within 0.1, a bug that
+    // spoils scattered rows makes many runs.
     const made = { halves: [] as number[][], meanStd: [] as number[][] };
     for (const p of preds) {
       const h = p.added[byExtractor['logmel-halves']];
