@@ -19,6 +19,11 @@ export interface FaceTrackOptions {
    * each of them. Default: every frame.
    */
   frameIndices?: readonly number[];
+  /**
+   * With `frameIndices`: the frame count they were picked from, checked on the decode (which then runs
+   * to the end): another count throws `FrameCountMismatch` from `@mer/media` naming the decoded one.
+   */
+  expectedFrames?: number;
   info?: MediaInfo;
   /**
    * Which face to follow when several are seen: 'main' (default: largest × most confident),
@@ -119,7 +124,8 @@ export async function extractFaceTrack(file: string, detector: Pick<FaceDetector
   const largest = (options.select ?? 'main') === 'main' || options.select === 'largest';
   // Sparse sampling (AVT-CA's 15 frames a clip): ffmpeg sends only the wanted frames.
   const frames = options.frameIndices ? [...options.frameIndices] : undefined;
-  for await (const batch of readVideoFrames(file, { ...size, batchSize: options.batchSize ?? decode.batchSize, info, frames })) {
+  const expectedFrames = frames ? options.expectedFrames : undefined;
+  for await (const batch of readVideoFrames(file, { ...size, batchSize: options.batchSize ?? decode.batchSize, info, frames, expectedFrames })) {
     fps = batch.fps;
     const frameSize = batch.height * batch.width * 3;
     const frameAt = (i: number) => ({ data: batch.data.subarray(i * frameSize, (i + 1) * frameSize), height: batch.height, width: batch.width });
@@ -170,7 +176,7 @@ export async function extractFaceTrack(file: string, detector: Pick<FaceDetector
       continue;
     }
     chunks.push(out);
-    if (wanted && rowIndex.length === wanted.size) break; // the rest is not needed: stop decoding
+    if (wanted && rowIndex.length === wanted.size && expectedFrames === undefined) break; // the rest is not needed: stop decoding
   }
   const features = new Float32Array(mask.length * dim);
   let at = 0;

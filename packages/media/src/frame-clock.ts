@@ -40,6 +40,11 @@ export class FrameClock {
     while (this.pts.length < count && !this.closed) await new Promise<void>((r) => (this.wake = r));
   }
 
+  /** Frames whose line has been read: once closed, every frame that passed showinfo. */
+  get count(): number {
+    return this.pts.length;
+  }
+
   /** Seconds of frame `n`, or undefined when ffmpeg gave none (no pts). */
   time(n: number): number | undefined {
     const p = this.pts[n];

@@ -8,7 +8,7 @@ export { mediaProcessLaunches } from './media-processes';
 export type { MediaTool } from './media-processes';
 export { parseRational, rationalValue } from './rational';
 export type { Rational } from './rational';
-export { readVideoFrames, outputSize } from './video-frames';
+export { FrameCountMismatch, readVideoFrames, outputSize } from './video-frames';
 export type { VideoFrameOptions, VideoFrameBatch } from './video-frames';
 export { readAudio, decodeAudio } from './audio-stream';
 export { resample } from './resampler';

@@ -41,7 +41,27 @@ describe('probe', () => {
     expect(info.audio[0]).toMatchObject({ sampleRate: 48000, channels: 2 });
     expect(info.video?.frameCountSource).toBe('container');
     const counted = await probe(clip, { countFrames: true });
-    expect(counted.video).toMatchObject({ frameCount: 50, frameCountSource: 'decoded' });
+    expect(counted.video).toMatchObject({ frameCount: 50, frameCountSource: 'packets' });
+    const decoded = await probe(clip, { countFrames: 'decode' });
+    expect(decoded.video).toMatchObject({ frameCount: 50, frameCountSource: 'decoded' });
+  });
+
+  it('counts frames as they decode where an edit list discards packets (a cut copied without re-encoding)', async () => {
+    const { ffmpeg } = locateFfmpeg();
+    const gop = path.join(dir, 'gop.mp4');
+    const made = spawnSync(ffmpeg, ['-v', 'error', '-y', '-f', 'lavfi', '-i', 'testsrc=size=96x64:rate=25', '-t', '4', '-c:v', 'libx264', '-g', '25', '-bf', '2', gop]);
+    expect(made.status).toBe(0);
+    // Cut mid-GOP without re-encoding: the frames from the keyframe before 1.3 s are stored, and an edit list hides them.
+    const cut = path.join(dir, 'cut.mp4');
+    expect(spawnSync(ffmpeg, ['-v', 'error', '-y', '-ss', '1.3', '-i', gop, '-t', '1.5', '-c', 'copy', cut]).status).toBe(0);
+    let decodedFrames = 0;
+    for await (const b of readVideoFrames(cut, { width: 32 })) decodedFrames += b.count;
+    const container = (await probe(cut)).video!;
+    const packets = (await probe(cut, { countFrames: true })).video!;
+    const decoded = (await probe(cut, { countFrames: 'decode' })).video!;
+    expect(container.frameCount).toBeGreaterThan(decodedFrames); // the container counts the hidden frames too
+    expect(packets).toMatchObject({ frameCount: decodedFrames, frameCountSource: 'packets' });
+    expect(decoded).toMatchObject({ frameCount: decodedFrames, frameCountSource: 'decoded' });
   });
 
   it('keeps the real rational rate of NTSC video (30000/1001)', async () => {

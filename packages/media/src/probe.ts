@@ -32,11 +32,13 @@ export interface VideoStreamInfo {
   fpsRational: Rational;
   fps: number;
   /**
-   * Frames in the stream: decoded and counted with `probe(file, { countFrames: true })`, else the
-   * container's count (which can be off by one from what decodes), else duration × fps rounded.
+   * Frames in the stream. With `probe(file, { countFrames: true })`: its packets that decode to a
+   * frame (`'packets'`: demuxed, not decoded; those an edit list discards are not counted), or with
+   * `countFrames: 'decode'` the frames that decode (`'decoded'`). Else the container's count (which
+   * can be off from what decodes: edit lists), else duration × fps rounded.
    */
   frameCount: number;
-  frameCountSource: 'decoded' | 'container' | 'estimated';
+  frameCountSource: 'decoded' | 'packets' | 'container' | 'estimated';
   duration: number;
 }
 
@@ -103,8 +105,14 @@ function lastLines(text: string, n = 3): string {
 
 /** Probe options. */
 export interface ProbeOptions {
-  /** Decode the video to count its frames exactly (slower; ffprobe's `-count_frames`). */
-  countFrames?: boolean;
+  /**
+   * Count the video's frames. `true`: the packets that decode to a frame, read without decoding (as
+   * fast as the probe itself). They equal the decoded frames unless a packet fails to decode or holds
+   * several frames; {@link readVideoFrames} given `expectedFrames` checks the count on the decode it
+   * does anyway. `'decode'`: decode the video to count its frames (ffprobe's `-count_frames`, slower;
+   * `true` under `MER_MEDIA_PROBE=ffprobe`, the route before).
+   */
+  countFrames?: boolean | 'decode';
   /**
    * Only the audio will be read (a plan without visual streams, `decodeAudio`): any container's facts
    * then come from the one ffmpeg run that also decodes its audio, no ffprobe. `video`, when the file has
@@ -163,8 +171,8 @@ function infoFromDump(file: string, sizeBytes: number, d: DecodedFile): MediaInf
  * - an audio container (MP3, FLAC, M4A, Ogg…; see looksAudioOnly), or any file with `audioOnly`: from
  *   the one ffmpeg run that also decodes its first audio stream at its own rate, kept with the result
  *   (readAudio/decodeAudio resample it in-process: no second process);
- * - anything else (video): with ffprobe; with `countFrames` the video is decoded to count its frames
- *   exactly (slower).
+ * - anything else (video): with ffprobe; `countFrames` counts the video's packets (or, `'decode'`, its
+ *   decoded frames: slower).
  * `MER_MEDIA_PROBE=ffprobe` asks ffprobe for every non-WAV file (the route before, for comparison).
  * Missing, empty and unreadable files are errors naming the file and the problem.
  */
@@ -197,21 +205,31 @@ export async function probe(file: string, options: ProbeOptions = {}): Promise<M
   return ffprobeInfo(file, sizeBytes, options);
 }
 
+/** The packets of stream `index` that decode to a shown frame: all but those flagged D (discarded by an edit list). */
+function keptPackets(packets: readonly { stream_index: number; flags?: string }[], index: number): number {
+  let n = 0;
+  for (const p of packets) if (p.stream_index === index && !(p.flags ?? '').includes('D')) n++;
+  return n;
+}
+
 async function ffprobeInfo(file: string, sizeBytes: number, options: ProbeOptions): Promise<MediaInfo> {
   const { ffprobe } = locateFfmpeg();
   noteLaunch('ffprobe');
+  const count = options.countFrames === 'decode' || (options.countFrames && process.env['MER_MEDIA_PROBE'] === 'ffprobe') ? 'decode' : options.countFrames ? 'packets' : null;
+  // Packets: each one's stream and flags (a packet an edit list discards is flagged D), one line each.
+  const counting = count === 'decode' ? ['-count_frames'] : count === 'packets' ? ['-show_entries', 'packet=stream_index,flags'] : [];
   const raw = await new Promise<string>((resolve, reject) => {
     execFile(
       ffprobe,
-      ['-v', 'error', ...(options.countFrames ? ['-count_frames'] : []), '-print_format', 'json', '-show_format', '-show_streams', file],
-      { maxBuffer: 16 * 1024 * 1024 },
+      ['-v', 'error', ...counting, '-print_format', 'json=compact=1', '-show_format', '-show_streams', file],
+      { maxBuffer: 512 * 1024 * 1024 },
       (err, stdout, stderr) => {
         if (err) reject(new MediaError(file, 'not-media', `not a readable media file (ffprobe: ${lastLines(stderr) || err.message})`));
         else resolve(stdout);
       },
     );
   });
-  const json = JSON.parse(raw) as { format?: Record<string, any>; streams?: Record<string, any>[] };
+  const json = JSON.parse(raw) as { format?: Record<string, any>; streams?: Record<string, any>[]; packets?: { stream_index: number; flags?: string }[] };
   const streams = json.streams ?? [];
   const formatDuration = Number(json.format?.['duration']);
   const v = streams.find((s) => s['codec_type'] === 'video' && !(s['disposition']?.['attached_pic'] === 1));
@@ -222,9 +240,8 @@ async function ffprobeInfo(file: string, sizeBytes: number, options: ProbeOption
     const fps = rationalValue(fpsRational);
     const duration = Number(v['duration']) || formatDuration || 0;
     const nb = Number(v['nb_frames']);
-    const decoded = Number(v['nb_read_frames']);
-    const frameCountSource: VideoStreamInfo['frameCountSource'] =
-      options.countFrames && decoded > 0 ? 'decoded' : Number.isFinite(nb) && nb > 0 ? 'container' : 'estimated';
+    const counted = count === 'decode' ? Number(v['nb_read_frames']) : count === 'packets' ? keptPackets(json.packets ?? [], Number(v['index'])) : 0;
+    const frameCountSource: VideoStreamInfo['frameCountSource'] = counted > 0 ? (count === 'decode' ? 'decoded' : 'packets') : Number.isFinite(nb) && nb > 0 ? 'container' : 'estimated';
     const [codedWidth, codedHeight] = [Number(v['width']), Number(v['height'])];
     const sar = parseRational(v['sample_aspect_ratio']?.replace(':', '/'));
     const sampleAspect = sar ? rationalValue(sar) : 1;
@@ -238,7 +255,7 @@ async function ffprobeInfo(file: string, sizeBytes: number, options: ProbeOption
       sampleAspect,
       fpsRational,
       fps,
-      frameCount: frameCountSource === 'decoded' ? decoded : frameCountSource === 'container' ? nb : Math.round(duration * fps),
+      frameCount: counted > 0 ? counted : frameCountSource === 'container' ? nb : Math.round(duration * fps),
       frameCountSource,
       duration,
     };

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { generateTestClip, readVideoFrames, writeDisplayRotated } from './index';
+import { FrameCountMismatch, generateTestClip, readVideoFrames, writeDisplayRotated } from './index';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-frame-selection-'));
 
@@ -37,6 +37,30 @@ describe('readVideoFrames({ frames }): only the wanted frames leave ffmpeg', () 
       });
     }
     expect(got).toEqual(wanted);
+  });
+
+  it('expectedFrames: decodes to the end and checks the count the frames were picked from', async () => {
+    const file = generateTestClip(path.join(dir, 'count.mp4'), { seconds: 1, fps: 25, toneHz: false });
+    const full = await allFrames(file, 48);
+    expect(full.pixels).toHaveLength(25);
+    const picked = async (expectedFrames: number) => {
+      const got: { index: number; time: number }[] = [];
+      try {
+        for await (const b of readVideoFrames(file, { width: 48, frames: [2, 12], expectedFrames })) b.indices!.forEach((index, i) => got.push({ index, time: b.timestamps[i] }));
+      } catch (e) {
+        return { got, error: e };
+      }
+      return { got, error: null };
+    };
+    const right = await picked(25);
+    expect(right.error).toBeNull();
+    expect(right.got.map((r) => r.index)).toEqual([2, 12]);
+    right.got.forEach((r) => expect(r.time).toBeCloseTo(full.times[r.index], 6));
+    // Picked from a wrong count: the frames still come, then the error that says how many decode.
+    const wrong = await picked(26);
+    expect(wrong.got.map((r) => r.index)).toEqual([2, 12]);
+    expect(wrong.error).toBeInstanceOf(FrameCountMismatch);
+    expect(wrong.error).toMatchObject({ expected: 26, decoded: 25, message: `${file}: decodes to 25 frames, not the 26 its frames were picked from` });
   });
 
   it('refuses a selection with a resampling rate or a start (indices would be ambiguous)', async () => {

@@ -26,6 +26,24 @@ export interface VideoFrameOptions {
    * then carry each frame's index in `indices`.
    */
   frames?: readonly number[];
+  /**
+   * With `frames`: the frame count they were picked from (e.g. {@link probe}'s packet count). ffmpeg
+   * then decodes to the end, and if another number of frames decodes, the generator throws a
+   * {@link FrameCountMismatch} (after the frames it found) that says how many did: pick again from it.
+   */
+  expectedFrames?: number;
+}
+
+/** The frames a video decodes to are not the count a selection was picked from (see `expectedFrames`). */
+export class FrameCountMismatch extends MediaError {
+  constructor(
+    file: string,
+    readonly expected: number,
+    readonly decoded: number,
+  ) {
+    super(file, 'decode-failed', `decodes to ${decoded} frames, not the ${expected} its frames were picked from`);
+    this.name = 'FrameCountMismatch';
+  }
 }
 
 /** A batch of consecutive RGB frames. */
@@ -93,7 +111,10 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
   const picked = options.frames ? [...new Set(options.frames)].sort((a, b) => a - b) : null;
   if (picked && picked.length === 0) return;
   const select = picked ? `select='${picked.map((n) => `eq(n,${n})`).join('+')}'` : undefined;
-  const filters = [select, ...turn, options.fps ? `fps=${options.fps}` : undefined, `scale=${width}:${height}:flags=bilinear`, options.fps ? undefined : 'showinfo'].filter(Boolean);
+  // showinfo sees every decoded frame (before the selection): each one's time by its decoded index, and the count.
+  const filters = picked
+    ? ['showinfo', select, ...turn, `scale=${width}:${height}:flags=bilinear`]
+    : [...turn, options.fps ? `fps=${options.fps}` : undefined, `scale=${width}:${height}:flags=bilinear`, options.fps ? undefined : 'showinfo'].filter(Boolean);
   const args = [
     '-noautorotate',
     ...inputWithRange(file, start, options.duration),
@@ -119,11 +140,14 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
     if (count === 0) continue;
     const firstIndex = index;
     index += count;
-    if (!options.fps) await clock.until(index);
     const indices = picked ? picked.slice(firstIndex, firstIndex + count) : undefined;
-    const timestamps = Float64Array.from({ length: count }, (_, i) => start + (clock.time(firstIndex + i) ?? (indices ? indices[i] : firstIndex + i) / fps));
+    if (!options.fps) await clock.until(indices ? indices[count - 1] + 1 : index);
+    const decodedIndex = (i: number) => (indices ? indices[i] : firstIndex + i);
+    const timestamps = Float64Array.from({ length: count }, (_, i) => start + (clock.time(decodedIndex(i)) ?? decodedIndex(i) / fps));
     yield { data: record.subarray(0, count * frameBytes), count, width, height, firstIndex, timestamps, fps, ...(indices ? { indices } : {}) };
-    if (picked && index >= picked.length) return; // every wanted frame is out: stop decoding
+    // Every wanted frame is out: stop decoding, unless the count they were picked from is to be checked.
+    if (picked && index >= picked.length && options.expectedFrames === undefined) return;
   }
+  if (picked && options.expectedFrames !== undefined && clock.count !== options.expectedFrames) throw new FrameCountMismatch(file, options.expectedFrames, clock.count);
   if (index === 0) throw new MediaError(file, 'decode-failed', 'no video frames could be decoded');
 }

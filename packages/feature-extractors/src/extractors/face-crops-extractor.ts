@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { clipFrameIndices } from '@mer/datasets';
 import type { ExtractorDefinition, StreamExtractor } from '../extractor-registry';
+import { clipFaceRows } from '../clip-face-rows';
 import { FaceDetector } from '../face-detector';
-import { extractFaceTrack, FACE_TRACK_GEOMETRY, type FrameEmbedder } from '../face-track-extractor';
+import { FACE_TRACK_GEOMETRY, type FrameEmbedder } from '../face-track-extractor';
 
 /** The crop side when the options name none: AVT-CA's paper (EfficientFace on 224×224 faces). */
 export const DEFAULT_CROP_SIZE = 224;
@@ -48,22 +48,7 @@ export const faceCropsExtractor: ExtractorDefinition = {
         config: { faces: o.faces, crop: size, detectEvery: o.detectEvery, geometry: FACE_TRACK_GEOMETRY, ...(o.face && o.face !== 'main' ? { select: o.face } : {}), ...(clip ?? {}) },
         standsInFor: null,
       }),
-      async clip(file, span) {
-        const { info } = file;
-        const indices = clipFrameIndices(info.video!.frameCount, info.video!.fps, span);
-        const unique = [...new Set(indices)].sort((a, b) => a - b);
-        const track = await extractFaceTrack(file.path, detector, rows, { frameIndices: unique, info, select: file.sources.person ?? o.face });
-        const dim = rows.dim;
-        const data = new Float32Array(span.frames * dim);
-        const mask = new Uint8Array(span.frames);
-        indices.forEach((fi, r) => {
-          const k = track.indices.indexOf(fi);
-          data.set(track.features.subarray(k * dim, (k + 1) * dim), r * dim);
-          mask[r] = track.mask[k];
-        });
-        const times = Float64Array.from(indices, (fi) => track.times[track.indices.indexOf(fi)]);
-        return { data, mask, frames: span.frames, times };
-      },
+      clip: (file, span) => clipFaceRows(file.path, file.info, detector, rows, span, file.sources.person ?? o.face),
       dispose() {
         detector?.dispose();
       },

@@ -1,6 +1,6 @@
-import { clipFrameIndices } from '@mer/datasets';
 import { probe } from '@mer/media';
 import type { ExtractorDefinition, StreamExtractor, VisualBatch, VisualTrack } from '../extractor-registry';
+import { clipFaceRows } from '../clip-face-rows';
 import { extractCropTrack } from '../crop-track-extractor';
 import { FaceDetector } from '../face-detector';
 import { FaceEmbedder } from '../face-embedder';
@@ -43,7 +43,7 @@ export const faceExtractor: ExtractorDefinition = {
         if (!onBatch) {
           if (o.faces === 'cropped-aligned') {
             if (sources.faceCrops) {
-              const rows = sources.frames ?? (await probe(file.path, { countFrames: true })).video!.frameCount;
+              const rows = sources.frames ?? (await probe(file.path, { countFrames: 'decode' })).video!.frameCount;
               file.notes.push(`faces: the dataset's aligned crops in ${sources.faceCrops}`);
               return asRows(await extractCropTrack(sources.faceCrops, rows, embedder, { fps: info.video.fps }));
             }
@@ -67,22 +67,7 @@ export const faceExtractor: ExtractorDefinition = {
           remote?.close();
         }
       },
-      async clip(file, span) {
-        const { info } = file;
-        const dim = embedder.dim;
-        const indices = clipFrameIndices(info.video!.frameCount, info.video!.fps, span);
-        const unique = [...new Set(indices)].sort((a, b) => a - b);
-        const track = await extractFaceTrack(file.path, detector, embedder, { frameIndices: unique, info });
-        const data = new Float32Array(span.frames * dim);
-        const mask = new Uint8Array(span.frames);
-        indices.forEach((fi, r) => {
-          const k = track.indices.indexOf(fi);
-          data.set(track.features.subarray(k * dim, (k + 1) * dim), r * dim);
-          mask[r] = track.mask[k];
-        });
-        const times = Float64Array.from(indices, (fi) => track.times[track.indices.indexOf(fi)]);
-        return { data, mask, frames: span.frames, times };
-      },
+      clip: (file, span) => clipFaceRows(file.path, file.info, detector, embedder, span, file.sources.person ?? o.face),
       dispose() {
         detector?.dispose();
         embedder.dispose();

@@ -1,0 +1,57 @@
+import { clipFrameIndices } from '@mer/datasets';
+import { FrameCountMismatch, type MediaInfo } from '@mer/media';
+import type { ClipSpan, StreamRows } from './extractor-registry';
+import type { FaceDetector } from './face-detector';
+import type { FaceSelection } from './face-follower';
+import { extractFaceTrack, type FrameEmbedder } from './face-track-extractor';
+
+/** A clip's face rows: one per sampled frame (a frame sampled twice gives two equal rows), and their times. */
+export interface ClipFaceRows extends StreamRows {
+  mask: Uint8Array;
+  frames: number;
+  times: Float64Array;
+}
+
+/**
+ * The face rows of a clip-timed stream: `span.frames` frames sampled by {@link clipFrameIndices}
+ * (spread over the first `span.seconds`, or the whole file when shorter), each one's face detected
+ * (or the centred square) and embedded. The frames are picked from the probe's frame count and decoded in one ffmpeg run. Where
+ * that count is not a decoded one (`countFrames: true` counts packets), the run decodes to the end
+ * and checks it; if another number of frames decodes, the frames are picked again from that number
+ * and decoded again (as many frames as a decoded count would have given).
+ */
+export async function clipFaceRows(
+  file: string,
+  info: MediaInfo,
+  detector: Pick<FaceDetector, 'detectPixels'> | null,
+  embedder: FrameEmbedder,
+  span: ClipSpan,
+  select?: FaceSelection,
+): Promise<ClipFaceRows> {
+  const video = info.video!;
+  const rowsOf = async (frameCount: number, check: boolean) => {
+    const indices = clipFrameIndices(frameCount, video.fps, span);
+    const unique = [...new Set(indices)].sort((a, b) => a - b);
+    const track = await extractFaceTrack(file, detector, embedder, { frameIndices: unique, info, select, ...(check ? { expectedFrames: frameCount } : {}) });
+    return { indices, track };
+  };
+  let sampled: Awaited<ReturnType<typeof rowsOf>>;
+  try {
+    sampled = await rowsOf(video.frameCount, video.frameCountSource !== 'decoded');
+  } catch (e) {
+    if (!(e instanceof FrameCountMismatch)) throw e;
+    sampled = await rowsOf(e.decoded, false);
+  }
+  const { indices, track } = sampled;
+  const dim = track.dim;
+  const data = new Float32Array(span.frames * dim);
+  const mask = new Uint8Array(span.frames);
+  const times = new Float64Array(span.frames);
+  indices.forEach((fi, r) => {
+    const k = track.indices.indexOf(fi);
+    data.set(track.features.subarray(k * dim, (k + 1) * dim), r * dim);
+    mask[r] = track.mask[k];
+    times[r] = track.times[k];
+  });
+  return { data, mask, frames: span.frames, times };
+}
