@@ -21,8 +21,8 @@ beforeAll(async () => {
 });
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
 
-/** The centred-square crop of each decoded frame, as a row of pixels. */
-async function decodedRows(): Promise<Float32Array[]> {
+/** The centred-square crop of each decoded frame of `clip`, as a row of pixels. */
+async function decodedRows(clip: string): Promise<Float32Array[]> {
   const rows: Float32Array[] = [];
   const embedder = pixelRows(SIZE);
   for await (const b of readVideoFrames(clip)) {
@@ -41,7 +41,7 @@ async function decodedRows(): Promise<Float32Array[]> {
 
 describe('clipFaceRows: the sampled frames of a clip, picked from the frames that decode', () => {
   it('with the probe’s packet count: the rows of the frames clipFrameIndices picks from the decoded count, in one ffmpeg run', async () => {
-    const all = await decodedRows();
+    const all = await decodedRows(clip);
     expect(all).toHaveLength(25);
     const info = await probe(clip, { countFrames: true });
     expect(info.video).toMatchObject({ frameCount: 25, frameCountSource: 'packets' });
@@ -67,5 +67,27 @@ describe('clipFaceRows: the sampled frames of a clip, picked from the frames tha
     // A decoded count is taken as it is (nothing to check): 26 picks other frames.
     const taken = await clipFaceRows(clip, off(26, 'decoded'), null, pixelRows(SIZE), span);
     expect(Array.from(taken.data)).not.toEqual(Array.from(right.data));
+  });
+
+  it('a clip longer than the span: the picks depend only on the decode reaching the span, and a count below it is picked again', async () => {
+    const long = generateTestClip(path.join(dir, 'long.mp4'), { seconds: 3, fps: 25, width: 64, height: 48, toneHz: false });
+    const all = await decodedRows(long);
+    expect(all).toHaveLength(75);
+    const info = await probe(long, { countFrames: true });
+    const dim = SIZE * SIZE * 3;
+    const expectRows = (rows: { data: Float32Array }) => clipFrameIndices(75, 25, span).forEach((fi, r) => expect(Array.from(rows.data.subarray(r * dim, (r + 1) * dim))).toEqual(Array.from(all[fi])));
+    // The span is 50 frames: any count from 50 on picks the same frames.
+    expect(clipFrameIndices(90, 25, span)).toEqual(clipFrameIndices(75, 25, span));
+    const off = (frameCount: number): MediaInfo => ({ ...info, video: { ...info.video!, frameCount, frameCountSource: 'packets' } });
+    for (const count of [75, 90]) {
+      const before = mediaProcessLaunches();
+      expectRows(await clipFaceRows(long, off(count), null, pixelRows(SIZE), span));
+      expect(mediaProcessLaunches().ffmpeg - before.ffmpeg).toBe(1);
+    }
+    // 40 would pick within 40 frames: the decode shows more, and the frames are picked from all 75.
+    expect(clipFrameIndices(40, 25, span)).not.toEqual(clipFrameIndices(75, 25, span));
+    const before = mediaProcessLaunches();
+    expectRows(await clipFaceRows(long, off(40), null, pixelRows(SIZE), span));
+    expect(mediaProcessLaunches().ffmpeg - before.ffmpeg).toBe(2);
   });
 });

@@ -1,5 +1,5 @@
 import { clipFrameIndices } from '@mer/datasets';
-import { FrameCountMismatch, type MediaInfo } from '@mer/media';
+import { FrameCountMismatch, type FrameCountCheck, type MediaInfo } from '@mer/media';
 import type { ClipSpan, StreamRows } from './extractor-registry';
 import type { FaceDetector } from './face-detector';
 import type { FaceSelection } from './face-follower';
@@ -29,10 +29,17 @@ export async function clipFaceRows(
   select?: FaceSelection,
 ): Promise<ClipFaceRows> {
   const video = info.video!;
-  const rowsOf = async (frameCount: number, check: boolean) => {
-    const indices = clipFrameIndices(frameCount, video.fps, span);
+  const picks = (count: number) => clipFrameIndices(count, video.fps, span);
+  /** What of `count` the picks depend on: all of it, or only its reaching the span's frames (the same picks from any count beyond). */
+  const checkOf = (count: number): FrameCountCheck => {
+    const spanFrames = Math.round(span.seconds * video.fps);
+    const same = count > spanFrames && picks(spanFrames).every((p, i) => p === picks(count)[i]);
+    return same ? { atLeast: spanFrames } : { exactly: count };
+  };
+  const rowsOf = async (count: number, check: boolean) => {
+    const indices = picks(count);
     const unique = [...new Set(indices)].sort((a, b) => a - b);
-    const track = await extractFaceTrack(file, detector, embedder, { frameIndices: unique, info, select, ...(check ? { expectedFrames: frameCount } : {}) });
+    const track = await extractFaceTrack(file, detector, embedder, { frameIndices: unique, info, select, ...(check ? { frameCount: checkOf(count) } : {}) });
     return { indices, track };
   };
   let sampled: Awaited<ReturnType<typeof rowsOf>>;

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { MediaInfo, probe, readVideoFrames } from '@mer/media';
+import { FrameCountCheck, MediaInfo, probe, readVideoFrames } from '@mer/media';
 import { faceDecodeSize } from './face-decode-size';
 import { FaceBox, FaceDetector } from './face-detector';
 import { FaceFollower, FaceSelection } from './face-follower';
@@ -20,10 +20,10 @@ export interface FaceTrackOptions {
    */
   frameIndices?: readonly number[];
   /**
-   * With `frameIndices`: the frame count they were picked from, checked on the decode (which then runs
-   * to the end): another count throws `FrameCountMismatch` from `@mer/media` naming the decoded one.
+   * With `frameIndices`: the frame count they were picked from, checked on the decode (`frameCount` of
+   * `readVideoFrames`): another count throws `FrameCountMismatch` from `@mer/media` naming the decoded one.
    */
-  expectedFrames?: number;
+  frameCount?: FrameCountCheck;
   info?: MediaInfo;
   /**
    * Which face to follow when several are seen: 'main' (default: largest × most confident),
@@ -124,8 +124,8 @@ export async function extractFaceTrack(file: string, detector: Pick<FaceDetector
   const largest = (options.select ?? 'main') === 'main' || options.select === 'largest';
   // Sparse sampling (AVT-CA's 15 frames a clip): ffmpeg sends only the wanted frames.
   const frames = options.frameIndices ? [...options.frameIndices] : undefined;
-  const expectedFrames = frames ? options.expectedFrames : undefined;
-  for await (const batch of readVideoFrames(file, { ...size, batchSize: options.batchSize ?? decode.batchSize, info, frames, expectedFrames })) {
+  const frameCount = frames ? options.frameCount : undefined;
+  for await (const batch of readVideoFrames(file, { ...size, batchSize: options.batchSize ?? decode.batchSize, info, frames, frameCount })) {
     fps = batch.fps;
     const frameSize = batch.height * batch.width * 3;
     const frameAt = (i: number) => ({ data: batch.data.subarray(i * frameSize, (i + 1) * frameSize), height: batch.height, width: batch.width });
@@ -176,7 +176,7 @@ export async function extractFaceTrack(file: string, detector: Pick<FaceDetector
       continue;
     }
     chunks.push(out);
-    if (wanted && rowIndex.length === wanted.size && expectedFrames === undefined) break; // the rest is not needed: stop decoding
+    if (wanted && rowIndex.length === wanted.size && frameCount === undefined) break; // the rest is not needed: stop decoding
   }
   const features = new Float32Array(mask.length * dim);
   let at = 0;

@@ -9,7 +9,7 @@ export type { MediaTool } from './media-processes';
 export { parseRational, rationalValue } from './rational';
 export type { Rational } from './rational';
 export { FrameCountMismatch, readVideoFrames, outputSize } from './video-frames';
-export type { VideoFrameOptions, VideoFrameBatch } from './video-frames';
+export type { FrameCountCheck, VideoFrameOptions, VideoFrameBatch } from './video-frames';
 export { readAudio, decodeAudio } from './audio-stream';
 export { resample } from './resampler';
 export type { ResamplerOptions } from './resampler';

@@ -108,7 +108,7 @@ export interface ProbeOptions {
   /**
    * Count the video's frames. `true`: the packets that decode to a frame, read without decoding (as
    * fast as the probe itself). They equal the decoded frames unless a packet fails to decode or holds
-   * several frames; {@link readVideoFrames} given `expectedFrames` checks the count on the decode it
+   * several frames; {@link readVideoFrames} given `frameCount` checks the count on the decode it
    * does anyway. `'decode'`: decode the video to count its frames (ffprobe's `-count_frames`, slower;
    * `true` under `MER_MEDIA_PROBE=ffprobe`, the route before).
    */

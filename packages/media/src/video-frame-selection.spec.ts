@@ -1,7 +1,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { FrameCountMismatch, generateTestClip, readVideoFrames, writeDisplayRotated } from './index';
+import { FrameCountMismatch, generateTestClip, readVideoFrames, writeDisplayRotated, type FrameCountCheck } from './index';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-frame-selection-'));
 
@@ -39,28 +39,33 @@ describe('readVideoFrames({ frames }): only the wanted frames leave ffmpeg', () 
     expect(got).toEqual(wanted);
   });
 
-  it('expectedFrames: decodes to the end and checks the count the frames were picked from', async () => {
+  it('frameCount: checks the count the frames were picked from, exactly (to the end) or one the decode reaches', async () => {
     const file = generateTestClip(path.join(dir, 'count.mp4'), { seconds: 1, fps: 25, toneHz: false });
     const full = await allFrames(file, 48);
     expect(full.pixels).toHaveLength(25);
-    const picked = async (expectedFrames: number) => {
+    const picked = async (frameCount: FrameCountCheck) => {
       const got: { index: number; time: number }[] = [];
       try {
-        for await (const b of readVideoFrames(file, { width: 48, frames: [2, 12], expectedFrames })) b.indices!.forEach((index, i) => got.push({ index, time: b.timestamps[i] }));
+        for await (const b of readVideoFrames(file, { width: 48, frames: [2, 12], frameCount })) b.indices!.forEach((index, i) => got.push({ index, time: b.timestamps[i] }));
       } catch (e) {
         return { got, error: e };
       }
       return { got, error: null };
     };
-    const right = await picked(25);
-    expect(right.error).toBeNull();
-    expect(right.got.map((r) => r.index)).toEqual([2, 12]);
-    right.got.forEach((r) => expect(r.time).toBeCloseTo(full.times[r.index], 6));
+    for (const right of [{ exactly: 25 }, { atLeast: 20 }, { atLeast: 25 }]) {
+      const r = await picked(right);
+      expect(r.error).toBeNull();
+      expect(r.got.map((g) => g.index)).toEqual([2, 12]);
+      r.got.forEach((g) => expect(g.time).toBeCloseTo(full.times[g.index], 6));
+    }
     // Picked from a wrong count: the frames still come, then the error that says how many decode.
-    const wrong = await picked(26);
+    const wrong = await picked({ exactly: 26 });
     expect(wrong.got.map((r) => r.index)).toEqual([2, 12]);
     expect(wrong.error).toBeInstanceOf(FrameCountMismatch);
-    expect(wrong.error).toMatchObject({ expected: 26, decoded: 25, message: `${file}: decodes to 25 frames, not the 26 its frames were picked from` });
+    expect(wrong.error).toMatchObject({ expected: { exactly: 26 }, decoded: 25, message: `${file}: decodes to 25 frames, not the 26 its frames were picked from` });
+    const short = await picked({ atLeast: 30 });
+    expect(short.got.map((r) => r.index)).toEqual([2, 12]);
+    expect(short.error).toMatchObject({ decoded: 25, message: `${file}: decodes to 25 frames, fewer than the 30 its frames were picked from` });
   });
 
   it('refuses a selection with a resampling rate or a start (indices would be ambiguous)', async () => {

@@ -27,23 +27,34 @@ export interface VideoFrameOptions {
    */
   frames?: readonly number[];
   /**
-   * With `frames`: the frame count they were picked from (e.g. {@link probe}'s packet count). ffmpeg
-   * then decodes to the end, and if another number of frames decodes, the generator throws a
-   * {@link FrameCountMismatch} (after the frames it found) that says how many did: pick again from it.
+   * With `frames`: the frame count they were picked from (e.g. {@link probe}'s packet count), checked on
+   * the decode. `{ exactly: n }`: ffmpeg decodes to the end. `{ atLeast: n }` (picks that stay the same
+   * for any count from n on): ffmpeg stops once n frames have decoded. Otherwise the generator throws a
+   * {@link FrameCountMismatch} after the frames it found, naming the decoded count: pick again from it.
    */
-  expectedFrames?: number;
+  frameCount?: FrameCountCheck;
 }
 
-/** The frames a video decodes to are not the count a selection was picked from (see `expectedFrames`). */
+/** The count a selection of frames was picked from: the video's whole count, or a count it reaches. */
+export type FrameCountCheck = { exactly: number } | { atLeast: number };
+
+/** The frames a video decodes to are not the count a selection was picked from (see `frameCount`). */
 export class FrameCountMismatch extends MediaError {
   constructor(
     file: string,
-    readonly expected: number,
+    readonly expected: FrameCountCheck,
+    /** Every frame the video decodes to (the decode ran to its end). */
     readonly decoded: number,
   ) {
-    super(file, 'decode-failed', `decodes to ${decoded} frames, not the ${expected} its frames were picked from`);
+    const picked = 'exactly' in expected ? `not the ${expected.exactly}` : `fewer than the ${expected.atLeast}`;
+    super(file, 'decode-failed', `decodes to ${decoded} frames, ${picked} its frames were picked from`);
     this.name = 'FrameCountMismatch';
   }
+}
+
+/** Whether `count` decoded frames meet the check. */
+function meets(check: FrameCountCheck, count: number): boolean {
+  return 'exactly' in check ? count === check.exactly : count >= check.atLeast;
 }
 
 /** A batch of consecutive RGB frames. */
@@ -145,9 +156,17 @@ export async function* readVideoFrames(file: string, options: VideoFrameOptions 
     const decodedIndex = (i: number) => (indices ? indices[i] : firstIndex + i);
     const timestamps = Float64Array.from({ length: count }, (_, i) => start + (clock.time(decodedIndex(i)) ?? decodedIndex(i) / fps));
     yield { data: record.subarray(0, count * frameBytes), count, width, height, firstIndex, timestamps, fps, ...(indices ? { indices } : {}) };
-    // Every wanted frame is out: stop decoding, unless the count they were picked from is to be checked.
-    if (picked && index >= picked.length && options.expectedFrames === undefined) return;
+    if (picked && index >= picked.length) {
+      const check = options.frameCount;
+      // Every wanted frame is out: stop decoding, unless the count they were picked from is to be checked.
+      if (!check) return;
+      // A count to reach: stop once the decode has (ffmpeg's end otherwise, and the check below).
+      if ('atLeast' in check) {
+        await clock.until(check.atLeast);
+        if (clock.count >= check.atLeast) return;
+      }
+    }
   }
-  if (picked && options.expectedFrames !== undefined && clock.count !== options.expectedFrames) throw new FrameCountMismatch(file, options.expectedFrames, clock.count);
+  if (picked && options.frameCount && !meets(options.frameCount, clock.count)) throw new FrameCountMismatch(file, options.frameCount, clock.count);
   if (index === 0) throw new MediaError(file, 'decode-failed', 'no video frames could be decoded');
 }
