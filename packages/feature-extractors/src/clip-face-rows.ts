@@ -15,10 +15,11 @@ export interface ClipFaceRows extends StreamRows {
 /**
  * The face rows of a clip-timed stream: `span.frames` frames sampled by {@link clipFrameIndices}
  * (spread over the first `span.seconds`, or the whole file when shorter), each one's face detected
- * (or the centred square) and embedded. The frames are picked from the probe's frame count and decoded in one ffmpeg run. Where
- * that count is not a decoded one (`countFrames: true` counts packets), the run decodes to the end
- * and checks it; if another number of frames decodes, the frames are picked again from that number
- * and decoded again (as many frames as a decoded count would have given).
+ * (or the centred square) and embedded. The frames are picked from the probe's frame count and
+ * decoded in one ffmpeg run. Where that count is not a decoded one (`countFrames: true` counts
+ * packets), the run checks it: to the end of a file shorter than the span, whose picks depend on its
+ * whole count; up to the span's frames of a longer one, whose picks depend only on its reaching them.
+ * Where the decode disagrees, the frames are picked again from the decoded count and decoded again.
  */
 export async function clipFaceRows(
   file: string,
@@ -33,7 +34,8 @@ export async function clipFaceRows(
   /** What of `count` the picks depend on: all of it, or only its reaching the span's frames (the same picks from any count beyond). */
   const checkOf = (count: number): FrameCountCheck => {
     const spanFrames = Math.round(span.seconds * video.fps);
-    const same = count > spanFrames && picks(spanFrames).every((p, i) => p === picks(count)[i]);
+    const fromCount = picks(count);
+    const same = count > spanFrames && picks(spanFrames).every((p, i) => p === fromCount[i]);
     return same ? { atLeast: spanFrames } : { exactly: count };
   };
   const rowsOf = async (count: number, check: boolean) => {
