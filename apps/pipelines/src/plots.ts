@@ -1,8 +1,17 @@
-import * as echarts from 'echarts';
+import { createRequire } from 'node:module';
+import type * as Echarts from 'echarts';
 import type { FramePrediction } from './pipeline-types';
 
-function render(option: echarts.EChartsOption, width: number, height: number): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
+let charts: typeof Echarts | null = null;
+
+/** echarts, loaded for the first plot: loading it takes about 0.17 s, which every `mer` command paid at start. */
+function echarts(): typeof Echarts {
+  charts ??= createRequire(__filename)('echarts') as typeof Echarts;
+  return charts;
+}
+
+function render(option: Echarts.EChartsOption, width: number, height: number): string {
+  const chart = echarts().init(null, null, { renderer: 'svg', ssr: true, width, height });
   chart.setOption({ animation: false, backgroundColor: '#ffffff', ...option });
   const svg = chart.renderToSVGString();
   chart.dispose();
@@ -14,7 +23,7 @@ export type VaPoint = Pick<FramePrediction, 'time' | 'valence' | 'arousal'>;
 
 /** Valence and arousal over time (SVG), with the labels when given. */
 export function vaTimelineSvg(frames: readonly VaPoint[], options: { title?: string; labels?: Float32Array } = {}): string {
-  const series: echarts.SeriesOption[] = [
+  const series: Echarts.SeriesOption[] = [
     { name: 'valence', type: 'line', showSymbol: false, data: frames.map((f) => [f.time, f.valence]) },
     { name: 'arousal', type: 'line', showSymbol: false, data: frames.map((f) => [f.time, f.arousal]) },
   ];

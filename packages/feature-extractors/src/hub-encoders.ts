@@ -1,11 +1,12 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { AutoModel, AutoProcessor, AutoTokenizer, env, RawImage } from '@huggingface/transformers';
+import type { RawImage } from '@huggingface/transformers';
 import { fromTransformersTensor, TransformersTensorLike } from '@mer/backend';
 import { AudioOptions, readAudio } from '@mer/media';
 import type { OnnxDevice } from './onnx-execution';
 import { openOnnx, OnnxPlacement } from './onnx-session';
+import { transformers } from './transformers-module';
 
 /** Where hub models come from. */
 export interface HubOptions {
@@ -30,7 +31,8 @@ type HubModel = ((inputs: Record<string, unknown>) => Promise<Record<string, Hub
  * loaded from disk with remote access off; anything else is a hub id, loaded from `localModelPath`
  * and, when `allowRemote`, the hub. Returns the id to hand to `from_pretrained`.
  */
-function resolveModel(idOrPath: string, options: HubOptions): string {
+async function resolveModel(idOrPath: string, options: HubOptions): Promise<string> {
+  const { env } = await transformers();
   const folder = path.resolve(idOrPath);
   if (fs.existsSync(path.join(folder, 'config.json'))) {
     env.allowLocalModels = true;
@@ -59,6 +61,7 @@ async function load<T>(what: string, idOrPath: string, fn: () => Promise<T>, opt
  * decides (transformers.js' `device`, and ORT's providers in `session_options`).
  */
 async function loadHubModel(what: string, idOrPath: string, id: string, options: HubOptions): Promise<{ model: HubModel; placement: OnnxPlacement }> {
+  const { AutoModel } = await transformers();
   const { value, placement } = await openOnnx(
     idOrPath,
     (e) => load(what, idOrPath, () => AutoModel.from_pretrained(id, { dtype: options.dtype ?? 'fp32', device: e.device, session_options: { executionProviders: [...e.executionProviders] } }), options),
@@ -101,7 +104,8 @@ export class HubImageEncoder {
   ) {}
 
   static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<HubImageEncoder> {
-    const id = resolveModel(idOrPath, options);
+    const id = await resolveModel(idOrPath, options);
+    const { AutoProcessor } = await transformers();
     const processor = await load('image processor', idOrPath, () => AutoProcessor.from_pretrained(id), options);
     const { model, placement } = await loadHubModel('image model', idOrPath, id, options);
     const size = (processor as unknown as { image_processor?: { config?: { size?: { height?: number; shortest_edge?: number } | number } } }).image_processor?.config?.size;
@@ -120,6 +124,7 @@ export class HubImageEncoder {
   async embed(crops: tf.Tensor4D): Promise<tf.Tensor2D> {
     const [n, h, w] = crops.shape;
     const pixels = await tf.tidy(() => tf.cast(tf.clipByValue(tf.round(crops), 0, 255), 'int32')).data();
+    const { RawImage } = await transformers();
     const images = Array.from({ length: n }, (_, i) => new RawImage(Uint8ClampedArray.from(pixels.subarray(i * h * w * 3, (i + 1) * h * w * 3)), w, h, 3));
     const inputs = await this.processor(images);
     const out = await this.model(inputs);
@@ -174,7 +179,8 @@ export class HubAudioEncoder {
   ) {}
 
   static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<HubAudioEncoder> {
-    const id = resolveModel(idOrPath, options);
+    const id = await resolveModel(idOrPath, options);
+    const { AutoProcessor } = await transformers();
     const extractor = await load('audio feature extractor', idOrPath, () => AutoProcessor.from_pretrained(id), options);
     const { model, placement } = await loadHubModel('audio model', idOrPath, id, options);
     const sr = (extractor as unknown as { feature_extractor?: { config?: { sampling_rate?: number } }; config?: { sampling_rate?: number } });
@@ -265,7 +271,8 @@ export class HubTextEncoder {
   ) {}
 
   static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<HubTextEncoder> {
-    const id = resolveModel(idOrPath, options);
+    const id = await resolveModel(idOrPath, options);
+    const { AutoTokenizer } = await transformers();
     const tokenizer = await load('tokenizer', idOrPath, () => AutoTokenizer.from_pretrained(id), options);
     const { model, placement } = await loadHubModel('text model', idOrPath, id, options);
     const enc = new HubTextEncoder(idOrPath, tokenizer as unknown as HubTextEncoder['tokenizer'], model, 0, placement);

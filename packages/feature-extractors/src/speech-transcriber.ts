@@ -1,8 +1,8 @@
-import { env, pipeline } from '@huggingface/transformers';
 import { decodeAudio } from '@mer/media';
 import { HubOptions } from './hub-encoders';
 import { openOnnx, OnnxPlacement } from './onnx-session';
 import type { TranscriptSegment } from './transcript';
+import { transformers } from './transformers-module';
 
 /** What transformers.js' automatic-speech-recognition pipeline returns with `return_timestamps`. */
 export interface AsrOutput {
@@ -39,6 +39,7 @@ export class SpeechTranscriber {
   ) {}
 
   static async fromPretrained(idOrPath: string, options: HubOptions = {}): Promise<SpeechTranscriber> {
+    const { env, pipeline } = await transformers();
     env.allowRemoteModels = options.allowRemote ?? false;
     if (options.localModelPath) env.localModelPath = options.localModelPath;
     try {
