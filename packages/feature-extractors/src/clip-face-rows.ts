@@ -31,17 +31,16 @@ export async function clipFaceRows(
 ): Promise<ClipFaceRows> {
   const video = info.video!;
   const picks = (count: number) => clipFrameIndices(count, video.fps, span);
-  /** What of `count` the picks depend on: all of it, or only its reaching the span's frames (the same picks from any count beyond). */
-  const checkOf = (count: number): FrameCountCheck => {
+  /** What of `count` its picks depend on: all of it, or only its reaching the span's frames (the same picks from any count beyond). */
+  const checkOf = (count: number, picked: number[]): FrameCountCheck => {
     const spanFrames = Math.round(span.seconds * video.fps);
-    const fromCount = picks(count);
-    const same = count > spanFrames && picks(spanFrames).every((p, i) => p === fromCount[i]);
+    const same = count > spanFrames && picks(spanFrames).every((p, i) => p === picked[i]);
     return same ? { atLeast: spanFrames } : { exactly: count };
   };
   const rowsOf = async (count: number, check: boolean) => {
     const indices = picks(count);
     const unique = [...new Set(indices)].sort((a, b) => a - b);
-    const track = await extractFaceTrack(file, detector, embedder, { frameIndices: unique, info, select, ...(check ? { frameCount: checkOf(count) } : {}) });
+    const track = await extractFaceTrack(file, detector, embedder, { frameIndices: unique, info, select, ...(check ? { frameCount: checkOf(count, indices) } : {}) });
     return { indices, track };
   };
   let sampled: Awaited<ReturnType<typeof rowsOf>>;

@@ -2,7 +2,7 @@ import type { StreamDeclaration, StreamModality, StreamTiming } from '@mer/train
 import type { FaceEmbedderModel } from './face-embedder';
 import type { FaceSelection } from './face-follower';
 import type { FaceRows } from './face-track-extractor';
-import type { HubOptions } from './hub-encoders';
+import type { HubOptions } from './hub-model';
 
 /** What a network asks to have extracted: its name (recorded in each store's config), timing and streams. */
 export interface ExtractionPlan {

@@ -1,5 +1,5 @@
 import { decodeAudio } from '@mer/media';
-import { HubOptions } from './hub-encoders';
+import type { HubOptions } from './hub-model';
 import { openOnnx, OnnxPlacement } from './onnx-session';
 import type { TranscriptSegment } from './transcript';
 import { transformers } from './transformers-module';
