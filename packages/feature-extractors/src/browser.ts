@@ -13,6 +13,8 @@ export { FaceFollower, pickFace } from './face-follower';
 export { FaceEmbedder } from './face-embedder';
 export type { FaceEmbedderModel } from './face-embedder';
 export { centreSquare, FACE_ROW_MARGIN, FACE_TRACK_GEOMETRY, faceRowBox, faceRowCrop } from './face-row-crop';
+export { pixelRows } from './face-pixel-rows';
+export type { FrameEmbedder } from './face-track-extractor';
 export { Mfcc, MFCC_DEFAULTS } from './mfcc';
 export { LogMelSpectrogram, LOG_MEL_DEFAULTS } from './log-mel-spectrogram';
 export type { LogMelConfig } from './log-mel-spectrogram';

@@ -6,7 +6,7 @@ import { initBackend } from '@mer/backend';
 import { clipFrameIndices } from '@mer/datasets';
 import { generateTestClip, mediaProcessLaunches, probe, readVideoFrames, type MediaInfo } from '@mer/media';
 import { clipFaceRows } from './clip-face-rows';
-import { pixelRows } from './extractors/face-crops-extractor';
+import { pixelRows } from './face-pixel-rows';
 import { centreSquare, faceRowCrop } from './face-row-crop';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-clip-face-rows-'));

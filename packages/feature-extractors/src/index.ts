@@ -62,6 +62,7 @@ export { SpeechTranscriber, segmentsFromAsr } from './speech-transcriber';
 export type { AsrOutput } from './speech-transcriber';
 export { VggishNetwork } from './vggish-network';
 export { extractFaceCrops } from './face-crops';
+export { pixelRows } from './face-pixel-rows';
 export type { FaceCrops } from './face-crops';
 export { egemapsLlds, EGEMAPS_LLD_NAMES } from './acoustic/egemaps-llds';
 export type { AcousticLlds } from './acoustic/egemaps-llds';

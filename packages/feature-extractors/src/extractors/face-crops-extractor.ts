@@ -1,25 +1,13 @@
-import * as tf from '@tensorflow/tfjs-core';
 import type { ExtractorDefinition, StreamExtractor } from '../extractor-registry';
 import { clipFaceRows } from '../clip-face-rows';
 import { FaceDetector } from '../face-detector';
-import { FACE_TRACK_GEOMETRY, type FrameEmbedder } from '../face-track-extractor';
+import { FACE_TRACK_GEOMETRY } from '../face-track-extractor';
+import { pixelRows } from '../face-pixel-rows';
 
 /** The crop side when the options name none: AVT-CA's paper (EfficientFace on 224×224 faces). */
 export const DEFAULT_CROP_SIZE = 224;
 
 const FACE_SOURCES = { detect: 'blazeface', none: 'centre-crop', 'cropped-aligned': 'cropped-aligned' } as const;
-
-/**
- * A "frame embedder" that keeps the crop itself: each [S, S, 3] crop becomes one row of S·S·3 pixels,
- * rounded and clipped to 0–255 exactly as {@link extractFaceCrops} does.
- */
-export function pixelRows(size: number): FrameEmbedder {
-  return {
-    dim: size * size * 3,
-    inputSize: size,
-    embed: (crops: tf.Tensor4D) => tf.tidy(() => tf.reshape(tf.clipByValue(tf.round(crops), 0, 255), [crops.shape[0], size * size * 3]) as tf.Tensor2D), // [N, S·S·3]
-  };
-}
 
 /**
  * Face crops kept as pixels: each sampled frame's face (BlazeFace + tracking, or the centred square),
