@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser } from 'puppeteer-core';
-import { extractFaceTrack, FaceDetector, FaceEmbedder, Mfcc } from '@mer/feature-extractors';
+import { extractFaceTrack, FaceDetector, FaceEmbedder, Mfcc, pixelRows } from '@mer/feature-extractors';
 import { decodeAudio, folderFiles, locateFfmpeg } from '@mer/media';
 import { ClipRun, extractDataset, readManifest, trainRun } from '@mer/pipelines';
 import { bundleLivePage } from '../tools/page-bundle';
@@ -17,6 +17,7 @@ import type { LiveClip as ScoredClip } from './page/live-clip-run';
 // fake camera and hearing the clip's synthetic speech on its fake microphone.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-live-clip-run-'));
 const run = path.join(dir, 'run');
+const data = path.join(dir, 'ravdess');
 let pageDir: string;
 let clip: LiveClip;
 let server: LiveServer;
@@ -25,7 +26,6 @@ let browser: Browser;
 beforeAll(async () => {
   clip = await makeLiveClip(path.join(dir, 'clip'), null);
   const { ffmpeg } = locateFfmpeg();
-  const data = path.join(dir, 'ravdess');
   fs.mkdirSync(data);
   // Two actors, happy (03) and sad (04), two cuts each: 4 s of the face, the voice raised or lowered.
   for (const actor of ['01', '02']) {
@@ -49,6 +49,13 @@ afterAll(async () => {
   await server?.close();
   fs.rmSync(dir, { recursive: true, force: true });
 });
+
+/**
+ * Largest |page − mer extract| over a crop's values (0–255). Measured: 0 in all 45 crops of a run (the
+ * generated clip's frames reach the fake camera as the same pixels); one level allows Chromium and
+ * ffmpeg to round a colour conversion differently.
+ */
+const MAX_PIXEL_DIFF = 1;
 
 /** Per coefficient, the mean over rows of [frames, k] MFCCs. */
 function coefficientMeans(data: ArrayLike<number>, k: number): number[] {
@@ -141,12 +148,76 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
     await page.close();
   }, 300_000);
 
+  it("scores AVT-CA's paper preset (face crops through its EfficientFace-style branch): the crops cut as mer extract cuts them, the scores the run's in Node", async () => {
+    // The paper preset on the same cuts, at a tiny size (32-pixel crops, a one-unit backbone) so that it trains here.
+    const crops = path.join(dir, 'crops-features');
+    const cropsRun = path.join(dir, 'paper-run');
+    const CROP = 32;
+    await extractDataset({ pipeline: 'avt-ca', dataset: `ravdess:${data}`, split: 'speaker:02', out: crops, extractor: { cropSize: CROP } });
+    const TINY = { backbone: { stagesRepeats: [1, 1, 1], stagesOutChannels: [4, 8, 8, 8, 8] }, audioChannels: [8, 8, 8, 8], videoChannels: [8, 8, 8, 8], crossHeads: 2, dropout: 0 };
+    await trainRun({ features: crops, out: cropsRun, model: TINY, training: { epochs: 2, batchSize: 4 } });
+    const manifest = readManifest(cropsRun);
+    const video = manifest.streams.find((s) => s.extractor === 'blazeface+pixels')!;
+    expect(video).toMatchObject({ values: 'pixels', dim: CROP * CROP * 3 });
+    const audio = manifest.streams.find((s) => s.extractor === 'mfcc')!;
+
+    const cropsServer = await startLiveServer({ port: 0, pageDir, run: cropsRun });
+    try {
+      const { page, elsewhere, run: opened } = await openLivePage(browser, cropsServer.url);
+      expect(opened).toBe('avt-ca');
+      const clips = await pollRunList<ScoredClip>(page, 'clips', (cs) => cs.length >= 3);
+      for (const c of clips) {
+        expect(c.frames).toEqual({ [video.name]: 15, [audio.name]: 156 });
+        expect(c.faces).toBe(15);
+      }
+
+      // Each crop is the face-crops extractor's on the same still face: BlazeFace, the face row's margin, 32 × 32, rounded.
+      const detector = await FaceDetector.load();
+      const offline = await extractFaceTrack(clip.video, detector, pixelRows(CROP), { frameIndices: [30] });
+      detector.dispose();
+      expect(offline.mask[0]).toBe(1);
+      const dim = CROP * CROP * 3;
+      const withCrops = clips.filter((c) => c.features[video.name]);
+      expect(withCrops.length).toBeGreaterThanOrEqual(3);
+      for (const c of withCrops) {
+        const rows = c.features[video.name];
+        expect(rows.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
+        for (let r = 0; r < 15; r++) {
+          const diff = rows.slice(r * dim, (r + 1) * dim).reduce((m, v, j) => Math.max(m, Math.abs(v - offline.features[j])), 0);
+          expect(diff).toBeLessThanOrEqual(MAX_PIXEL_DIFF);
+        }
+      }
+
+      // The page's probabilities are the run's on those rows: the MFCCs of every clip so far give the statistics, the crops pass as pixels.
+      const node = ClipRun.load(manifest, folderFiles(path.join(cropsRun, 'best')));
+      try {
+        const inputs = clips.map((c) => Object.fromEntries(Object.entries(c.features).map(([k, v]) => [k, { data: Float32Array.from(v), mask: Uint8Array.from(c.masks[k]), frames: c.frames[k] }])));
+        for (const c of withCrops) {
+          const k = clips.indexOf(c);
+          const [s] = await node.score(inputs.slice(0, k + 1), { only: [k] });
+          manifest.classes!.forEach((cls, j) => expect(Math.abs(c.probabilities[cls] - s.probabilities[j])).toBeLessThan(1e-4));
+          expect(c.label).toBe(s.label);
+        }
+        // Without its crops, a scored clip is refused by name.
+        const k = clips.indexOf(withCrops[0]);
+        const bare = inputs.slice(0, k + 1).map((i) => Object.fromEntries(Object.entries(i).filter(([name]) => name !== video.name)));
+        await expect(node.score(bare, { only: [k] })).rejects.toThrow(`clip: no '${video.name}' rows`);
+      } finally {
+        node.dispose();
+      }
+      expect(elsewhere).toEqual([]);
+      await page.close();
+    } finally {
+      await cropsServer.close();
+    }
+  }, 400_000);
+
   it('refuses, before serving, a clip run whose streams the page does not compute, naming the stream', async () => {
     const other = path.join(dir, 'crops-run');
     fs.mkdirSync(path.join(other, 'best'), { recursive: true });
     const m = readManifest(run);
     const streams = m.streams.map((s) => (s.extractor === 'mfcc' ? s : { ...s, extractor: 'blazeface+faceres' }));
     fs.writeFileSync(path.join(other, 'pipeline.json'), JSON.stringify({ ...m, streams }));
-    await expect(startLiveServer({ port: 0, pageDir, run: other })).rejects.toThrow(/crops-run: mer live --run takes .* clip runs on blazeface\+expression or centre-crop\+expression \+ mfcc .*this run has its stream 'video' \(blazeface\+faceres\): the page computes clip streams of blazeface\+expression, centre-crop\+expression and mfcc only/);
+    await expect(startLiveServer({ port: 0, pageDir, run: other })).rejects.toThrow(/crops-run: mer live --run takes .* clip runs on blazeface\+expression or centre-crop\+expression \+ mfcc .* or on blazeface\+pixels or centre-crop\+pixels \+ mfcc \(avt-ca's paper preset: face crops\).*this run has its stream 'video' \(blazeface\+faceres\): the page computes clip streams of blazeface\+expression, centre-crop\+expression, blazeface\+pixels, centre-crop\+pixels and mfcc only/);
   });
 });

@@ -77,14 +77,16 @@ export class ClipRun {
 
   /**
    * Scores clips of one speaker.
-   * @param clips per clip, each stream's rows ([frames, dim]) by stream name
+   * @param clips per clip, each stream's rows ([frames, dim]) by stream name; a pixel stream's rows
+   *   (face crops, which take no statistics) only in the clips scored
    * @param options.only score only these clips (indices; default all); the statistics are still all clips'
    * @param options.unit what a clip is called in the notes (default 'clip': "this session's 3 clips")
    * @returns one score per scored clip, in `only`'s order
    */
   async score(clips: readonly Record<string, ClipRows>[], options: { only?: readonly number[]; unit?: string } = {}): Promise<ClipScore[]> {
     const unit = options.unit ?? 'clip';
-    const items = clips.map((c) => this.item(c, unit));
+    const only = new Set(options.only ?? clips.keys());
+    const items = clips.map((c, k) => this.item(c, unit, only.has(k)));
     const stats = speakerStats(items.map((i) => i.streams));
     const by = `this session's ${items.length} ${unit}${items.length === 1 ? '' : 's'}`;
     const out: ClipScore[] = [];
@@ -96,10 +98,12 @@ export class ClipRun {
     return out;
   }
 
-  private item(rows: Record<string, ClipRows>, unit: string): ExtractedItem {
+  /** One clip's rows as an extracted item; `scored` false: a clip that only gives statistics, which may leave out its pixel rows. */
+  private item(rows: Record<string, ClipRows>, unit: string, scored: boolean): ExtractedItem {
     const streams: Record<string, ExtractedStream> = {};
     for (const s of this.streams) {
       const r = rows[s.name];
+      if (!r && !scored && s.values === 'pixels') continue;
       if (!r) throw new Error(`${unit}: no '${s.name}' rows (the run reads ${this.streams.map((x) => x.name).join(', ')})`);
       if (r.data.length !== r.frames * s.dim) {
         throw new Error(r.frames === 1 ? `${unit}: '${s.name}' has ${r.data.length} values, the run was trained on ${s.dim}` : `${unit}: '${s.name}' has ${r.data.length} values for ${r.frames} rows, the run was trained on ${s.dim} a row`);

@@ -4,7 +4,8 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { specBackend } from '@mer/backend';
 import { FeatureStore } from '@mer/datasets';
-import { generateTestClip } from '@mer/media';
+import { folderFiles, generateTestClip } from '@mer/media';
+import { ClipRun } from './clip-run';
 import { checkWasmMemory, measureTrainingMemory } from './memory-estimate';
 import { loadPipeline } from './pipeline-loading';
 import { PipelineModel } from './pipeline-model';
@@ -117,6 +118,23 @@ describe('AVT-CA raw mode: face crops end to end', () => {
       p.dispose();
     }
   }, 300_000);
+
+  it('scores live clips given as rows (mer live --run): crops only in the clip scored, the same probabilities as with every clip\'s', async () => {
+    const live = ClipRun.load(readManifest(run), folderFiles(path.join(run, 'best')));
+    try {
+      const stores = Object.fromEntries(live.streams.map((s) => [s.name, FeatureStore.read(features, s.name)]));
+      const ids = items.filter((i) => i.split === 'test').map((i) => i.id);
+      const clips = ids.map((id) => Object.fromEntries(Object.entries(stores).map(([name, st]) => [name, st.read(id)])));
+      const full = await live.score(clips);
+      const last = clips.length - 1;
+      const lean = clips.map((c, k) => (k === last ? c : { audio: c['audio'] }));
+      const [scored] = await live.score(lean, { only: [last] });
+      scored.probabilities.forEach((p, j) => expect(p).toBeCloseTo(full[last].probabilities[j], 6));
+      await expect(live.score(lean, { only: [0] })).rejects.toThrow("clip: no 'video' rows (the run reads");
+    } finally {
+      live.dispose();
+    }
+  });
 
   it('a features preset on a crops folder is refused, naming what the folder holds', async () => {
     await expect(trainRun({ features, out: path.join(dir, 'run-lite'), preset: 'lite', training: { epochs: 1 } })).rejects.toThrow(

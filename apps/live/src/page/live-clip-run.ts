@@ -17,7 +17,7 @@ export interface LiveClip {
   probabilities: Record<string, number>;
   /** Sampled frames with a face. */
   faces: number;
-  /** Each stream's rows ([frames, dim] flattened), masks and row counts, as the run scored them. */
+  /** Each stream's rows ([frames, dim] flattened), masks and row counts, as the run scored them (a face-crops stream's rows in the newest clips only). */
   features: Record<string, number[]>;
   masks: Record<string, number[]>;
   frames: Record<string, number>;
@@ -30,14 +30,19 @@ const HOP = 1 / 3;
 const STATS_CLIPS = 500;
 /** Clips that keep their rows in {@link LiveClip.features} (older ones keep their scores). */
 const KEEP_FEATURES = 50;
+/** With a face-crops stream (15 crops of 224² pixels: 2.3 M values a clip), only this many newest clips keep those rows. */
+const KEEP_PIXEL_FEATURES = 3;
 
 /**
  * A trained clip run (`mer live --run` with AVT-CA on `face` + `mfcc`) on the live stream: every
  * `seconds · HOP` it scores the last `seconds` — `frames` frames sampled evenly over them (the face each
  * shows, cut and embedded as `mer extract` does: {@link PageFaceRows}) and the
- * MFCCs of the microphone's last `seconds` at the MFCC rate (the browser resamples). All clips are one
- * speaker's: a per-speaker run standardises each new clip with the statistics of all clips so far, up to
- * the newest {@link STATS_CLIPS} (earlier scores are kept as they were).
+ * MFCCs of the microphone's last `seconds` at the MFCC rate (the browser resamples). With AVT-CA's paper
+ * preset the face rows are the crops themselves (`face-crops`: {@link PageFaceRows.pixels}), which its
+ * network's EfficientFace-style branch encodes. All clips are one speaker's: a per-speaker run
+ * standardises each new clip with the statistics of all clips so far, up to the newest
+ * {@link STATS_CLIPS} (earlier scores are kept as they were); pixel rows take no statistics, so only the
+ * newest clip keeps them for scoring.
  */
 export class LiveClipRun {
   readonly clips: LiveClip[] = [];
@@ -66,7 +71,8 @@ export class LiveClipRun {
    * @param onScored told each clip once scored, and how many clips the statistics came from
    */
   static async create(run: ClipRun, plan: ClipPlan, emotion: tf.io.ModelArtifacts, onScored: (clip: LiveClip, n: number) => void = () => undefined): Promise<LiveClipRun> {
-    return new LiveClipRun(run, plan, await PageFaceRows.create(emotion), new Mfcc(), onScored);
+    const faces = plan.pixels ? PageFaceRows.pixels(plan.pixels) : await PageFaceRows.create(emotion);
+    return new LiveClipRun(run, plan, faces, new Mfcc(), onScored);
   }
 
   get name(): string {
@@ -133,6 +139,11 @@ export class LiveClipRun {
     this.clips.push(clip);
     const old = this.clips[this.clips.length - 1 - KEEP_FEATURES];
     if (old) Object.assign(old, { features: {}, masks: {} });
+    if (plan.pixels) {
+      delete input[plan.face]; // pixel rows take no statistics: later clips score without them
+      const older = this.clips[this.clips.length - 1 - KEEP_PIXEL_FEATURES];
+      if (older) delete older.features[plan.face];
+    }
     this.onScored(clip, n);
   }
 

@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import * as tf from '@tensorflow/tfjs-core';
-import { centreSquare, FaceBox, FaceEmbedder, faceRowBox, faceRowCrop, PixelFrame } from '@mer/feature-extractors';
+import { centreSquare, FaceBox, FaceEmbedder, faceRowBox, faceRowCrop, PixelFrame, pixelRows, type FrameEmbedder } from '@mer/feature-extractors';
 import { PAGE_FACE_RUNTIME } from './page-face-runtime';
 import type { FaceSource } from './run-streams';
 
@@ -11,7 +11,7 @@ export interface FaceRow {
   face: boolean;
 }
 
-/** One frame's face cut for its row at page time `t` (s): [S, S, 3] RGB 0–255 flattened (S: the embedder's side), or null where there was no face. */
+/** One frame's face cut for its row at page time `t` (s): [S, S, 3] RGB 0–255 flattened (S: the rows' side), or null where there was no face. */
 export interface FaceCrop {
   t: number;
   pixels: Float32Array | null;
@@ -21,26 +21,36 @@ export interface FaceCrop {
 const EMBEDDER = 'expression';
 
 /**
- * The crop of a run's face row, as the `face` extractor cuts it: the followed face's region
- * ({@link faceRowBox}; `centre`: the centred square, as `--faces none`), cut by {@link faceRowCrop}.
- * Cheap: the page cuts it on its thread and the row's thread embeds it ({@link PageFaceRows.embed}).
+ * The crop of a run's face row, as the `face` and `face-crops` extractors cut it: the followed face's
+ * region ({@link faceRowBox}; `centre`: the centred square, as `--faces none`), cut by
+ * {@link faceRowCrop} at side `size` (default the expression CNN's). Cheap: the page cuts it on its
+ * thread and the row's thread embeds it ({@link PageFaceRows.embed}).
  */
-export async function cropFaceRow(frame: PixelFrame, face: FaceBox | null, t: number, source: FaceSource): Promise<FaceCrop> {
+export async function cropFaceRow(frame: PixelFrame, face: FaceBox | null, t: number, source: FaceSource, size = FaceEmbedder.inputSizeOf(EMBEDDER)): Promise<FaceCrop> {
   const region = source === 'centre' ? centreSquare(frame.width, frame.height) : face && faceRowBox(face.box, frame.width, frame.height);
   if (!region) return { t, pixels: null };
-  const crop = faceRowCrop(frame, region, FaceEmbedder.inputSizeOf(EMBEDDER)); // [1, S, S, 3]
+  const crop = faceRowCrop(frame, region, size); // [1, S, S, 3]
   const pixels = (await crop.data()) as Float32Array;
   crop.dispose();
   return { t, pixels };
 }
 
-/** A run's face rows from the page's frames, as the `face` extractor makes them: cut ({@link cropFaceRow}) and embedded by the shipped expression CNN. */
+/**
+ * A run's face rows from the page's frames, as `mer extract` makes them: cut ({@link cropFaceRow}) and
+ * embedded by the shipped expression CNN (the `face` extractor), or kept as pixels at the stream's side
+ * (`face-crops`: {@link pixelRows}, rounded and clipped to 0–255).
+ */
 export class PageFaceRows {
-  private constructor(private readonly embedder: FaceEmbedder) {}
+  private constructor(private readonly embedder: FrameEmbedder & { dispose?(): void }) {}
 
   /** @param emotion human's `emotion` graph (the page already fetched it for the expression model) */
   static async create(emotion: tf.io.ModelArtifacts): Promise<PageFaceRows> {
     return new PageFaceRows(await FaceEmbedder.load(EMBEDDER, { model: emotion, runtime: PAGE_FACE_RUNTIME }));
+  }
+
+  /** Rows that are the crops themselves, `size` pixels a side (a face-crops stream). */
+  static pixels(size: number): PageFaceRows {
+    return new PageFaceRows(pixelRows(size));
   }
 
   get dim(): number {
@@ -60,10 +70,10 @@ export class PageFaceRows {
 
   /** The row of a frame at page time `t` with the face followed on it (or none), `source` as the run's stream asks. */
   async row(frame: PixelFrame, face: FaceBox | null, t: number, source: FaceSource): Promise<FaceRow> {
-    return this.embed(await cropFaceRow(frame, face, t, source));
+    return this.embed(await cropFaceRow(frame, face, t, source, this.embedder.inputSize));
   }
 
   dispose(): void {
-    this.embedder.dispose();
+    this.embedder.dispose?.();
   }
 }

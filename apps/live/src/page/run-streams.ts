@@ -4,6 +4,8 @@ import type { PipelineManifest } from '@mer/pipelines';
 /** The page's face rows: the followed face (BlazeFace) or the centred square, cut as `mer extract` cuts it, embedded by the shipped expression CNN. */
 export const PAGE_FACE_EXTRACTORS = { 'blazeface+expression': 'detect', 'centre-crop+expression': 'centre' } as const;
 export type FaceSource = (typeof PAGE_FACE_EXTRACTORS)[keyof typeof PAGE_FACE_EXTRACTORS];
+/** The page's face crops kept as pixels (the `face-crops` extractor: AVT-CA's paper preset), cut as `mer extract` cuts them at the stream's side. */
+export const PAGE_PIXEL_EXTRACTORS = { 'blazeface+pixels': 'detect', 'centre-crop+pixels': 'centre' } as const;
 /** The page's clip audio rows: librosa-style MFCCs of the clip's span, from the microphone at the MFCCs' rate. */
 export const PAGE_MFCC_EXTRACTOR = 'mfcc';
 /** VGGish's log-mel as the offline audio extractors record it in a stream's config. */
@@ -36,6 +38,8 @@ export interface ClipPlan {
   frames: number;
   face: string;
   source: FaceSource;
+  /** The crop side when the face stream keeps the crops as pixels (AVT-CA's paper preset); null when the shipped expression CNN embeds them. */
+  pixels: number | null;
   mfcc: string | null;
 }
 
@@ -52,7 +56,7 @@ const named = (s: Stream) => `'${s.name}' (${s.extractor})`;
 /** Why the page cannot make this face stream's rows, or null. */
 function faceProblem(s: Stream): string | null {
   const c = s.config ?? {};
-  if (s.extractor === 'blazeface+expression' && c['geometry'] !== FACE_TRACK_GEOMETRY) return `its stream ${named(s)} was extracted with face geometry ${String(c['geometry'] ?? 'unnamed (version 1)')}; the page cuts faces as ${FACE_TRACK_GEOMETRY}`;
+  if (s.extractor.startsWith('blazeface+') && c['geometry'] !== FACE_TRACK_GEOMETRY) return `its stream ${named(s)} was extracted with face geometry ${String(c['geometry'] ?? 'unnamed (version 1)')}; the page cuts faces as ${FACE_TRACK_GEOMETRY}`;
   if (c['select'] !== undefined) return `its stream ${named(s)} follows the ${String(c['select'])} face; the page follows the largest`;
   return null;
 }
@@ -66,29 +70,40 @@ function holds(actual: unknown, expected: Record<string, unknown>): boolean {
 
 /**
  * What the page computes for a clip run (AVT-CA on `face` + `mfcc`, as `mer extract --pipeline avt-ca
- * --preset lite|features` writes them), or why it cannot: a stream of another extractor or made
- * differently, no face stream, or no clip span recorded. Whether the run itself is a single clip
+ * --preset lite|features` writes them, or on `face-crops` + `mfcc`, its paper preset), or why it
+ * cannot: a stream of another extractor or made differently, no face stream, or no clip span recorded. Whether the run itself is a single clip
  * classifier is `clipRunProblem`'s to say (@mer/pipelines).
  */
 export function clipPlan(m: PipelineManifest): ClipPlan | string {
-  const faces = m.streams.filter((s) => s.extractor in PAGE_FACE_EXTRACTORS);
+  const faces = m.streams.filter((s) => s.extractor in PAGE_FACE_EXTRACTORS || s.extractor in PAGE_PIXEL_EXTRACTORS);
   const mfccs = m.streams.filter((s) => s.extractor === PAGE_MFCC_EXTRACTOR);
+  const faceKinds = [...Object.keys(PAGE_FACE_EXTRACTORS), ...Object.keys(PAGE_PIXEL_EXTRACTORS)].join(', ');
   for (const s of m.streams) {
     if (faces.includes(s)) {
-      const problem = faceProblem(s);
+      const problem = faceProblem(s) ?? pixelProblem(s);
       if (problem) return problem;
     } else if (mfccs.includes(s)) {
       const c = s.config ?? {};
       if (c['sampleRate'] !== MFCC_DEFAULTS.sampleRate || c['coefficients'] !== MFCC_DEFAULTS.coefficients) return `its stream ${named(s)} has MFCCs of ${String(c['coefficients'])} at ${String(c['sampleRate'])} Hz; the page computes ${MFCC_DEFAULTS.coefficients} at ${MFCC_DEFAULTS.sampleRate} Hz`;
-    } else return `its stream ${named(s)}: the page computes clip streams of ${Object.keys(PAGE_FACE_EXTRACTORS).join(', ')} and ${PAGE_MFCC_EXTRACTOR} only`;
+    } else return `its stream ${named(s)}: the page computes clip streams of ${faceKinds} and ${PAGE_MFCC_EXTRACTOR} only`;
   }
   const face = faces[0];
-  if (!face) return `no face stream (${Object.keys(PAGE_FACE_EXTRACTORS).join(' or ')}): a clip run the page scores takes the camera's faces`;
+  if (!face) return `no face stream (${faceKinds.replace(/, ([^,]*)$/, ' or $1')}): a clip run the page scores takes the camera's faces`;
   if (faces.length > 1 || mfccs.length > 1) return 'two streams of one kind: the page computes one face stream and one MFCC stream';
   const seconds = Number(face.config['seconds']);
   const frames = Number(face.config['frames']);
   if (!(seconds > 0) || !(Number.isInteger(frames) && frames > 0)) return `its stream '${face.name}' records no clip span (seconds, frames): not extracted for a clip network`;
-  return { seconds, frames, face: face.name, source: PAGE_FACE_EXTRACTORS[face.extractor as keyof typeof PAGE_FACE_EXTRACTORS], mfcc: mfccs[0]?.name ?? null };
+  const pixels = face.extractor in PAGE_PIXEL_EXTRACTORS;
+  const source = pixels ? PAGE_PIXEL_EXTRACTORS[face.extractor as keyof typeof PAGE_PIXEL_EXTRACTORS] : PAGE_FACE_EXTRACTORS[face.extractor as keyof typeof PAGE_FACE_EXTRACTORS];
+  return { seconds, frames, face: face.name, source, pixels: pixels ? Number(face.config['crop']) : null, mfcc: mfccs[0]?.name ?? null };
+}
+
+/** Why the page cannot cut a pixel stream's crops as `mer extract` did (its side and layout), or null; null for an embedded stream. */
+function pixelProblem(s: Stream): string | null {
+  if (!(s.extractor in PAGE_PIXEL_EXTRACTORS)) return null;
+  const side = Number(s.config['crop']);
+  if (!Number.isInteger(side) || side < 1 || s.values !== 'pixels' || s.dim !== side * side * 3) return `its stream ${named(s)} records crops of side ${String(s.config['crop'])} and width ${s.dim} (${String(s.values ?? 'features')}); the page cuts S×S×3 pixel crops`;
+  return null;
 }
 
 /**
