@@ -11,6 +11,7 @@ import { liveRunKind } from './live-run-kind';
 import { LiveFrameRun } from './live-frame-run';
 import type { WorkerBackend } from './page-backend';
 import type { LiveAudio } from './live-audio';
+import { inProcessWorker } from '../../tools/in-process-worker';
 
 // A frame run (TCN-fusion lite on the centred square's face rows, pooled log-mel + eGeMAPS, log-mel
 // halves) fed the same microphone samples, crops and frames on this thread and through its worker.
@@ -18,20 +19,6 @@ const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-frame-run-worker-'));
 const HUMAN = path.join(path.dirname(path.dirname(require.resolve('@vladmandic/human'))), 'models');
 const BACKEND: WorkerBackend = { name: 'wasm', wasmBase: 'http://127.0.0.1:1/wasm/' };
 let files: FrameRunFiles;
-
-/** A worker in this process: messages go both ways structured-cloned (transfers honoured) and asynchronously, as postMessage does. */
-function inProcessWorker(startBackend: (b: WorkerBackend) => Promise<void> = async () => undefined): Worker {
-  const clone = (m: unknown, transfer?: Transferable[]) => structuredClone(m, { transfer: transfer as Transferable[] | undefined });
-  const scope = { onmessage: null as ((e: MessageEvent) => void) | null, postMessage: (reply: unknown, transfer?: Transferable[]) => { const data = clone(reply, transfer); setTimeout(() => page.onmessage?.({ data } as MessageEvent)); } };
-  const page = {
-    onmessage: null as ((e: MessageEvent) => void) | null,
-    onerror: null,
-    postMessage: (request: unknown, transfer?: Transferable[]) => { const data = clone(request, transfer); setTimeout(() => scope.onmessage?.({ data } as MessageEvent)); },
-    terminate: () => undefined,
-  };
-  setTimeout(() => serveFrameRun(scope, startBackend));
-  return page as unknown as Worker;
-}
 
 /** 7 s of a voice-like signal at 16 kHz, 1024-sample chunks, and 30 fps frames (random pixels, fixed seed), in the page's order. */
 function* stream(): Generator<{ chunk: Float32Array } | { frame: PixelFrame; t: number }> {
@@ -125,7 +112,7 @@ describe("a frame run's worker (the page holds the feed until the worker has the
     // at once), then the worker starts and gets them, then the rest goes straight to it.
     await feed(run, there, 270, async () => {
       expect(there).toHaveLength(0);
-      await run.toWorker('live.js', BACKEND, () => inProcessWorker(async (b) => void started.push(b)));
+      await run.toWorker('live.js', BACKEND, () => inProcessWorker(serveFrameRun, async (b) => void started.push(b)));
     });
     expect(run.where).toEqual({ runner: 'worker', pending: null });
     expect([run.note, errors, started]).toEqual([null, [], [BACKEND]]);
@@ -163,7 +150,7 @@ describe("a frame run's worker (the page holds the feed until the worker has the
     const failing = async (b: WorkerBackend) => {
       throw new Error(`the ${b.name} backend failed to start in the worker`);
     };
-    await feed(run, there, 100, () => run.toWorker('live.js', BACKEND, () => inProcessWorker(failing)));
+    await feed(run, there, 100, () => run.toWorker('live.js', BACKEND, () => inProcessWorker(serveFrameRun, failing)));
     expect(run.where).toEqual({ runner: 'main', pending: null });
     expect(run.note).toBe("the run stays on the page's thread: the run's worker: the wasm backend failed to start in the worker");
     expectSame(there, here);

@@ -4,6 +4,7 @@ import { memoryFiles } from '@mer/backend';
 import { FrameRun, PipelineManifest } from '@mer/pipelines';
 import { KeptPrediction, predictionBuffers } from './frame-prediction';
 import type { WorkerBackend } from './page-backend';
+import { HeldRunWorker, RunWorkerScope, serveRun } from './run-worker';
 import type { FaceCrop } from './page-face-rows';
 import type { FramePlan } from './run-streams';
 import { FrameRunFeed, ThreadFrameRun } from './thread-frame-run';
@@ -22,13 +23,7 @@ export interface FrameRunFiles {
 }
 
 type Feed = { type: 'hear'; chunk: Float32Array; start: number } | { type: 'crop'; crop: FaceCrop } | { type: 'frame'; t: number };
-type Request = { type: 'open'; run: FrameRunFiles; backend: WorkerBackend } | Feed;
-type Reply = { type: 'alive' } | { type: 'ready' } | { type: 'predicted'; p: KeptPrediction } | { type: 'error'; message: string };
-
-interface WorkerScope {
-  onmessage: ((e: MessageEvent<Request>) => void) | null;
-  postMessage(reply: Reply, transfer?: Transferable[]): void;
-}
+type Reply = { type: 'predicted'; p: KeptPrediction };
 
 /** Opens a run from its files on this thread. */
 export async function openFrameRun(r: FrameRunFiles, onPredicted: (p: KeptPrediction) => void, onError: (e: Error) => void): Promise<ThreadFrameRun> {
@@ -41,117 +36,64 @@ export async function openFrameRun(r: FrameRunFiles, onPredicted: (p: KeptPredic
  * (what the page held before the worker was ready comes at once: 150 crops for 5 s, about a second of
  * the worker's time), answering each prediction with its arrays transferred.
  */
-export function serveFrameRun(scope: WorkerScope, startBackend: (b: WorkerBackend) => Promise<void>): void {
-  let run: ThreadFrameRun | null = null;
-  let queue: Promise<void> = Promise.resolve();
-  const failed = (e: Error) => scope.postMessage({ type: 'error', message: e.message });
-  scope.onmessage = (e) => {
-    const m = e.data;
-    queue = queue.then(async () => {
-      if (m.type === 'open') {
-        try {
-          await startBackend(m.backend);
-          run = await openFrameRun(m.run, (p) => scope.postMessage({ type: 'predicted', p }, predictionBuffers(p)), failed);
-          scope.postMessage({ type: 'ready' });
-        } catch (err) {
-          failed(err as Error);
-        }
-        return;
-      }
-      if (!run) return; // the open failed, and said so
-      try {
-        if (m.type === 'hear') run.hear(m.chunk, m.start);
-        else if (m.type === 'frame') run.frame(m.t);
-        else await run.crop(m.crop);
-      } catch (err) {
-        failed(err as Error); // said, and the feed goes on
-      }
-    });
-  };
-  scope.postMessage({ type: 'alive' });
+export function serveFrameRun(scope: RunWorkerScope<{ type: 'open'; run: FrameRunFiles; backend: WorkerBackend } | Feed, Reply>, startBackend: (b: WorkerBackend) => Promise<void>): void {
+  serveRun<FrameRunFiles, Feed, ThreadFrameRun, Reply>(
+    scope,
+    startBackend,
+    (files, post, failed) => openFrameRun(files, (p) => post({ type: 'predicted', p }, predictionBuffers(p)), failed),
+    async (run, m) => {
+      if (m.type === 'hear') run.hear(m.chunk, m.start);
+      else if (m.type === 'frame') run.frame(m.t);
+      else await run.crop(m.crop);
+    },
+  );
 }
 
 /**
- * The page's side of a frame run's worker: the feed is held until the worker has the run open, then
- * sent in order (crops and samples transferred). If the worker fails to start or open, `start` rejects
- * and {@link WorkerFrameRun.drain} gives the held feed back, for the page's thread to run.
+ * The page's side of a frame run's worker ({@link HeldRunWorker}): the feed is held until the worker
+ * has the run open, then sent in order (crops and samples transferred). If the worker fails to start or
+ * open, `start` rejects and {@link WorkerFrameRun.drain} gives the held feed back, for the page's thread to run.
  */
 export class WorkerFrameRun implements FrameRunFeed {
-  private held: Feed[] = [];
-  private worker: Worker | null = null;
-  /** How far the worker has come. */
-  stage: 'waiting for the first result' | 'loading its script' | 'opening the run' | 'ready' | 'failed' = 'waiting for the first result';
+  private readonly worker: HeldRunWorker<FrameRunFiles, Feed, Reply>;
 
-  constructor(
-    private readonly onPredicted: (p: KeptPrediction) => void,
-    private readonly onError: (e: Error) => void,
-  ) {}
+  constructor(onPredicted: (p: KeptPrediction) => void, onError: (e: Error) => void) {
+    const transfer = (m: Feed) => (m.type === 'hear' ? [m.chunk.buffer] : m.type === 'crop' && m.crop.pixels ? [m.crop.pixels.buffer] : []) as ArrayBuffer[];
+    this.worker = new HeldRunWorker(transfer, (r) => onPredicted(r.p), onError);
+  }
+
+  /** How far the worker has come. */
+  get stage(): HeldRunWorker<FrameRunFiles, Feed, Reply>['stage'] {
+    return this.worker.stage;
+  }
 
   /**
    * Starts the worker (`script`: the page's bundle) and opens the run in it on the page's backend.
    * @param create makes the worker (a module worker named {@link FRAME_RUN_WORKER_NAME}; specs pass a stand-in)
    */
-  async start(script: string | URL, run: FrameRunFiles, backend: WorkerBackend, create: (script: string | URL) => Worker = (s) => new Worker(s, { type: 'module', name: FRAME_RUN_WORKER_NAME })): Promise<void> {
-    this.stage = 'loading its script';
-    const worker = create(script);
-    try {
-      await new Promise<void>((resolve, reject) => {
-        worker.onerror = (e) => reject(new Error(`the run's worker failed to start: ${e.message}`));
-        worker.onmessage = (e: MessageEvent<Reply>) => {
-          const r = e.data;
-          if (r.type === 'alive') {
-            this.stage = 'opening the run';
-            worker.postMessage({ type: 'open', run, backend } satisfies Request);
-          } else if (r.type === 'ready') resolve();
-          else if (r.type === 'error') reject(new Error(`the run's worker: ${r.message}`));
-        };
-      });
-    } catch (e) {
-      this.stage = 'failed';
-      worker.terminate();
-      throw e;
-    }
-    worker.onmessage = (e: MessageEvent<Reply>) => {
-      const r = e.data;
-      if (r.type === 'predicted') this.onPredicted(r.p);
-      else if (r.type === 'error') this.onError(new Error(`the run's worker: ${r.message}`));
-    };
-    this.worker = worker;
-    this.stage = 'ready';
-    for (const m of this.drain()) this.send(m);
+  start(script: string | URL, run: FrameRunFiles, backend: WorkerBackend, create: (script: string | URL) => Worker = (s) => new Worker(s, { type: 'module', name: FRAME_RUN_WORKER_NAME })): Promise<void> {
+    return this.worker.start(create(script), run, backend);
   }
 
   /** The feed held so far (emptied). */
   drain(): Feed[] {
-    const held = this.held;
-    this.held = [];
-    return held;
-  }
-
-  private send(m: Feed): void {
-    if (!this.worker) {
-      this.held.push(m);
-      return;
-    }
-    const transfer = m.type === 'hear' ? [m.chunk.buffer] : m.type === 'crop' && m.crop.pixels ? [m.crop.pixels.buffer] : [];
-    this.worker.postMessage(m satisfies Request, transfer as ArrayBuffer[]);
+    return this.worker.drain();
   }
 
   hear(chunk: Float32Array, start: number): void {
-    this.send({ type: 'hear', chunk: chunk.slice(), start });
+    this.worker.send({ type: 'hear', chunk: chunk.slice(), start });
   }
 
   async crop(crop: FaceCrop): Promise<void> {
-    this.send({ type: 'crop', crop });
+    this.worker.send({ type: 'crop', crop });
   }
 
   frame(t: number): void {
-    this.send({ type: 'frame', t });
+    this.worker.send({ type: 'frame', t });
   }
 
   async dispose(): Promise<void> {
-    this.worker?.terminate();
-    this.held = [];
+    this.worker.dispose();
   }
 }
 

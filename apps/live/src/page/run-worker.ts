@@ -1,0 +1,115 @@
+/// <reference lib="dom" />
+import type { WorkerBackend } from './page-backend';
+
+/** What a run's worker answers besides its own results: it is alive (its script loaded), ready (the run open), or something failed. */
+type Control = { type: 'alive' } | { type: 'ready' } | { type: 'error'; message: string };
+
+/** The worker's scope as the serving side uses it. */
+export interface RunWorkerScope<Request, Reply> {
+  onmessage: ((e: MessageEvent<Request>) => void) | null;
+  postMessage(reply: Reply | Control, transfer?: Transferable[]): void;
+}
+
+/**
+ * The worker's side of a run's worker: starts the page's tensor backend in its scope, opens the run
+ * from the files the page sent (`open`, which gets a way to post results back), then takes the page's
+ * feed in order (`take`). Failures are posted as errors; the feed goes on after one.
+ */
+export function serveRun<Files, Feed extends { type: string }, Run, Reply>(
+  scope: RunWorkerScope<{ type: 'open'; run: Files; backend: WorkerBackend } | Feed, Reply>,
+  startBackend: (b: WorkerBackend) => Promise<void>,
+  open: (files: Files, post: (reply: Reply, transfer?: Transferable[]) => void, failed: (e: Error) => void) => Promise<Run>,
+  take: (run: Run, m: Feed) => Promise<void> | void,
+): void {
+  let run: Run | null = null;
+  let queue: Promise<void> = Promise.resolve();
+  const failed = (e: Error) => scope.postMessage({ type: 'error', message: e.message });
+  scope.onmessage = (e) => {
+    const m = e.data;
+    queue = queue.then(async () => {
+      if (m.type === 'open') {
+        try {
+          const o = m as { type: 'open'; run: Files; backend: WorkerBackend };
+          await startBackend(o.backend);
+          run = await open(o.run, (reply, transfer) => scope.postMessage(reply, transfer), failed);
+          scope.postMessage({ type: 'ready' });
+        } catch (err) {
+          failed(err as Error);
+        }
+        return;
+      }
+      if (!run) return; // the open failed, and said so
+      try {
+        await take(run, m as Feed);
+      } catch (err) {
+        failed(err as Error); // said, and the feed goes on
+      }
+    });
+  };
+  scope.postMessage({ type: 'alive' });
+}
+
+/**
+ * The page's side of a run's worker: the feed is held until the worker has the run open, then sent in
+ * order (`transfer` names what each message may hand over). If the worker fails to start or open,
+ * `start` rejects and {@link HeldRunWorker.drain} gives the held feed back, for the page's thread to run.
+ */
+export class HeldRunWorker<Files, Feed extends { type: string }, Reply> {
+  private held: Feed[] = [];
+  private worker: Worker | null = null;
+  /** How far the worker has come. */
+  stage: 'waiting for the first result' | 'loading its script' | 'opening the run' | 'ready' | 'failed' = 'waiting for the first result';
+
+  constructor(
+    private readonly transfer: (m: Feed) => Transferable[],
+    private readonly onReply: (r: Reply) => void,
+    private readonly onError: (e: Error) => void,
+  ) {}
+
+  /** Starts `worker` (the page's bundle, loaded under the run's worker name) and opens `run` in it on `backend`. */
+  async start(worker: Worker, run: Files, backend: WorkerBackend): Promise<void> {
+    this.stage = 'loading its script';
+    try {
+      await new Promise<void>((resolve, reject) => {
+        worker.onerror = (e) => reject(new Error(`the run's worker failed to start: ${e.message}`));
+        worker.onmessage = (e: MessageEvent<Control>) => {
+          const r = e.data;
+          if (r.type === 'alive') {
+            this.stage = 'opening the run';
+            worker.postMessage({ type: 'open', run, backend });
+          } else if (r.type === 'ready') resolve();
+          else if (r.type === 'error') reject(new Error(`the run's worker: ${r.message}`));
+        };
+      });
+    } catch (e) {
+      this.stage = 'failed';
+      worker.terminate();
+      throw e;
+    }
+    worker.onmessage = (e: MessageEvent<Reply | Control>) => {
+      const r = e.data as { type: string; message?: string };
+      if (r.type === 'error') this.onError(new Error(`the run's worker: ${r.message}`));
+      else this.onReply(r as Reply);
+    };
+    this.worker = worker;
+    this.stage = 'ready';
+    for (const m of this.drain()) this.send(m);
+  }
+
+  /** The feed held so far (emptied). */
+  drain(): Feed[] {
+    const held = this.held;
+    this.held = [];
+    return held;
+  }
+
+  send(m: Feed): void {
+    if (!this.worker) this.held.push(m);
+    else this.worker.postMessage(m, this.transfer(m));
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.held = [];
+  }
+}
