@@ -144,6 +144,8 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
     const [panel, newest] = await page.evaluate(() => [document.getElementById('run-title')!.textContent, (globalThis as unknown as { mer: { clips(): { label: string }[] } }).mer.clips().at(-1)!.label]);
     expect(manifest.classes).toContain(newest);
     expect(panel).toBe(`avt-ca run: ${newest}`);
+    // Scored in the run's worker (the page's thread only cuts the crops).
+    expect(await page.evaluate(() => (({ runner, runnerNote }) => [runner, runnerNote])((globalThis as unknown as { mer: { status(): { runner: string; runnerNote: string | null } } }).mer.status()))).toEqual(['worker', null]);
     expect(elsewhere).toEqual([]);
     await page.close();
   }, 300_000);

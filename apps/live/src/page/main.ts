@@ -5,7 +5,8 @@ import { DETECTOR_WORKER_NAME, serveDetector, WorkerDetector } from './detector-
 import { HandoffDetector } from './handoff-detector';
 import { FrameGrabber } from './frame-grabber';
 import { LiveFaces } from './live-faces';
-import type { LiveClip } from './live-clip-run';
+import { type LiveClip, plainClip } from './clip-score';
+import { CLIP_RUN_WORKER_NAME, serveClipRun } from './clip-run-worker';
 import { LiveFramePrediction, plainPrediction } from './frame-prediction';
 import { FRAME_RUN_WORKER_NAME, serveFrameRun } from './frame-run-worker';
 import type { LiveUtterance } from './live-run';
@@ -50,9 +51,9 @@ const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, th
 let detectorPlace: () => { detector: 'main' | 'worker' | null; detectorNote: string | null } = () => ({ detector: null, detectorNote: null });
 /** Reads the video's frames, once it plays. */
 let grabber: FrameGrabber | null = null;
-/** Where a frame run makes its rows (its worker or the page's thread), and why not the worker (yet). */
+/** Where a frame run makes its rows or a clip run scores (its worker or the page's thread), and why not the worker (yet). */
 const runPlace = () => {
-  if (run?.kind !== 'frame') return { runner: null, runnerNote: null };
+  if (run?.kind !== 'frame' && run?.kind !== 'clip') return { runner: null, runnerNote: null };
   const { runner, pending: note } = run.run.where;
   return { runner, runnerNote: run.run.note ?? note };
 };
@@ -80,7 +81,7 @@ async function start(): Promise<void> {
   // classifies and draws while a detection runs on the second core), or `?detector=main`: on the page's thread only.
   const place = params.get('detector') ?? 'worker';
   if (place !== 'worker' && place !== 'main') throw new Error(`?detector=${place}: expected worker or main`);
-  // A frame run's rows and predictions in a worker of its own, started with BlazeFace's (default), or `?runner=main`: on the page's thread.
+  // A frame run's rows and predictions, or a clip run's scoring, in a worker of its own, started with BlazeFace's (default), or `?runner=main`: on the page's thread.
   const runner = params.get('runner') ?? 'worker';
   if (runner !== 'worker' && runner !== 'main') throw new Error(`?runner=${runner}: expected worker or main`);
   // Silero VAD opens after the first result (afterFirst below); the microphone is heard from the start and its analysis waits for it, in order.
@@ -153,7 +154,7 @@ async function start(): Promise<void> {
     giveVad(vad);
     const script = new URL('live.js', location.href).href;
     if (place === 'worker') opened.toWorker(WorkerDetector.spawn(script), { name: backend.name, wasmBase });
-    frames?.toWorker(script, { name: backend.name, wasmBase }).catch((e: Error) => Object.assign(session?.state ?? pending, { error: `the run: ${e.message}` }));
+    (frames ?? clips)?.toWorker(script, { name: backend.name, wasmBase }).catch((e: Error) => Object.assign(session?.state ?? pending, { error: `the run: ${e.message}` }));
   };
   setTimeout(afterFirst, AFTER_FIRST_MS);
   const reader = new FrameGrabber(video);
@@ -185,9 +186,12 @@ if (workerName === DETECTOR_WORKER_NAME) {
 } else if (workerName === FRAME_RUN_WORKER_NAME) {
   // This bundle, loaded as a frame run's worker.
   serveFrameRun(globalThis as unknown as Parameters<typeof serveFrameRun>[0], startWorkerBackend);
+} else if (workerName === CLIP_RUN_WORKER_NAME) {
+  // This bundle, loaded as a clip run's worker.
+  serveClipRun(globalThis as unknown as Parameters<typeof serveClipRun>[0], startWorkerBackend);
 } else if (typeof document !== 'undefined') {
   view = new LiveView();
-  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.kind === 'utterance' ? run.run.utterances : []), clips: () => structuredClone(run?.kind === 'clip' ? run.run.clips : []), frames: () => (run?.kind === 'frame' ? run.run.predictions.map(plainPrediction) : []), download, resetStats: () => session?.resetStats() };
+  (window as unknown as { mer: MerLiveApi }).mer = { status, rows: () => session?.snapshot() ?? [], utterances: () => structuredClone(run?.kind === 'utterance' ? run.run.utterances : []), clips: () => (run?.kind === 'clip' ? run.run.clips.map(plainClip) : []), frames: () => (run?.kind === 'frame' ? run.run.predictions.map(plainPrediction) : []), download, resetStats: () => session?.resetStats() };
   document.getElementById('export')?.addEventListener('click', () => download());
   start().catch((e: Error) => {
     Object.assign(session?.state ?? pending, { models: 'error', error: e.message });

@@ -1,7 +1,7 @@
 /// <reference lib="dom" />
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelFiles } from '@mer/backend';
-import { ClipRun, PipelineManifest } from '@mer/pipelines';
+import { clipRunProblem, PipelineManifest } from '@mer/pipelines';
 import { LiveClipRun } from './live-clip-run';
 import { LiveFrameRun } from './live-frame-run';
 import { LiveRun } from './live-run';
@@ -14,7 +14,7 @@ export type PageRun = { kind: 'utterance'; run: LiveRun } | { kind: 'clip'; run:
 /**
  * Opens the server's run ({@link liveRunKind} says how the page scores it) with its panel in `view`.
  * @param emotion human's `emotion` graph, which a clip or frame run's face rows are embedded with
- * @param runner where a frame run makes its rows and predicts: its worker (once started: {@link LiveFrameRun.toWorker}) or the page's thread
+ * @param runner where a frame run makes its rows and predicts, or a clip run scores: its worker (once started: `toWorker`) or the page's thread
  */
 export async function openPageRun(files: { manifest: PipelineManifest; best: ModelFiles & { files: Map<string, Uint8Array> } } | null, emotion: tf.io.ModelArtifacts, view: LiveView, runner: 'worker' | 'main' = 'worker'): Promise<PageRun | null> {
   if (!files) return null;
@@ -35,9 +35,11 @@ export async function openPageRun(files: { manifest: PipelineManifest; best: Mod
     return { kind: 'frame', run };
   }
   const { plan } = kind;
-  const run = await LiveClipRun.create(ClipRun.load(manifest, best), plan, emotion, (clip, n) => {
+  const problem = clipRunProblem(manifest); // the run's own (liveRunKind asked too); its files open where it scores
+  if (problem) throw new Error(problem);
+  const run = await LiveClipRun.create({ manifest, location: best.location, files: [...best.files], plan, emotion }, runner, (clip) => {
     const notes = clip.notes.length ? `; ${clip.notes.join('; ')}` : '';
-    view.runScores(run.name, clip.probabilities, clip.label, `clip ${n}: the last ${plan.seconds} s, ${clip.faces} of ${plan.frames} sampled frames with a face${notes}`);
+    view.runScores(run.name, clip.probabilities, clip.label, `clip ${clip.clips}: the last ${plan.seconds} s, ${clip.faces} of ${plan.frames} sampled frames with a face${notes}`);
   });
   view.runScores(run.name, zeros, '', `the last ${plan.seconds} s (${plan.frames} frames and the microphone) is scored every ${run.hopSeconds.toFixed(1)} s, once that much has been seen and heard`);
   return { kind: 'clip', run };

@@ -1,0 +1,88 @@
+/// <reference lib="dom" />
+import type * as tf from '@tensorflow/tfjs-core';
+import { memoryFiles } from '@mer/backend';
+import { ClipRun, PipelineManifest } from '@mer/pipelines';
+import { clipBuffers, KeptClip } from './clip-score';
+import type { WorkerBackend } from './page-backend';
+import type { FaceCrop } from './page-face-rows';
+import { HeldRunWorker, RunWorkerScope, serveRun } from './run-worker';
+import type { ClipPlan } from './run-streams';
+import { ClipRunFeed, ThreadClipRun } from './thread-clip-run';
+
+/** The name the page gives a clip run's worker; the bundle, loaded as that worker, serves the run. */
+export const CLIP_RUN_WORKER_NAME = 'mer-clip-run';
+
+/** A clip run as the page fetched it, in a form a worker can be sent: the manifest, the best model's files by name, the plan. */
+export interface ClipRunFiles {
+  manifest: PipelineManifest;
+  location: string;
+  files: [string, Uint8Array][];
+  plan: ClipPlan;
+  /** human's `emotion` graph (face rows are embedded with it, unless the run takes the crops as pixels). */
+  emotion: tf.io.ModelArtifacts;
+}
+
+type Feed = { type: 'crop'; crop: FaceCrop } | { type: 'clip'; end: number; samples: Float32Array | null };
+type Reply = { type: 'scored'; clip: KeptClip };
+
+/** Opens a clip run from its files on this thread. */
+export function openClipRun(r: ClipRunFiles, onScored: (clip: KeptClip) => void, onError: (e: Error) => void): Promise<ThreadClipRun> {
+  return ThreadClipRun.create(ClipRun.load(r.manifest, memoryFiles(r.location, new Map(r.files))), r.plan, r.emotion, onScored, onError);
+}
+
+/** The worker's side: opens the run from the files the page fetched, takes its crops and clips in order, and answers each scored clip with its arrays transferred. */
+export function serveClipRun(scope: RunWorkerScope<{ type: 'open'; run: ClipRunFiles; backend: WorkerBackend } | Feed, Reply>, startBackend: (b: WorkerBackend) => Promise<void>): void {
+  serveRun<ClipRunFiles, Feed, ThreadClipRun, Reply>(
+    scope,
+    startBackend,
+    (files, post, failed) => openClipRun(files, (clip) => post({ type: 'scored', clip }, clipBuffers(clip)), failed),
+    (run, m) => (m.type === 'crop' ? run.crop(m.crop) : run.clip(m.end, m.samples)),
+  );
+}
+
+/**
+ * The page's side of a clip run's worker ({@link HeldRunWorker}): crops and clips are held until the
+ * worker has the run open, then sent in order (pixels and samples transferred); if it fails, `start`
+ * rejects and {@link WorkerClipRun.drain} gives the held feed back for the page's thread.
+ */
+export class WorkerClipRun implements ClipRunFeed {
+  private readonly worker: HeldRunWorker<ClipRunFiles, Feed, Reply>;
+
+  constructor(onScored: (clip: KeptClip) => void, onError: (e: Error) => void) {
+    const transfer = (m: Feed) => (m.type === 'crop' ? (m.crop.pixels ? [m.crop.pixels.buffer] : []) : m.samples ? [m.samples.buffer] : []) as ArrayBuffer[];
+    this.worker = new HeldRunWorker(transfer, (r) => onScored(r.clip), onError);
+  }
+
+  get stage(): HeldRunWorker<ClipRunFiles, Feed, Reply>['stage'] {
+    return this.worker.stage;
+  }
+
+  /** Starts the worker (`script`: the page's bundle; `create`: specs pass a stand-in) and opens the run in it on the page's backend. */
+  start(script: string | URL, run: ClipRunFiles, backend: WorkerBackend, create: (script: string | URL) => Worker = (s) => new Worker(s, { type: 'module', name: CLIP_RUN_WORKER_NAME })): Promise<void> {
+    return this.worker.start(create(script), run, backend);
+  }
+
+  drain(): Feed[] {
+    return this.worker.drain();
+  }
+
+  crop(crop: FaceCrop): void {
+    this.worker.send({ type: 'crop', crop });
+  }
+
+  clip(end: number, samples: Float32Array | null): void {
+    this.worker.send({ type: 'clip', end, samples });
+  }
+
+  async dispose(): Promise<void> {
+    this.worker.dispose();
+  }
+}
+
+/** Hands a held feed to another (in order). */
+export function replayClips(feed: Feed[], to: ClipRunFeed): void {
+  for (const m of feed) {
+    if (m.type === 'crop') to.crop(m.crop);
+    else to.clip(m.end, m.samples);
+  }
+}
