@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Browser } from 'puppeteer-core';
+import type { Browser, Page } from 'puppeteer-core';
 import { extractFaceTrack, FaceDetector, FaceEmbedder, Mfcc, pixelRows } from '@mer/feature-extractors';
 import { decodeAudio, folderFiles, locateFfmpeg } from '@mer/media';
 import { ClipRun, extractDataset, readManifest, trainRun } from '@mer/pipelines';
@@ -67,6 +67,42 @@ function coefficientMeans(data: ArrayLike<number>, k: number): number[] {
   });
 }
 
+/** Each of `clips`' face rows (15 a clip) is `offline`'s row (one frame of the still face) within `relative` of its largest value. */
+function expectFaceRows(clips: ScoredClip[], stream: string, offline: Float32Array, relative: number): void {
+  const dim = offline.length;
+  const scale = Math.max(...Array.from(offline, Math.abs));
+  for (const c of clips) {
+    const rows = c.features[stream];
+    for (let r = 0; r < 15; r++) {
+      const diff = rows.slice(r * dim, (r + 1) * dim).reduce((m, v, j) => Math.max(m, Math.abs(v - offline[j])), 0);
+      expect(diff / scale).toBeLessThanOrEqual(relative);
+    }
+  }
+}
+
+/** Each clip of `scored` has the run's probabilities, label and notes in Node on the page's rows, standardised with the clips before it and itself. */
+async function expectNodeScores(runDir: string, clips: ScoredClip[], scored = clips): Promise<void> {
+  const manifest = readManifest(runDir);
+  const node = ClipRun.load(manifest, folderFiles(path.join(runDir, 'best')));
+  try {
+    const inputs = clips.map((c) => Object.fromEntries(Object.entries(c.features).map(([k, v]) => [k, { data: Float32Array.from(v), mask: Uint8Array.from(c.masks[k]), frames: c.frames[k] }])));
+    for (const c of scored) {
+      const k = clips.indexOf(c);
+      const [s] = await node.score(inputs.slice(0, k + 1), { only: [k] });
+      manifest.classes!.forEach((cls, j) => expect(Math.abs(c.probabilities[cls] - s.probabilities[j])).toBeLessThan(1e-4));
+      expect(c.label).toBe(s.label);
+      expect(c.notes).toEqual(s.notes);
+    }
+  } finally {
+    node.dispose();
+  }
+}
+
+/** Where the page scores its run, and why not in the worker: `['worker', null]` once the run's worker scores. */
+async function runnerOf(page: Page): Promise<[string | null, string | null]> {
+  return page.evaluate(() => (({ runner, runnerNote }) => [runner, runnerNote] as [string | null, string | null])((globalThis as unknown as { mer: { status(): { runner: string | null; runnerNote: string | null } } }).mer.status()));
+}
+
 describe('mer live --run (an AVT-CA clip run in the page)', () => {
   it('scores the last 3.6 s of camera and microphone as the run scores the same rows in Node, with face rows as mer extract makes them', async () => {
     const manifest = readManifest(run);
@@ -98,15 +134,7 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
     detector.dispose();
     embedder.dispose();
     expect(offline.mask[0]).toBe(1);
-    const dim = offline.dim;
-    const scale = Math.max(...Array.from(offline.features, Math.abs));
-    for (const c of clips) {
-      const rows = c.features[video.name];
-      for (let r = 0; r < 15; r++) {
-        const diff = Math.max(...rows.slice(r * dim, (r + 1) * dim).map((v, j) => Math.abs(v - offline.features[j])));
-        expect(diff / scale).toBeLessThan(1e-3);
-      }
-    }
+    expectFaceRows(clips, video.name, offline.features, 1e-3);
 
     // The MFCCs are the `mfcc` extractor's on the microphone's audio. Where in the looped 8 s file a
     // clip's 3.6 s fell is not known to the page, so each clip's per-coefficient means are matched to the
@@ -128,24 +156,13 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
     for (const d of nearest) expect(d).toBeLessThan(5);
 
     // The page's probabilities are the run's on those rows, each clip standardised with the clips before it and itself.
-    const node = ClipRun.load(manifest, folderFiles(path.join(run, 'best')));
-    try {
-      const inputs = clips.map((c) => Object.fromEntries(Object.entries(c.features).map(([k, v]) => [k, { data: Float32Array.from(v), mask: Uint8Array.from(c.masks[k]), frames: c.frames[k] }])));
-      for (let k = 0; k < clips.length; k++) {
-        const [s] = await node.score(inputs.slice(0, k + 1), { only: [k] });
-        manifest.classes!.forEach((cls, j) => expect(Math.abs(clips[k].probabilities[cls] - s.probabilities[j])).toBeLessThan(1e-4));
-        expect(clips[k].label).toBe(s.label);
-        expect(clips[k].notes).toEqual(s.notes);
-      }
-    } finally {
-      node.dispose();
-    }
+    await expectNodeScores(run, clips);
     // The panel shows the newest clip's label (read together, as clips keep coming).
     const [panel, newest] = await page.evaluate(() => [document.getElementById('run-title')!.textContent, (globalThis as unknown as { mer: { clips(): { label: string }[] } }).mer.clips().at(-1)!.label]);
     expect(manifest.classes).toContain(newest);
     expect(panel).toBe(`avt-ca run: ${newest}`);
     // Scored in the run's worker (the page's thread only cuts the crops).
-    expect(await page.evaluate(() => (({ runner, runnerNote }) => [runner, runnerNote])((globalThis as unknown as { mer: { status(): { runner: string; runnerNote: string | null } } }).mer.status()))).toEqual(['worker', null]);
+    expect(await runnerOf(page)).toEqual(['worker', null]);
     expect(elsewhere).toEqual([]);
     await page.close();
   }, 300_000);
@@ -178,35 +195,14 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
       const offline = await extractFaceTrack(clip.video, detector, pixelRows(CROP), { frameIndices: [30] });
       detector.dispose();
       expect(offline.mask[0]).toBe(1);
-      const dim = CROP * CROP * 3;
       const withCrops = clips.filter((c) => c.features[video.name]);
       expect(withCrops.length).toBeGreaterThanOrEqual(3);
-      for (const c of withCrops) {
-        const rows = c.features[video.name];
-        expect(rows.every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
-        for (let r = 0; r < 15; r++) {
-          const diff = rows.slice(r * dim, (r + 1) * dim).reduce((m, v, j) => Math.max(m, Math.abs(v - offline.features[j])), 0);
-          expect(diff).toBeLessThanOrEqual(MAX_PIXEL_DIFF);
-        }
-      }
+      for (const c of withCrops) expect(c.features[video.name].every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
+      expectFaceRows(withCrops, video.name, offline.features, MAX_PIXEL_DIFF / 255);
 
       // The page's probabilities are the run's on those rows: the MFCCs of every clip so far give the statistics, the crops pass as pixels.
-      const node = ClipRun.load(manifest, folderFiles(path.join(cropsRun, 'best')));
-      try {
-        const inputs = clips.map((c) => Object.fromEntries(Object.entries(c.features).map(([k, v]) => [k, { data: Float32Array.from(v), mask: Uint8Array.from(c.masks[k]), frames: c.frames[k] }])));
-        for (const c of withCrops) {
-          const k = clips.indexOf(c);
-          const [s] = await node.score(inputs.slice(0, k + 1), { only: [k] });
-          manifest.classes!.forEach((cls, j) => expect(Math.abs(c.probabilities[cls] - s.probabilities[j])).toBeLessThan(1e-4));
-          expect(c.label).toBe(s.label);
-        }
-        // Without its crops, a scored clip is refused by name.
-        const k = clips.indexOf(withCrops[0]);
-        const bare = inputs.slice(0, k + 1).map((i) => Object.fromEntries(Object.entries(i).filter(([name]) => name !== video.name)));
-        await expect(node.score(bare, { only: [k] })).rejects.toThrow(`clip: no '${video.name}' rows`);
-      } finally {
-        node.dispose();
-      }
+      await expectNodeScores(cropsRun, clips, withCrops);
+      expect(await runnerOf(page)).toEqual(['worker', null]);
       expect(elsewhere).toEqual([]);
       await page.close();
     } finally {
@@ -214,12 +210,41 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
     }
   }, 400_000);
 
+  it('scores a clip run on FaceRes face rows (--visual-model faceres): the server sends FaceRes for it, the rows are the ones mer extract makes', async () => {
+    const features = path.join(dir, 'faceres-features');
+    const faceresRun = path.join(dir, 'faceres-run');
+    await extractDataset({ pipeline: 'avt-ca', dataset: `ravdess:${data}`, split: 'speaker:02', out: features, preset: 'lite', extractor: { visualModel: 'faceres' } });
+    await trainRun({ features, out: faceresRun, preset: 'lite', training: { epochs: 2, batchSize: 4 } });
+    const video = readManifest(faceresRun).streams.find((s) => s.extractor === 'blazeface+faceres')!;
+    expect(video.dim).toBe(1024);
+    const faceresServer = await startLiveServer({ port: 0, pageDir, run: faceresRun });
+    try {
+      const { page, elsewhere, run: opened } = await openLivePage(browser, faceresServer.url);
+      expect(opened).toBe('avt-ca');
+      const clips = await pollRunList<ScoredClip>(page, 'clips', (cs) => cs.length >= 2);
+      for (const c of clips) expect(c.faces).toBe(15);
+      // FaceRes on tfjs in the page's worker against ONNX Runtime in Node, on the same cut of the still face.
+      const detector = await FaceDetector.load();
+      const embedder = await FaceEmbedder.load('faceres');
+      const offline = await extractFaceTrack(clip.video, detector, embedder, { frameIndices: [30] });
+      detector.dispose();
+      embedder.dispose();
+      expectFaceRows(clips, video.name, offline.features, 1e-3);
+      await expectNodeScores(faceresRun, clips);
+      expect(await runnerOf(page)).toEqual(['worker', null]);
+      expect(elsewhere).toEqual([]);
+      await page.close();
+    } finally {
+      await faceresServer.close();
+    }
+  }, 400_000);
+
   it('refuses, before serving, a clip run whose streams the page does not compute, naming the stream', async () => {
     const other = path.join(dir, 'crops-run');
     fs.mkdirSync(path.join(other, 'best'), { recursive: true });
     const m = readManifest(run);
-    const streams = m.streams.map((s) => (s.extractor === 'mfcc' ? s : { ...s, extractor: 'blazeface+faceres' }));
+    const streams = m.streams.map((s) => (s.extractor === 'mfcc' ? s : { ...s, extractor: 'blazeface+hub:microsoft/swin-base-patch4-window7-224' }));
     fs.writeFileSync(path.join(other, 'pipeline.json'), JSON.stringify({ ...m, streams }));
-    await expect(startLiveServer({ port: 0, pageDir, run: other })).rejects.toThrow(/crops-run: mer live --run takes .* clip runs on blazeface\+expression or centre-crop\+expression \+ mfcc .* or on blazeface\+pixels or centre-crop\+pixels \+ mfcc \(avt-ca's paper preset: face crops\).*this run has its stream 'video' \(blazeface\+faceres\): the page computes clip streams of blazeface\+expression, centre-crop\+expression, blazeface\+pixels, centre-crop\+pixels and mfcc only/);
+    await expect(startLiveServer({ port: 0, pageDir, run: other })).rejects.toThrow(/crops-run: mer live --run takes .* clip runs on blazeface\+expression or centre-crop\+expression \+ mfcc \(avt-ca --preset lite or features; blazeface\+faceres or centre-crop\+faceres with --visual-model faceres\) or on blazeface\+pixels or centre-crop\+pixels \+ mfcc \(avt-ca's paper preset: face crops\).*this run has its stream 'video' \(blazeface\+hub:microsoft\/swin-base-patch4-window7-224\): the page computes clip streams of blazeface\+expression, centre-crop\+expression, blazeface\+faceres, centre-crop\+faceres, blazeface\+pixels, centre-crop\+pixels and mfcc only/);
   });
 });

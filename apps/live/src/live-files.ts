@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GraphModelJson, graphModelShardPaths } from '@mer/feature-extractors';
 import { readManifest } from '@mer/pipelines';
-import { liveRunKind } from './page/live-run-kind';
+import { liveRunKind, type LiveRunKind } from './page/live-run-kind';
 
 /** A file the live server may send: where it is on disk (or its bytes, for a listing it made) and its content type. */
 export interface LiveFile {
@@ -24,11 +24,11 @@ function entry(file: string): LiveFile {
   return { file, type: TYPES[path.extname(file)] ?? 'application/octet-stream' };
 }
 
-/** The shipped models the page loads: human's BlazeFace and expression graphs (with their shards) and Silero VAD. */
-function modelFiles(): Map<string, LiveFile> {
+/** The shipped models the page loads: human's BlazeFace and expression graphs (with their shards), `extra` of human's graphs (a run's FaceRes), and Silero VAD. */
+function modelFiles(extra: readonly string[] = []): Map<string, LiveFile> {
   const human = path.join(path.dirname(path.dirname(require.resolve('@vladmandic/human'))), 'models');
   const files = new Map<string, LiveFile>();
-  for (const name of ['blazeface', 'emotion']) {
+  for (const name of ['blazeface', 'emotion', ...extra]) {
     const json = path.join(human, `${name}.json`);
     if (!fs.existsSync(json)) throw new Error(`${json}: model file not found (is @vladmandic/human installed?)`);
     files.set(`/models/${name}.json`, entry(json));
@@ -38,14 +38,20 @@ function modelFiles(): Map<string, LiveFile> {
   return files;
 }
 
+/** How the page scores `run`; refused (with the reason) if it cannot. */
+function runKind(run: string): Exclude<LiveRunKind, { kind: 'refused' }> {
+  const kind = liveRunKind(readManifest(run));
+  if (kind.kind === 'refused') throw new Error(`${run}: ${kind.problem}`);
+  return kind;
+}
+
 /**
  * A trained run the page scores (`mer live --run`): its `pipeline.json`, its best model's files, and
  * `best.json` listing them. A run the page cannot score live is refused here, before the server
  * starts, with the reason ({@link liveRunKind}).
  */
 function runFiles(run: string): Map<string, LiveFile> {
-  const kind = liveRunKind(readManifest(run));
-  if (kind.kind === 'refused') throw new Error(`${run}: ${kind.problem}`);
+  runKind(run);
   const best = path.join(run, 'best');
   if (!fs.existsSync(best)) throw new Error(`${run}: no trained model yet (no best/ folder)`);
   const names = fs.readdirSync(best).filter((f) => fs.statSync(path.join(best, f)).isFile()).sort();
@@ -59,7 +65,8 @@ function runFiles(run: string): Map<string, LiveFile> {
 
 /**
  * Every URL path the live server answers, and the file behind it: the bundled page (`pageDir`:
- * index.html, live.js, wasm/*.wasm), the model weights, and with `run` that run's files. Nothing else is served.
+ * index.html, live.js, wasm/*.wasm), the model weights (FaceRes's too for a clip run on its rows), and
+ * with `run` that run's files. Nothing else is served.
  */
 export function liveFiles(pageDir: string, run?: string): Map<string, LiveFile> {
   for (const f of ['index.html', 'live.js']) {
@@ -71,7 +78,10 @@ export function liveFiles(pageDir: string, run?: string): Map<string, LiveFile> 
     ['/live.js', entry(path.join(pageDir, 'live.js'))],
   ]);
   for (const f of fs.readdirSync(path.join(pageDir, 'wasm'))) files.set(`/wasm/${f}`, entry(path.join(pageDir, 'wasm', f)));
-  for (const [url, f] of modelFiles()) files.set(url, f);
+  // A clip run on FaceRes rows: its graph too (the page fetches it for the run).
+  const kind = run ? runKind(run) : null;
+  const faceres = kind?.kind === 'clip' && !kind.plan.pixels && kind.plan.model === 'faceres';
+  for (const [url, f] of modelFiles(faceres ? ['faceres'] : [])) files.set(url, f);
   if (run) for (const [url, f] of runFiles(run)) files.set(url, f);
   return files;
 }

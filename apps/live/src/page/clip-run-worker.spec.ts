@@ -86,7 +86,7 @@ beforeAll(async () => {
   const best = path.join(run, 'best');
   const json = JSON.parse(fs.readFileSync(path.join(HUMAN, 'emotion.json'), 'utf8')) as GraphModelJson;
   const emotion = graphModelArtifacts(json, graphModelShardPaths(json).map((f) => new Uint8Array(fs.readFileSync(path.join(HUMAN, f)))));
-  files = { manifest, location: best, files: fs.readdirSync(best).map((f) => [f, new Uint8Array(fs.readFileSync(path.join(best, f)))]), plan: kind.plan, emotion };
+  files = { manifest, location: best, files: fs.readdirSync(best).map((f) => [f, new Uint8Array(fs.readFileSync(path.join(best, f)))]), plan: kind.plan, faceGraph: emotion };
 }, 300_000);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

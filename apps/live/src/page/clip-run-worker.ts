@@ -18,8 +18,8 @@ export interface ClipRunFiles {
   location: string;
   files: [string, Uint8Array][];
   plan: ClipPlan;
-  /** human's `emotion` graph (face rows are embedded with it, unless the run takes the crops as pixels). */
-  emotion: tf.io.ModelArtifacts;
+  /** The graph of the plan's face model (human's `emotion` or `faceres`) the face rows are embedded with; null when the run takes the crops as pixels. */
+  faceGraph: tf.io.ModelArtifacts | null;
 }
 
 type Feed = { type: 'crop'; crop: FaceCrop } | { type: 'clip'; end: number; samples: Float32Array | null };
@@ -27,7 +27,7 @@ type Reply = { type: 'scored'; clip: KeptClip };
 
 /** Opens a clip run from its files on this thread. */
 export function openClipRun(r: ClipRunFiles, onScored: (clip: KeptClip) => void, onError: (e: Error) => void): Promise<ThreadClipRun> {
-  return ThreadClipRun.create(ClipRun.load(r.manifest, memoryFiles(r.location, new Map(r.files))), r.plan, r.emotion, onScored, onError);
+  return ThreadClipRun.create(ClipRun.load(r.manifest, memoryFiles(r.location, new Map(r.files))), r.plan, r.faceGraph, onScored, onError);
 }
 
 /** The worker's side: opens the run from the files the page fetched, takes its crops and clips in order, and answers each scored clip with its arrays transferred. */

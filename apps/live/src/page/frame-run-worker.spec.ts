@@ -143,6 +143,12 @@ describe("a frame run's worker (the page holds the feed until the worker has the
     await core.dispose();
   }, 120_000);
 
+  it('a frame run on FaceRes rows is refused with the reason (FaceRes on every frame; clip runs take them: live-clip-run.spec)', () => {
+    const streams = files.manifest.streams.map((st) => (st.name === files.plan.face?.name ? { ...st, extractor: 'centre-crop+faceres', dim: 1024 } : st));
+    const kind = liveRunKind({ ...files.manifest, streams });
+    expect(kind).toEqual({ kind: 'refused', problem: expect.stringContaining(`this run has its stream '${files.plan.face?.name}' (centre-crop+faceres): FaceRes takes about 80 ms a face on wasm, and a frame run embeds every frame at 30 fps`) });
+  });
+
   it('a worker that cannot start the backend leaves the run on the page thread, with the held feed and the reason', async () => {
     const here = await threadPredictions();
     const there: KeptPrediction[] = [];

@@ -20,7 +20,7 @@ const KEEP_PIXEL_FEATURES = 3;
 /**
  * A trained clip run (`mer live --run` with AVT-CA) on the live stream. The page's thread samples
  * `frames` frames evenly over each `seconds` and cuts the face each shows (as `mer extract` does: the
- * followed face or the centred square, at the expression CNN's side, or at the stream's side for
+ * followed face or the centred square, at the face model's side (expression CNN 64, FaceRes 224), or at the stream's side for
  * AVT-CA's paper preset, whose face crops are its rows), and hears the microphone at the MFCC rate (the
  * browser resamples). Every `seconds · HOP` a clip is due: the last `seconds` of crops and samples are
  * scored ({@link ThreadClipRun}) in the run's worker once it has started ({@link LiveClipRun.toWorker}:
@@ -52,7 +52,7 @@ export class LiveClipRun {
   ) {
     const { plan } = files;
     this.audio = new SampleRing(Math.round(2 * plan.seconds * MFCC_DEFAULTS.sampleRate));
-    this.cropSize = plan.pixels ?? FaceEmbedder.inputSizeOf('expression');
+    this.cropSize = plan.pixels ?? FaceEmbedder.inputSizeOf(plan.model);
   }
 
   /**

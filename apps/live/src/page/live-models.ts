@@ -34,7 +34,7 @@ async function fetchOk(url: string): Promise<Response> {
 }
 
 /** One of human's graph models (`model.json` + its shards) from the page's server, as tfjs artifacts. */
-async function graphModel(base: string, name: string): Promise<tf.io.ModelArtifacts> {
+export async function graphModel(base: string, name: string): Promise<tf.io.ModelArtifacts> {
   const url = `${base}${name}.json`;
   let json: GraphModelJson;
   try {

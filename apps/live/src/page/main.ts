@@ -10,7 +10,7 @@ import { CLIP_RUN_WORKER_NAME, serveClipRun } from './clip-run-worker';
 import { LiveFramePrediction, plainPrediction } from './frame-prediction';
 import { FRAME_RUN_WORKER_NAME, serveFrameRun } from './frame-run-worker';
 import type { LiveUtterance } from './live-run';
-import { loadLiveModels } from './live-models';
+import { graphModel, loadLiveModels } from './live-models';
 import { openPageRun, PageRun } from './page-run';
 import { fetchRun } from './run-files';
 import { LiveSession, LiveStatus } from './live-session';
@@ -103,10 +103,11 @@ async function start(): Promise<void> {
   Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads });
   showStatus();
   // The models (and a trained run, with --run) load while the devices start.
-  const loading = Promise.all([loadLiveModels(new URL('models/', location.href).href, mark), fetchRun(new URL('run/', location.href).href)]);
+  const models = new URL('models/', location.href).href;
+  const loading = Promise.all([loadLiveModels(models, mark), fetchRun(new URL('run/', location.href).href)]);
   loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
-  // The run opens once the models are here (a clip run embeds faces with the expression graph) and shows its empty panel.
-  const opening = loading.then(([m, files]) => openPageRun(files, m.emotion, view, runner));
+  // The run opens once the models are here (a clip run embeds faces with the expression graph, or fetches FaceRes's) and shows its empty panel.
+  const opening = loading.then(([m, files]) => openPageRun(files, m.emotion, view, runner, (model) => graphModel(models, model)));
   opening.catch(() => undefined);
   const stream = await devices;
   // With an utterance-level run, each utterance heard is scored (once the run has loaded: utterances are

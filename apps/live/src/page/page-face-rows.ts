@@ -1,6 +1,6 @@
 /// <reference lib="dom" />
 import * as tf from '@tensorflow/tfjs-core';
-import { centreSquare, FaceBox, FaceEmbedder, faceRowBox, faceRowCrop, PixelFrame, pixelRows, type FrameEmbedder } from '@mer/feature-extractors';
+import { centreSquare, FaceBox, FaceEmbedder, type FaceEmbedderModel, faceRowBox, faceRowCrop, PixelFrame, pixelRows, type FrameEmbedder } from '@mer/feature-extractors';
 import { PAGE_FACE_RUNTIME } from './page-face-runtime';
 import type { FaceSource } from './run-streams';
 
@@ -37,15 +37,18 @@ export async function cropFaceRow(frame: PixelFrame, face: FaceBox | null, t: nu
 
 /**
  * A run's face rows from the page's frames, as `mer extract` makes them: cut ({@link cropFaceRow}) and
- * embedded by the shipped expression CNN (the `face` extractor), or kept as pixels at the stream's side
+ * embedded by a shipped face model (the `face` extractor: the expression CNN, or FaceRes), or kept as pixels at the stream's side
  * (`face-crops`: {@link pixelRows}, rounded and clipped to 0–255).
  */
 export class PageFaceRows {
   private constructor(private readonly embedder: FrameEmbedder & { dispose?(): void }) {}
 
-  /** @param emotion human's `emotion` graph (the page already fetched it for the expression model) */
-  static async create(emotion: tf.io.ModelArtifacts): Promise<PageFaceRows> {
-    return new PageFaceRows(await FaceEmbedder.load(EMBEDDER, { model: emotion, runtime: PAGE_FACE_RUNTIME }));
+  /**
+   * @param graph the face model's graph as the page fetched it: human's `emotion` (the expression CNN, default) or `faceres`
+   * @param model which of the shipped face models it is
+   */
+  static async create(graph: tf.io.ModelArtifacts, model: FaceEmbedderModel = EMBEDDER): Promise<PageFaceRows> {
+    return new PageFaceRows(await FaceEmbedder.load(model, { model: graph, runtime: PAGE_FACE_RUNTIME }));
   }
 
   /** Rows that are the crops themselves, `size` pixels a side (a face-crops stream). */

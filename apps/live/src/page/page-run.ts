@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelFiles } from '@mer/backend';
+import type { FaceEmbedderModel } from '@mer/feature-extractors';
 import { clipRunProblem, PipelineManifest } from '@mer/pipelines';
 import { LiveClipRun } from './live-clip-run';
 import { LiveFrameRun } from './live-frame-run';
@@ -14,9 +15,12 @@ export type PageRun = { kind: 'utterance'; run: LiveRun } | { kind: 'clip'; run:
 /**
  * Opens the server's run ({@link liveRunKind} says how the page scores it) with its panel in `view`.
  * @param emotion human's `emotion` graph, which a clip or frame run's face rows are embedded with
+ * @param faceGraph fetches another shipped face model's graph (FaceRes) for a clip run whose rows it embeds
  * @param runner where a frame run makes its rows and predicts, or a clip run scores: its worker (once started: `toWorker`) or the page's thread
  */
-export async function openPageRun(files: { manifest: PipelineManifest; best: ModelFiles & { files: Map<string, Uint8Array> } } | null, emotion: tf.io.ModelArtifacts, view: LiveView, runner: 'worker' | 'main' = 'worker'): Promise<PageRun | null> {
+export async function openPageRun(files: { manifest: PipelineManifest; best: ModelFiles & { files: Map<string, Uint8Array> } } | null, emotion: tf.io.ModelArtifacts, view: LiveView, runner: 'worker' | 'main' = 'worker', faceGraph: (model: FaceEmbedderModel) => Promise<tf.io.ModelArtifacts> = async (m) => {
+  throw new Error(`no way to fetch the ${m} graph`);
+}): Promise<PageRun | null> {
   if (!files) return null;
   const { manifest, best } = files;
   const kind = liveRunKind(manifest);
@@ -37,7 +41,8 @@ export async function openPageRun(files: { manifest: PipelineManifest; best: Mod
   const { plan } = kind;
   const problem = clipRunProblem(manifest); // the run's own (liveRunKind asked too); its files open where it scores
   if (problem) throw new Error(problem);
-  const run = await LiveClipRun.create({ manifest, location: best.location, files: [...best.files], plan, emotion }, runner, (clip) => {
+  const graph = plan.pixels ? null : plan.model === 'expression' ? emotion : await faceGraph(plan.model);
+  const run = await LiveClipRun.create({ manifest, location: best.location, files: [...best.files], plan, faceGraph: graph }, runner, (clip) => {
     const notes = clip.notes.length ? `; ${clip.notes.join('; ')}` : '';
     view.runScores(run.name, clip.probabilities, clip.label, `clip ${clip.clips}: the last ${plan.seconds} s, ${clip.faces} of ${plan.frames} sampled frames with a face${notes}`);
   });

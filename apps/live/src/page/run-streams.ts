@@ -1,9 +1,11 @@
-import { EGEMAPS_CONFIG, FACE_TRACK_GEOMETRY, LOG_MEL_DEFAULTS, MFCC_DEFAULTS } from '@mer/feature-extractors';
+import { EGEMAPS_CONFIG, FACE_TRACK_GEOMETRY, type FaceEmbedderModel, LOG_MEL_DEFAULTS, MFCC_DEFAULTS } from '@mer/feature-extractors';
 import type { PipelineManifest } from '@mer/pipelines';
 
 /** The page's face rows: the followed face (BlazeFace) or the centred square, cut as `mer extract` cuts it, embedded by the shipped expression CNN. */
 export const PAGE_FACE_EXTRACTORS = { 'blazeface+expression': 'detect', 'centre-crop+expression': 'centre' } as const;
 export type FaceSource = (typeof PAGE_FACE_EXTRACTORS)[keyof typeof PAGE_FACE_EXTRACTORS];
+/** Clip runs' face rows embedded by FaceRes (human's `faceres`, 1024-d, `mer extract --visual-model faceres`): 15 faces a clip; about 80 ms a face on wasm, too slow for a frame run's every frame. */
+export const PAGE_FACERES_EXTRACTORS = { 'blazeface+faceres': 'detect', 'centre-crop+faceres': 'centre' } as const;
 /** The page's face crops kept as pixels (the `face-crops` extractor: AVT-CA's paper preset), cut as `mer extract` cuts them at the stream's side. */
 export const PAGE_PIXEL_EXTRACTORS = { 'blazeface+pixels': 'detect', 'centre-crop+pixels': 'centre' } as const;
 /** The page's clip audio rows: librosa-style MFCCs of the clip's span, from the microphone at the MFCCs' rate. */
@@ -38,8 +40,10 @@ export interface ClipPlan {
   frames: number;
   face: string;
   source: FaceSource;
-  /** The crop side when the face stream keeps the crops as pixels (AVT-CA's paper preset); null when the shipped expression CNN embeds them. */
+  /** The crop side when the face stream keeps the crops as pixels (AVT-CA's paper preset); null when a shipped face model embeds them. */
   pixels: number | null;
+  /** The shipped face model that embeds the crops (when not pixels): the expression CNN, or FaceRes. */
+  model: FaceEmbedderModel;
   mfcc: string | null;
 }
 
@@ -75,9 +79,10 @@ function holds(actual: unknown, expected: Record<string, unknown>): boolean {
  * classifier is `clipRunProblem`'s to say (@mer/pipelines).
  */
 export function clipPlan(m: PipelineManifest): ClipPlan | string {
-  const faces = m.streams.filter((s) => s.extractor in PAGE_FACE_EXTRACTORS || s.extractor in PAGE_PIXEL_EXTRACTORS);
+  const kinds: Record<string, FaceSource> = { ...PAGE_FACE_EXTRACTORS, ...PAGE_FACERES_EXTRACTORS, ...PAGE_PIXEL_EXTRACTORS };
+  const faces = m.streams.filter((s) => s.extractor in kinds);
   const mfccs = m.streams.filter((s) => s.extractor === PAGE_MFCC_EXTRACTOR);
-  const faceKinds = [...Object.keys(PAGE_FACE_EXTRACTORS), ...Object.keys(PAGE_PIXEL_EXTRACTORS)].join(', ');
+  const faceKinds = Object.keys(kinds).join(', ');
   for (const s of m.streams) {
     if (faces.includes(s)) {
       const problem = faceProblem(s) ?? pixelProblem(s);
@@ -93,9 +98,9 @@ export function clipPlan(m: PipelineManifest): ClipPlan | string {
   const seconds = Number(face.config['seconds']);
   const frames = Number(face.config['frames']);
   if (!(seconds > 0) || !(Number.isInteger(frames) && frames > 0)) return `its stream '${face.name}' records no clip span (seconds, frames): not extracted for a clip network`;
-  const pixels = face.extractor in PAGE_PIXEL_EXTRACTORS;
-  const source = pixels ? PAGE_PIXEL_EXTRACTORS[face.extractor as keyof typeof PAGE_PIXEL_EXTRACTORS] : PAGE_FACE_EXTRACTORS[face.extractor as keyof typeof PAGE_FACE_EXTRACTORS];
-  return { seconds, frames, face: face.name, source, pixels: pixels ? Number(face.config['crop']) : null, mfcc: mfccs[0]?.name ?? null };
+  const pixels = face.extractor in PAGE_PIXEL_EXTRACTORS ? Number(face.config['crop']) : null;
+  const model = face.extractor in PAGE_FACERES_EXTRACTORS ? 'faceres' : 'expression';
+  return { seconds, frames, face: face.name, source: kinds[face.extractor], pixels, model, mfcc: mfccs[0]?.name ?? null };
 }
 
 /** Why the page cannot cut a pixel stream's crops as `mer extract` did (its side and layout), or null; null for an embedded stream. */
@@ -125,6 +130,8 @@ export function framePlan(m: PipelineManifest): FramePlan | string {
       plan.audio.push({ name: s.name, kind });
     } else if (PAGE_MASKED_TEXT_EXTRACTORS.includes(s.extractor)) {
       plan.text.push(s.name);
+    } else if (s.extractor in PAGE_FACERES_EXTRACTORS) {
+      return `its stream ${named(s)}: FaceRes takes about 80 ms a face on wasm, and a frame run embeds every frame at 30 fps; the page embeds FaceRes rows for clip runs only (a frame run takes ${Object.keys(PAGE_FACE_EXTRACTORS).join(' or ')})`;
     } else {
       return `its stream ${named(s)}: the page computes frame streams of ${[...Object.keys(PAGE_FACE_EXTRACTORS), ...Object.keys(PAGE_FRAME_AUDIO)].join(', ')} (and feeds ${PAGE_MASKED_TEXT_EXTRACTORS.join(', ')} masked) only`;
     }

@@ -19,7 +19,7 @@ export interface ClipRunFeed {
 
 /**
  * A clip run on the thread that opened it (the run's worker, or the page's with `?runner=main`): each
- * crop becomes its face row (embedded by the shipped expression CNN, or kept as pixels for a
+ * crop becomes its face row (embedded by a shipped face model, the expression CNN or FaceRes, or kept as pixels for a
  * face-crops stream: {@link PageFaceRows}), and each clip is scored from the last `frames` rows and the
  * MFCCs of its samples. All clips are one speaker's: a per-speaker run standardises each new clip with
  * the statistics of all clips so far, up to the newest {@link STATS_CLIPS}; pixel rows take no
@@ -39,9 +39,10 @@ export class ThreadClipRun implements ClipRunFeed {
     private readonly onError: (e: Error) => void,
   ) {}
 
-  /** @param emotion human's `emotion` graph (the page already fetched it for the expression model) */
-  static async create(run: ClipRun, plan: ClipPlan, emotion: tf.io.ModelArtifacts, onScored: (clip: KeptClip) => void, onError: (e: Error) => void): Promise<ThreadClipRun> {
-    const faces = plan.pixels ? PageFaceRows.pixels(plan.pixels) : await PageFaceRows.create(emotion);
+  /** @param faceGraph the graph of the plan's face model (human's `emotion` or `faceres`); null when the rows are the crops' pixels */
+  static async create(run: ClipRun, plan: ClipPlan, faceGraph: tf.io.ModelArtifacts | null, onScored: (clip: KeptClip) => void, onError: (e: Error) => void): Promise<ThreadClipRun> {
+    if (!plan.pixels && !faceGraph) throw new Error(`a clip run on ${plan.model} face rows needs the ${plan.model} graph`);
+    const faces = plan.pixels ? PageFaceRows.pixels(plan.pixels) : await PageFaceRows.create(faceGraph!, plan.model);
     return new ThreadClipRun(run, plan, faces, new Mfcc(), onScored, onError);
   }
 
