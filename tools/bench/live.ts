@@ -11,9 +11,10 @@
  * `--threads` (cross-origin isolated, so both wasm runtimes use threads), and `?detector=main` (BlazeFace
  * on the page's thread only) on the default server.
  * With `--run <dir>` (repeatable), each round also runs the default page with that trained run (`mer live --run`),
- * interleaved: what scoring it costs the page; a frame run (MAVEN, TCN-fusion) makes its rows in a worker, and is
- * run again with `?runner=main` (on the page's thread). `--demo-runs` trains two small ones here first (on the
- * demo's generated clips, `--faces none`): AVT-CA lite (a clip run) and TCN-fusion lite (a frame run).
+ * interleaved: what scoring it costs the page; a frame run (MAVEN, TCN-fusion) makes its rows and a clip run
+ * (AVT-CA) scores in a worker, and is run again with `?runner=main` (on the page's thread); a clip run also
+ * reports the clips scored and each one's scoring time. `--demo-runs` trains three small ones here first (on the
+ * demo's generated clips, `--faces none`): AVT-CA lite and paper (clip runs) and TCN-fusion lite (a frame run).
  * Run: npm run bench:live [-- --seconds 20] [--rounds 3] [--run runs/x] [--demo-runs]
  */
 import * as fs from 'node:fs';
@@ -47,11 +48,17 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
     // With a frame run in its worker, also from the worker's having the run open (or failing to).
     await waitForPage(page, (s) => s.startMs?.vad !== undefined && (detector === 'main' || s.detector === 'worker' || /^BlazeFace stays/.test(s.detectorNote ?? '')) && (s.runner !== 'worker' || s.runnerNote === null), 120_000);
     await new Promise((r) => setTimeout(r, WARM_UP_S * 1000));
-    await page.evaluate(() => (globalThis as unknown as { mer: { resetStats(): void } }).mer.resetStats());
+    const since = await page.evaluate(() => {
+      (globalThis as unknown as { mer: { resetStats(): void } }).mer.resetStats();
+      return performance.now() / 1000;
+    });
     const t0 = Date.now();
     await new Promise((r) => setTimeout(r, seconds * 1000));
     const s = (await page.evaluate(() => (globalThis as unknown as { mer: { status(): unknown } }).mer.status())) as PageStatus;
     const elapsed = (Date.now() - t0) / 1000;
+    // A clip run's clips that ended in the measured span: each one's scoring time on its thread.
+    const clipMs = await page.evaluate((from: number) => (globalThis as unknown as { mer: { clips(): { end: number; scoreMs: number }[] } }).mer.clips().filter((c) => c.end >= from).map((c) => c.scoreMs), since);
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     return {
       backend,
       adapter,
@@ -71,21 +78,32 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
       latency_mean_ms: Math.round(s.latencyMs),
       latency_p95_ms: Math.round(s.latencyP95Ms),
       stage_ms: Object.fromEntries(Object.entries(s.stageMs ?? {}).map(([k, v]) => [k, +v.toFixed(1)])),
+      /** A clip run: clips scored in the measured span, and the median ms a clip's scoring took (null: none scored). */
+      clips_scored: clipMs.length,
+      clip_score_ms: clipMs.length ? Math.round(median(clipMs)) : null,
     };
   } finally {
     await browser.close();
   }
 }
 
-/** Two small runs on the demo's generated clips (`--faces none`): AVT-CA lite and TCN-fusion lite, each a couple of epochs. */
+/**
+ * Three small runs on the demo's generated clips (`--faces none`): AVT-CA lite, AVT-CA paper (224 × 224
+ * face crops through its EfficientFace-style branch: the paper's network, one epoch) and TCN-fusion lite.
+ */
 async function demoRuns(dir: string): Promise<string[]> {
+  const clips = generateClassDemo({ dir: path.join(dir, 'cls'), perClassTrain: 2, perClassTest: 1 }).filter((i) => i.split === 'train');
   const avt = await createPipeline('avt-ca', { preset: 'lite', classes: DEMO_CLASSES, extractor: { faces: 'none' }, training: { epochs: 2, batchSize: 4 } });
-  await avt.fit(generateClassDemo({ dir: path.join(dir, 'cls'), perClassTrain: 2, perClassTest: 1 }).filter((i) => i.split === 'train'), { runDir: path.join(dir, 'avt-ca') });
+  await avt.fit(clips, { runDir: path.join(dir, 'avt-ca') });
   avt.dispose();
+  // Batch 1: an item's activations take 2.3 GB on wasm.
+  const paper = await createPipeline('avt-ca', { preset: 'paper', classes: DEMO_CLASSES, extractor: { faces: 'none' }, training: { epochs: 1, batchSize: 1 } });
+  await paper.fit(clips, { runDir: path.join(dir, 'avt-ca-paper') });
+  paper.dispose();
   const tcn = await createPipeline('tcn-fusion', { preset: 'lite', extractor: { faces: 'none' }, training: { epochs: 2, batchSize: 2 } });
   await tcn.fit(generateVaDemo({ dir: path.join(dir, 'va'), train: 3, test: 1, seconds: 3 }).filter((i) => i.split === 'train'), { runDir: path.join(dir, 'tcn-fusion') });
   tcn.dispose();
-  return [path.join(dir, 'avt-ca'), path.join(dir, 'tcn-fusion')];
+  return [path.join(dir, 'avt-ca'), path.join(dir, 'avt-ca-paper'), path.join(dir, 'tcn-fusion')];
 }
 
 async function main(): Promise<void> {
@@ -118,7 +136,7 @@ async function main(): Promise<void> {
     results.push(await runBackend(isolated.url, clip, 'webgpu', seconds, true));
     await Promise.all([isolated.close(), single.close(), ...withRuns.map((w) => w.server.close())]);
     const result = { bench: 'live', clip: clip.source, size: '640x360', camera_fps: 30, measured_s: seconds, warm_up_s: WARM_UP_S, cpus: os.cpus().length, load_avg_1m: +os.loadavg()[0].toFixed(2), results };
-    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}, detector ${r.detector}${r.run ? `, run ${r.run}${r.runner ? ` (${r.runner === 'worker' ? 'in its worker' : "on the page's thread"})` : ''}` : ''}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}`);
+    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}, detector ${r.detector}${r.run ? `, run ${r.run}${r.runner ? ` (${r.runner === 'worker' ? 'in its worker' : "on the page's thread"})` : ''}` : ''}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}${r.clips_scored || r.clip_score_ms !== null ? `; ${r.clips_scored} clips scored, ${r.clip_score_ms ?? '–'} ms each (median)` : ''}`);
     console.log(JSON.stringify(result));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
