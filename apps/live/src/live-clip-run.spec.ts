@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Browser, Page } from 'puppeteer-core';
-import { extractFaceTrack, FaceDetector, FaceEmbedder, Mfcc, pixelRows } from '@mer/feature-extractors';
+import { extractFaceTrack, FaceDetector, FaceEmbedder, type FrameEmbedder, Mfcc, pixelRows } from '@mer/feature-extractors';
 import { decodeAudio, folderFiles, locateFfmpeg } from '@mer/media';
 import { ClipRun, extractDataset, readManifest, trainRun } from '@mer/pipelines';
 import { bundleLivePage } from '../tools/page-bundle';
@@ -103,6 +103,37 @@ async function runnerOf(page: Page): Promise<[string | null, string | null]> {
   return page.evaluate(() => (({ runner, runnerNote }) => [runner, runnerNote] as [string | null, string | null])((globalThis as unknown as { mer: { status(): { runner: string | null; runnerNote: string | null } } }).mer.status()));
 }
 
+/**
+ * The first `count` clips the page scores with `runDir` served (`mer live --run`), once it scores them in
+ * the run's worker and asked no other host; the page and its server are closed after.
+ */
+async function clipsOfRun(runDir: string, count: number): Promise<ScoredClip[]> {
+  const runServer = await startLiveServer({ port: 0, pageDir, run: runDir });
+  try {
+    const { page, elsewhere, run: opened } = await openLivePage(browser, runServer.url);
+    expect(opened).toBe('avt-ca');
+    const clips = await pollRunList<ScoredClip>(page, 'clips', (cs) => cs.length >= count);
+    expect(await runnerOf(page)).toEqual(['worker', null]);
+    expect(elsewhere).toEqual([]);
+    await page.close();
+    return clips;
+  } finally {
+    await runServer.close();
+  }
+}
+
+/** `mer extract`'s face row (`embedder`'s) of one frame of the still face: BlazeFace, the face row's margin, the embedder's side. */
+async function offlineFaceRow(embedder: FrameEmbedder): Promise<Float32Array> {
+  const detector = await FaceDetector.load();
+  try {
+    const offline = await extractFaceTrack(clip.video, detector, embedder, { frameIndices: [30] });
+    expect(offline.mask[0]).toBe(1);
+    return offline.features;
+  } finally {
+    detector.dispose();
+  }
+}
+
 describe('mer live --run (an AVT-CA clip run in the page)', () => {
   it('scores the last 3.6 s of camera and microphone as the run scores the same rows in Node, with face rows as mer extract makes them', async () => {
     const manifest = readManifest(run);
@@ -128,13 +159,9 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
 
     // The face rows are the `face` extractor's on the same pixels: the still face, detected and cut as
     // `mer extract` does, through the same CNN (on tfjs here, ONNX Runtime in Node).
-    const detector = await FaceDetector.load();
     const embedder = await FaceEmbedder.load('expression');
-    const offline = await extractFaceTrack(clip.video, detector, embedder, { frameIndices: [30] });
-    detector.dispose();
-    embedder.dispose();
-    expect(offline.mask[0]).toBe(1);
-    expectFaceRows(clips, video.name, offline.features, 1e-3);
+    const offline = await offlineFaceRow(embedder).finally(() => embedder.dispose());
+    expectFaceRows(clips, video.name, offline, 1e-3);
 
     // The MFCCs are the `mfcc` extractor's on the microphone's audio. Where in the looped 8 s file a
     // clip's 3.6 s fell is not known to the page, so each clip's per-coefficient means are matched to the
@@ -180,34 +207,19 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
     expect(video).toMatchObject({ values: 'pixels', dim: CROP * CROP * 3 });
     const audio = manifest.streams.find((s) => s.extractor === 'mfcc')!;
 
-    const cropsServer = await startLiveServer({ port: 0, pageDir, run: cropsRun });
-    try {
-      const { page, elsewhere, run: opened } = await openLivePage(browser, cropsServer.url);
-      expect(opened).toBe('avt-ca');
-      const clips = await pollRunList<ScoredClip>(page, 'clips', (cs) => cs.length >= 3);
-      for (const c of clips) {
-        expect(c.frames).toEqual({ [video.name]: 15, [audio.name]: 156 });
-        expect(c.faces).toBe(15);
-      }
-
-      // Each crop is the face-crops extractor's on the same still face: BlazeFace, the face row's margin, 32 × 32, rounded.
-      const detector = await FaceDetector.load();
-      const offline = await extractFaceTrack(clip.video, detector, pixelRows(CROP), { frameIndices: [30] });
-      detector.dispose();
-      expect(offline.mask[0]).toBe(1);
-      const withCrops = clips.filter((c) => c.features[video.name]);
-      expect(withCrops.length).toBeGreaterThanOrEqual(3);
-      for (const c of withCrops) expect(c.features[video.name].every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
-      expectFaceRows(withCrops, video.name, offline.features, MAX_PIXEL_DIFF / 255);
-
-      // The page's probabilities are the run's on those rows: the MFCCs of every clip so far give the statistics, the crops pass as pixels.
-      await expectNodeScores(cropsRun, clips, withCrops);
-      expect(await runnerOf(page)).toEqual(['worker', null]);
-      expect(elsewhere).toEqual([]);
-      await page.close();
-    } finally {
-      await cropsServer.close();
+    const clips = await clipsOfRun(cropsRun, 3);
+    for (const c of clips) {
+      expect(c.frames).toEqual({ [video.name]: 15, [audio.name]: 156 });
+      expect(c.faces).toBe(15);
     }
+    // Each crop is the face-crops extractor's on the same still face: 32 × 32, rounded to 0–255.
+    const offline = await offlineFaceRow(pixelRows(CROP));
+    const withCrops = clips.filter((c) => c.features[video.name]);
+    expect(withCrops.length).toBeGreaterThanOrEqual(3);
+    for (const c of withCrops) expect(c.features[video.name].every((v) => Number.isInteger(v) && v >= 0 && v <= 255)).toBe(true);
+    expectFaceRows(withCrops, video.name, offline, MAX_PIXEL_DIFF / 255);
+    // The page's probabilities are the run's on those rows: the MFCCs of every clip so far give the statistics, the crops pass as pixels.
+    await expectNodeScores(cropsRun, clips, withCrops);
   }, 400_000);
 
   it('scores a clip run on FaceRes face rows (--visual-model faceres): the server sends FaceRes for it, the rows are the ones mer extract makes', async () => {
@@ -217,26 +229,13 @@ describe('mer live --run (an AVT-CA clip run in the page)', () => {
     await trainRun({ features, out: faceresRun, preset: 'lite', training: { epochs: 2, batchSize: 4 } });
     const video = readManifest(faceresRun).streams.find((s) => s.extractor === 'blazeface+faceres')!;
     expect(video.dim).toBe(1024);
-    const faceresServer = await startLiveServer({ port: 0, pageDir, run: faceresRun });
-    try {
-      const { page, elsewhere, run: opened } = await openLivePage(browser, faceresServer.url);
-      expect(opened).toBe('avt-ca');
-      const clips = await pollRunList<ScoredClip>(page, 'clips', (cs) => cs.length >= 2);
-      for (const c of clips) expect(c.faces).toBe(15);
-      // FaceRes on tfjs in the page's worker against ONNX Runtime in Node, on the same cut of the still face.
-      const detector = await FaceDetector.load();
-      const embedder = await FaceEmbedder.load('faceres');
-      const offline = await extractFaceTrack(clip.video, detector, embedder, { frameIndices: [30] });
-      detector.dispose();
-      embedder.dispose();
-      expectFaceRows(clips, video.name, offline.features, 1e-3);
-      await expectNodeScores(faceresRun, clips);
-      expect(await runnerOf(page)).toEqual(['worker', null]);
-      expect(elsewhere).toEqual([]);
-      await page.close();
-    } finally {
-      await faceresServer.close();
-    }
+    const clips = await clipsOfRun(faceresRun, 2);
+    for (const c of clips) expect(c.faces).toBe(15);
+    // FaceRes on tfjs in the page's worker against ONNX Runtime in Node, on the same cut of the still face.
+    const embedder = await FaceEmbedder.load('faceres');
+    const offline = await offlineFaceRow(embedder).finally(() => embedder.dispose());
+    expectFaceRows(clips, video.name, offline, 1e-3);
+    await expectNodeScores(faceresRun, clips);
   }, 400_000);
 
   it('refuses, before serving, a clip run whose streams the page does not compute, naming the stream', async () => {

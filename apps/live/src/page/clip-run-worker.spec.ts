@@ -2,10 +2,11 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend } from '@mer/backend';
-import { graphModelArtifacts, GraphModelJson, graphModelShardPaths, PixelFrame } from '@mer/feature-extractors';
+import type { PixelFrame } from '@mer/feature-extractors';
 import { folderFiles } from '@mer/media';
 import { ClipRows, ClipRun, createPipeline, DEMO_CLASSES, generateClassDemo, readManifest } from '@mer/pipelines';
 import { inProcessWorker } from '../../tools/in-process-worker';
+import { bestFiles, humanGraph } from '../../tools/run-files-on-disk';
 import { ClipRunFiles, serveClipRun } from './clip-run-worker';
 import type { KeptClip } from './clip-score';
 import { LiveClipRun } from './live-clip-run';
@@ -15,7 +16,6 @@ import type { WorkerBackend } from './page-backend';
 // A clip run (AVT-CA lite on the centred square's face rows and MFCCs) fed a stream of frames and
 // samples, scored in its worker (the page holds the feed until the worker is ready) and on this thread.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-clip-run-worker-'));
-const HUMAN = path.join(path.dirname(path.dirname(require.resolve('@vladmandic/human'))), 'models');
 const BACKEND: WorkerBackend = { name: 'wasm', wasmBase: 'http://127.0.0.1:1/wasm/' };
 const RATE = 22050;
 let files: ClipRunFiles;
@@ -83,10 +83,7 @@ beforeAll(async () => {
   const manifest = readManifest(run);
   const kind = liveRunKind(manifest);
   if (kind.kind !== 'clip') throw new Error(`expected a clip run, got ${kind.kind}`);
-  const best = path.join(run, 'best');
-  const json = JSON.parse(fs.readFileSync(path.join(HUMAN, 'emotion.json'), 'utf8')) as GraphModelJson;
-  const emotion = graphModelArtifacts(json, graphModelShardPaths(json).map((f) => new Uint8Array(fs.readFileSync(path.join(HUMAN, f)))));
-  files = { manifest, location: best, files: fs.readdirSync(best).map((f) => [f, new Uint8Array(fs.readFileSync(path.join(best, f)))]), plan: kind.plan, faceGraph: emotion };
+  files = { manifest, ...bestFiles(run), plan: kind.plan, faceGraph: humanGraph('emotion') };
 }, 300_000);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -43,39 +43,20 @@ export function serveClipRun(scope: RunWorkerScope<{ type: 'open'; run: ClipRunF
 /**
  * The page's side of a clip run's worker ({@link HeldRunWorker}): crops and clips are held until the
  * worker has the run open, then sent in order (pixels and samples transferred); if it fails, `start`
- * rejects and {@link WorkerClipRun.drain} gives the held feed back for the page's thread.
+ * rejects and `drain` gives the held feed back for the page's thread.
  */
-export class WorkerClipRun implements ClipRunFeed {
-  private readonly worker: HeldRunWorker<ClipRunFiles, Feed, Reply>;
-
+export class WorkerClipRun extends HeldRunWorker<ClipRunFiles, Feed, Reply> implements ClipRunFeed {
   constructor(onScored: (clip: KeptClip) => void, onError: (e: Error) => void) {
     const transfer = (m: Feed) => (m.type === 'crop' ? (m.crop.pixels ? [m.crop.pixels.buffer] : []) : m.samples ? [m.samples.buffer] : []) as ArrayBuffer[];
-    this.worker = new HeldRunWorker(transfer, (r) => onScored(r.clip), onError);
-  }
-
-  get stage(): HeldRunWorker<ClipRunFiles, Feed, Reply>['stage'] {
-    return this.worker.stage;
-  }
-
-  /** Starts the worker (`script`: the page's bundle; `create`: specs pass a stand-in) and opens the run in it on the page's backend. */
-  start(script: string | URL, run: ClipRunFiles, backend: WorkerBackend, create: (script: string | URL) => Worker = (s) => new Worker(s, { type: 'module', name: CLIP_RUN_WORKER_NAME })): Promise<void> {
-    return this.worker.start(create(script), run, backend);
-  }
-
-  drain(): Feed[] {
-    return this.worker.drain();
+    super(CLIP_RUN_WORKER_NAME, transfer, (r) => onScored(r.clip), onError);
   }
 
   crop(crop: FaceCrop): void {
-    this.worker.send({ type: 'crop', crop });
+    this.send({ type: 'crop', crop });
   }
 
   clip(end: number, samples: Float32Array | null): void {
-    this.worker.send({ type: 'clip', end, samples });
-  }
-
-  async dispose(): Promise<void> {
-    this.worker.dispose();
+    this.send({ type: 'clip', end, samples });
   }
 }
 

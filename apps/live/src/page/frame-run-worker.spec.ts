@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, memoryFiles } from '@mer/backend';
-import { graphModelArtifacts, GraphModelJson, graphModelShardPaths, PixelFrame } from '@mer/feature-extractors';
+import type { PixelFrame } from '@mer/feature-extractors';
 import { createPipeline, FrameRun, generateVaDemo, readManifest } from '@mer/pipelines';
 import type { KeptPrediction } from './frame-prediction';
 import { FrameRunCore } from './frame-run-core';
@@ -12,11 +12,11 @@ import { LiveFrameRun } from './live-frame-run';
 import type { WorkerBackend } from './page-backend';
 import type { LiveAudio } from './live-audio';
 import { inProcessWorker } from '../../tools/in-process-worker';
+import { bestFiles, humanGraph } from '../../tools/run-files-on-disk';
 
 // A frame run (TCN-fusion lite on the centred square's face rows, pooled log-mel + eGeMAPS, log-mel
 // halves) fed the same microphone samples, crops and frames on this thread and through its worker.
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'mer-frame-run-worker-'));
-const HUMAN = path.join(path.dirname(path.dirname(require.resolve('@vladmandic/human'))), 'models');
 const BACKEND: WorkerBackend = { name: 'wasm', wasmBase: 'http://127.0.0.1:1/wasm/' };
 let files: FrameRunFiles;
 
@@ -89,10 +89,7 @@ beforeAll(async () => {
   const manifest = readManifest(run);
   const kind = liveRunKind(manifest);
   if (kind.kind !== 'frame') throw new Error(`expected a frame run, got ${kind.kind}`);
-  const best = path.join(run, 'best');
-  const json = JSON.parse(fs.readFileSync(path.join(HUMAN, 'emotion.json'), 'utf8')) as GraphModelJson;
-  const emotion = graphModelArtifacts(json, graphModelShardPaths(json).map((f) => new Uint8Array(fs.readFileSync(path.join(HUMAN, f)))));
-  files = { manifest, location: best, files: fs.readdirSync(best).map((f) => [f, new Uint8Array(fs.readFileSync(path.join(best, f)))]), plan: kind.plan, emotion };
+  files = { manifest, ...bestFiles(run), plan: kind.plan, emotion: humanGraph('emotion') };
 }, 300_000);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -52,48 +52,24 @@ export function serveFrameRun(scope: RunWorkerScope<{ type: 'open'; run: FrameRu
 /**
  * The page's side of a frame run's worker ({@link HeldRunWorker}): the feed is held until the worker
  * has the run open, then sent in order (crops and samples transferred). If the worker fails to start or
- * open, `start` rejects and {@link WorkerFrameRun.drain} gives the held feed back, for the page's thread to run.
+ * open, `start` rejects and `drain` gives the held feed back, for the page's thread to run.
  */
-export class WorkerFrameRun implements FrameRunFeed {
-  private readonly worker: HeldRunWorker<FrameRunFiles, Feed, Reply>;
-
+export class WorkerFrameRun extends HeldRunWorker<FrameRunFiles, Feed, Reply> implements FrameRunFeed {
   constructor(onPredicted: (p: KeptPrediction) => void, onError: (e: Error) => void) {
     const transfer = (m: Feed) => (m.type === 'hear' ? [m.chunk.buffer] : m.type === 'crop' && m.crop.pixels ? [m.crop.pixels.buffer] : []) as ArrayBuffer[];
-    this.worker = new HeldRunWorker(transfer, (r) => onPredicted(r.p), onError);
-  }
-
-  /** How far the worker has come. */
-  get stage(): HeldRunWorker<FrameRunFiles, Feed, Reply>['stage'] {
-    return this.worker.stage;
-  }
-
-  /**
-   * Starts the worker (`script`: the page's bundle) and opens the run in it on the page's backend.
-   * @param create makes the worker (a module worker named {@link FRAME_RUN_WORKER_NAME}; specs pass a stand-in)
-   */
-  start(script: string | URL, run: FrameRunFiles, backend: WorkerBackend, create: (script: string | URL) => Worker = (s) => new Worker(s, { type: 'module', name: FRAME_RUN_WORKER_NAME })): Promise<void> {
-    return this.worker.start(create(script), run, backend);
-  }
-
-  /** The feed held so far (emptied). */
-  drain(): Feed[] {
-    return this.worker.drain();
+    super(FRAME_RUN_WORKER_NAME, transfer, (r) => onPredicted(r.p), onError);
   }
 
   hear(chunk: Float32Array, start: number): void {
-    this.worker.send({ type: 'hear', chunk: chunk.slice(), start });
+    this.send({ type: 'hear', chunk: chunk.slice(), start });
   }
 
   async crop(crop: FaceCrop): Promise<void> {
-    this.worker.send({ type: 'crop', crop });
+    this.send({ type: 'crop', crop });
   }
 
   frame(t: number): void {
-    this.worker.send({ type: 'frame', t });
-  }
-
-  async dispose(): Promise<void> {
-    this.worker.dispose();
+    this.send({ type: 'frame', t });
   }
 }
 

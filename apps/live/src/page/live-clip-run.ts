@@ -6,6 +6,7 @@ import type { KeptClip } from './clip-score';
 import type { WorkerBackend } from './page-backend';
 import { cropFaceRow } from './page-face-rows';
 import { SampleRing } from './sample-ring';
+import { runnerPlace, toWorkerOrThread } from './run-worker';
 import type { ClipRunFeed } from './thread-clip-run';
 
 export type { LiveClip } from './clip-score';
@@ -83,10 +84,7 @@ export class LiveClipRun {
 
   /** Where clips are scored now, and (while the worker is not ready) how far it has come. */
   get where(): { runner: 'main' | 'worker'; pending: string | null } {
-    const f = this.feed;
-    if (!(f instanceof WorkerClipRun)) return { runner: 'main', pending: null };
-    if (f.stage === 'failed') return { runner: 'worker', pending: "the run's worker failed; the run is opening on the page's thread" };
-    return { runner: 'worker', pending: f.stage === 'ready' ? null : `the run's worker is ${f.stage}` };
+    return runnerPlace(this.feed instanceof WorkerClipRun ? this.feed.stage : null);
   }
 
   /**
@@ -97,15 +95,9 @@ export class LiveClipRun {
   async toWorker(script: string | URL, backend: WorkerBackend, create?: (script: string | URL) => Worker): Promise<void> {
     const feed = this.feed;
     if (!(feed instanceof WorkerClipRun)) return;
-    try {
-      await feed.start(script, this.files, backend, create);
-    } catch (e) {
-      this.note = `the run stays on the page's thread: ${(e as Error).message}`;
-      console.warn('mer live:', this.note);
-      const thread = await openClipRun(this.files, (c) => this.scored(c), (err) => this.failed(err));
-      replayClips(feed.drain(), thread);
-      this.feed = thread;
-    }
+    const started = { start: () => feed.start(script, this.files, backend, create), drain: () => feed.drain() };
+    const { thread, note } = await toWorkerOrThread(started, () => openClipRun(this.files, (c) => this.scored(c), (err) => this.failed(err)), replayClips);
+    if (thread) [this.feed, this.note] = [thread, note];
   }
 
   /** Hears the stream's microphone at the MFCC rate (an audio context of its own). */

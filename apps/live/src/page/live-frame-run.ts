@@ -5,6 +5,7 @@ import { FrameRunFiles, openFrameRun, replay, WorkerFrameRun } from './frame-run
 import type { LiveAudio } from './live-audio';
 import type { WorkerBackend } from './page-backend';
 import { cropFaceRow } from './page-face-rows';
+import { runnerPlace, toWorkerOrThread } from './run-worker';
 import type { FrameRunFeed } from './thread-frame-run';
 
 /** Predictions that keep their rows (older ones keep their values). */
@@ -51,10 +52,7 @@ export class LiveFrameRun {
 
   /** Where the rows are made and predicted now, and (while the worker is not ready) how far it has come. */
   get where(): { runner: 'main' | 'worker'; pending: string | null } {
-    const f = this.feed;
-    if (!(f instanceof WorkerFrameRun)) return { runner: 'main', pending: null };
-    if (f.stage === 'failed') return { runner: 'worker', pending: "the run's worker failed; the run is opening on the page's thread" };
-    return { runner: 'worker', pending: f.stage === 'ready' ? null : `the run's worker is ${f.stage}` };
+    return runnerPlace(this.feed instanceof WorkerFrameRun ? this.feed.stage : null);
   }
 
   /**
@@ -65,15 +63,9 @@ export class LiveFrameRun {
   async toWorker(script: string | URL, backend: WorkerBackend, create?: (script: string | URL) => Worker): Promise<void> {
     const feed = this.feed;
     if (!(feed instanceof WorkerFrameRun)) return;
-    try {
-      await feed.start(script, this.files, backend, create);
-    } catch (e) {
-      this.note = `the run stays on the page's thread: ${(e as Error).message}`;
-      console.warn('mer live:', this.note);
-      const thread = await openFrameRun(this.files, (p) => this.predicted(p), (err) => this.onError(err));
-      replay(feed.drain(), thread);
-      this.feed = thread;
-    }
+    const started = { start: () => feed.start(script, this.files, backend, create), drain: () => feed.drain() };
+    const { thread, note } = await toWorkerOrThread(started, () => openFrameRun(this.files, (p) => this.predicted(p), (err) => this.onError(err)), replay);
+    if (thread) [this.feed, this.note] = [thread, note];
   }
 
   /** Hears the page's microphone (16 kHz, as LiveAudio gets it) from now on. */

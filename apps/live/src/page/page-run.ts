@@ -2,7 +2,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { ModelFiles } from '@mer/backend';
 import type { FaceEmbedderModel } from '@mer/feature-extractors';
-import { clipRunProblem, PipelineManifest } from '@mer/pipelines';
+import type { PipelineManifest } from '@mer/pipelines';
 import { LiveClipRun } from './live-clip-run';
 import { LiveFrameRun } from './live-frame-run';
 import { LiveRun } from './live-run';
@@ -39,8 +39,6 @@ export async function openPageRun(files: { manifest: PipelineManifest; best: Mod
     return { kind: 'frame', run };
   }
   const { plan } = kind;
-  const problem = clipRunProblem(manifest); // the run's own (liveRunKind asked too); its files open where it scores
-  if (problem) throw new Error(problem);
   const graph = plan.pixels ? null : plan.model === 'expression' ? emotion : await faceGraph(plan.model);
   const run = await LiveClipRun.create({ manifest, location: best.location, files: [...best.files], plan, faceGraph: graph }, runner, (clip) => {
     const notes = clip.notes.length ? `; ${clip.notes.join('; ')}` : '';

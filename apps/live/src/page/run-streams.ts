@@ -74,9 +74,10 @@ function holds(actual: unknown, expected: Record<string, unknown>): boolean {
 
 /**
  * What the page computes for a clip run (AVT-CA on `face` + `mfcc`, as `mer extract --pipeline avt-ca
- * --preset lite|features` writes them, or on `face-crops` + `mfcc`, its paper preset), or why it
- * cannot: a stream of another extractor or made differently, no face stream, or no clip span recorded. Whether the run itself is a single clip
- * classifier is `clipRunProblem`'s to say (@mer/pipelines).
+ * --preset lite|features` writes them, with the expression CNN's rows or FaceRes's, or on `face-crops`
+ * + `mfcc`, its paper preset), or why it cannot: a stream of another extractor or made differently, no
+ * face stream, or no clip span recorded. Whether the run itself is a single clip classifier is
+ * `clipRunProblem`'s to say (@mer/pipelines).
  */
 export function clipPlan(m: PipelineManifest): ClipPlan | string {
   const kinds: Record<string, FaceSource> = { ...PAGE_FACE_EXTRACTORS, ...PAGE_FACERES_EXTRACTORS, ...PAGE_PIXEL_EXTRACTORS };

@@ -49,6 +49,9 @@ export function serveRun<Files, Feed extends { type: string }, Run, Reply>(
   scope.postMessage({ type: 'alive' });
 }
 
+/** How far a run's worker has come. */
+export type RunWorkerStage = 'waiting for the first result' | 'loading its script' | 'opening the run' | 'ready' | 'failed';
+
 /**
  * The page's side of a run's worker: the feed is held until the worker has the run open, then sent in
  * order (`transfer` names what each message may hand over). If the worker fails to start or open,
@@ -57,18 +60,23 @@ export function serveRun<Files, Feed extends { type: string }, Run, Reply>(
 export class HeldRunWorker<Files, Feed extends { type: string }, Reply> {
   private held: Feed[] = [];
   private worker: Worker | null = null;
-  /** How far the worker has come. */
-  stage: 'waiting for the first result' | 'loading its script' | 'opening the run' | 'ready' | 'failed' = 'waiting for the first result';
+  stage: RunWorkerStage = 'waiting for the first result';
 
+  /** @param name the worker's name, by which the page's bundle knows what to serve */
   constructor(
+    private readonly name: string,
     private readonly transfer: (m: Feed) => Transferable[],
     private readonly onReply: (r: Reply) => void,
     private readonly onError: (e: Error) => void,
   ) {}
 
-  /** Starts `worker` (the page's bundle, loaded under the run's worker name) and opens `run` in it on `backend`. */
-  async start(worker: Worker, run: Files, backend: WorkerBackend): Promise<void> {
+  /**
+   * Starts the worker (`script`: the page's bundle, loaded under the worker's name) and opens `run` in it on `backend`.
+   * @param create makes the worker (a module worker; specs pass a stand-in)
+   */
+  async start(script: string | URL, run: Files, backend: WorkerBackend, create: (script: string | URL) => Worker = (s) => new Worker(s, { type: 'module', name: this.name })): Promise<void> {
     this.stage = 'loading its script';
+    const worker = create(script);
     try {
       await new Promise<void>((resolve, reject) => {
         worker.onerror = (e) => reject(new Error(`the run's worker failed to start: ${e.message}`));
@@ -103,13 +111,38 @@ export class HeldRunWorker<Files, Feed extends { type: string }, Reply> {
     return held;
   }
 
-  send(m: Feed): void {
+  protected send(m: Feed): void {
     if (!this.worker) this.held.push(m);
     else this.worker.postMessage(m, this.transfer(m));
   }
 
-  dispose(): void {
+  async dispose(): Promise<void> {
     this.worker?.terminate();
     this.held = [];
+  }
+}
+
+/** Where a run makes its rows or scores now (`worker`: the feed is a {@link HeldRunWorker}, at `stage`), and while its worker is not ready, how far it has come. */
+export function runnerPlace(stage: RunWorkerStage | null): { runner: 'main' | 'worker'; pending: string | null } {
+  if (stage === null) return { runner: 'main', pending: null };
+  if (stage === 'failed') return { runner: 'worker', pending: "the run's worker failed; the run is opening on the page's thread" };
+  return { runner: 'worker', pending: stage === 'ready' ? null : `the run's worker is ${stage}` };
+}
+
+/**
+ * Starts a run's worker ({@link HeldRunWorker.start}); if it fails, opens the run on this thread
+ * (`onThread`) and hands it the held feed (`replay`). Resolves to the feed to use from now on (null:
+ * the worker's) and, when the run stayed on this thread, why.
+ */
+export async function toWorkerOrThread<Feed, Thread>(worker: { start(): Promise<void>; drain(): Feed[] }, onThread: () => Promise<Thread>, replay: (held: Feed[], to: Thread) => void): Promise<{ thread: Thread | null; note: string | null }> {
+  try {
+    await worker.start();
+    return { thread: null, note: null };
+  } catch (e) {
+    const note = `the run stays on the page's thread: ${(e as Error).message}`;
+    console.warn('mer live:', note);
+    const thread = await onThread();
+    replay(worker.drain(), thread);
+    return { thread, note };
   }
 }
