@@ -65,7 +65,7 @@ function runFiles(run: string): Map<string, LiveFile> {
 
 /**
  * Every URL path the live server answers, and the file behind it: the bundled page (`pageDir`:
- * index.html, live.js, wasm/*.wasm), the model weights (FaceRes's too for a clip run on its rows), and
+ * index.html, live.js, wasm/*.wasm), the model weights (FaceRes's too for a run on its rows), and
  * with `run` that run's files. Nothing else is served.
  */
 export function liveFiles(pageDir: string, run?: string): Map<string, LiveFile> {
@@ -78,9 +78,9 @@ export function liveFiles(pageDir: string, run?: string): Map<string, LiveFile> 
     ['/live.js', entry(path.join(pageDir, 'live.js'))],
   ]);
   for (const f of fs.readdirSync(path.join(pageDir, 'wasm'))) files.set(`/wasm/${f}`, entry(path.join(pageDir, 'wasm', f)));
-  // A clip run on FaceRes rows: its graph too (the page fetches it for the run).
+  // A run on FaceRes rows: its graph too (the page fetches it for the run).
   const kind = run ? runKind(run) : null;
-  const faceres = kind?.kind === 'clip' && !kind.plan.pixels && kind.plan.model === 'faceres';
+  const faceres = (kind?.kind === 'clip' && !kind.plan.pixels && kind.plan.model === 'faceres') || (kind?.kind === 'frame' && kind.plan.face?.model === 'faceres');
   for (const [url, f] of modelFiles(faceres ? ['faceres'] : [])) files.set(url, f);
   if (run) for (const [url, f] of runFiles(run)) files.set(url, f);
   return files;

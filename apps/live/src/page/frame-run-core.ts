@@ -34,6 +34,8 @@ export class FrameRunCore {
   private queue: Promise<void> = Promise.resolve();
   /** Told when making rows or predicting fails. */
   onError: (e: Error) => void = (e) => console.error('mer live frame run:', e);
+  /** Notes of the rows' making added to each prediction's (e.g. how many frames FaceRes embedded). */
+  notes: () => string[] = () => [];
 
   constructor(
     readonly run: FrameRun,
@@ -137,7 +139,7 @@ export class FrameRunCore {
       valence: va[2 * (frames - 1)],
       arousal: va[2 * (frames - 1) + 1],
       frames,
-      notes: [...notes, ...this.plan.text.map((t) => `${t}: masked (no transcript in the page)`)],
+      notes: [...notes, ...this.notes(), ...this.plan.text.map((t) => `${t}: masked (no transcript in the page)`)],
       va,
       added: Object.fromEntries(Object.entries(added).map(([k, r]) => [k, kept(r)])),
       window: Object.fromEntries(Object.entries(window).map(([k, r]) => [k, kept(r)])),

@@ -3,6 +3,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { initBackend, memoryFiles } from '@mer/backend';
 import type { PixelFrame } from '@mer/feature-extractors';
+import { PageFaceRows } from './page-face-rows';
 import { createPipeline, FrameRun, generateVaDemo, readManifest } from '@mer/pipelines';
 import type { KeptPrediction } from './frame-prediction';
 import { FrameRunCore } from './frame-run-core';
@@ -89,7 +90,7 @@ beforeAll(async () => {
   const manifest = readManifest(run);
   const kind = liveRunKind(manifest);
   if (kind.kind !== 'frame') throw new Error(`expected a frame run, got ${kind.kind}`);
-  files = { manifest, ...bestFiles(run), plan: kind.plan, emotion: humanGraph('emotion') };
+  files = { manifest, ...bestFiles(run), plan: kind.plan, faceGraph: humanGraph('emotion') };
 }, 300_000);
 
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
@@ -140,11 +141,79 @@ describe("a frame run's worker (the page holds the feed until the worker has the
     await core.dispose();
   }, 120_000);
 
-  it('a frame run on FaceRes rows is refused with the reason (FaceRes on every frame; clip runs take them: live-clip-run.spec)', () => {
-    const streams = files.manifest.streams.map((st) => (st.name === files.plan.face?.name ? { ...st, extractor: 'centre-crop+faceres', dim: 1024 } : st));
-    const kind = liveRunKind({ ...files.manifest, streams });
-    expect(kind).toEqual({ kind: 'refused', problem: expect.stringContaining(`this run has its stream '${files.plan.face?.name}' (centre-crop+faceres): FaceRes takes about 80 ms a face on wasm, and a frame run embeds every frame at 30 fps`) });
-  });
+  it('FaceRes rows in the worker: crops more than 0.5 s behind the newest are not embedded, the rows hold the last face, the notes say how many were', async () => {
+    // The same run trained on FaceRes's rows of the centred square (1024-d).
+    const demo = generateVaDemo({ dir: path.join(dir, 'va'), train: 2, test: 1, seconds: 3 });
+    const p = await createPipeline('tcn-fusion', { preset: 'lite', extractor: { faces: 'none', visualModel: 'faceres' }, training: { epochs: 1, batchSize: 2, learningRate: 1e-3, window: { size: 24, hop: 12 } } });
+    const faceresRun = path.join(dir, 'faceres-run');
+    await p.fit(demo.filter((i) => i.split === 'train'), { runDir: faceresRun });
+    p.dispose();
+    const manifest = readManifest(faceresRun);
+    const kind = liveRunKind(manifest);
+    if (kind.kind !== 'frame') throw new Error(kind.kind === 'refused' ? kind.problem : `expected a frame run, got ${kind.kind}`);
+    expect(kind.plan.face).toMatchObject({ source: 'centre', model: 'faceres' });
+    const graph = humanGraph('faceres');
+    const predictions: KeptPrediction[] = [];
+    const run = await LiveFrameRun.create({ manifest, ...bestFiles(faceresRun), plan: kind.plan, faceGraph: graph }, 'worker', (q) => predictions.push(q));
+    const errors: Error[] = [];
+    run.onError = (e) => errors.push(e);
+    // The first 7 s is held and comes to the worker at once: only the crops of its last 0.5 s are
+    // embedded. Then 2 s more (the same frames and voice again, 7 s later) come one frame every 33 ms
+    // (the worker here shares this thread, so these come no faster than it embeds them).
+    let hear: (chunk: Float32Array, start: number) => void = () => undefined;
+    run.listen({ samples: (cb: typeof hear) => (hear = cb) } as unknown as LiveAudio);
+    const items = [...stream()];
+    for (const item of items) {
+      if ('chunk' in item) hear(item.chunk, 0);
+      else await run.frame(item.frame, null, item.t);
+    }
+    await run.toWorker('live.js', BACKEND, () => inProcessWorker(serveFrameRun));
+    const later = items.filter((i) => !('frame' in i) || i.t < 2).map((i) => ('frame' in i ? { ...i, t: i.t + 7 } : i));
+    for (const item of later) {
+      if ('chunk' in item) hear(item.chunk, 0);
+      else {
+        await run.frame(item.frame, null, item.t);
+        await new Promise((r) => setTimeout(r, 1000 / 30));
+      }
+    }
+    for (let waited = 0; predictions.length === 0 && waited < 120; waited++) await new Promise((r) => setTimeout(r, 1000));
+    for (let last = -1; last !== predictions.length; ) {
+      last = predictions.length;
+      await new Promise((r) => setTimeout(r, 3000));
+    }
+    expect([errors.map((e) => e.message), run.where, run.note]).toEqual([[], { runner: 'worker', pending: null }, null]);
+    expect(predictions.length).toBeGreaterThanOrEqual(3);
+    const name = kind.plan.face!.name;
+    // Each prediction says how many of the frames taken so far FaceRes embedded: of the held 7 s at most
+    // its last 0.5 s (16 crops; fewer when the next frames come before they are reached), then some.
+    const counts = predictions.map((q) => /FaceRes embedded (\d+) of (\d+) frames/.exec(q.notes.find((n) => n.startsWith(`${name}: FaceRes embedded`)) ?? '')?.slice(1).map(Number));
+    const afterBurst = counts.find((c) => c && c[1] >= 210)!;
+    expect(afterBurst[0]).toBeLessThanOrEqual(16 + afterBurst[1] - 210); // the burst's last 16 at most, and the frames after it
+    const [embedded, of] = counts.at(-1)!;
+    expect(embedded).toBeGreaterThanOrEqual(1);
+    expect(embedded).toBeLessThan(of);
+    const newestP = predictions.at(-1)!;
+    expect(newestP.time).toBeGreaterThan(7);
+    // The newest row holds FaceRes's embedding (224 × 224 centred square) of a frame of the 0.5 s before it.
+    const frames = later.filter((i): i is { frame: PixelFrame; t: number } => 'frame' in i);
+    const candidates = frames.filter((f) => f.t <= newestP.time + 0.5 / 30 && f.t >= newestP.time - 0.5);
+    const faceres = await PageFaceRows.create(graph, 'faceres');
+    const rows = newestP.window[name];
+    expect(rows.mask[rows.frames - 1]).toBe(1);
+    const newest = rows.data.slice((rows.frames - 1) * 1024, rows.frames * 1024);
+    const distances: number[] = [];
+    for (const f of candidates) {
+      const expected = await faceres.row(f.frame, null, f.t, 'centre');
+      const scale = Math.max(...Array.from(expected.data, Math.abs));
+      distances.push(Math.max(...Array.from(newest, (v, j) => Math.abs(v - expected.data[j]))) / scale);
+    }
+    faceres.dispose();
+    expect(Math.min(...distances)).toBeLessThan(1e-5);
+    // Held: rows of neighbouring frames repeat the face (fewer distinct rows than frames).
+    const distinct = new Set(Array.from({ length: rows.frames }, (_, r) => rows.data.slice(r * 1024, r * 1024 + 4).join()));
+    expect(distinct.size).toBeLessThan(rows.frames);
+    await run.dispose();
+  }, 300_000);
 
   it('a worker that cannot start the backend leaves the run on the page thread, with the held feed and the reason', async () => {
     const here = await threadPredictions();

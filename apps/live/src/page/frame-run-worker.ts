@@ -18,8 +18,8 @@ export interface FrameRunFiles {
   location: string;
   files: [string, Uint8Array][];
   plan: FramePlan;
-  /** human's `emotion` graph (face rows are embedded with it). */
-  emotion: tf.io.ModelArtifacts;
+  /** The graph of the plan's face model (human's `emotion` or `faceres`) the face rows are embedded with; null for a run without a face stream. */
+  faceGraph: tf.io.ModelArtifacts | null;
 }
 
 type Feed = { type: 'hear'; chunk: Float32Array; start: number } | { type: 'crop'; crop: FaceCrop } | { type: 'frame'; t: number };
@@ -27,7 +27,7 @@ type Reply = { type: 'predicted'; p: KeptPrediction };
 
 /** Opens a run from its files on this thread. */
 export async function openFrameRun(r: FrameRunFiles, onPredicted: (p: KeptPrediction) => void, onError: (e: Error) => void): Promise<ThreadFrameRun> {
-  return ThreadFrameRun.create(FrameRun.load(r.manifest, memoryFiles(r.location, new Map(r.files))), r.plan, r.emotion, onPredicted, onError);
+  return ThreadFrameRun.create(FrameRun.load(r.manifest, memoryFiles(r.location, new Map(r.files))), r.plan, r.faceGraph, onPredicted, onError);
 }
 
 /**
@@ -46,6 +46,7 @@ export function serveFrameRun(scope: RunWorkerScope<{ type: 'open'; run: FrameRu
       else if (m.type === 'frame') run.frame(m.t);
       else await run.crop(m.crop);
     },
+    (run, m) => (m.type === 'crop' ? run.seen(m.crop.t) : undefined),
   );
 }
 

@@ -1,5 +1,5 @@
 /// <reference lib="dom" />
-import type { FaceBox, PixelFrame } from '@mer/feature-extractors';
+import { type FaceBox, FaceEmbedder, type PixelFrame } from '@mer/feature-extractors';
 import type { KeptPrediction } from './frame-prediction';
 import { FrameRunFiles, openFrameRun, replay, WorkerFrameRun } from './frame-run-worker';
 import type { LiveAudio } from './live-audio';
@@ -75,8 +75,8 @@ export class LiveFrameRun {
 
   /** A processed frame at page time `t` (s) and the face followed on it; rows and predictions are made in the background. */
   async frame(frame: PixelFrame, face: FaceBox | null, t: number): Promise<void> {
-    const source = this.files.plan.face?.source;
-    if (source) await this.feed.crop(await cropFaceRow(frame, face, t, source));
+    const f = this.files.plan.face;
+    if (f) await this.feed.crop(await cropFaceRow(frame, face, t, f.source, FaceEmbedder.inputSizeOf(f.model)));
     this.feed.frame(t);
   }
 

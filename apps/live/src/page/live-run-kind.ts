@@ -15,7 +15,7 @@ export type LiveRunKind = { kind: 'utterance' } | { kind: 'clip'; plan: ClipPlan
 export function liveRunKind(m: PipelineManifest): LiveRunKind {
   const faces = Object.keys(PAGE_FACE_EXTRACTORS).join(' or ');
   const crops = Object.keys(PAGE_PIXEL_EXTRACTORS).join(' or ');
-  const takes = `mer live --run takes utterance-level runs (a clip classifier on ${Object.keys(UTTERANCE_EXTRACTORS).join(', ')}, e.g. speech-kernel), clip runs on ${faces} + ${PAGE_MFCC_EXTRACTOR} (avt-ca --preset lite or features; ${Object.keys(PAGE_FACERES_EXTRACTORS).join(' or ')} with --visual-model faceres) or on ${crops} + ${PAGE_MFCC_EXTRACTOR} (avt-ca's paper preset: face crops) and per-frame valence/arousal runs on ${faces} + ${Object.keys(PAGE_FRAME_AUDIO).join(', ')} (maven, tcn-fusion --preset lite or features)`;
+  const takes = `mer live --run takes utterance-level runs (a clip classifier on ${Object.keys(UTTERANCE_EXTRACTORS).join(', ')}, e.g. speech-kernel), clip runs on ${faces} + ${PAGE_MFCC_EXTRACTOR} (avt-ca --preset lite or features; ${Object.keys(PAGE_FACERES_EXTRACTORS).join(' or ')} with --visual-model faceres) or on ${crops} + ${PAGE_MFCC_EXTRACTOR} (avt-ca's paper preset: face crops) and per-frame valence/arousal runs on ${faces} (or ${Object.keys(PAGE_FACERES_EXTRACTORS).join(' or ')}) + ${Object.keys(PAGE_FRAME_AUDIO).join(', ')} (maven, tcn-fusion --preset lite or features)`;
   const frame = frameRunProblem(m);
   if (frame === null) {
     const plan = framePlan(m);

@@ -15,7 +15,7 @@ export type PageRun = { kind: 'utterance'; run: LiveRun } | { kind: 'clip'; run:
 /**
  * Opens the server's run ({@link liveRunKind} says how the page scores it) with its panel in `view`.
  * @param emotion human's `emotion` graph, which a clip or frame run's face rows are embedded with
- * @param faceGraph fetches another shipped face model's graph (FaceRes) for a clip run whose rows it embeds
+ * @param faceGraph fetches another shipped face model's graph (FaceRes) for a run whose rows it embeds
  * @param runner where a frame run makes its rows and predicts, or a clip run scores: its worker (once started: `toWorker`) or the page's thread
  */
 export async function openPageRun(files: { manifest: PipelineManifest; best: ModelFiles & { files: Map<string, Uint8Array> } } | null, emotion: tf.io.ModelArtifacts, view: LiveView, runner: 'worker' | 'main' = 'worker', faceGraph: (model: FaceEmbedderModel) => Promise<tf.io.ModelArtifacts> = async (m) => {
@@ -32,7 +32,9 @@ export async function openPageRun(files: { manifest: PipelineManifest; best: Mod
     return { kind: 'utterance', run };
   }
   if (kind.kind === 'frame') {
-    const run = await LiveFrameRun.create({ manifest, location: best.location, files: [...best.files], plan: kind.plan, emotion }, runner, (p) => {
+    const model = kind.plan.face?.model;
+    const graph = !model ? null : model === 'expression' ? emotion : await faceGraph(model);
+    const run = await LiveFrameRun.create({ manifest, location: best.location, files: [...best.files], plan: kind.plan, faceGraph: graph }, runner, (p) => {
       view.runVa(run.name, p.valence, p.arousal, `the newest frame of a ${p.frames}-frame window; ${p.notes.join('; ') || 'standardised as in training'}`);
     });
     view.runVa(run.name, null, null, `valence/arousal every 0.5 s, about 2 s behind (a frame's audio rows need the microphone past it)${kind.plan.text.length ? `; ${kind.plan.text.join(', ')} masked: no transcript in the page` : ''}`);

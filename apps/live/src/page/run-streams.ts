@@ -4,8 +4,10 @@ import type { PipelineManifest } from '@mer/pipelines';
 /** The page's face rows: the followed face (BlazeFace) or the centred square, cut as `mer extract` cuts it, embedded by the shipped expression CNN. */
 export const PAGE_FACE_EXTRACTORS = { 'blazeface+expression': 'detect', 'centre-crop+expression': 'centre' } as const;
 export type FaceSource = (typeof PAGE_FACE_EXTRACTORS)[keyof typeof PAGE_FACE_EXTRACTORS];
-/** Clip runs' face rows embedded by FaceRes (human's `faceres`, 1024-d, `mer extract --visual-model faceres`): 15 faces a clip; about 80 ms a face on wasm, too slow for a frame run's every frame. */
+/** Face rows embedded by FaceRes (human's `faceres`, 1024-d, `mer extract --visual-model faceres`): about 80 ms a face on wasm, so a frame run embeds the newest crops and holds the last face between ({@link FACERES_LAG_S}). */
 export const PAGE_FACERES_EXTRACTORS = { 'blazeface+faceres': 'detect', 'centre-crop+faceres': 'centre' } as const;
+/** A frame run's FaceRes rows: a crop more than this far (s) behind the newest one the run has been handed is not embedded; its rows hold the last face embedded. */
+export const FACERES_LAG_S = 0.5;
 /** The page's face crops kept as pixels (the `face-crops` extractor: AVT-CA's paper preset), cut as `mer extract` cuts them at the stream's side. */
 export const PAGE_PIXEL_EXTRACTORS = { 'blazeface+pixels': 'detect', 'centre-crop+pixels': 'centre' } as const;
 /** The page's clip audio rows: librosa-style MFCCs of the clip's span, from the microphone at the MFCCs' rate. */
@@ -49,7 +51,7 @@ export interface ClipPlan {
 
 /** What a frame run's streams ask the page for, per frame. */
 export interface FramePlan {
-  face: { name: string; source: FaceSource } | null;
+  face: { name: string; source: FaceSource; model: FaceEmbedderModel } | null;
   audio: { name: string; kind: FrameAudioKind }[];
   /** Fed zeros, masked. */
   text: string[];
@@ -118,12 +120,13 @@ function pixelProblem(s: Stream): string | null {
  */
 export function framePlan(m: PipelineManifest): FramePlan | string {
   const plan: FramePlan = { face: null, audio: [], text: [] };
+  const faces: Record<string, FaceSource> = { ...PAGE_FACE_EXTRACTORS, ...PAGE_FACERES_EXTRACTORS };
   for (const s of m.streams) {
-    if (s.extractor in PAGE_FACE_EXTRACTORS) {
+    if (s.extractor in faces) {
       const problem = faceProblem(s);
       if (problem) return problem;
       if (plan.face) return 'two face streams: the page computes one';
-      plan.face = { name: s.name, source: PAGE_FACE_EXTRACTORS[s.extractor as keyof typeof PAGE_FACE_EXTRACTORS] };
+      plan.face = { name: s.name, source: faces[s.extractor], model: s.extractor in PAGE_FACERES_EXTRACTORS ? 'faceres' : 'expression' };
     } else if (s.extractor in PAGE_FRAME_AUDIO) {
       const kind = s.extractor as FrameAudioKind;
       const { config } = PAGE_FRAME_AUDIO[kind];
@@ -131,10 +134,8 @@ export function framePlan(m: PipelineManifest): FramePlan | string {
       plan.audio.push({ name: s.name, kind });
     } else if (PAGE_MASKED_TEXT_EXTRACTORS.includes(s.extractor)) {
       plan.text.push(s.name);
-    } else if (s.extractor in PAGE_FACERES_EXTRACTORS) {
-      return `its stream ${named(s)}: FaceRes takes about 80 ms a face on wasm, and a frame run embeds every frame at 30 fps; the page embeds FaceRes rows for clip runs only (a frame run takes ${Object.keys(PAGE_FACE_EXTRACTORS).join(' or ')})`;
     } else {
-      return `its stream ${named(s)}: the page computes frame streams of ${[...Object.keys(PAGE_FACE_EXTRACTORS), ...Object.keys(PAGE_FRAME_AUDIO)].join(', ')} (and feeds ${PAGE_MASKED_TEXT_EXTRACTORS.join(', ')} masked) only`;
+      return `its stream ${named(s)}: the page computes frame streams of ${[...Object.keys(faces), ...Object.keys(PAGE_FRAME_AUDIO)].join(', ')} (and feeds ${PAGE_MASKED_TEXT_EXTRACTORS.join(', ')} masked) only`;
     }
   }
   return plan;

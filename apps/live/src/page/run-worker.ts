@@ -13,19 +13,23 @@ export interface RunWorkerScope<Request, Reply> {
 /**
  * The worker's side of a run's worker: starts the page's tensor backend in its scope, opens the run
  * from the files the page sent (`open`, which gets a way to post results back), then takes the page's
- * feed in order (`take`). Failures are posted as errors; the feed goes on after one.
+ * feed in order (`take`; `arrive` is told of each message as it comes). Failures are posted as errors;
+ * the feed goes on after one.
  */
 export function serveRun<Files, Feed extends { type: string }, Run, Reply>(
   scope: RunWorkerScope<{ type: 'open'; run: Files; backend: WorkerBackend } | Feed, Reply>,
   startBackend: (b: WorkerBackend) => Promise<void>,
   open: (files: Files, post: (reply: Reply, transfer?: Transferable[]) => void, failed: (e: Error) => void) => Promise<Run>,
   take: (run: Run, m: Feed) => Promise<void> | void,
+  arrive?: (run: Run, m: Feed) => void,
 ): void {
   let run: Run | null = null;
   let queue: Promise<void> = Promise.resolve();
   const failed = (e: Error) => scope.postMessage({ type: 'error', message: e.message });
   scope.onmessage = (e) => {
     const m = e.data;
+    // Told as a message comes, before the ones queued ahead of it are taken.
+    if (run && m.type !== 'open') arrive?.(run, m as Feed);
     queue = queue.then(async () => {
       if (m.type === 'open') {
         try {
