@@ -42,11 +42,11 @@ describe('mer live', () => {
       expect(r.status).toBe(1);
       expect(r.stderr).toContain(`${dir}: not a mer run folder (no pipeline.json)`);
       expect(r.stdout).not.toContain('open http');
-      // A per-frame valence/arousal run (MAVEN's manifest, as mer train writes it) on FaceRes rows, which the page does not compute.
-      fs.writeFileSync(path.join(dir, 'pipeline.json'), JSON.stringify({ pipeline: 'maven', preset: 'lite', extractor: {}, training: {}, streams: [{ name: 'visual', modality: 'visual', extractor: 'blazeface+faceres', dim: 1024, config: {} }] }));
+      // A per-frame valence/arousal run (MAVEN's manifest, as mer train writes it) on a hub image model's rows (Swin), which the page does not compute.
+      fs.writeFileSync(path.join(dir, 'pipeline.json'), JSON.stringify({ pipeline: 'maven', preset: 'lite', extractor: {}, training: {}, streams: [{ name: 'visual', modality: 'visual', extractor: 'blazeface+hub:microsoft/swin-base-patch4-window7-224', dim: 1024, config: {} }] }));
       r = mer('live', '--port', '0', '--run', dir);
       expect(r.status).toBe(1);
-      expect(r.stderr).toMatch(/mer live --run takes utterance-level runs .*per-frame valence\/arousal runs .*this run has its stream 'visual' \(blazeface\+faceres\): the page computes frame streams of /);
+      expect(r.stderr).toMatch(/mer live --run takes utterance-level runs .*per-frame valence\/arousal runs .*this run has its stream 'visual' \(blazeface\+hub:microsoft\/swin-base-patch4-window7-224\): the page computes frame streams of /);
     } finally {
       fs.rmSync(dir, { recursive: true, force: true });
     }

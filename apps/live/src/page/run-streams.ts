@@ -62,8 +62,8 @@ const named = (s: Stream) => `'${s.name}' (${s.extractor})`;
 /** Why the page cannot make this face stream's rows, or null. */
 function faceProblem(s: Stream): string | null {
   const c = s.config ?? {};
-  if (s.extractor.startsWith('blazeface+') && c['geometry'] !== FACE_TRACK_GEOMETRY) return `its stream ${named(s)} was extracted with face geometry ${String(c['geometry'] ?? 'unnamed (version 1)')}; the page cuts faces as ${FACE_TRACK_GEOMETRY}`;
-  if (c['select'] !== undefined) return `its stream ${named(s)} follows the ${String(c['select'])} face; the page follows the largest`;
+  if (s.extractor.startsWith('blazeface+') && c['geometry'] !== FACE_TRACK_GEOMETRY) return `its stream ${named(s)}, extracted with face geometry ${String(c['geometry'] ?? 'unnamed (version 1)')}; the page cuts faces as ${FACE_TRACK_GEOMETRY}`;
+  if (c['select'] !== undefined) return `its stream ${named(s)}, which follows the ${String(c['select'])} face; the page follows the largest`;
   return null;
 }
 
