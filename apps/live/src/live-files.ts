@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { GraphModelJson, graphModelShardPaths } from '@mer/feature-extractors';
 import { readManifest } from '@mer/pipelines';
-import { liveRunKind, type LiveRunKind } from './page/live-run-kind';
+import { liveRunKind, type LiveRunKind, runFaceModel } from './page/live-run-kind';
 
 /** A file the live server may send: where it is on disk (or its bytes, for a listing it made) and its content type. */
 export interface LiveFile {
@@ -38,7 +38,7 @@ function modelFiles(extra: readonly string[] = []): Map<string, LiveFile> {
   return files;
 }
 
-/** How the page scores `run`; refused (with the reason) if it cannot. */
+/** How the page scores `run`; refused here, before the server starts, with the reason ({@link liveRunKind}) if it cannot. */
 function runKind(run: string): Exclude<LiveRunKind, { kind: 'refused' }> {
   const kind = liveRunKind(readManifest(run));
   if (kind.kind === 'refused') throw new Error(`${run}: ${kind.problem}`);
@@ -47,11 +47,9 @@ function runKind(run: string): Exclude<LiveRunKind, { kind: 'refused' }> {
 
 /**
  * A trained run the page scores (`mer live --run`): its `pipeline.json`, its best model's files, and
- * `best.json` listing them. A run the page cannot score live is refused here, before the server
- * starts, with the reason ({@link liveRunKind}).
+ * `best.json` listing them (a run the page cannot score is refused before: {@link runKind}).
  */
 function runFiles(run: string): Map<string, LiveFile> {
-  runKind(run);
   const best = path.join(run, 'best');
   if (!fs.existsSync(best)) throw new Error(`${run}: no trained model yet (no best/ folder)`);
   const names = fs.readdirSync(best).filter((f) => fs.statSync(path.join(best, f)).isFile()).sort();
@@ -80,7 +78,7 @@ export function liveFiles(pageDir: string, run?: string): Map<string, LiveFile> 
   for (const f of fs.readdirSync(path.join(pageDir, 'wasm'))) files.set(`/wasm/${f}`, entry(path.join(pageDir, 'wasm', f)));
   // A run on FaceRes rows: its graph too (the page fetches it for the run).
   const kind = run ? runKind(run) : null;
-  const faceres = (kind?.kind === 'clip' && !kind.plan.pixels && kind.plan.model === 'faceres') || (kind?.kind === 'frame' && kind.plan.face?.model === 'faceres');
+  const faceres = kind && runFaceModel(kind) === 'faceres';
   for (const [url, f] of modelFiles(faceres ? ['faceres'] : [])) files.set(url, f);
   if (run) for (const [url, f] of runFiles(run)) files.set(url, f);
   return files;

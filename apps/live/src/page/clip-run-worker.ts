@@ -1,26 +1,18 @@
 /// <reference lib="dom" />
-import type * as tf from '@tensorflow/tfjs-core';
 import { memoryFiles } from '@mer/backend';
-import { ClipRun, PipelineManifest } from '@mer/pipelines';
+import { ClipRun } from '@mer/pipelines';
 import { clipBuffers, KeptClip } from './clip-score';
 import type { WorkerBackend } from './page-backend';
 import type { FaceCrop } from './page-face-rows';
-import { HeldRunWorker, RunWorkerScope, serveRun } from './run-worker';
+import { HeldRunWorker, RunFiles, RunWorkerScope, serveRun } from './run-worker';
 import type { ClipPlan } from './run-streams';
 import { ClipRunFeed, ThreadClipRun } from './thread-clip-run';
 
 /** The name the page gives a clip run's worker; the bundle, loaded as that worker, serves the run. */
 export const CLIP_RUN_WORKER_NAME = 'mer-clip-run';
 
-/** A clip run as the page fetched it, in a form a worker can be sent: the manifest, the best model's files by name, the plan. */
-export interface ClipRunFiles {
-  manifest: PipelineManifest;
-  location: string;
-  files: [string, Uint8Array][];
-  plan: ClipPlan;
-  /** The graph of the plan's face model (human's `emotion` or `faceres`) the face rows are embedded with; null when the run takes the crops as pixels. */
-  faceGraph: tf.io.ModelArtifacts | null;
-}
+/** A clip run as the page fetched it ({@link RunFiles}). */
+export type ClipRunFiles = RunFiles<ClipPlan>;
 
 type Feed = { type: 'crop'; crop: FaceCrop } | { type: 'clip'; end: number; samples: Float32Array | null };
 type Reply = { type: 'scored'; clip: KeptClip };

@@ -1,10 +1,9 @@
 /// <reference lib="dom" />
-import type * as tf from '@tensorflow/tfjs-core';
 import { memoryFiles } from '@mer/backend';
-import { FrameRun, PipelineManifest } from '@mer/pipelines';
+import { FrameRun } from '@mer/pipelines';
 import { KeptPrediction, predictionBuffers } from './frame-prediction';
 import type { WorkerBackend } from './page-backend';
-import { HeldRunWorker, RunWorkerScope, serveRun } from './run-worker';
+import { HeldRunWorker, RunFiles, RunWorkerScope, serveRun } from './run-worker';
 import type { FaceCrop } from './page-face-rows';
 import type { FramePlan } from './run-streams';
 import { FrameRunFeed, ThreadFrameRun } from './thread-frame-run';
@@ -12,15 +11,8 @@ import { FrameRunFeed, ThreadFrameRun } from './thread-frame-run';
 /** The name the page gives a frame run's worker; the bundle, loaded as that worker, serves the run. */
 export const FRAME_RUN_WORKER_NAME = 'mer-frame-run';
 
-/** A frame run as the page fetched it, in a form a worker can be sent: the manifest, the best model's files by name, the plan. */
-export interface FrameRunFiles {
-  manifest: PipelineManifest;
-  location: string;
-  files: [string, Uint8Array][];
-  plan: FramePlan;
-  /** The graph of the plan's face model (human's `emotion` or `faceres`) the face rows are embedded with; null for a run without a face stream. */
-  faceGraph: tf.io.ModelArtifacts | null;
-}
+/** A frame run as the page fetched it ({@link RunFiles}). */
+export type FrameRunFiles = RunFiles<FramePlan>;
 
 type Feed = { type: 'hear'; chunk: Float32Array; start: number } | { type: 'crop'; crop: FaceCrop } | { type: 'frame'; t: number };
 type Reply = { type: 'predicted'; p: KeptPrediction };

@@ -21,9 +21,9 @@ const KEEP_PIXEL_FEATURES = 3;
 /**
  * A trained clip run (`mer live --run` with AVT-CA) on the live stream. The page's thread samples
  * `frames` frames evenly over each `seconds` and cuts the face each shows (as `mer extract` does: the
- * followed face or the centred square, at the face model's side (expression CNN 64, FaceRes 224), or at the stream's side for
- * AVT-CA's paper preset, whose face crops are its rows), and hears the microphone at the MFCC rate (the
- * browser resamples). Every `seconds · HOP` a clip is due: the last `seconds` of crops and samples are
+ * followed face or the centred square, at the face model's side, expression CNN 64 or FaceRes 224, or
+ * at the stream's side for AVT-CA's paper preset, whose face crops are its rows), and hears the
+ * microphone at the MFCC rate (the browser resamples). Every `seconds · HOP` a clip is due: the last `seconds` of crops and samples are
  * scored ({@link ThreadClipRun}) in the run's worker once it has started ({@link LiveClipRun.toWorker}:
  * what came before is held and sent then), or on the page's thread (`?runner=main`, or when the worker
  * fails: `note` says why). One clip is scored at a time: a clip that falls due while the last is still

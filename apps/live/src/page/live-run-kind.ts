@@ -1,9 +1,16 @@
-import { UTTERANCE_EXTRACTORS } from '@mer/feature-extractors';
+import { type FaceEmbedderModel, UTTERANCE_EXTRACTORS } from '@mer/feature-extractors';
 import { clipRunProblem, frameRunProblem, PipelineManifest, utteranceRunProblem } from '@mer/pipelines';
 import { clipPlan, ClipPlan, framePlan, FramePlan, PAGE_FACE_EXTRACTORS, PAGE_FACERES_EXTRACTORS, PAGE_FRAME_AUDIO, PAGE_MFCC_EXTRACTOR, PAGE_PIXEL_EXTRACTORS } from './run-streams';
 
 /** How the page scores a run, or why it cannot. */
 export type LiveRunKind = { kind: 'utterance' } | { kind: 'clip'; plan: ClipPlan } | { kind: 'frame'; plan: FramePlan } | { kind: 'refused'; problem: string };
+
+/** The shipped face model whose graph a run's face rows are embedded with, or null (no face stream, or the crops' pixels). */
+export function runFaceModel(kind: LiveRunKind): FaceEmbedderModel | null {
+  if (kind.kind === 'clip') return kind.plan.pixels ? null : kind.plan.model;
+  if (kind.kind === 'frame') return kind.plan.face?.model ?? null;
+  return null;
+}
 
 /**
  * How the page scores a trained run (`mer live --run`): each utterance heard ('utterance': a clip

@@ -107,7 +107,7 @@ async function start(): Promise<void> {
   const loading = Promise.all([loadLiveModels(models, mark), fetchRun(new URL('run/', location.href).href)]);
   loading.catch(() => undefined); // awaited below; this keeps an early failure from being "unhandled"
   // The run opens once the models are here (a clip run embeds faces with the expression graph, or fetches FaceRes's) and shows its empty panel.
-  const opening = loading.then(([m, files]) => openPageRun(files, m.emotion, view, runner, (model) => graphModel(models, model)));
+  const opening = loading.then(([m, files]) => openPageRun(files, async (model) => (model === 'expression' ? m.emotion : graphModel(models, model)), view, runner));
   opening.catch(() => undefined);
   const stream = await devices;
   // With an utterance-level run, each utterance heard is scored (once the run has loaded: utterances are

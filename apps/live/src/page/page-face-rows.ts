@@ -23,10 +23,10 @@ const EMBEDDER = 'expression';
 /**
  * The crop of a run's face row, as the `face` and `face-crops` extractors cut it: the followed face's
  * region ({@link faceRowBox}; `centre`: the centred square, as `--faces none`), cut by
- * {@link faceRowCrop} at side `size` (default the expression CNN's). Cheap: the page cuts it on its
+ * {@link faceRowCrop} at side `size` (the face model's, or a face-crops stream's). Cheap: the page cuts it on its
  * thread and the row's thread embeds it ({@link PageFaceRows.embed}).
  */
-export async function cropFaceRow(frame: PixelFrame, face: FaceBox | null, t: number, source: FaceSource, size = FaceEmbedder.inputSizeOf(EMBEDDER)): Promise<FaceCrop> {
+export async function cropFaceRow(frame: PixelFrame, face: FaceBox | null, t: number, source: FaceSource, size: number): Promise<FaceCrop> {
   const region = source === 'centre' ? centreSquare(frame.width, frame.height) : face && faceRowBox(face.box, frame.width, frame.height);
   if (!region) return { t, pixels: null };
   const crop = faceRowCrop(frame, region, size); // [1, S, S, 3]
@@ -37,8 +37,8 @@ export async function cropFaceRow(frame: PixelFrame, face: FaceBox | null, t: nu
 
 /**
  * A run's face rows from the page's frames, as `mer extract` makes them: cut ({@link cropFaceRow}) and
- * embedded by a shipped face model (the `face` extractor: the expression CNN, or FaceRes), or kept as pixels at the stream's side
- * (`face-crops`: {@link pixelRows}, rounded and clipped to 0–255).
+ * embedded by a shipped face model (the `face` extractor: the expression CNN, or FaceRes), or kept as
+ * pixels at the stream's side (`face-crops`: {@link pixelRows}, rounded and clipped to 0–255).
  */
 export class PageFaceRows {
   private constructor(private readonly embedder: FrameEmbedder & { dispose?(): void }) {}

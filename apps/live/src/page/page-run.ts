@@ -6,7 +6,7 @@ import type { PipelineManifest } from '@mer/pipelines';
 import { LiveClipRun } from './live-clip-run';
 import { LiveFrameRun } from './live-frame-run';
 import { LiveRun } from './live-run';
-import { liveRunKind } from './live-run-kind';
+import { liveRunKind, runFaceModel } from './live-run-kind';
 import type { LiveView } from './live-view';
 
 /** The trained run the page scores (`mer live --run`): utterance by utterance, clip by clip, or frame by frame. */
@@ -14,17 +14,17 @@ export type PageRun = { kind: 'utterance'; run: LiveRun } | { kind: 'clip'; run:
 
 /**
  * Opens the server's run ({@link liveRunKind} says how the page scores it) with its panel in `view`.
- * @param emotion human's `emotion` graph, which a clip or frame run's face rows are embedded with
- * @param faceGraph fetches another shipped face model's graph (FaceRes) for a run whose rows it embeds
+ * @param faceGraph a shipped face model's graph (the expression CNN's the page already has; FaceRes's
+ *   fetched), for a clip or frame run whose rows it embeds ({@link runFaceModel})
  * @param runner where a frame run makes its rows and predicts, or a clip run scores: its worker (once started: `toWorker`) or the page's thread
  */
-export async function openPageRun(files: { manifest: PipelineManifest; best: ModelFiles & { files: Map<string, Uint8Array> } } | null, emotion: tf.io.ModelArtifacts, view: LiveView, runner: 'worker' | 'main' = 'worker', faceGraph: (model: FaceEmbedderModel) => Promise<tf.io.ModelArtifacts> = async (m) => {
-  throw new Error(`no way to fetch the ${m} graph`);
-}): Promise<PageRun | null> {
+export async function openPageRun(files: { manifest: PipelineManifest; best: ModelFiles & { files: Map<string, Uint8Array> } } | null, faceGraph: (model: FaceEmbedderModel) => Promise<tf.io.ModelArtifacts>, view: LiveView, runner: 'worker' | 'main' = 'worker'): Promise<PageRun | null> {
   if (!files) return null;
   const { manifest, best } = files;
   const kind = liveRunKind(manifest);
   if (kind.kind === 'refused') throw new Error(kind.problem);
+  const model = runFaceModel(kind);
+  const graph = model ? await faceGraph(model) : null;
   const zeros = Object.fromEntries((manifest.classes ?? []).map((c) => [c, 0]));
   if (kind.kind === 'utterance') {
     const run = LiveRun.fromFiles(manifest, best);
@@ -32,8 +32,6 @@ export async function openPageRun(files: { manifest: PipelineManifest; best: Mod
     return { kind: 'utterance', run };
   }
   if (kind.kind === 'frame') {
-    const model = kind.plan.face?.model;
-    const graph = !model ? null : model === 'expression' ? emotion : await faceGraph(model);
     const run = await LiveFrameRun.create({ manifest, location: best.location, files: [...best.files], plan: kind.plan, faceGraph: graph }, runner, (p) => {
       view.runVa(run.name, p.valence, p.arousal, `the newest frame of a ${p.frames}-frame window; ${p.notes.join('; ') || 'standardised as in training'}`);
     });
@@ -41,7 +39,6 @@ export async function openPageRun(files: { manifest: PipelineManifest; best: Mod
     return { kind: 'frame', run };
   }
   const { plan } = kind;
-  const graph = plan.pixels ? null : plan.model === 'expression' ? emotion : await faceGraph(plan.model);
   const run = await LiveClipRun.create({ manifest, location: best.location, files: [...best.files], plan, faceGraph: graph }, runner, (clip) => {
     const notes = clip.notes.length ? `; ${clip.notes.join('; ')}` : '';
     view.runScores(run.name, clip.probabilities, clip.label, `clip ${clip.clips}: the last ${plan.seconds} s, ${clip.faces} of ${plan.frames} sampled frames with a face${notes}`);

@@ -1,5 +1,17 @@
 /// <reference lib="dom" />
+import type * as tf from '@tensorflow/tfjs-core';
+import type { PipelineManifest } from '@mer/pipelines';
 import type { WorkerBackend } from './page-backend';
+
+/** A run as the page fetched it, in a form a worker can be sent: the manifest, the best model's files by name, what the page computes for it. */
+export interface RunFiles<Plan> {
+  manifest: PipelineManifest;
+  location: string;
+  files: [string, Uint8Array][];
+  plan: Plan;
+  /** The graph of the run's face model (human's `emotion` or `faceres`) its face rows are embedded with; null when no face model embeds them (no face stream, or the crops' pixels). */
+  faceGraph: tf.io.ModelArtifacts | null;
+}
 
 /** What a run's worker answers besides its own results: it is alive (its script loaded), ready (the run open), or something failed. */
 type Control = { type: 'alive' } | { type: 'ready' } | { type: 'error'; message: string };

@@ -82,7 +82,8 @@ export class ThreadClipRun implements ClipRunFeed {
       label: s.label,
       probabilities: Object.fromEntries(this.run.classes.map((c, k) => [c, s.probabilities[k]])),
       faces: video.mask!.reduce((a, b) => a + b, 0),
-      features: Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v.data.slice()])),
+      // Copies of the rows the statistics keep (the clip may be transferred to the page); pixel rows are not kept.
+      features: Object.fromEntries(Object.entries(input).map(([k, v]) => [k, k === plan.face && plan.pixels ? v.data : v.data.slice()])),
       masks: Object.fromEntries(Object.entries(input).map(([k, v]) => [k, (v.mask ?? new Uint8Array(v.frames).fill(1)).slice()])),
       frames: Object.fromEntries(Object.entries(input).map(([k, v]) => [k, v.frames])),
       notes: s.notes,
