@@ -110,6 +110,10 @@ describe("a clip run's worker (the page holds crops and clips until the worker h
     expect(clips[0].end).toBeGreaterThanOrEqual(3.6);
     expect(clips[0].end).toBeLessThan(3.6 + 0.25);
     expect(clips[1].end).toBeGreaterThanOrEqual(7);
+    // The second clip fell due 1.2 s after the first (on the next sampled frame) and says how long it waited.
+    expect(clips[0].waited).toBe(0);
+    expect(clips[1].end - clips[1].waited).toBeGreaterThanOrEqual(clips[0].end + 1.2 - 1e-9);
+    expect(clips[1].end - clips[1].waited).toBeLessThan(clips[0].end + 1.2 + 0.25);
     clips.slice(1).forEach((c, i) => expect(c.end - clips[i].end).toBeGreaterThanOrEqual(1.2 - 1e-9));
     for (const c of clips) expect(c.frames).toEqual(Object.fromEntries(files.manifest.streams.map((s) => [s.name, s.extractor === 'mfcc' ? 156 : 15])));
     await expectRunScores(clips);

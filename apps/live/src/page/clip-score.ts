@@ -17,6 +17,8 @@ export interface LiveClip<F = number[], M = number[]> {
   clips: number;
   /** Milliseconds the scoring took on its thread (the rows' features, standardisation and network). */
   scoreMs: number;
+  /** Seconds the clip waited, after it fell due, for the clip before it to be scored (`end` is when it was handed to the run). */
+  waited: number;
 }
 
 /** What the page keeps: typed arrays, made plain only when asked for (`window.mer.clips()`), and transferred from the run's worker without copying. */

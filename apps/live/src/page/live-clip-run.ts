@@ -44,6 +44,10 @@ export class LiveClipRun {
   private nextClipAt = -Infinity;
   private sampled = 0;
   private scoring = false;
+  /** The first sampled frame at which the next clip was due while the last was being scored. */
+  private dueAt: number | null = null;
+  /** How long the clip being scored waited (its `waited`). */
+  private waiting = 0;
   private tap: AudioTap | null = null;
 
   private constructor(
@@ -129,9 +133,12 @@ export class LiveClipRun {
     if (plan.mfcc && !samples) return; // the microphone has not given a whole span yet
     if (this.scoring) {
       this.late++;
+      this.dueAt ??= t;
       return;
     }
     this.scoring = true;
+    this.waiting = t - (this.dueAt ?? t);
+    this.dueAt = null;
     this.nextClipAt = t + this.hopSeconds;
     this.feed.clip(t, plan.mfcc ? samples : null);
   }
@@ -139,6 +146,7 @@ export class LiveClipRun {
   private scored(clip: KeptClip): void {
     this.scoring = false;
     const { plan } = this;
+    clip.waited = this.waiting;
     this.clips.push(clip);
     const old = this.clips[this.clips.length - 1 - KEEP_FEATURES];
     if (old) Object.assign(old, { features: {}, masks: {} });

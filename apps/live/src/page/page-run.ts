@@ -40,7 +40,8 @@ export async function openPageRun(files: { manifest: PipelineManifest; best: Mod
   }
   const { plan } = kind;
   const run = await LiveClipRun.create({ manifest, location: best.location, files: [...best.files], plan, faceGraph: graph }, runner, (clip) => {
-    const notes = clip.notes.length ? `; ${clip.notes.join('; ')}` : '';
+    const waited = clip.waited > 0 ? [`due ${clip.waited.toFixed(1)} s before: the clip before was still being scored`] : [];
+    const notes = [...clip.notes, ...waited].map((n) => `; ${n}`).join('');
     view.runScores(run.name, clip.probabilities, clip.label, `clip ${clip.clips}: the last ${plan.seconds} s, ${clip.faces} of ${plan.frames} sampled frames with a face${notes}`);
   });
   view.runScores(run.name, zeros, '', `the last ${plan.seconds} s (${plan.frames} frames and the microphone) is scored every ${run.hopSeconds.toFixed(1)} s, once that much has been seen and heard`);

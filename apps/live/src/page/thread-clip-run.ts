@@ -89,6 +89,7 @@ export class ThreadClipRun implements ClipRunFeed {
       notes: s.notes,
       clips: n,
       scoreMs: performance.now() - t0,
+      waited: 0, // the page's thread knows (LiveClipRun sets it)
     };
     if (plan.pixels) delete input[plan.face]; // pixel rows take no statistics: later clips score without them
     this.onScored(clip);
