@@ -15,7 +15,9 @@
  * (AVT-CA) scores in a worker, and is run again with `?runner=main` (on the page's thread); a clip run also
  * reports the clips scored and each one's scoring time. `--demo-runs` trains three small ones here first (on the
  * demo's generated clips, `--faces none`): AVT-CA lite and paper (clip runs) and TCN-fusion lite (a frame run).
- * Run: npm run bench:live [-- --seconds 20] [--rounds 3] [--run runs/x] [--demo-runs]
+ * `--stock-kernels` also runs the default page and each run with tfjs-wasm's own kernels (`?kernels=stock`;
+ * the page runs mer's SIMD kernels by default, as Node does), interleaved.
+ * Run: npm run bench:live [-- --seconds 20] [--rounds 3] [--run runs/x] [--demo-runs] [--stock-kernels]
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -30,7 +32,17 @@ const WARM_UP_S = 3;
 /** WebGPU in headless Chromium: on a machine without a GPU its adapter is SwiftShader (software; the page's auto choice refuses it, the bench forces it). */
 const WEBGPU_FLAGS = ['--enable-unsafe-webgpu'];
 
-async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveClip>>, backend: 'wasm' | 'webgpu', seconds: number, isolated: boolean, detector: 'worker' | 'main' = 'worker', run: string | null = null, runner: 'worker' | 'main' = 'worker') {
+/** One page's variant: server isolated or not; where BlazeFace and a run's scoring go; tfjs-wasm's kernels. */
+interface PageVariant {
+  isolated: boolean;
+  detector?: 'worker' | 'main';
+  run?: string | null;
+  runner?: 'worker' | 'main';
+  kernels?: 'mer' | 'stock';
+}
+
+async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveClip>>, backend: 'wasm' | 'webgpu', seconds: number, variant: PageVariant) {
+  const { isolated, detector = 'worker', run = null, runner = 'worker', kernels = 'mer' } = variant;
   const browser = await launchWithFakeDevices(clip, backend === 'webgpu' ? WEBGPU_FLAGS : []);
   try {
     const page = await browser.newPage();
@@ -41,7 +53,7 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
       return a ? `${a.info?.vendor ?? ''} ${a.info?.architecture ?? ''} ${a.info?.description ?? ''}${a.isFallbackAdapter ? ' (fallback)' : ''}`.trim() || 'unnamed adapter' : null;
     })) as string | null;
     if (backend === 'webgpu' && !adapter) return { backend, skipped: 'no WebGPU adapter in this headless Chromium' };
-    await page.goto(`${url}?backend=${backend}&detector=${detector}&runner=${runner}`);
+    await page.goto(`${url}?backend=${backend}&detector=${detector}&runner=${runner}&kernels=${kernels}`);
     const first = await waitForPage(page, (s) => s.frames > 0, 120_000);
     // The page opens Silero VAD after its first result and then catches up on the audio heard meanwhile: measured from WARM_UP_S after that.
     // With the worker, also from its taking over detection (or failing to: its note says why).
@@ -68,6 +80,9 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
       runner: s.runner ?? null,
       cross_origin_isolated: isolated,
       threads: s.threads,
+      /** wasm: the kernels asked for and those the page ran (mer's need a heap that is not shared: one thread). */
+      kernels_asked: kernels,
+      kernels: s.kernels ?? null,
       cold_start_to_first_result_ms: Math.round(first.firstResultMs ?? NaN),
       start_ms: first.startMs,
       processed_fps: +(s.frames / elapsed).toFixed(1),
@@ -120,23 +135,27 @@ async function main(): Promise<void> {
     const clip = await makeLiveClip(path.join(dir, 'clip'));
     const runs = process.argv.flatMap((a, i) => (a === '--run' ? [process.argv[i + 1]] : []));
     if (process.argv.includes('--demo-runs')) runs.push(...(await demoRuns(path.join(dir, 'runs'))));
+    // --stock-kernels: the default page and each run also with tfjs-wasm's own kernels (`?kernels=stock`), interleaved.
+    const stock = process.argv.includes('--stock-kernels');
     const withRuns = await Promise.all(runs.map(async (run) => ({ run, server: await startLiveServer({ port: 0, pageDir: page.dir, run }) })));
     const results = [];
     for (let round = 0; round < rounds; round++) {
-      results.push(await runBackend(isolated.url, clip, 'wasm', seconds, true));
-      results.push(await runBackend(single.url, clip, 'wasm', seconds, false));
-      results.push(await runBackend(single.url, clip, 'wasm', seconds, false, 'main'));
+      results.push(await runBackend(isolated.url, clip, 'wasm', seconds, { isolated: true }));
+      results.push(await runBackend(single.url, clip, 'wasm', seconds, { isolated: false }));
+      if (stock) results.push(await runBackend(single.url, clip, 'wasm', seconds, { isolated: false, kernels: 'stock' }));
+      results.push(await runBackend(single.url, clip, 'wasm', seconds, { isolated: false, detector: 'main' }));
       for (const w of withRuns) {
-        const r = await runBackend(w.server.url, clip, 'wasm', seconds, false, 'worker', w.run);
+        const r = await runBackend(w.server.url, clip, 'wasm', seconds, { isolated: false, run: w.run });
         results.push(r);
-        // A frame run (the page said it made its rows in a worker) also on the page's thread: what the worker saves it.
-        if ('runner' in r && r.runner === 'worker') results.push(await runBackend(w.server.url, clip, 'wasm', seconds, false, 'worker', w.run, 'main'));
+        if (stock) results.push(await runBackend(w.server.url, clip, 'wasm', seconds, { isolated: false, run: w.run, kernels: 'stock' }));
+        // A run scored in its worker also on the page's thread: what the worker saves it.
+        if ('runner' in r && r.runner === 'worker') results.push(await runBackend(w.server.url, clip, 'wasm', seconds, { isolated: false, run: w.run, runner: 'main' }));
       }
     }
-    results.push(await runBackend(isolated.url, clip, 'webgpu', seconds, true));
+    results.push(await runBackend(isolated.url, clip, 'webgpu', seconds, { isolated: true }));
     await Promise.all([isolated.close(), single.close(), ...withRuns.map((w) => w.server.close())]);
     const result = { bench: 'live', clip: clip.source, size: '640x360', camera_fps: 30, measured_s: seconds, warm_up_s: WARM_UP_S, cpus: os.cpus().length, load_avg_1m: +os.loadavg()[0].toFixed(2), results };
-    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}, detector ${r.detector}${r.run ? `, run ${r.run}${r.runner ? ` (${r.runner === 'worker' ? 'in its worker' : "on the page's thread"})` : ''}` : ''}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}${r.clips_scored || r.clip_score_ms !== null ? `; ${r.clips_scored} clips scored, ${r.clip_score_ms ?? '–'} ms each (median)` : ''}`);
+    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}${r.kernels ? `, ${r.kernels} kernels` : ''}, detector ${r.detector}${r.run ? `, run ${r.run}${r.runner ? ` (${r.runner === 'worker' ? 'in its worker' : "on the page's thread"})` : ''}` : ''}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}${r.clips_scored || r.clip_score_ms !== null ? `; ${r.clips_scored} clips scored, ${r.clip_score_ms ?? '–'} ms each (median)` : ''}`);
     console.log(JSON.stringify(result));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -48,6 +48,8 @@ describe('mer live in headless Chromium (fake camera + microphone)', () => {
     // Silero VAD opens and BlazeFace's worker starts after the first result; detection moves to the worker once it has BlazeFace open.
     const ready = await waitForPage(page, (s) => s.models === 'ready' && s.frames > 0 && s.startMs?.vad !== undefined && s.detector === 'worker', 120_000);
     expect(ready.backend).toBe('wasm');
+    // tfjs-wasm runs mer's SIMD kernels in the page as in Node (one thread: its heap is not shared).
+    expect(ready.kernels).toBe('mer');
     expect(ready.detectorNote).toBeNull();
     expect(ready.frameRead).toBe('VideoFrame');
     // Where the cold start went (ms from navigation start): the steps in order, the first result after the models and the first frame.

@@ -4,7 +4,8 @@ export { initBackend, getBackendInfo, describeBackend, BACKEND_ORDER } from './b
 export type { BackendName, BackendInfo, BackendAttempt, InitBackendOptions } from './backend-selection';
 export { adapterLine, autoTakesAdapter, describeAdapter, probeAdapter, ADAPTER_PROBE_ENV } from './webgpu-adapter';
 export type { GpuAdapter, AdapterProbe } from './webgpu-adapter';
-export { installGradientFills, GRADIENT_FILLS } from './gradient-fills';
+export { installGradientFills, installWasmKernelFixes, GRADIENT_FILLS } from './gradient-fills';
+export { merKernelsActive } from './kernels/wasm-kernel-registry';
 export { conv2dFilterGrad, conv2dInputGrad } from './gradients/conv2d-grad';
 export type { ConvAttrs } from './gradients/conv2d-grad';
 export { depthwiseConv2dFilterGrad, depthwiseConv2dInputGrad } from './gradients/depthwise-conv2d-grad';

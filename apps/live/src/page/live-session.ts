@@ -14,6 +14,8 @@ export interface LiveStatus {
   onnx: string | null;
   /** Threads of the wasm runtimes (more than 1 only in a cross-origin-isolated page); 0 before the backend started. */
   threads: number;
+  /** wasm: whose kernels tfjs-wasm runs (`mer`: mer's SIMD module, as in Node; `stock`: `?kernels=stock`); null on webgpu or before the backend started. */
+  kernels: 'mer' | 'stock' | null;
   models: 'loading' | 'ready' | 'error';
   /** The trained run scoring utterances (`mer live --run`): its network's name; null without one. */
   run: string | null;
@@ -69,6 +71,11 @@ export interface LiveStatus {
   height: number;
 }
 
+/** The status before anything has started. */
+export function startingStatus(): LiveStatus {
+  return { backend: null, backendReason: null, onnx: null, threads: 0, kernels: null, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, runner: null, runnerNote: null, frameRead: null, frameReadNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+}
+
 /** At most this many latencies kept for the mean and percentile. */
 const KEPT = 5000;
 
@@ -84,7 +91,7 @@ export class LiveSession {
   /** Page time (s) of each row's frame, and how many rows from the first have final audio cells. */
   private readonly times: number[] = [];
   private settled = 0;
-  readonly state: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, runner: null, runnerNote: null, frameRead: null, frameReadNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+  readonly state: LiveStatus = startingStatus();
   private readonly stages = { grab: [0, 0], detect: [0, 0], classify: [0, 0], draw: [0, 0] };
   private readonly latencies: number[] = [];
   private readonly doneAt: number[] = [];

@@ -13,7 +13,7 @@ import type { LiveUtterance } from './live-run';
 import { graphModel, loadLiveModels } from './live-models';
 import { openPageRun, PageRun } from './page-run';
 import { fetchRun } from './run-files';
-import { LiveSession, LiveStatus } from './live-session';
+import { LiveSession, LiveStatus, startingStatus } from './live-session';
 import { LiveView } from './live-view';
 import { startPageBackend, startWorkerBackend } from './page-backend';
 import type { LiveRow } from '../live-columns';
@@ -46,7 +46,7 @@ const AFTER_FIRST_MS = 3000;
 let view: LiveView;
 let session: LiveSession | null = null;
 let run: PageRun | null = null;
-const pending: LiveStatus = { backend: null, backendReason: null, onnx: null, threads: 0, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, runner: null, runnerNote: null, frameRead: null, frameReadNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+const pending: LiveStatus = startingStatus();
 /** Where BlazeFace runs now (the page's thread, then its worker once that has taken over), and why not the worker if it failed. */
 let detectorPlace: () => { detector: 'main' | 'worker' | null; detectorNote: string | null } = () => ({ detector: null, detectorNote: null });
 /** Reads the video's frames, once it plays. */
@@ -61,7 +61,7 @@ const status = () => ({ ...(session?.state ?? pending), startMs: { ...startMs },
 
 function showStatus(): void {
   const s = status();
-  const head = `backend ${s.backend ?? '…'} (${s.backendReason ?? 'starting'}), ONNX Runtime Web ${s.onnx ?? '…'}, ${s.threads || '…'} thread${s.threads === 1 ? '' : 's'} · models ${s.models}`;
+  const head = `backend ${s.backend ?? '…'} (${s.backendReason ?? 'starting'}${s.kernels ? `, ${s.kernels} kernels` : ''}), ONNX Runtime Web ${s.onnx ?? '…'}, ${s.threads || '…'} thread${s.threads === 1 ? '' : 's'} · models ${s.models}`;
   view.status(s.error ? `${head}: ${s.error}` : `${head} · ${s.fps} fps · latency ${s.latencyMs.toFixed(0)} ms · ${s.frames} frames, ${s.dropped} skipped`);
 }
 
@@ -98,9 +98,9 @@ async function start(): Promise<void> {
   const devices = navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 360 }, audio: { channelCount: 1, echoCancellation: false, noiseSuppression: false, autoGainControl: false } });
   devices.then(() => mark('devices'), () => undefined); // awaited below
   const wasmBase = new URL('wasm/', location.href).href;
-  const backend = await startPageBackend(params.get('backend'), wasmBase);
+  const backend = await startPageBackend(params.get('backend'), wasmBase, params.get('kernels'));
   mark('backend');
-  Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads });
+  Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads, kernels: backend.kernels });
   showStatus();
   // The models (and a trained run, with --run) load while the devices start.
   const models = new URL('models/', location.href).href;
@@ -154,8 +154,9 @@ async function start(): Promise<void> {
     vad.catch((e: Error) => Object.assign(session?.state ?? pending, { error: e.message }));
     giveVad(vad);
     const script = new URL('live.js', location.href).href;
-    if (place === 'worker') opened.toWorker(WorkerDetector.spawn(script), { name: backend.name, wasmBase });
-    (frames ?? clips)?.toWorker(script, { name: backend.name, wasmBase }).catch((e: Error) => Object.assign(session?.state ?? pending, { error: `the run: ${e.message}` }));
+    const inWorker = { name: backend.name, wasmBase, kernels: backend.kernels };
+    if (place === 'worker') opened.toWorker(WorkerDetector.spawn(script), inWorker);
+    (frames ?? clips)?.toWorker(script, inWorker).catch((e: Error) => Object.assign(session?.state ?? pending, { error: `the run: ${e.message}` }));
   };
   setTimeout(afterFirst, AFTER_FIRST_MS);
   const reader = new FrameGrabber(video);

@@ -7,7 +7,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 // eslint-disable-next-line no-restricted-imports
 import '@tensorflow/tfjs-backend-webgpu';
-import { adapterLine, describeAdapter } from '@mer/backend';
+import { adapterLine, describeAdapter, installWasmKernelFixes, merKernelsActive } from '@mer/backend';
 import * as ort from 'onnxruntime-web'; // the page bundle resolves this and `onnxruntime-node` to onnxruntime-web's WASM-only build
 
 export type PageBackendName = 'webgpu' | 'wasm';
@@ -23,7 +23,16 @@ export interface PageBackend {
    * --threads` sends the headers), since their threaded builds need SharedArrayBuffer.
    */
   threads: number;
+  /**
+   * wasm only: `mer` when mer's SIMD kernels (matrix products, transposes, sums, slices, broadcasts) run
+   * on tfjs-wasm's heap, as they do in Node; `stock` with `?kernels=stock` (comparisons), or where they
+   * cannot (the threaded build's shared heap).
+   */
+  kernels: WasmKernels | null;
 }
+
+/** Which kernels tfjs-wasm runs: mer's SIMD module where it can, or tfjs-wasm's own. */
+export type WasmKernels = 'mer' | 'stock';
 
 interface GpuLike {
   requestAdapter(): Promise<{ info?: { vendor?: string; architecture?: string; device?: string; description?: string }; isFallbackAdapter?: boolean } | null>;
@@ -44,8 +53,9 @@ async function hardwareAdapter(): Promise<{ ok: boolean; why: string }> {
  * on a hardware adapter, else wasm. Both wasm runtimes (tfjs' and ONNX Runtime Web's) load their
  * `.wasm` from `wasmBase` on the page's own server.
  */
-export async function startPageBackend(forced: string | null, wasmBase: string): Promise<PageBackend> {
+export async function startPageBackend(forced: string | null, wasmBase: string, kernels: string | null = null): Promise<PageBackend> {
   if (forced !== null && forced !== 'wasm' && forced !== 'webgpu') throw new Error(`?backend=${forced}: expected wasm or webgpu`);
+  if (kernels !== null && kernels !== 'mer' && kernels !== 'stock') throw new Error(`?kernels=${kernels}: expected mer or stock`);
   setWasmPaths(wasmBase);
   // Only the .wasm: its JavaScript glue is inside the bundle (a string prefix would fetch a separate .mjs too).
   ort.env.wasm.wasmPaths = { wasm: `${wasmBase}ort-wasm-simd-threaded.wasm` };
@@ -65,7 +75,15 @@ export async function startPageBackend(forced: string | null, wasmBase: string):
   // eslint-disable-next-line no-restricted-syntax
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to start`);
   await tf.ready();
-  return { name, reason, onnx: 'wasm', threads: name === 'wasm' ? getThreadsCount() : threads };
+  const wasm = name === 'wasm' ? withKernels(kernels ?? 'mer') : null;
+  return { name, reason, onnx: 'wasm', threads: name === 'wasm' ? getThreadsCount() : threads, kernels: wasm };
+}
+
+/** On the started wasm backend: mer's kernels unless `stock` is asked for; which kernels run. */
+function withKernels(asked: WasmKernels): WasmKernels {
+  if (asked === 'stock') return 'stock';
+  installWasmKernelFixes();
+  return merKernelsActive() ? 'mer' : 'stock';
 }
 
 /** What BlazeFace's worker needs to start the page's backend in its own scope. */
@@ -73,6 +91,8 @@ export interface WorkerBackend {
   name: PageBackendName;
   /** The page server's `wasm/` (tfjs' `.wasm`). */
   wasmBase: string;
+  /** wasm: the page's kernels (absent: mer's). */
+  kernels?: WasmKernels | null;
 }
 
 /**
@@ -85,4 +105,5 @@ export async function startWorkerBackend(b: WorkerBackend): Promise<void> {
   // eslint-disable-next-line no-restricted-syntax
   if (!(await tf.setBackend(b.name))) throw new Error(`the ${b.name} backend failed to start in the worker`);
   await tf.ready();
+  if (b.name === 'wasm') withKernels(b.kernels ?? 'mer');
 }

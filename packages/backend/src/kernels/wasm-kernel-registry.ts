@@ -26,3 +26,12 @@ export function runsOnActiveBackend(kernelName: string): boolean {
 export function registerWasmKernel(kernelName: string, kernelFunc: tf.KernelFunc): void {
   if (tf.getKernel(kernelName, 'wasm') === undefined) tf.registerKernel({ kernelName, backendName: 'wasm', kernelFunc });
 }
+
+/**
+ * Whether mer's SIMD module runs on the active backend: wasm whose heap is not shared (the threaded
+ * build's is), with the kernels not switched off. A page that starts tfjs-wasm itself calls
+ * `installWasmKernelFixes` and reads this.
+ */
+export function merKernelsActive(): boolean {
+  return merKernelsFor(tf.backend()) !== undefined;
+}

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { getBackendInfo, onBackend } from '../../index';
 import { MER_KERNELS_SOURCE_SHA256, MER_KERNELS_WASM_BASE64 } from './mer-kernels-binary';
 import { asAxisSwap, mergeAxes, merKernelsFor } from './mer-kernels-module';
+import { merKernelsActive } from '../wasm-kernel-registry';
 
 /** The parts of the WebAssembly JS API used here (the package compiles without the DOM lib). */
 const WA = (globalThis as unknown as {
@@ -73,7 +74,10 @@ describe("mer's wasm kernel module", () => {
     await onBackend('wasm', () => {
       expect(merKernelsFor(tf.backend())).toBeDefined();
       expect(getBackendInfo()?.merKernels).toBe(true);
+      expect(merKernelsActive()).toBe(true);
     });
+    // What a page reads after starting tfjs itself: false where the module does not run.
+    await onBackend('cpu', () => expect(merKernelsActive()).toBe(false));
   });
 
   it('leaves tfjs-wasm heap contents outside its outputs untouched', async () => {

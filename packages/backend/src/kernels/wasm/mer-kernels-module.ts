@@ -108,13 +108,19 @@ function instantiate(memory: WasmMemory | undefined): MerKernels | null {
   if (Object.prototype.toString.call(memory.buffer) === '[object SharedArrayBuffer]') return null;
   let kernels = BY_MEMORY.get(memory);
   if (kernels === undefined) {
-    const module = new WASM.Module(Buffer.from(MER_KERNELS_WASM_BASE64, 'base64'));
+    const module = new WASM.Module(base64Bytes(MER_KERNELS_WASM_BASE64));
     const e = new WASM.Instance(module, { env: { memory } }).exports as Record<string, (...args: number[]) => number>;
     const fns = Object.fromEntries(Object.entries(EXPORTS).map(([name, exported]) => [name, e[exported]]));
     kernels = { ...fns, packFloats: e['mer_pack_floats']() } as unknown as MerKernels;
     BY_MEMORY.set(memory, kernels);
   }
   return kernels;
+}
+
+/** The module's bytes: `atob` is in browsers, their workers and Node (no `Buffer` in a page). */
+function base64Bytes(text: string): Uint8Array {
+  const atob = (globalThis as unknown as { atob: (s: string) => string }).atob;
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
 }
 
 /** {@link merKernelsFor}, for kernels registered only where the module runs: an error if it does not. */
