@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import { clearFeatureFolder, datasetItems, defaultPipeline, noteLines, parseDatasetSpec, parseSpeedFactors, PrecomputedFeatures, writeNoteReport, extractDataset, resolveShard } from '@mer/pipelines';
 import { extractorModulesFromEnv } from './extractors-command';
-import { ExtractReport, runPool, takeFromParent } from './extraction-pool';
+import { ExtractReport, queueFromParent, runPool } from './extraction-pool';
 import { checkPipeline } from './pipeline-commands';
 import { Progress } from './progress';
 
@@ -116,7 +116,7 @@ export async function extractCommand(opts: ExtractOptions): Promise<void> {
   };
   let report: Report;
   if (opts.queue) {
-    report = await extractDataset({ ...common, index: 'skip', take: takeFromParent });
+    report = await extractDataset({ ...common, index: 'skip', take: queueFromParent() });
   } else if (jobs > 1) {
     // The folder's items.json is the whole list; the processes take chunks of it from one queue.
     const { total } = await extractDataset({ ...common, index: 'only' });

@@ -74,10 +74,59 @@ export async function runPool(jobs: number, total: number, json: boolean, inProc
   return { ...mergeExtractionReports(reports), total, datasetNotes: reports[reports.length - 1]?.datasetNotes ?? [] };
 }
 
-/** A `--queue` worker's side: ask the parent for the next chunk (null: none left). */
-export function takeFromParent(): Promise<number[] | null> {
-  return new Promise((resolve) => {
-    process.once('message', (m: { type?: string; indices?: number[] | null }) => resolve(m.indices ?? null));
-    process.send!({ type: 'take' });
-  });
+/** The IPC channel a `--queue` worker talks to its parent through (`process`, or a stand-in in specs). */
+export interface ParentChannel {
+  send(m: { type: 'take' }): void;
+  on(event: 'message', listener: (m: { type?: string; indices?: number[] | null }) => void): void;
+  off(event: 'message', listener: (m: { type?: string; indices?: number[] | null }) => void): void;
+}
+
+/**
+ * A `--queue` worker's side: takes chunks from the parent, asking for the next one as soon as it has
+ * one. The parent answers only between its own chunks (it extracts too, without yielding inside a
+ * chunk), so a worker that asked only when it ran out idled for up to a chunk's time each time: on
+ * 2,526 EmoDB WAVs `--jobs 2` ran at 1.57 cores and 1.3× `--jobs 1`. With one chunk in hand, the
+ * answer comes while the worker extracts. Once the parent says the queue is empty, the channel's
+ * listener is removed (so the process can exit).
+ */
+export class ParentQueue {
+  private readonly waiting: ((chunk: number[] | null) => void)[] = [];
+  private ahead: Promise<number[] | null> | null = null;
+  private done = false;
+  private readonly listener = (m: { type?: string; indices?: number[] | null }) => {
+    if (m.type !== 'chunk') return;
+    const chunk = m.indices ?? null;
+    if (chunk === null) this.finish();
+    this.waiting.shift()?.(chunk);
+  };
+
+  constructor(private readonly channel: ParentChannel) {
+    channel.on('message', this.listener);
+  }
+
+  /** The next chunk (null: the queue is empty); the one after it is asked for at once. */
+  async take(): Promise<number[] | null> {
+    const chunk = await (this.ahead ?? this.ask());
+    this.ahead = chunk && !this.done ? this.ask() : null;
+    return chunk;
+  }
+
+  private ask(): Promise<number[] | null> {
+    if (this.done) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      this.channel.send({ type: 'take' });
+    });
+  }
+
+  private finish(): void {
+    this.done = true;
+    this.channel.off('message', this.listener);
+  }
+}
+
+/** The `--queue` worker's queue on this process's IPC channel. */
+export function queueFromParent(): () => Promise<number[] | null> {
+  const queue = new ParentQueue(process as unknown as ParentChannel);
+  return () => queue.take();
 }
