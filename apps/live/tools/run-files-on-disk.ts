@@ -1,13 +1,11 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import { graphModelArtifacts, GraphModelJson, graphModelShardPaths } from '@mer/feature-extractors';
+import { humanModelPath, readGraphModelFiles } from '@mer/feature-extractors';
 
 /** One of human's graph models (`emotion`, `faceres`, …) from the installed package, as tfjs artifacts: what the page fetches from its server. */
 export function humanGraph(name: string): tf.io.ModelArtifacts {
-  const models = path.join(path.dirname(path.dirname(require.resolve('@vladmandic/human'))), 'models');
-  const json = JSON.parse(fs.readFileSync(path.join(models, `${name}.json`), 'utf8')) as GraphModelJson;
-  return graphModelArtifacts(json, graphModelShardPaths(json).map((f) => new Uint8Array(fs.readFileSync(path.join(models, f)))));
+  return readGraphModelFiles(humanModelPath(name));
 }
 
 /** A run's `best/` files by name, as the page fetches them: the location and the bytes. */

@@ -1,4 +1,4 @@
-export { loadGraphModelFromFile, humanModelPath } from './graph-model-files';
+export { loadGraphModelFromFile, humanModelPath, readGraphModelFiles } from './graph-model-files';
 export { FrozenGraph } from './frozen-graph';
 export { onnxExecution, describeOnnxExecution, ONNX_EP_ENV } from './onnx-execution';
 export type { OnnxDevice, OnnxExecution, OnnxExecutionOptions, OnnxExecutionProvider } from './onnx-execution';

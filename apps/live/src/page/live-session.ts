@@ -4,6 +4,7 @@ import { LiveColumn, LiveRow, rowsToCsv } from '../live-columns';
 import type { LiveAudio } from './live-audio';
 import type { LiveFace, LiveFaces } from './live-faces';
 import type { LiveView } from './live-view';
+import type { WasmKernels } from './page-backend';
 
 /** What `window.mer.status()` reports. */
 export interface LiveStatus {
@@ -15,7 +16,7 @@ export interface LiveStatus {
   /** Threads of the wasm runtimes (more than 1 only in a cross-origin-isolated page); 0 before the backend started. */
   threads: number;
   /** wasm: whose kernels tfjs-wasm runs (`mer`: mer's SIMD module, as in Node; `stock`: `?kernels=stock`); null on webgpu or before the backend started. */
-  kernels: 'mer' | 'stock' | null;
+  kernels: WasmKernels | null;
   models: 'loading' | 'ready' | 'error';
   /** The trained run scoring utterances (`mer live --run`): its network's name; null without one. */
   run: string | null;

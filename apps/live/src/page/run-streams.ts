@@ -8,6 +8,11 @@ export type FaceSource = (typeof PAGE_FACE_EXTRACTORS)[keyof typeof PAGE_FACE_EX
 export const PAGE_FACERES_EXTRACTORS = { 'blazeface+faceres': 'detect', 'centre-crop+faceres': 'centre' } as const;
 /** A frame run's FaceRes rows: a crop more than this far (s) behind the newest one the run has been handed is not embedded; its rows hold the last face embedded. */
 export const FACERES_LAG_S = 0.5;
+/** The page's embedded face rows by extractor: where the face comes from and which shipped model embeds it. */
+const EMBEDDED_FACES: Readonly<Record<string, { source: FaceSource; model: FaceEmbedderModel }>> = Object.fromEntries([
+  ...Object.entries(PAGE_FACE_EXTRACTORS).map(([k, source]) => [k, { source, model: 'expression' }]),
+  ...Object.entries(PAGE_FACERES_EXTRACTORS).map(([k, source]) => [k, { source, model: 'faceres' }]),
+]);
 /** The page's face crops kept as pixels (the `face-crops` extractor: AVT-CA's paper preset), cut as `mer extract` cuts them at the stream's side. */
 export const PAGE_PIXEL_EXTRACTORS = { 'blazeface+pixels': 'detect', 'centre-crop+pixels': 'centre' } as const;
 /** The page's clip audio rows: librosa-style MFCCs of the clip's span, from the microphone at the MFCCs' rate. */
@@ -82,7 +87,7 @@ function holds(actual: unknown, expected: Record<string, unknown>): boolean {
  * `clipRunProblem`'s to say (@mer/pipelines).
  */
 export function clipPlan(m: PipelineManifest): ClipPlan | string {
-  const kinds: Record<string, FaceSource> = { ...PAGE_FACE_EXTRACTORS, ...PAGE_FACERES_EXTRACTORS, ...PAGE_PIXEL_EXTRACTORS };
+  const kinds: Record<string, FaceSource> = { ...Object.fromEntries(Object.entries(EMBEDDED_FACES).map(([k, f]) => [k, f.source])), ...PAGE_PIXEL_EXTRACTORS };
   const faces = m.streams.filter((s) => s.extractor in kinds);
   const mfccs = m.streams.filter((s) => s.extractor === PAGE_MFCC_EXTRACTOR);
   const faceKinds = Object.keys(kinds).join(', ');
@@ -102,7 +107,7 @@ export function clipPlan(m: PipelineManifest): ClipPlan | string {
   const frames = Number(face.config['frames']);
   if (!(seconds > 0) || !(Number.isInteger(frames) && frames > 0)) return `its stream '${face.name}' records no clip span (seconds, frames): not extracted for a clip network`;
   const pixels = face.extractor in PAGE_PIXEL_EXTRACTORS ? Number(face.config['crop']) : null;
-  const model = face.extractor in PAGE_FACERES_EXTRACTORS ? 'faceres' : 'expression';
+  const model = EMBEDDED_FACES[face.extractor]?.model ?? 'expression';
   return { seconds, frames, face: face.name, source: kinds[face.extractor], pixels, model, mfcc: mfccs[0]?.name ?? null };
 }
 
@@ -120,13 +125,13 @@ function pixelProblem(s: Stream): string | null {
  */
 export function framePlan(m: PipelineManifest): FramePlan | string {
   const plan: FramePlan = { face: null, audio: [], text: [] };
-  const faces: Record<string, FaceSource> = { ...PAGE_FACE_EXTRACTORS, ...PAGE_FACERES_EXTRACTORS };
   for (const s of m.streams) {
-    if (s.extractor in faces) {
+    const embedded = EMBEDDED_FACES[s.extractor];
+    if (embedded) {
       const problem = faceProblem(s);
       if (problem) return problem;
       if (plan.face) return 'two face streams: the page computes one';
-      plan.face = { name: s.name, source: faces[s.extractor], model: s.extractor in PAGE_FACERES_EXTRACTORS ? 'faceres' : 'expression' };
+      plan.face = { name: s.name, ...embedded };
     } else if (s.extractor in PAGE_FRAME_AUDIO) {
       const kind = s.extractor as FrameAudioKind;
       const { config } = PAGE_FRAME_AUDIO[kind];
@@ -135,7 +140,7 @@ export function framePlan(m: PipelineManifest): FramePlan | string {
     } else if (PAGE_MASKED_TEXT_EXTRACTORS.includes(s.extractor)) {
       plan.text.push(s.name);
     } else {
-      return `its stream ${named(s)}: the page computes frame streams of ${[...Object.keys(faces), ...Object.keys(PAGE_FRAME_AUDIO)].join(', ')} (and feeds ${PAGE_MASKED_TEXT_EXTRACTORS.join(', ')} masked) only`;
+      return `its stream ${named(s)}: the page computes frame streams of ${[...Object.keys(EMBEDDED_FACES), ...Object.keys(PAGE_FRAME_AUDIO)].join(', ')} (and feeds ${PAGE_MASKED_TEXT_EXTRACTORS.join(', ')} masked) only`;
     }
   }
   return plan;
