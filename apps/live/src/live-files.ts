@@ -1,6 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { GraphModelJson, graphModelShardPaths, humanModelPath } from '@mer/feature-extractors';
+import { GraphModelJson, graphModelShardPaths } from '@mer/feature-extractors';
 import { readManifest } from '@mer/pipelines';
 import { liveRunKind, type LiveRunKind, runFaceModel } from './page/live-run-kind';
 
@@ -26,10 +26,10 @@ function entry(file: string): LiveFile {
 
 /** The shipped models the page loads: human's BlazeFace and expression graphs (with their shards), `extra` of human's graphs (a run's FaceRes), and Silero VAD. */
 function modelFiles(extra: readonly string[] = []): Map<string, LiveFile> {
+  const human = path.join(path.dirname(path.dirname(require.resolve('@vladmandic/human'))), 'models');
   const files = new Map<string, LiveFile>();
   for (const name of ['blazeface', 'emotion', ...extra]) {
-    const json = humanModelPath(name);
-    const human = path.dirname(json);
+    const json = path.join(human, `${name}.json`);
     if (!fs.existsSync(json)) throw new Error(`${json}: model file not found (is @vladmandic/human installed?)`);
     files.set(`/models/${name}.json`, entry(json));
     for (const shard of graphModelShardPaths(JSON.parse(fs.readFileSync(json, 'utf8')) as GraphModelJson)) files.set(`/models/${shard}`, entry(path.join(human, shard)));
