@@ -13,13 +13,15 @@ interface EmbedderSpec {
   node: string;
   /** The node is a feature map, averaged over space. */
   pooled: boolean;
+  /** The embedding's width (checked against the graph when it loads). */
+  dim: number;
 }
 
 const SPECS: Record<FaceEmbedderModel, EmbedderSpec> = {
   // Facial-expression CNN (64×64 grayscale): its last feature map, pooled. ~1 ms a face on ONNX Runtime, ~5 on tfjs-wasm.
-  expression: { file: 'emotion', size: 64, grayscale: true, node: 'StatefulPartitionedCall/model_1/add_2/add', pooled: true },
+  expression: { file: 'emotion', size: 64, grayscale: true, node: 'StatefulPartitionedCall/model_1/add_2/add', pooled: true, dim: 256 },
   // FaceRes descriptor (224×224 RGB): 1024-d global pooling. ~14 ms a face on ONNX Runtime, ~80 on tfjs-wasm.
-  faceres: { file: 'faceres', size: 224, grayscale: false, node: 'global_pooling/Mean', pooled: false },
+  faceres: { file: 'faceres', size: 224, grayscale: false, node: 'global_pooling/Mean', pooled: false, dim: 1024 },
 };
 
 /** `name`'s spec, or an error naming the models there are. */
@@ -53,7 +55,21 @@ export class FaceEmbedder {
     const [out] = await model.run(zeros);
     const dim = out.shape[out.rank - 1] as number;
     tf.dispose([zeros, out]);
+    if (dim !== spec.dim) {
+      model.dispose();
+      throw new Error(`FaceEmbedder '${name}': the graph's embedding is ${dim} wide, not the ${spec.dim} mer records for it (another @vladmandic/human model?)`);
+    }
     return new FaceEmbedder(model, spec, name, dim);
+  }
+
+  /** The embedding width of `name`, without opening it (a stream states its width before any model loads). */
+  static dimOf(name: FaceEmbedderModel): number {
+    return specOf(name).dim;
+  }
+
+  /** The shipped graph file of `name` (to check it is installed before it is opened). */
+  static fileOf(name: FaceEmbedderModel): string {
+    return humanModelPath(specOf(name).file);
   }
 
   /** Crop side `name` takes, without opening it (a page cuts crops where another thread embeds them). */

@@ -1,6 +1,6 @@
 import type { ExtractorDefinition, StreamExtractor } from '../extractor-registry';
 import { clipFaceRows } from '../clip-face-rows';
-import { FaceDetector } from '../face-detector';
+import { faceModelsOnFirstUse } from '../face-models';
 import { FACE_TRACK_GEOMETRY } from '../face-track-extractor';
 import { pixelRows } from '../face-pixel-rows';
 
@@ -26,8 +26,9 @@ export const faceCropsExtractor: ExtractorDefinition = {
     const size = o.cropSize ?? DEFAULT_CROP_SIZE;
     if (!Number.isInteger(size) || size < 8 || size > 1024) throw new Error(`face-crops: crop size must be a whole number of pixels 8–1024, got ${size}`);
     if (o.faces === 'cropped-aligned') throw new Error("face-crops: the dataset's aligned crops (faces 'cropped-aligned') are per annotated frame; this extractor samples clips — use faces 'detect' or 'none'");
-    const detector = o.faces !== 'none' ? await FaceDetector.load() : null;
     const rows = pixelRows(size);
+    // BlazeFace opens on the first video (a corpus of audio files never opens it).
+    const models = faceModelsOnFirstUse({ detect: o.faces !== 'none', embedder: async () => null });
     return {
       describe: () => ({
         extractor: `${FACE_SOURCES[o.faces]}+pixels`,
@@ -36,10 +37,11 @@ export const faceCropsExtractor: ExtractorDefinition = {
         config: { faces: o.faces, crop: size, detectEvery: o.detectEvery, geometry: FACE_TRACK_GEOMETRY, ...(o.face && o.face !== 'main' ? { select: o.face } : {}), ...(clip ?? {}) },
         standsInFor: null,
       }),
-      clip: (file, span) => clipFaceRows(file.path, file.info, detector, rows, span, file.sources.person ?? o.face),
-      dispose() {
-        detector?.dispose();
+      async clip(file, span) {
+        const { detector } = await models.get();
+        return clipFaceRows(file.path, file.info, detector, rows, span, file.sources.person ?? o.face);
       },
+      dispose: () => models.dispose(),
     };
   },
 };

@@ -2,8 +2,8 @@ import { probe } from '@mer/media';
 import type { ExtractorDefinition, StreamExtractor, VisualBatch, VisualTrack } from '../extractor-registry';
 import { clipFaceRows } from '../clip-face-rows';
 import { extractCropTrack } from '../crop-track-extractor';
-import { FaceDetector } from '../face-detector';
 import { FaceEmbedder } from '../face-embedder';
+import { faceModelsOnFirstUse } from '../face-models';
 import { extractFaceTrack, FACE_TRACK_GEOMETRY, type FaceTrack, type FrameEmbedder } from '../face-track-extractor';
 import { RemoteFaceDetections, TWO_PROCESS_MIN_SECONDS } from '../face-track-process';
 import type { FileResources } from '../file-resources';
@@ -25,14 +25,19 @@ export const faceExtractor: ExtractorDefinition = {
   about: 'BlazeFace + tracking (or centred crop) + shipped face CNN, or a hub image model',
   width: "the face model's: 256 (expression), 1024 (faceres), or the hub image model's",
   async create({ options: o, clip }): Promise<StreamExtractor> {
-    const detector = o.faces !== 'none' ? await FaceDetector.load() : null;
-    const embedder: Embedder = o.visualEncoder ? await HubImageEncoder.fromPretrained(o.visualEncoder, o.hub ?? {}) : await FaceEmbedder.load(o.visualModel);
+    // The shipped models open on the first video; a hub image model states its width only once loaded, so it opens now.
+    const models = faceModelsOnFirstUse<Embedder>({
+      detect: o.faces !== 'none',
+      graphs: o.visualEncoder ? [] : [FaceEmbedder.fileOf(o.visualModel)],
+      embedder: () => (o.visualEncoder ? HubImageEncoder.fromPretrained(o.visualEncoder, o.hub ?? {}) : FaceEmbedder.load(o.visualModel)),
+    });
+    const hub = o.visualEncoder ? ((await models.get()).embedder as HubImageEncoder) : null;
     const model = o.visualEncoder ? `hub:${o.visualEncoder}` : o.visualModel;
     const asRows = (t: FaceTrack): VisualTrack => ({ data: t.features, mask: t.mask, frames: t.frames, fps: t.fps, times: t.times, faces: t.faces });
     return {
       describe: (decl) => ({
         extractor: `${FACE_SOURCES[o.faces]}+${model}`,
-        dim: embedder.dim,
+        dim: hub ? hub.dim : FaceEmbedder.dimOf(o.visualModel),
         config: { faces: o.faces, model, detectEvery: o.detectEvery, geometry: FACE_TRACK_GEOMETRY, ...(o.face && o.face !== 'main' ? { select: o.face } : {}), ...(clip ?? {}) },
         standsInFor: o.visualEncoder ? null : decl.standsInFor,
       }),
@@ -40,6 +45,7 @@ export const faceExtractor: ExtractorDefinition = {
         const { info, sources } = file;
         if (!info.video) return null;
         const select = sources.person ?? o.face;
+        const { detector, embedder } = await models.get();
         if (!onBatch) {
           if (o.faces === 'cropped-aligned') {
             if (sources.faceCrops) {
@@ -67,11 +73,11 @@ export const faceExtractor: ExtractorDefinition = {
           remote?.close();
         }
       },
-      clip: (file, span) => clipFaceRows(file.path, file.info, detector, embedder, span, file.sources.person ?? o.face),
-      dispose() {
-        detector?.dispose();
-        embedder.dispose();
+      async clip(file, span) {
+        const { detector, embedder } = await models.get();
+        return clipFaceRows(file.path, file.info, detector, embedder, span, file.sources.person ?? o.face);
       },
+      dispose: () => models.dispose(),
     };
   },
 };
