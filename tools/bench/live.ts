@@ -8,7 +8,7 @@
  * BlazeFace's worker took detection over. Prints a table, then ONE JSON line.
  * wasm runs three times per round, interleaved: the default page (BlazeFace handed to a worker of its own)
  * on the default server (no isolation headers: one thread per wasm runtime) and on a server with
- * `--threads` (cross-origin isolated, so both wasm runtimes use threads), and `?detector=main` (BlazeFace
+ * `--threads` (cross-origin isolated, so ONNX Runtime Web uses threads, and tfjs-wasm too with 4 or more logical cores), and `?detector=main` (BlazeFace
  * on the page's thread only) on the default server.
  * With `--run <dir>` (repeatable), each round also runs the default page with that trained run (`mer live --run`),
  * interleaved: what scoring it costs the page; a frame run (MAVEN, TCN-fusion) makes its rows and a clip run
@@ -80,6 +80,7 @@ async function runBackend(url: string, clip: Awaited<ReturnType<typeof makeLiveC
       runner: s.runner ?? null,
       cross_origin_isolated: isolated,
       threads: s.threads,
+      onnx_threads: s.onnxThreads ?? null,
       /** wasm: the kernels asked for and those the page ran (mer's need a heap that is not shared: one thread). */
       kernels_asked: kernels,
       kernels: s.kernels ?? null,
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
     results.push(await runBackend(isolated.url, clip, 'webgpu', seconds, { isolated: true }));
     await Promise.all([isolated.close(), single.close(), ...withRuns.map((w) => w.server.close())]);
     const result = { bench: 'live', clip: clip.source, size: '640x360', camera_fps: 30, measured_s: seconds, warm_up_s: WARM_UP_S, cpus: os.cpus().length, load_avg_1m: +os.loadavg()[0].toFixed(2), results };
-    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, ${r.threads} thread(s)${r.cross_origin_isolated ? '' : ' (not isolated)'}${r.kernels ? `, ${r.kernels} kernels` : ''}, detector ${r.detector}${r.run ? `, run ${r.run}${r.runner ? ` (${r.runner === 'worker' ? 'in its worker' : "on the page's thread"})` : ''}` : ''}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}${r.clips_scored || r.clip_score_ms !== null ? `; ${r.clips_scored} clips scored, ${r.clip_score_ms ?? '–'} ms each (median)` : ''}`);
+    for (const r of results) console.log('skipped' in r ? `${r.backend}: skipped (${r.skipped})` : `${r.backend}${r.adapter ? ` on ${r.adapter}` : ''}, threads: tfjs ${r.threads}, ONNX ${r.onnx_threads}${r.cross_origin_isolated ? '' : ' (not isolated)'}${r.kernels ? `, ${r.kernels} kernels` : ''}, detector ${r.detector}${r.run ? `, run ${r.run}${r.runner ? ` (${r.runner === 'worker' ? 'in its worker' : "on the page's thread"})` : ''}` : ''}: ${r.processed_fps} fps of ${r.presented_fps} presented (${r.dropped_frames} skipped), latency ${r.latency_mean_ms} ms mean / ${r.latency_p95_ms} ms p95, first result ${r.cold_start_to_first_result_ms} ms after navigation (${Object.entries(r.start_ms ?? {}).map(([k, v]) => `${k} ${v}`).join(', ')}); per frame ms: ${Object.entries(r.stage_ms).map(([k, v]) => `${k} ${v}`).join(', ')}${r.clips_scored || r.clip_score_ms !== null ? `; ${r.clips_scored} clips scored, ${r.clip_score_ms ?? '–'} ms each (median)` : ''}`);
     console.log(JSON.stringify(result));
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

@@ -184,7 +184,7 @@ program
   .option('--host <address>', 'interface to listen on (default 127.0.0.1: this machine only)')
   .option('--port <n>', 'port (default 8790; 0: any free one)', wholeNumber(0, 65535))
   .option('--open', 'open the page in the default browser')
-  .option('--threads', 'send cross-origin-isolation headers so the page\'s wasm runtimes use several threads (helps with more than 2 cores; slower on 2, see bench:live)')
+  .option('--threads', 'send cross-origin-isolation headers so the page\'s wasm runtimes use threads: ONNX Runtime Web up to 4, tfjs-wasm half the logical cores (with fewer than 4 it keeps one thread and mer\'s kernels)')
   .option('--run <dir>', 'a trained run: speech-kernel scores each utterance heard; AVT-CA (--preset lite or features) the last 3.6 s of camera and microphone every 1.2 s; MAVEN and TCN-fusion (lite or features) valence/arousal of the frames every 0.5 s; one speaker standardised over all of them as mer predict does')
   .addHelpText('after', '\nThe page runs the models itself (WebGPU when the browser has a hardware adapter, else WebAssembly; ?backend=wasm|webgpu forces one).\n\nExamples:\n  $ mer live\n  $ mer live --port 9000 --open\n  $ mer live --run runs/speech')
   .action(liveCommand);

@@ -6,8 +6,8 @@ import * as path from 'node:path';
 import { LiveFile, liveFiles } from './live-files';
 
 /**
- * Cross-origin isolation: the page may then use SharedArrayBuffer, so ONNX Runtime Web and tfjs-wasm run
- * their multi-threaded builds. Everything the page loads comes from this server. Off by default: on a
+ * Cross-origin isolation: the page may then use SharedArrayBuffer, so ONNX Runtime Web runs its
+ * multi-threaded build, and tfjs-wasm its own with 4 or more logical cores (it runs half of them). Everything the page loads comes from this server. Off by default: on a
  * 2-core machine, where the browser's own capture and drawing and BlazeFace's worker need the second
  * core, threads did not pay (bench:live, interleaved: with detection on the page's thread 18 and 11 fps
  * isolated against 24 and 19 single-threaded; with the worker 28.0 and 29.2 against 27.0 and 28.8).

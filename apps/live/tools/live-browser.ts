@@ -31,7 +31,7 @@ export async function launchWithFakeDevices(clip: LiveClip | null, extraArgs: st
 }
 
 /** The page's `window.mer` status (see apps/live/src/page/live-session.ts). */
-export type PageStatus = { backend: string | null; threads: number; kernels?: 'mer' | 'stock' | null; models: string; error: string | null; frames: number; dropped: number; fps: number; latencyMs: number; latencyP95Ms: number; firstResultMs: number | null; startMs?: Record<string, number>; detector?: 'worker' | 'main' | null; detectorNote?: string | null; runner?: 'worker' | 'main' | null; runnerNote?: string | null; frameRead?: 'VideoFrame' | 'canvas' | null; audioSeconds: number; stageMs?: { grab: number; detect: number; classify: number; draw: number } };
+export type PageStatus = { backend: string | null; threads: number; onnxThreads?: number; kernels?: 'mer' | 'stock' | null; models: string; error: string | null; frames: number; dropped: number; fps: number; latencyMs: number; latencyP95Ms: number; firstResultMs: number | null; startMs?: Record<string, number>; detector?: 'worker' | 'main' | null; detectorNote?: string | null; runner?: 'worker' | 'main' | null; runnerNote?: string | null; frameRead?: 'VideoFrame' | 'canvas' | null; audioSeconds: number; stageMs?: { grab: number; detect: number; classify: number; draw: number } };
 
 /** Polls `window.mer.status()` until `done` holds; a page error (a model that failed to load, …) rejects with the page's message. */
 export async function waitForPage(page: Page, done: (s: PageStatus) => boolean, timeoutMs: number): Promise<PageStatus> {

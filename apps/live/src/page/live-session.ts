@@ -13,8 +13,9 @@ export interface LiveStatus {
   backendReason: string | null;
   /** ONNX Runtime Web's execution provider. */
   onnx: string | null;
-  /** Threads of the wasm runtimes (more than 1 only in a cross-origin-isolated page); 0 before the backend started. */
+  /** Threads of tfjs-wasm (0 on webgpu) and of ONNX Runtime Web: more than 1 only in a cross-origin-isolated page; 0 before the backend started. */
   threads: number;
+  onnxThreads: number;
   /** wasm: whose kernels tfjs-wasm runs (`mer`: mer's SIMD module, as in Node; `stock`: `?kernels=stock`); null on webgpu or before the backend started. */
   kernels: WasmKernels | null;
   models: 'loading' | 'ready' | 'error';
@@ -74,7 +75,7 @@ export interface LiveStatus {
 
 /** The status before anything has started. */
 export function startingStatus(): LiveStatus {
-  return { backend: null, backendReason: null, onnx: null, threads: 0, kernels: null, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, runner: null, runnerNote: null, frameRead: null, frameReadNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
+  return { backend: null, backendReason: null, onnx: null, threads: 0, onnxThreads: 0, kernels: null, models: 'loading', run: null, error: null, fps: 0, frames: 0, dropped: 0, latencyMs: 0, latencyP95Ms: 0, firstResultMs: null, startMs: {}, detector: null, detectorNote: null, runner: null, runnerNote: null, frameRead: null, frameReadNote: null, audioSeconds: 0, width: 0, height: 0, stageMs: { grab: 0, detect: 0, classify: 0, draw: 0 } };
 }
 
 /** At most this many latencies kept for the mean and percentile. */

@@ -61,7 +61,7 @@ const status = () => ({ ...(session?.state ?? pending), startMs: { ...startMs },
 
 function showStatus(): void {
   const s = status();
-  const head = `backend ${s.backend ?? '…'} (${s.backendReason ?? 'starting'}${s.kernels ? `, ${s.kernels} kernels` : ''}), ONNX Runtime Web ${s.onnx ?? '…'}, ${s.threads || '…'} thread${s.threads === 1 ? '' : 's'} · models ${s.models}`;
+  const head = `backend ${s.backend ?? '…'} (${s.backendReason ?? 'starting'}${s.kernels ? `, ${s.kernels} kernels` : ''}), ONNX Runtime Web ${s.onnx ?? '…'}, threads: ${s.backend === 'wasm' ? `tfjs ${s.threads}, ` : ''}ONNX ${s.onnxThreads || '…'} · models ${s.models}`;
   view.status(s.error ? `${head}: ${s.error}` : `${head} · ${s.fps} fps · latency ${s.latencyMs.toFixed(0)} ms · ${s.frames} frames, ${s.dropped} skipped`);
 }
 
@@ -100,7 +100,7 @@ async function start(): Promise<void> {
   const wasmBase = new URL('wasm/', location.href).href;
   const backend = await startPageBackend(params.get('backend'), wasmBase, params.get('kernels'));
   mark('backend');
-  Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads, kernels: backend.kernels });
+  Object.assign(pending, { backend: backend.name, backendReason: backend.reason, onnx: backend.onnx, threads: backend.threads, onnxThreads: backend.onnxThreads, kernels: backend.kernels });
   showStatus();
   // The models (and a trained run, with --run) load while the devices start.
   const models = new URL('models/', location.href).href;

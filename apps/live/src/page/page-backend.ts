@@ -8,6 +8,7 @@ import { getThreadsCount, setThreadsCount, setWasmPaths } from '@tensorflow/tfjs
 // eslint-disable-next-line no-restricted-imports
 import '@tensorflow/tfjs-backend-webgpu';
 import { adapterLine, describeAdapter, installWasmKernelFixes, merKernelsActive } from '@mer/backend';
+import { onnxWasmThreads, tfjsWasmThreads } from './wasm-threads';
 import * as ort from 'onnxruntime-web'; // the page bundle resolves this and `onnxruntime-node` to onnxruntime-web's WASM-only build
 
 export type PageBackendName = 'webgpu' | 'wasm';
@@ -19,16 +20,27 @@ export interface PageBackend {
   /** ONNX Runtime Web's execution provider (Silero VAD). */
   onnx: 'wasm';
   /**
-   * Threads of the two wasm runtimes: several only when the page is cross-origin isolated (`mer live
-   * --threads` sends the headers), since their threaded builds need SharedArrayBuffer.
+   * Threads of tfjs-wasm and of ONNX Runtime Web: several only when the page is cross-origin isolated
+   * (`mer live --threads` sends the headers), since their threaded builds need SharedArrayBuffer.
+   * tfjs-wasm runs at most half the logical cores (`tfjsWasmThreads`).
    */
   threads: number;
+  onnxThreads: number;
   /**
    * wasm only: `mer` when mer's SIMD kernels (matrix products, transposes, sums, slices, broadcasts) run
    * on tfjs-wasm's heap, as they do in Node; `stock` with `?kernels=stock` (comparisons), or where they
-   * cannot (the threaded build's shared heap).
+   * cannot (the threaded build's shared heap, with 4 or more logical cores and `mer live --threads`).
    */
   kernels: WasmKernels | null;
+}
+
+/**
+ * Before tfjs-wasm starts: its threaded build only where it would run more than one thread (in a
+ * cross-origin-isolated scope with 4 or more logical cores); else its single-threaded one.
+ */
+function chooseTfjsWasmBuild(threads: number): void {
+  if (threads < 2) tf.env().set('WASM_HAS_MULTITHREAD_SUPPORT', false);
+  setThreadsCount(threads);
 }
 
 /** Which kernels tfjs-wasm runs: mer's SIMD module where it can, or tfjs-wasm's own. */
@@ -59,9 +71,10 @@ export async function startPageBackend(forced: string | null, wasmBase: string, 
   setWasmPaths(wasmBase);
   // Only the .wasm: its JavaScript glue is inside the bundle (a string prefix would fetch a separate .mjs too).
   ort.env.wasm.wasmPaths = { wasm: `${wasmBase}ort-wasm-simd-threaded.wasm` };
-  const threads = crossOriginIsolated ? Math.min(4, navigator.hardwareConcurrency || 1) : 1;
-  ort.env.wasm.numThreads = threads;
-  setThreadsCount(threads);
+  const cores = navigator.hardwareConcurrency || 1;
+  const onnxThreads = crossOriginIsolated ? onnxWasmThreads(cores) : 1;
+  ort.env.wasm.numThreads = onnxThreads;
+  chooseTfjsWasmBuild(crossOriginIsolated ? tfjsWasmThreads(cores) : 1);
   let name: PageBackendName = 'wasm';
   let reason: string;
   if (forced) {
@@ -76,7 +89,7 @@ export async function startPageBackend(forced: string | null, wasmBase: string, 
   if (!(await tf.setBackend(name))) throw new Error(`the ${name} backend failed to start`);
   await tf.ready();
   const wasm = name === 'wasm' ? withKernels(kernels ?? 'mer') : null;
-  return { name, reason, onnx: 'wasm', threads: name === 'wasm' ? getThreadsCount() : threads, kernels: wasm };
+  return { name, reason, onnx: 'wasm', threads: name === 'wasm' ? getThreadsCount() : 0, onnxThreads, kernels: wasm };
 }
 
 /** On the started wasm backend: mer's kernels unless `stock` is asked for; which kernels run. */
@@ -101,7 +114,7 @@ export interface WorkerBackend {
  */
 export async function startWorkerBackend(b: WorkerBackend): Promise<void> {
   setWasmPaths(b.wasmBase);
-  setThreadsCount(1);
+  chooseTfjsWasmBuild(1);
   // eslint-disable-next-line no-restricted-syntax
   if (!(await tf.setBackend(b.name))) throw new Error(`the ${b.name} backend failed to start in the worker`);
   await tf.ready();
