@@ -1,6 +1,7 @@
 import type * as tfc from '@tensorflow/tfjs-converter';
 import * as tf from '@tensorflow/tfjs-core';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { onnxRuntime } from './onnx-runtime';
 import { GraphConstant, GraphDefNode, graphDefToOnnx, PixelInput } from './graph-to-onnx';
 import { loadGraphModelFromFile, readGraphModelFiles } from './graph-model-files';
 import type { OnnxDevice } from './onnx-execution';
@@ -141,7 +142,7 @@ export class FrozenGraph {
     if (!p) throw new Error('FrozenGraph: this graph was not loaded with `pixels`');
     if (frame.data.length !== frame.height * frame.width * 3) throw new Error(`FrozenGraph: ${frame.data.length} bytes for a ${frame.width}×${frame.height} RGB frame`);
     if (this.session) {
-      const result = await this.session.run({ [this.inputName]: new ort.Tensor('uint8', frame.data, [1, frame.height, frame.width, 3]) });
+      const result = await this.session.run({ [this.inputName]: new (onnxRuntime().Tensor)('uint8', frame.data, [1, frame.height, frame.width, 3]) });
       return this.fetch(result);
     }
     const input = tf.tidy(() => {
@@ -167,7 +168,7 @@ export class FrozenGraph {
     }
     if (!this.pixels) throw new Error('FrozenGraph: this graph was not loaded with `pixels`');
     if (frame.data.length !== frame.height * frame.width * 3) throw new Error(`FrozenGraph: ${frame.data.length} bytes for a ${frame.width}×${frame.height} RGB frame`);
-    const result = await this.session.run({ [this.inputName]: new ort.Tensor('uint8', frame.data, [1, frame.height, frame.width, 3]) });
+    const result = await this.session.run({ [this.inputName]: new (onnxRuntime().Tensor)('uint8', frame.data, [1, frame.height, frame.width, 3]) });
     return this.outputs.map((name) => {
       const t = result[`out:${name}`];
       const out = { values: Float32Array.from(t.data as Float32Array), dims: t.dims.map(Number) };
@@ -188,7 +189,7 @@ export class FrozenGraph {
     }
     const session = this.session as ort.InferenceSession;
     const data = (await input.data()) as Float32Array;
-    return this.fetch(await session.run({ [this.inputName]: new ort.Tensor('float32', data, input.shape) }));
+    return this.fetch(await session.run({ [this.inputName]: new (onnxRuntime().Tensor)('float32', data, input.shape) }));
   }
 
   /** ONNX Runtime's outputs as tfjs tensors, in the order of `outputs`. */

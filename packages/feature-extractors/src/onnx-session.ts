@@ -1,4 +1,5 @@
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { onnxRuntime } from './onnx-runtime';
 import { OnnxDevice, OnnxExecution, onnxExecution, OnnxExecutionOptions } from './onnx-execution';
 
 /** Where one model's ONNX session(s) were created, for `mer info`, notes and reports. */
@@ -50,7 +51,7 @@ export async function createOnnxSession(model: string | Uint8Array, options: Onn
     (e) => {
       // Errors only: the WebGPU EP warns on every session that ORT keeps shape arithmetic on the CPU.
       const sessionOptions = { logSeverityLevel: 3 as const, ...options.sessionOptions, executionProviders: e.executionProviders };
-      return typeof model === 'string' ? ort.InferenceSession.create(model, sessionOptions) : ort.InferenceSession.create(model, sessionOptions);
+      return typeof model === 'string' ? onnxRuntime().InferenceSession.create(model, sessionOptions) : onnxRuntime().InferenceSession.create(model, sessionOptions);
     },
     options,
   );

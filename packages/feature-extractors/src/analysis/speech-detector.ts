@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import * as ort from 'onnxruntime-node';
+import type * as ort from 'onnxruntime-node';
+import { onnxRuntime } from '../onnx-runtime';
 import type { OnnxExecutionOptions } from '../onnx-execution';
 import { createOnnxSession, OnnxPlacement } from '../onnx-session';
 
@@ -90,9 +91,9 @@ export class SpeechDetector {
   /** One window: [64 context + 512 samples] and the recurrent state in, its speech probability and the next state out. */
   private async window(input: Float32Array, state: Float32Array): Promise<[number, Float32Array<ArrayBuffer>]> {
     const r = await this.session.run({
-      input: new ort.Tensor('float32', input, [1, SpeechDetector.context + SpeechDetector.window]),
-      state: new ort.Tensor('float32', state, [2, 1, 128]),
-      sr: new ort.Tensor('int64', BigInt64Array.from([BigInt(SpeechDetector.sampleRate)]), []),
+      input: new (onnxRuntime().Tensor)('float32', input, [1, SpeechDetector.context + SpeechDetector.window]),
+      state: new (onnxRuntime().Tensor)('float32', state, [2, 1, 128]),
+      sr: new (onnxRuntime().Tensor)('int64', BigInt64Array.from([BigInt(SpeechDetector.sampleRate)]), []),
     });
     const [probName, stateName] = this.session.outputNames;
     return [(r[probName].data as Float32Array)[0], Float32Array.from(r[stateName].data as Float32Array)];
