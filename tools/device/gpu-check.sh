@@ -1,19 +1,22 @@
 #!/usr/bin/env bash
 # The GPU device check (issue #24): on a Linux machine with an NVIDIA GPU, from the repository root of
 # a fresh copy, in at most 8 minutes (GPU_CHECK_BUDGET_S, default 465 s; every step under `timeout`):
-#   1. npm ci                                    (≤ 150 s; skipped when node_modules is already there)
+#   1. npm ci                                    (≤ 150 s; skipped when node_modules is already there;
+#      with .device-kit/kit.tar.xz from tools/device/make-kit.sh, that kit unpacked instead, ≤ 120 s)
 #   2. probe: Vulkan ICD files, the Vulkan loader, nvidia-smi, torch and CUDA        (≤ 45 s)
-#   3. libvulkan1 with apt-get when the loader is missing and we are root          (≤ 45 s, only then)
+#   3. libvulkan1 when the loader is missing and we are root: the kit's .deb, else apt-get (≤ 45 s, only then)
 #   4. the adapter Dawn sees: mer --backend webgpu info (--json and text)           (≤ 40 s)
 #   5. the webgpu spec leg on the machine's driver: MER_WEBGPU_ICD=system bash tools/ci/webgpu-leg.sh
 #                                                (≤ 180 s, and never into the bench's 150 s)
-#   6. npm run bench:models -- --backend webgpu,wasm --only lite,paper, with the PyTorch CUDA eager
+#   6. bench:models (tools/bench/models.ts through tsx) --backend webgpu,wasm --only lite,paper, with the PyTorch CUDA eager
 #      peer when some python's torch sees CUDA (else no peer)                       (the rest, ≥ 150 s)
 #   7. a summary block (also summary.txt)
 # A step that fails or runs out of time is reported and the others still run. Everything is written under
 # $OUT when set (the device runner collects it), else ./gpu-check-out.
 #
 # Usage: bash tools/device/gpu-check.sh [--dry-run] [--no-ci]
+#   On a machine that reaches no registry and has no Node (this workplace's GPU machines): first, here,
+#   bash tools/device/make-kit.sh; then run this script there with `.device-kit` carried along.
 #   --dry-run: run the read-only probes (2, 4), print the other steps' commands and budgets, run nothing else.
 #   --no-ci:   never run npm ci.
 # Environment: GPU_CHECK_BUDGET_S (total seconds), GPU_CHECK_BENCH_ARGS (bench:models arguments in
@@ -95,7 +98,7 @@ summary() {
   {
     echo
     echo "==================== gpu-check summary ($(elapsed) s of ${BUDGET} s) ===================="
-    echo "machine: $(nproc) cores, $(uname -sr), node $(node -v 2>/dev/null || echo missing)"
+    echo "machine: $(nproc) cores, $(uname -sr), node $(node -v 2>/dev/null || echo missing) ($(command -v node || true))"
     if [ -s "$OUT/nvidia-smi.txt" ]; then echo "GPU: $(head -n 3 "$OUT/nvidia-smi-query.txt" 2>/dev/null | paste -sd ';')"; else echo "GPU: nvidia-smi not found"; fi
     local loader
     loader=$(vulkan_loader | head -n 1)
@@ -125,21 +128,28 @@ summary() {
 [ "$DRY" = 1 ] || trap summary EXIT INT TERM
 
 # 1. Dependencies. A copy that already has node_modules (carried along) keeps it: npm ci would delete
-# it first, and this machine may have no registry to fetch it again.
+# it first, and this machine may have no registry to fetch it again. A copy with the device kit
+# (tools/device/make-kit.sh: Node and node_modules packed, for machines that reach no registry and
+# have no Node, as this workplace's GPU machines) unpacks it; its node goes first on the PATH.
+KIT=$ROOT/.device-kit
 if [ "$NO_CI" = 1 ]; then
   printf 'npm-ci\tskipped (--no-ci)\t0\n' >>"$OUT/steps.tsv"
 elif [ -d node_modules/@tensorflow/tfjs-core ] && [ -d node_modules/tsx ]; then
   say "npm-ci: skipped, node_modules is there"
   printf 'npm-ci\tskipped (node_modules present)\t0\n' >>"$OUT/steps.tsv"
+elif [ -f "$KIT/kit.tar.xz" ]; then
+  step kit 120 $((BENCH_MIN_S + SUMMARY_S)) "rm -rf '$KIT/unpacked' && mkdir -p '$KIT/unpacked' && tar -xJf '$KIT/kit.tar.xz' -C '$KIT/unpacked' && for d in \$(cd '$KIT/unpacked' && ls -d node_modules apps/*/node_modules packages/*/node_modules 2>/dev/null); do mv \"$KIT/unpacked/\$d\" \"$ROOT/\$d\"; done"
 else
   step npm-ci 150 $((BENCH_MIN_S + SUMMARY_S)) 'npm ci --no-audit --no-fund --prefer-offline'
 fi
+[ -x "$KIT/unpacked/bin/node" ] && export PATH="$KIT/unpacked/bin:$PATH"
+command -v node >/dev/null || say "no node on this machine and no device kit: make one here with tools/device/make-kit.sh and carry .device-kit"
 
 # 2. Probes (read-only; run in a dry run too).
 probe() {
   local d f
   {
-    for d in /usr/share/vulkan/icd.d /etc/vulkan/icd.d /usr/local/share/vulkan/icd.d; do
+    for d in /usr/share/vulkan/icd.d /etc/vulkan/icd.d /usr/local/share/vulkan/icd.d /usr/local/nvidia/share/vulkan/icd.d; do
       echo "# $d"
       for f in "$d"/*.json; do [ -e "$f" ] && { echo "$f"; sed 's/^/    /' "$f"; echo; }; done
     done
@@ -173,6 +183,14 @@ probe
 printf 'probe\tok\t%s\n' "$(($(date +%s) - s0))" >>"$OUT/steps.tsv"
 say "probe: ICD files $(grep -c '^/' "$OUT/icd.txt") · loader $(head -n 1 "$OUT/vulkan-loader.txt") · nvidia-smi $([ -s "$OUT/nvidia-smi.txt" ] && echo yes || echo no) · torch: $(paste -sd ';' "$OUT/torch.txt")"
 
+# The NVIDIA driver's ICD file where the loader does not look (this workplace's GPU machines mount the
+# driver under /usr/local/nvidia): point the loader at it.
+NV_ICD=/usr/local/nvidia/share/vulkan/icd.d/nvidia_icd.json
+if [ -s "$OUT/nvidia-smi.txt" ] && [ -f "$NV_ICD" ] && [ -z "${VK_ICD_FILENAMES:-}" ] \
+  && ! ls /usr/share/vulkan/icd.d/*nvidia* /etc/vulkan/icd.d/*nvidia* >/dev/null 2>&1; then
+  export VK_ICD_FILENAMES=$NV_ICD
+  say "the NVIDIA Vulkan ICD file is under /usr/local/nvidia: VK_ICD_FILENAMES=$VK_ICD_FILENAMES"
+fi
 # An NVIDIA driver without its Vulkan ICD file (containers started without the 'graphics' driver
 # capability often lack it) but with the library the file would name: write the file and point the
 # loader at it.
@@ -188,7 +206,9 @@ fi
 
 # 3. The Vulkan loader.
 if [ "$(head -n 1 "$OUT/vulkan-loader.txt")" = missing ]; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  if [ "$(id -u)" = 0 ] && ls "$KIT"/unpacked/debs/libvulkan1_*.deb >/dev/null 2>&1 && command -v dpkg >/dev/null; then
+    step vulkan-kit 30 $((BENCH_MIN_S + SUMMARY_S)) "dpkg -x $KIT/unpacked/debs/libvulkan1_*.deb / && ldconfig"
+  elif [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
     step apt-vulkan 45 $((BENCH_MIN_S + SUMMARY_S)) 'apt-get install -y --no-install-recommends libvulkan1 || { apt-get update && apt-get install -y --no-install-recommends libvulkan1; }'
   else
     say "apt-vulkan: the Vulkan loader is missing and this is not root with apt-get: install libvulkan1"
@@ -204,8 +224,14 @@ if [ "$DRY" = 1 ]; then
   if [ -s "$OUT/adapter.txt" ]; then say "adapter: $(head -n 1 "$OUT/adapter.txt")"; else say "adapter: none: $(adapter_failure)"; fi
 fi
 
-# 5. The webgpu spec leg on the machine's own driver.
+# 5. The webgpu spec leg on the machine's own driver. What the copy lacks (the device kit carries
+# neither ONNX Runtime nor ffmpeg) skips the projects whose specs need it, named in the leg's output.
+SKIP= WHY=
+[ -d node_modules/onnxruntime-node ] || { SKIP+=" packages/feature-extractors"; WHY+="no onnxruntime-node (ONNX Runtime's WebGPU provider not checked); "; }
+$TSX -e "require('@mer/media').locateFfmpeg()" >/dev/null 2>&1 || { SKIP+=" apps/pipelines"; WHY+="no ffmpeg (the end-to-end and face-crop runs not checked); "; }
+[ -n "$SKIP" ] && say "webgpu-leg: skipping${SKIP}: ${WHY%; }"
 if [ -f tools/ci/webgpu-leg.sh ]; then
+  export MER_WEBGPU_LEG_SKIP="${SKIP# }" MER_WEBGPU_LEG_SKIP_WHY="${WHY%; }"
   step webgpu-leg 180 $((BENCH_MIN_S + SUMMARY_S)) 'MER_WEBGPU_ICD=system bash tools/ci/webgpu-leg.sh'
   [ -d test-results/webgpu-leg ] && [ "$DRY" = 0 ] && cp -r test-results/webgpu-leg "$OUT/webgpu-leg" && { cp -r test-results/counts "$OUT/webgpu-leg/counts" 2>/dev/null || true; }
 else
@@ -217,7 +243,7 @@ fi
 if [ -n "$TORCH_PY" ]; then PEER="--torch-python $TORCH_PY --torch-device cuda"; else PEER="--no-torch"; fi
 [ -n "$TORCH_PY" ] || say "bench: no python with torch that sees CUDA: no PyTorch peer (pip install is not possible offline)"
 BENCH_T=$(($(left) - SUMMARY_S))
-step bench "$BENCH_T" "$SUMMARY_S" "npm run -s bench:models -- ${GPU_CHECK_BENCH_ARGS:---backend webgpu,wasm --only lite,paper} $PEER --json '$OUT/bench-models.json' --budget-s $((BENCH_T > 90 ? BENCH_T - 60 : BENCH_T / 2))"
+step bench "$BENCH_T" "$SUMMARY_S" "$TSX tools/bench/models.ts ${GPU_CHECK_BENCH_ARGS:---backend webgpu,wasm --only lite,paper} $PEER --json '$OUT/bench-models.json' --budget-s $((BENCH_T > 90 ? BENCH_T - 60 : BENCH_T / 2))"
 
 [ "$DRY" = 1 ] && { say "dry run: nothing else was run; probes in $OUT"; exit 0; }
 summary
