@@ -51,7 +51,8 @@ export async function createOnnxSession(model: string | Uint8Array, options: Onn
     (e) => {
       // Errors only: the WebGPU EP warns on every session that ORT keeps shape arithmetic on the CPU.
       const sessionOptions = { logSeverityLevel: 3 as const, ...options.sessionOptions, executionProviders: e.executionProviders };
-      return typeof model === 'string' ? onnxRuntime().InferenceSession.create(model, sessionOptions) : onnxRuntime().InferenceSession.create(model, sessionOptions);
+      const { InferenceSession } = onnxRuntime();
+      return typeof model === 'string' ? InferenceSession.create(model, sessionOptions) : InferenceSession.create(model, sessionOptions);
     },
     options,
   );

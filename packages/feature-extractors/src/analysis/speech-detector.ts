@@ -90,10 +90,11 @@ export class SpeechDetector {
 
   /** One window: [64 context + 512 samples] and the recurrent state in, its speech probability and the next state out. */
   private async window(input: Float32Array, state: Float32Array): Promise<[number, Float32Array<ArrayBuffer>]> {
+    const { Tensor } = onnxRuntime();
     const r = await this.session.run({
-      input: new (onnxRuntime().Tensor)('float32', input, [1, SpeechDetector.context + SpeechDetector.window]),
-      state: new (onnxRuntime().Tensor)('float32', state, [2, 1, 128]),
-      sr: new (onnxRuntime().Tensor)('int64', BigInt64Array.from([BigInt(SpeechDetector.sampleRate)]), []),
+      input: new Tensor('float32', input, [1, SpeechDetector.context + SpeechDetector.window]),
+      state: new Tensor('float32', state, [2, 1, 128]),
+      sr: new Tensor('int64', BigInt64Array.from([BigInt(SpeechDetector.sampleRate)]), []),
     });
     const [probName, stateName] = this.session.outputNames;
     return [(r[probName].data as Float32Array)[0], Float32Array.from(r[stateName].data as Float32Array)];
