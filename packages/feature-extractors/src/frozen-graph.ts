@@ -142,8 +142,7 @@ export class FrozenGraph {
     if (!p) throw new Error('FrozenGraph: this graph was not loaded with `pixels`');
     if (frame.data.length !== frame.height * frame.width * 3) throw new Error(`FrozenGraph: ${frame.data.length} bytes for a ${frame.width}×${frame.height} RGB frame`);
     if (this.session) {
-      const result = await this.session.run({ [this.inputName]: new (onnxRuntime().Tensor)('uint8', frame.data, [1, frame.height, frame.width, 3]) });
-      return this.fetch(result);
+      return this.fetch(await this.runFrame(this.session, frame));
     }
     const input = tf.tidy(() => {
       const image = tf.cast(tf.tensor4d(frame.data, [1, frame.height, frame.width, 3], 'int32'), 'float32') as tf.Tensor4D;
@@ -168,13 +167,18 @@ export class FrozenGraph {
     }
     if (!this.pixels) throw new Error('FrozenGraph: this graph was not loaded with `pixels`');
     if (frame.data.length !== frame.height * frame.width * 3) throw new Error(`FrozenGraph: ${frame.data.length} bytes for a ${frame.width}×${frame.height} RGB frame`);
-    const result = await this.session.run({ [this.inputName]: new (onnxRuntime().Tensor)('uint8', frame.data, [1, frame.height, frame.width, 3]) });
+    const result = await this.runFrame(this.session, frame);
     return this.outputs.map((name) => {
       const t = result[`out:${name}`];
       const out = { values: Float32Array.from(t.data as Float32Array), dims: t.dims.map(Number) };
       t.dispose();
       return out;
     });
+  }
+
+  /** The session on one frame's RGB bytes, [1, H, W, 3] uint8 (the graph resizes and scales them). */
+  private runFrame(session: ort.InferenceSession, frame: PixelFrame): Promise<ort.InferenceSession.OnnxValueMapType> {
+    return session.run({ [this.inputName]: new (onnxRuntime().Tensor)('uint8', frame.data, [1, frame.height, frame.width, 3]) });
   }
 
   private async execute(input: tf.Tensor): Promise<tf.Tensor[]> {

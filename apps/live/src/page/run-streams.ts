@@ -15,6 +15,8 @@ const EMBEDDED_FACES: Readonly<Record<string, { source: FaceSource; model: FaceE
 ]);
 /** The page's face crops kept as pixels (the `face-crops` extractor: AVT-CA's paper preset), cut as `mer extract` cuts them at the stream's side. */
 export const PAGE_PIXEL_EXTRACTORS = { 'blazeface+pixels': 'detect', 'centre-crop+pixels': 'centre' } as const;
+/** Every face stream a clip run may read (embedded rows or pixels), with where its face comes from. */
+const CLIP_FACE_SOURCES: Readonly<Record<string, FaceSource>> = { ...Object.fromEntries(Object.entries(EMBEDDED_FACES).map(([k, f]) => [k, f.source])), ...PAGE_PIXEL_EXTRACTORS };
 /** The page's clip audio rows: librosa-style MFCCs of the clip's span, from the microphone at the MFCCs' rate. */
 export const PAGE_MFCC_EXTRACTOR = 'mfcc';
 /** VGGish's log-mel as the offline audio extractors record it in a stream's config. */
@@ -87,7 +89,7 @@ function holds(actual: unknown, expected: Record<string, unknown>): boolean {
  * `clipRunProblem`'s to say (@mer/pipelines).
  */
 export function clipPlan(m: PipelineManifest): ClipPlan | string {
-  const kinds: Record<string, FaceSource> = { ...Object.fromEntries(Object.entries(EMBEDDED_FACES).map(([k, f]) => [k, f.source])), ...PAGE_PIXEL_EXTRACTORS };
+  const kinds = CLIP_FACE_SOURCES;
   const faces = m.streams.filter((s) => s.extractor in kinds);
   const mfccs = m.streams.filter((s) => s.extractor === PAGE_MFCC_EXTRACTOR);
   const faceKinds = Object.keys(kinds).join(', ');
